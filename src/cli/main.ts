@@ -1,0 +1,199 @@
+import { lookup } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { loadConfig, ConfigError } from '../config';
+import { auditTeam, type AuditReport } from '../domain/audit';
+import { isUnmeetError } from '../domain/errors';
+import { assertTimeZone, normalizeWorkingHours, parseDateRange } from '../domain/working-hours';
+import { buildNodeDeps, startServer } from '../entry/node';
+import { createLogger } from '../logger';
+import { fetchIcs } from '../providers/ics/ics.fetch';
+import { connectIcs } from '../services/sync';
+import { createWorkspace } from '../services/workspaces';
+import { formatAuditTable } from './format';
+import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
+
+const USAGE = `unmeet — give people their time back from meetings
+
+Usage:
+  unmeet serve                              start the HTTP service (same as npm start)
+  unmeet migrate                            apply database migrations and exit
+  unmeet audit --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+  unmeet audit --ics FILE|URL --tz ZONE [--email you@example.com] [--from ...] [--to ...] [--json]
+  unmeet workspace create --name NAME       create a workspace and print its API key (once)
+  unmeet demo [--team examples/team.json]   create a workspace holding the sample team
+
+Dates are local dates in each member's zone; --to is exclusive (default: today; --from default: 28 days earlier).
+Environment: UNMEET_DB (default ./data/unmeet.db), PORT, HOST, UNMEET_SECRET; see README.`;
+
+const DAY = 86_400_000;
+
+function defaultRange(from?: string, to?: string) {
+  const end = to ?? DateTime.utc().toISODate()!;
+  const start = from ?? DateTime.fromISO(end, { zone: 'utc' }).minus({ days: 28 }).toISODate() ?? end;
+  parseDateRange(start, end);
+  return { from: start, to: end };
+}
+
+/** The UTC span that covers local dates from..to in every zone (UTC-12 to UTC+14), plus slack. */
+const windowFor = (range: { from: string; to: string }) => ({
+  start: Date.parse(`${range.from}T00:00:00Z`) - 2 * DAY,
+  end: Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY,
+});
+
+async function audit(values: Record<string, string | boolean | undefined>): Promise<AuditReport> {
+  const range = defaultRange(values.from as string | undefined, values.to as string | undefined);
+  const window = windowFor(range);
+  if (typeof values.team === 'string') {
+    const teamPath = resolve(values.team);
+    const team = await readTeamFile(teamPath);
+    const members = await Promise.all(
+      team.members.map(async (m) => {
+        const events = [];
+        for (const cal of m.calendars) {
+          if ('ics' in cal) events.push(...(await readIcsFile(resolveFrom(teamPath, cal.ics), window)));
+          else events.push(...parseIcsNamed(await fetchIcs(cal.url, cliFetchDeps()), cal.url, window));
+        }
+        return { member: toMember(m), events };
+      }),
+    );
+    return auditTeam({ range, focusMinMinutes: team.workspace.focusMinMinutes ?? 120, members });
+  }
+  if (typeof values.ics === 'string') {
+    const zone = values.tz;
+    if (typeof zone !== 'string') throw new InputError('--ics needs --tz ZONE (the calendar owner\'s IANA time zone)');
+    assertTimeZone(zone);
+    const source = values.ics;
+    const events = /^(https?|webcal):/i.test(source)
+      ? parseIcsNamed(await fetchIcs(source, cliFetchDeps()), source, window)
+      : await readIcsFile(resolve(source), window);
+    const email = typeof values.email === 'string' ? values.email.toLowerCase() : guessOwner(events);
+    const member = { email, name: email, timeZone: zone, locale: 'en', workingHours: normalizeWorkingHours(undefined) };
+    return auditTeam({ range, focusMinMinutes: 120, members: [{ member, events }] });
+  }
+  throw new InputError('audit needs --team team.json, or --ics FILE|URL with --tz ZONE');
+}
+
+/** Without --email, the calendar's owner is the address that appears in the most events. */
+function guessOwner(events: Awaited<ReturnType<typeof readIcsFile>>): string {
+  const seen = new Map<string, number>();
+  for (const e of events) for (const a of e.attendees) seen.set(a.email, (seen.get(a.email) ?? 0) + 1);
+  return [...seen.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'me@localhost';
+}
+
+function cliFetchDeps() {
+  const config = loadConfig(process.env);
+  return {
+    fetch: globalThis.fetch,
+    resolveHost: async (host: string) => (await lookup(host, { all: true })).map((a) => a.address),
+    allowPrivate: config.allowPrivateUrls,
+  };
+}
+
+async function withDeps<T>(fn: (deps: Awaited<ReturnType<typeof buildNodeDeps>>['deps']) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const { deps, handle } = await buildNodeDeps(config, createLogger('warn', (l) => console.error(l)));
+  try {
+    return await fn(deps);
+  } finally {
+    handle.close();
+  }
+}
+
+async function demo(teamArg: string | undefined) {
+  const teamPath = resolve(teamArg ?? 'examples/team.json');
+  const team = await readTeamFile(teamPath);
+  const config = loadConfig(process.env);
+  await withDeps(async (deps) => {
+    const { workspace, apiKey } = await createWorkspace(deps, team.workspace);
+    for (const m of team.members) {
+      const member = await deps.repos.members.create(workspace.id, toMember(m), deps.clock());
+      for (const cal of m.calendars) {
+        if ('ics' in cal) {
+          const body = await readFile(resolveFrom(teamPath, cal.ics), 'utf8');
+          await connectIcs(deps, workspace.id, member.id, { body, name: cal.ics });
+        } else {
+          await connectIcs(deps, workspace.id, member.id, { url: cal.url });
+        }
+      }
+    }
+    console.log(`Created workspace "${workspace.name}" (${workspace.id}) with ${team.members.length} members.`);
+    console.log(`API key (shown once): ${apiKey}`);
+    console.log(`\nStart the service with \`npm start\`, then try:`);
+    console.log(`  curl -H "Authorization: Bearer ${apiKey}" "${config.publicUrl}/v1/audit?from=2026-11-02&to=2026-11-30"`);
+    console.log(`  open ${config.publicUrl}/docs`);
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      team: { type: 'string' },
+      ics: { type: 'string' },
+      tz: { type: 'string' },
+      email: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!command || command === 'help' || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'serve': {
+      const { stop } = await startServer(loadConfig(process.env));
+      await new Promise<void>((done) => {
+        for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => stop().then(done, done));
+      });
+      return 0;
+    }
+    case 'migrate': {
+      const config = loadConfig(process.env);
+      await withDeps(async () => undefined);
+      console.log(`migrations applied to ${config.dbPath}`);
+      return 0;
+    }
+    case 'audit': {
+      const report = await audit(values);
+      console.log(values.json ? JSON.stringify(report, null, 2) : formatAuditTable(report));
+      return 0;
+    }
+    case 'workspace': {
+      if (positionals[0] !== 'create' || !values.name) throw new InputError('usage: unmeet workspace create --name NAME');
+      const name = values.name;
+      await withDeps(async (deps) => {
+        const { workspace, apiKey } = await createWorkspace(deps, { name });
+        console.log(`Created workspace "${workspace.name}" (${workspace.id}).`);
+        console.log(`API key (shown once): ${apiKey}`);
+      });
+      return 0;
+    }
+    case 'demo':
+      await demo(values.team);
+      return 0;
+    default:
+      console.error(`unmeet: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  try {
+    process.exitCode = await run(argv);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof ConfigError) console.error(`unmeet: ${error.message}`);
+    else if (isUnmeetError(error)) console.error(`unmeet: ${error.message} (${error.code})`);
+    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`unmeet: ${(error as Error).message}\n\n${USAGE}`);
+    else console.error(`unmeet: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
+  }
+}

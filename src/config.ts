@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The service's configuration, read and validated once from the environment. Nothing else in
+ * src/ reads `process.env`: the entry points call `loadConfig` and pass the result down.
+ */
+const boolish = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  UNMEET_DB: z.string().min(1).default('./data/unmeet.db'),
+  UNMEET_SECRET: z.string().min(32, 'UNMEET_SECRET must be at least 32 characters').optional(),
+  PUBLIC_URL: z.url().optional(),
+  UNMEET_ALLOW_PRIVATE_URLS: boolish,
+  UNMEET_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  UNMEET_ICS_REFRESH_MINUTES: z.coerce.number().int().min(5).default(60),
+  UNMEET_ADMIN_TOKEN: z.string().min(16, 'UNMEET_ADMIN_TOKEN must be at least 16 characters').optional(),
+  UNMEET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** Key material for the token vault; the Node entry point generates a local one when unset. */
+  secret: string | undefined;
+  publicUrl: string;
+  allowPrivateUrls: boolean;
+  jobIntervalMs: number;
+  icsRefreshMinutes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** When set, creating workspaces over HTTP needs it as a bearer token. */
+  adminToken: string | undefined;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dbPath: e.UNMEET_DB,
+    secret: e.UNMEET_SECRET,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    allowPrivateUrls: e.UNMEET_ALLOW_PRIVATE_URLS,
+    jobIntervalMs: e.UNMEET_JOB_INTERVAL_MS,
+    icsRefreshMinutes: e.UNMEET_ICS_REFRESH_MINUTES,
+    logLevel: e.UNMEET_LOG_LEVEL,
+    adminToken: e.UNMEET_ADMIN_TOKEN,
+  };
+}

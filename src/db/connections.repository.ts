@@ -1,0 +1,96 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from './database';
+import { newId } from './ids';
+import { calendars, connections, type ConnectionStatus, type ProviderName } from './schema';
+
+export type ConnectionRow = typeof connections.$inferSelect;
+export type CalendarRow = typeof calendars.$inferSelect;
+
+export function createConnectionRepository({ db }: { db: Db }) {
+  const scoped = (workspaceId: string, connectionId: string) =>
+    and(eq(connections.workspaceId, workspaceId), eq(connections.id, connectionId));
+
+  return {
+    async list(workspaceId: string, memberId?: string): Promise<ConnectionRow[]> {
+      return db
+        .select()
+        .from(connections)
+        .where(
+          memberId
+            ? and(eq(connections.workspaceId, workspaceId), eq(connections.memberId, memberId))
+            : eq(connections.workspaceId, workspaceId),
+        )
+        .orderBy(asc(connections.createdAt), asc(connections.id));
+    },
+
+    async get(workspaceId: string, connectionId: string): Promise<ConnectionRow | undefined> {
+      const rows = await db.select().from(connections).where(scoped(workspaceId, connectionId));
+      return rows[0];
+    },
+
+    /** Creates a connection and its one calendar (ICS feeds hold exactly one). */
+    async create(
+      workspaceId: string,
+      input: { id?: string; memberId: string; provider: ProviderName; label: string; credentials: string | null },
+    ): Promise<ConnectionRow> {
+      const id = input.id ?? newId('con');
+      await db.insert(connections).values({ ...input, id, workspaceId });
+      return (await this.get(workspaceId, id))!;
+    },
+
+    async setStatus(
+      workspaceId: string,
+      connectionId: string,
+      status: ConnectionStatus,
+      extra: { lastSyncAt?: number; lastError?: string | null } = {},
+    ): Promise<void> {
+      await db
+        .update(connections)
+        .set({ status, ...extra })
+        .where(scoped(workspaceId, connectionId));
+    },
+
+    async setCredentials(workspaceId: string, connectionId: string, credentials: string | null): Promise<void> {
+      await db.update(connections).set({ credentials }).where(scoped(workspaceId, connectionId));
+    },
+
+    async remove(workspaceId: string, connectionId: string): Promise<boolean> {
+      const rows = await db.delete(connections).where(scoped(workspaceId, connectionId)).returning({ id: connections.id });
+      return rows.length > 0;
+    },
+
+    async calendars(workspaceId: string, connectionId: string): Promise<CalendarRow[]> {
+      return db
+        .select()
+        .from(calendars)
+        .where(and(eq(calendars.workspaceId, workspaceId), eq(calendars.connectionId, connectionId)));
+    },
+
+    /** The calendar with this external id under the connection, created on first sight. */
+    async ensureCalendar(
+      workspaceId: string,
+      connectionId: string,
+      input: { externalId: string; name: string; timeZone: string | null; isPrimary: boolean },
+    ): Promise<CalendarRow> {
+      await db
+        .insert(calendars)
+        .values({ id: newId('cal'), workspaceId, connectionId, ...input })
+        .onConflictDoUpdate({
+          target: [calendars.connectionId, calendars.externalId],
+          set: { name: input.name, timeZone: input.timeZone },
+        });
+      const rows = await db
+        .select()
+        .from(calendars)
+        .where(
+          and(
+            eq(calendars.workspaceId, workspaceId),
+            eq(calendars.connectionId, connectionId),
+            eq(calendars.externalId, input.externalId),
+          ),
+        );
+      return rows[0]!;
+    },
+  };
+}
+export type ConnectionRepository = ReturnType<typeof createConnectionRepository>;

@@ -1,0 +1,123 @@
+import { and, count, eq, gt, lt } from 'drizzle-orm';
+import type { CalendarEvent } from '../domain/types';
+import { atomic, rowsPerInsert } from './atomic';
+import type { Db } from './database';
+import { calendars, connections, events, syncState } from './schema';
+
+type EventRow = typeof events.$inferSelect;
+type EventInsert = typeof events.$inferInsert;
+
+const EVENT_COLUMNS = 21;
+
+const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: number): EventInsert => ({
+  workspaceId,
+  calendarId,
+  externalId: e.externalId,
+  seriesKey: e.seriesKey,
+  originalStart: e.originalStart,
+  title: e.title,
+  start: e.start,
+  end: e.end,
+  allDay: e.allDay,
+  status: e.status,
+  transparency: e.transparency,
+  organizer: e.organizer,
+  attendees: e.attendees,
+  descPresent: e.description.present,
+  descLength: e.description.length,
+  hasAgenda: e.description.hasAgenda,
+  hasDocLink: e.description.hasDocLink,
+  hasConferencing: e.hasConferencing,
+  createdByUnmeet: e.createdByUnmeet,
+  syncedAt: now,
+});
+
+export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
+  externalId: r.externalId,
+  seriesKey: r.seriesKey,
+  originalStart: r.originalStart,
+  title: r.title,
+  start: r.start,
+  end: r.end,
+  allDay: r.allDay,
+  status: r.status,
+  transparency: r.transparency,
+  organizer: r.organizer,
+  attendees: r.attendees,
+  description: { present: r.descPresent, length: r.descLength, hasAgenda: r.hasAgenda, hasDocLink: r.hasDocLink },
+  hasConferencing: r.hasConferencing,
+  createdByUnmeet: r.createdByUnmeet,
+});
+
+export function createEventRepository({ db }: { db: Db }) {
+  return {
+    /**
+     * Replaces everything stored for a calendar with `incoming`, in one atomic unit: a re-import
+     * leaves no duplicates and no ghosts, and a failed one leaves the previous rows intact.
+     */
+    async replaceCalendar(
+      workspaceId: string,
+      calendarId: string,
+      incoming: CalendarEvent[],
+      window: { start: number; end: number },
+      now: number,
+    ): Promise<void> {
+      // One row per externalId: a feed listing the same instance twice keeps the last one.
+      const unique = [...new Map(incoming.map((e) => [e.externalId, e])).values()];
+      const chunk = rowsPerInsert(db, EVENT_COLUMNS);
+      const statements: Parameters<typeof atomic>[1] = [
+        db.delete(events).where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId))),
+      ];
+      for (let i = 0; i < unique.length; i += chunk) {
+        statements.push(
+          db.insert(events).values(unique.slice(i, i + chunk).map((e) => toRow(workspaceId, calendarId, e, now))),
+        );
+      }
+      statements.push(
+        db
+          .insert(syncState)
+          .values({ calendarId, workspaceId, windowStart: window.start, windowEnd: window.end, updatedAt: now })
+          .onConflictDoUpdate({
+            target: syncState.calendarId,
+            set: { windowStart: window.start, windowEnd: window.end, updatedAt: now, pageToken: null },
+          }),
+      );
+      await atomic(db, statements);
+    },
+
+    /**
+     * Events overlapping `window` (of one member, or of everyone), tagged with their member.
+     * No `IN (...)` list: D1 binds at most 100 parameters, and a workspace has more members.
+     */
+    async listInWindow(
+      workspaceId: string,
+      window: { start: number; end: number },
+      memberId?: string,
+    ): Promise<Array<{ memberId: string; event: CalendarEvent }>> {
+      const rows = await db
+        .select({ memberId: connections.memberId, event: events })
+        .from(events)
+        .innerJoin(calendars, eq(calendars.id, events.calendarId))
+        .innerJoin(connections, eq(connections.id, calendars.connectionId))
+        .where(
+          and(
+            eq(events.workspaceId, workspaceId),
+            eq(connections.workspaceId, workspaceId),
+            memberId ? eq(connections.memberId, memberId) : undefined,
+            lt(events.start, window.end),
+            gt(events.end, window.start),
+          ),
+        );
+      return rows.map((r) => ({ memberId: r.memberId, event: toCalendarEvent(r.event) }));
+    },
+
+    async countForCalendar(workspaceId: string, calendarId: string): Promise<number> {
+      const rows = await db
+        .select({ n: count() })
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId)));
+      return rows[0]?.n ?? 0;
+    },
+  };
+}
+export type EventRepository = ReturnType<typeof createEventRepository>;

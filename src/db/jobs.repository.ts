@@ -1,0 +1,80 @@
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from './database';
+import { newId } from './ids';
+import { jobs } from './schema';
+
+export type JobRow = typeof jobs.$inferSelect;
+
+/**
+ * The job queue. Jobs are system-wide (the runner serves every workspace), but each job that
+ * belongs to a workspace carries its id and its handler only touches that workspace.
+ */
+export function createJobRepository({ db }: { db: Db }) {
+  return {
+    /** Schedules a job; a job with the same key is replaced (so re-scheduling is idempotent). */
+    async schedule(job: {
+      key: string;
+      kind: string;
+      workspaceId: string | null;
+      payload: Record<string, unknown>;
+      runAt: number;
+      everyMs: number | null;
+    }): Promise<void> {
+      await db
+        .insert(jobs)
+        .values({ id: newId('job'), ...job })
+        .onConflictDoUpdate({
+          target: jobs.key,
+          set: { kind: job.kind, payload: job.payload, runAt: job.runAt, everyMs: job.everyMs, attempts: 0 },
+        });
+    },
+
+    async removeByKey(key: string): Promise<void> {
+      await db.delete(jobs).where(eq(jobs.key, key));
+    },
+
+    async getByKey(key: string): Promise<JobRow | undefined> {
+      const rows = await db.select().from(jobs).where(eq(jobs.key, key));
+      return rows[0];
+    },
+
+    /**
+     * Leases up to `limit` due jobs to `owner` until `now + leaseMs`, in one UPDATE so two
+     * runners never lease the same job; a job whose lease expired (its runner crashed) is due again.
+     */
+    async leaseDue(owner: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
+      const due = db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
+        .orderBy(asc(jobs.runAt))
+        .limit(limit);
+      return db
+        .update(jobs)
+        .set({ leaseOwner: owner, leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1` })
+        .where(and(inArray(jobs.id, due), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
+        .returning();
+    },
+
+    /** Marks a leased run done: a repeating job is due again after its period, a one-off is gone. */
+    async complete(job: JobRow, owner: string, now: number): Promise<void> {
+      const mine = and(eq(jobs.id, job.id), eq(jobs.leaseOwner, owner));
+      if (job.everyMs === null) {
+        await db.delete(jobs).where(mine);
+        return;
+      }
+      await db
+        .update(jobs)
+        .set({ runAt: now + job.everyMs, leaseOwner: null, leaseUntil: null, attempts: 0, lastError: null, lastRunAt: now })
+        .where(mine);
+    },
+
+    async fail(job: JobRow, owner: string, now: number, error: string, retryAt: number): Promise<void> {
+      await db
+        .update(jobs)
+        .set({ runAt: retryAt, leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 500), lastRunAt: now })
+        .where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, owner)));
+    },
+  };
+}
+export type JobRepository = ReturnType<typeof createJobRepository>;

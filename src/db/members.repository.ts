@@ -1,0 +1,62 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Member } from '../domain/types';
+import type { Db } from './database';
+import { newId } from './ids';
+import { members } from './schema';
+
+export type MemberRow = typeof members.$inferSelect;
+
+export function createMemberRepository({ db }: { db: Db }) {
+  return {
+    async list(workspaceId: string): Promise<MemberRow[]> {
+      return db.select().from(members).where(eq(members.workspaceId, workspaceId)).orderBy(asc(members.email));
+    },
+
+    async get(workspaceId: string, memberId: string): Promise<MemberRow | undefined> {
+      const rows = await db
+        .select()
+        .from(members)
+        .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)));
+      return rows[0];
+    },
+
+    async getByEmail(workspaceId: string, email: string): Promise<MemberRow | undefined> {
+      const rows = await db
+        .select()
+        .from(members)
+        .where(and(eq(members.workspaceId, workspaceId), eq(members.email, email.toLowerCase())));
+      return rows[0];
+    },
+
+    async create(workspaceId: string, member: Member, now: number): Promise<MemberRow> {
+      const row = { id: newId('mem'), workspaceId, ...member, email: member.email.toLowerCase(), updatedAt: now };
+      await db.insert(members).values(row);
+      return (await this.get(workspaceId, row.id))!;
+    },
+
+    async update(workspaceId: string, memberId: string, patch: Partial<Member>, now: number) {
+      await db
+        .update(members)
+        .set({ ...patch, ...(patch.email ? { email: patch.email.toLowerCase() } : {}), updatedAt: now })
+        .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)));
+      return this.get(workspaceId, memberId);
+    },
+
+    async remove(workspaceId: string, memberId: string): Promise<boolean> {
+      const deleted = await db
+        .delete(members)
+        .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)))
+        .returning({ id: members.id });
+      return deleted.length > 0;
+    },
+  };
+}
+export type MemberRepository = ReturnType<typeof createMemberRepository>;
+
+export const toMember = (row: MemberRow): Member => ({
+  email: row.email,
+  name: row.name,
+  timeZone: row.timeZone,
+  locale: row.locale,
+  workingHours: row.workingHours,
+});

@@ -1,0 +1,17 @@
+import { createConnectionRepository } from './connections.repository';
+import type { Db } from './database';
+import { createEventRepository } from './events.repository';
+import { createJobRepository } from './jobs.repository';
+import { createMemberRepository } from './members.repository';
+import { createWorkspaceRepository } from './workspaces.repository';
+
+export function createRepositories({ db }: { db: Db }) {
+  return {
+    workspaces: createWorkspaceRepository({ db }),
+    members: createMemberRepository({ db }),
+    connections: createConnectionRepository({ db }),
+    events: createEventRepository({ db }),
+    jobs: createJobRepository({ db }),
+  };
+}
+export type Repositories = ReturnType<typeof createRepositories>;

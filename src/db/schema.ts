@@ -1,0 +1,186 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Attendee, WorkingHours } from '../domain/types';
+
+/**
+ * The storage model (SQLite dialect: better-sqlite3 on Node, D1 on Workers). Every row below
+ * `workspaces` carries `workspace_id`, and every repository query filters on it.
+ * Instants are UTC epoch milliseconds.
+ */
+
+const createdAt = () =>
+  integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`);
+
+export const workspaces = sqliteTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  hourlyRate: real('hourly_rate').notNull().default(0),
+  currency: text('currency').notNull().default('USD'),
+  focusMinMinutes: integer('focus_min_minutes').notNull().default(120),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the key, hex; the key itself is shown once and never stored. */
+    hash: text('hash').notNull(),
+    /** The first characters of the key, so people can tell their keys apart. */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash)],
+);
+
+export const members = sqliteTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    timeZone: text('time_zone').notNull(),
+    locale: text('locale').notNull().default('en'),
+    workingHours: text('working_hours', { mode: 'json' }).$type<WorkingHours>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('members_workspace_email_idx').on(t.workspaceId, t.email)],
+);
+
+export type ConnectionStatus = 'pending' | 'syncing' | 'ok' | 'error' | 'needs_reauth';
+export type ProviderName = 'ics' | 'google' | 'microsoft';
+
+export const connections = sqliteTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    provider: text('provider').$type<ProviderName>().notNull(),
+    status: text('status').$type<ConnectionStatus>().notNull().default('pending'),
+    /** What people see: the file name, or the URL's host (a private ICS address is a secret). */
+    label: text('label').notNull(),
+    /** Encrypted (AES-256-GCM) JSON: OAuth tokens, or the private ICS subscription URL. */
+    credentials: text('credentials'),
+    lastSyncAt: integer('last_sync_at'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('connections_workspace_idx').on(t.workspaceId, t.memberId)],
+);
+
+export const calendars = sqliteTable(
+  'calendars',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    timeZone: text('time_zone'),
+    isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('calendars_connection_external_idx').on(t.connectionId, t.externalId)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id').notNull(),
+    calendarId: text('calendar_id')
+      .notNull()
+      .references(() => calendars.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    seriesKey: text('series_key'),
+    originalStart: integer('original_start'),
+    title: text('title').notNull(),
+    start: integer('start').notNull(),
+    end: integer('end').notNull(),
+    allDay: integer('all_day', { mode: 'boolean' }).notNull(),
+    status: text('status').$type<'confirmed' | 'tentative' | 'cancelled'>().notNull(),
+    transparency: text('transparency').$type<'opaque' | 'transparent'>().notNull(),
+    organizer: text('organizer'),
+    attendees: text('attendees', { mode: 'json' }).$type<Attendee[]>().notNull(),
+    descPresent: integer('desc_present', { mode: 'boolean' }).notNull(),
+    descLength: integer('desc_length').notNull(),
+    hasAgenda: integer('has_agenda', { mode: 'boolean' }).notNull(),
+    hasDocLink: integer('has_doc_link', { mode: 'boolean' }).notNull(),
+    hasConferencing: integer('has_conferencing', { mode: 'boolean' }).notNull(),
+    createdByUnmeet: integer('created_by_unmeet', { mode: 'boolean' }).notNull(),
+    syncedAt: integer('synced_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_calendar_external_idx').on(t.calendarId, t.externalId),
+    index('events_workspace_calendar_start_idx').on(t.workspaceId, t.calendarId, t.start),
+  ],
+);
+
+/** Where a calendar's sync stands: sync token, the page cursor of an unfinished run, the window. */
+export const syncState = sqliteTable('sync_state', {
+  calendarId: text('calendar_id')
+    .primaryKey()
+    .references(() => calendars.id, { onDelete: 'cascade' }),
+  workspaceId: text('workspace_id').notNull(),
+  syncToken: text('sync_token'),
+  pageToken: text('page_token'),
+  windowStart: integer('window_start'),
+  windowEnd: integer('window_end'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Every write the service makes to a provider (created / updated / deleted events, mail sent). */
+export const providerWrites = sqliteTable(
+  'provider_writes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id').notNull(),
+    connectionId: text('connection_id'),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    outcome: text('outcome').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('provider_writes_workspace_idx').on(t.workspaceId, t.at)],
+);
+
+/** Background jobs with leases: a job is run by whoever holds an unexpired lease, never by two. */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id'),
+    kind: text('kind').notNull(),
+    /** Unique per logical job, so scheduling the same work twice is a no-op. */
+    key: text('key').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    runAt: integer('run_at').notNull(),
+    /** Repeat every N ms after a run; null for one-off jobs (deleted once done). */
+    everyMs: integer('every_ms'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    lastRunAt: integer('last_run_at'),
+  },
+  (t) => [uniqueIndex('jobs_key_idx').on(t.key), index('jobs_due_idx').on(t.runAt)],
+);

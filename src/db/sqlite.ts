@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from './database';
+import * as schema from './schema';
+
+const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export interface SqliteHandle {
+  db: Db;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the embedded SQLite database and applies pending migrations from
+ * `drizzle/`. WAL mode lets readers run beside the writer; the busy timeout makes a second
+ * process wait for the write lock instead of failing at once. `:memory:` gives a private test DB.
+ */
+export function openSqlite(path: string): SqliteHandle {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return { db: db as unknown as Db, close: () => sqlite.close() };
+}

@@ -1,0 +1,48 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { atomic } from './atomic';
+import type { Db } from './database';
+import { newId } from './ids';
+import { apiKeys, workspaces } from './schema';
+
+export type Workspace = typeof workspaces.$inferSelect;
+export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'>;
+
+export function createWorkspaceRepository({ db }: { db: Db }) {
+  return {
+    /** Creates a workspace together with its first API key (stored only as a hash). */
+    async create(settings: WorkspaceSettings, key: { hash: string; prefix: string }): Promise<Workspace> {
+      const id = newId('ws');
+      await atomic(db, [
+        db.insert(workspaces).values({ id, ...settings }),
+        db.insert(apiKeys).values({ id: newId('key'), workspaceId: id, hash: key.hash, prefix: key.prefix }),
+      ]);
+      return (await this.get(id))!;
+    },
+
+    /** How many workspaces exist (system-wide: only to tell a fresh install apart). */
+    async count(): Promise<number> {
+      const rows = await db.select({ n: count() }).from(workspaces);
+      return rows[0]?.n ?? 0;
+    },
+
+    async get(workspaceId: string): Promise<Workspace | undefined> {
+      const rows = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+      return rows[0];
+    },
+
+    async update(workspaceId: string, patch: Partial<WorkspaceSettings>): Promise<Workspace | undefined> {
+      if (Object.keys(patch).length > 0) await db.update(workspaces).set(patch).where(eq(workspaces.id, workspaceId));
+      return this.get(workspaceId);
+    },
+
+    /** The workspace an active key hash belongs to (the hash is the lookup key; see auth). */
+    async findByKeyHash(hash: string): Promise<{ workspaceId: string; hash: string } | undefined> {
+      const rows = await db
+        .select({ workspaceId: apiKeys.workspaceId, hash: apiKeys.hash })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
+      return rows[0];
+    },
+  };
+}
+export type WorkspaceRepository = ReturnType<typeof createWorkspaceRepository>;

@@ -1,0 +1,114 @@
+import { serve } from '@hono/node-server';
+import { lookup } from 'node:dns/promises';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfig, type Config } from '../config';
+import { createRepositories } from '../db/repositories';
+import { openSqlite, type SqliteHandle } from '../db/sqlite';
+import { randomToken } from '../db/ids';
+import { createApp } from '../http/app';
+import { runDueJobs } from '../jobs/run-due-jobs';
+import { createLogger, type Logger } from '../logger';
+import { createTokenVault } from '../providers/token-vault';
+import type { Deps } from '../services/deps';
+
+/**
+ * The vault key: UNMEET_SECRET when set; otherwise a random one kept beside the database (mode
+ * 0600), so a fresh install encrypts at rest without any setup. Losing that file loses the
+ * stored subscription URLs and tokens, never the audit data.
+ */
+function resolveSecret(config: Config, logger: Logger): string {
+  if (config.secret) return config.secret;
+  if (config.dbPath === ':memory:') return randomToken(48);
+  const file = join(dirname(resolve(config.dbPath)), 'unmeet.secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomToken(48);
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  logger.info('generated a local encryption key; set UNMEET_SECRET to manage it yourself', { file });
+  return secret;
+}
+
+/** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
+export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle }> {
+  const handle = openSqlite(config.dbPath);
+  const deps: Deps = {
+    db: handle.db,
+    repos: createRepositories({ db: handle.db }),
+    vault: await createTokenVault(resolveSecret(config, logger)),
+    clock: () => Date.now(),
+    logger,
+    ics: {
+      fetch: globalThis.fetch,
+      resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+      allowPrivate: config.allowPrivateUrls,
+      refreshMinutes: config.icsRefreshMinutes,
+    },
+    adminToken: config.adminToken,
+    publicUrl: config.publicUrl,
+  };
+  return { deps, handle };
+}
+
+export const nextSteps = (publicUrl: string) =>
+  [
+    'No workspace yet. Next steps:',
+    '  npx unmeet demo                        # a sample team from examples/, prints its API key',
+    '  npx unmeet workspace create --name Acme # an empty workspace, prints its API key',
+    `  open ${publicUrl}/docs                 # the API reference`,
+  ].join('\n');
+
+/** Starts the HTTP server and the job timer; resolves to a function that stops both cleanly. */
+export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  const { deps, handle } = await buildNodeDeps(config, logger);
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((done) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => done(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  console.log(`unmeet listening on ${url} (database ${config.dbPath})`);
+  if ((await deps.repos.workspaces.count()) === 0) console.log(nextSteps(url));
+
+  const owner = `node-${process.pid}-${randomToken(6)}`;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = runDueJobs(deps, Date.now(), { owner }).catch((error: unknown) =>
+      logger.error('job runner failed', { error: String(error) }),
+    );
+  }, config.jobIntervalMs);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    await new Promise<void>((done) => server.close(() => done()));
+    await running;
+    handle.close();
+  };
+  return { url, stop };
+}
+
+async function main() {
+  const config = loadConfig(process.env);
+  const { stop } = await startServer(config);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`received ${signal}, shutting down`);
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId, type RequestIdVariables } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from '../services/deps';
+import { problem, renderError } from './errors';
+import { apiKeyAuth, type AuthVariables } from './middleware/auth';
+import { auditRoutes } from './routes/audit.routes';
+import { connectionsRoutes } from './routes/connections.routes';
+import { membersRoutes } from './routes/members.routes';
+import { workspacesRoutes } from './routes/workspaces.routes';
+
+export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
+
+/** Request bodies: JSON is small; an ICS upload may be a few years of a busy calendar. */
+export const BODY_LIMITS = { json: 256 * 1024, ics: 10 * 1024 * 1024 };
+
+/**
+ * The HTTP API. Everything it touches comes in through `deps`, so the same app serves Node,
+ * Workers and tests (through `app.request()`).
+ */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+        return problem(c, 422, 'request.invalid', detail, { issues });
+      }
+    },
+  });
+
+  app.use('*', requestId());
+  app.use('*', secureHeaders());
+  app.use('*', async (c, next) => {
+    const ics = /^\/v1\/connections\//.test(c.req.path);
+    return bodyLimit({
+      maxSize: ics ? BODY_LIMITS.ics : BODY_LIMITS.json,
+      onError: (c) => problem(c, 413, 'request.too_large', `The body is larger than ${ics ? '10 MiB' : '256 KiB'}.`),
+    })(c, next);
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.route('/v1', workspacesRoutes(deps));
+  app.use('/v1/members/*', apiKeyAuth(deps));
+  app.use('/v1/members', apiKeyAuth(deps));
+  app.use('/v1/connections/*', apiKeyAuth(deps));
+  app.use('/v1/connections', apiKeyAuth(deps));
+  app.use('/v1/audit', apiKeyAuth(deps));
+  app.route('/v1/members', membersRoutes(deps));
+  app.route('/v1/connections', connectionsRoutes(deps));
+  app.route('/v1/audit', auditRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The workspace API key (`um_...`), shown once when the workspace is created.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'unmeet API',
+      version: '1',
+      description: 'Meeting audits, async suggestions, focus protection and fair rotation. Errors are RFC 9457 problem+json with a stable `code`.',
+    },
+    security: [{ apiKey: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'unmeet API' }));
+
+  app.notFound((c) => problem(c, 404, 'request.not_found', `No route for ${c.req.method} ${c.req.path}.`));
+  app.onError((error, c) => renderError(error, c, deps.logger));
+  return app;
+}

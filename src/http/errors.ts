@@ -1,0 +1,74 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isUnmeetError } from '../domain/errors';
+import type { Logger } from '../logger';
+
+/** RFC 9457 problem details, always with our stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  [extra: string]: unknown;
+}
+
+const statusByCode: Record<string, ContentfulStatusCode> = {
+  'auth.missing_key': 401,
+  'auth.invalid_key': 401,
+  'auth.forbidden': 403,
+  'request.too_large': 413,
+  'ics.too_large': 413,
+  'ics.url_unreachable': 502,
+  'member.already_exists': 409,
+  'request.not_found': 404,
+  'rate_limited': 429,
+};
+
+/** The HTTP status of an expected failure: explicit table first, then the code's suffix. */
+export function statusForCode(code: string): ContentfulStatusCode {
+  const explicit = statusByCode[code];
+  if (explicit) return explicit;
+  if (code.endsWith('.not_found')) return 404;
+  if (code.endsWith('.conflict')) return 409;
+  return 422;
+}
+
+const titleFor = (code: string) =>
+  code
+    .split('.')
+    .at(-1)!
+    .replaceAll('_', ' ')
+    .replace(/^\w/, (c) => c.toUpperCase());
+
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Response {
+  const body: Problem = { type: `https://unmeet.dev/problems/${code}`, title: titleFor(code), status, code, detail, ...extra };
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+}
+
+/**
+ * The one error handler: expected failures become problem+json with their code; anything else
+ * is logged with the request id and answered as a generic 500 without a stack or vendor body.
+ */
+export function renderError(error: unknown, c: Context, logger: Logger): Response {
+  if (isUnmeetError(error)) {
+    const extra = error.details && 'line' in error.details ? { line: error.details.line } : {};
+    return problem(c, statusForCode(error.code), error.code, error.message, extra);
+  }
+  const status = (error as { status?: number })?.status;
+  if (status === 413) return problem(c, 413, 'request.too_large', 'The request body is too large.');
+  if (error instanceof SyntaxError) return problem(c, 400, 'request.malformed_json', 'The request body is not valid JSON.');
+  logger.error('unhandled error', {
+    requestId: c.get('requestId' as never),
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
+  return problem(c, 500, 'internal', 'Something went wrong on our side. The request id identifies it in our logs.', {
+    requestId: c.get('requestId' as never),
+  });
+}

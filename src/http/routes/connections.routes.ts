@@ -1,0 +1,146 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { UnmeetError } from '../../domain/errors';
+import type { ConnectionRow } from '../../db/connections.repository';
+import type { Deps } from '../../services/deps';
+import { connectIcs, disconnect, syncIcsConnection } from '../../services/sync';
+import type { AppEnv } from '../app';
+import { errorResponses, idParam } from './shared';
+
+const connectionSchema = z
+  .object({
+    id: z.string(),
+    memberId: z.string(),
+    provider: z.enum(['ics', 'google', 'microsoft']),
+    status: z.enum(['pending', 'syncing', 'ok', 'error', 'needs_reauth']),
+    label: z.string().openapi({ description: 'File name, or the host of a subscription URL (the full URL is a secret and is never shown).' }),
+    subscription: z.boolean(),
+    lastSyncAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .openapi('Connection');
+
+const view = (row: ConnectionRow) => ({
+  id: row.id,
+  memberId: row.memberId,
+  provider: row.provider,
+  status: row.status,
+  label: row.label,
+  subscription: row.credentials !== null && row.provider === 'ics',
+  lastSyncAt: row.lastSyncAt === null ? null : new Date(row.lastSyncAt).toISOString(),
+  lastError: row.lastError,
+});
+
+const icsJson = z
+  .union([
+    z.object({ memberId: z.string().min(1), url: z.string().min(1).max(2048).openapi({ example: 'https://calendar.example.com/private/basic.ics' }) }),
+    z.object({ memberId: z.string().min(1), ics: z.string().min(1), name: z.string().max(200).optional() }),
+  ])
+  .openapi('IcsConnectionInput');
+
+const isCalendarBody = (c: Context) => /^text\/calendar\b/i.test(c.req.header('content-type') ?? '');
+
+export function connectionsRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['Connections'],
+      summary: 'List calendar connections',
+      request: { query: z.object({ memberId: z.string().optional() }) },
+      responses: { 200: { description: 'Connections', content: { 'application/json': { schema: z.object({ connections: z.array(connectionSchema) }) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const rows = await deps.repos.connections.list(c.get('workspaceId'), c.req.valid('query').memberId);
+      return c.json({ connections: rows.map(view) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/ics',
+      tags: ['Connections'],
+      summary: 'Connect an ICS calendar (upload or subscription URL) and import it',
+      description:
+        'Send JSON `{ memberId, url }` for a subscription (refreshed in the background), JSON `{ memberId, ics, name? }`, or the raw file with `Content-Type: text/calendar` and `?memberId=&name=`. Nothing is stored unless the whole feed parses.',
+      request: {
+        query: z.object({ memberId: z.string().optional(), name: z.string().max(200).optional() }),
+        body: { content: { 'application/json': { schema: icsJson } } },
+      },
+      responses: { 201: { description: 'Connected and imported', content: { 'application/json': { schema: connectionSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const workspaceId = c.get('workspaceId');
+      if (isCalendarBody(c)) {
+        const { memberId, name } = c.req.valid('query');
+        if (!memberId) throw new UnmeetError('request.invalid', 'Pass ?memberId= with a text/calendar body.');
+        return c.json(view(await connectIcs(deps, workspaceId, memberId, { body: await c.req.text(), name })), 201);
+      }
+      const body = c.req.valid('json');
+      if (!body) throw new UnmeetError('request.invalid', 'Send JSON or a text/calendar body.');
+      const source = 'url' in body ? { url: body.url } : { body: body.ics, name: body.name };
+      return c.json(view(await connectIcs(deps, workspaceId, body.memberId, source)), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['Connections'],
+      summary: 'Get a connection',
+      request: { params: idParam },
+      responses: { 200: { description: 'Connection', content: { 'application/json': { schema: connectionSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await deps.repos.connections.get(c.get('workspaceId'), id);
+      if (!row) throw new UnmeetError('connection.not_found', `No connection ${id} in this workspace.`);
+      return c.json(view(row), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/sync',
+      tags: ['Connections'],
+      summary: 'Sync now (a subscription re-fetches its URL; an upload takes the new file as the body)',
+      request: {
+        params: idParam,
+        body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1) }) } } },
+      },
+      responses: {
+        200: { description: 'Synced', content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int() }) } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const json = c.req.valid('json');
+      const upload = isCalendarBody(c) ? { body: await c.req.text() } : json ? { body: json.ics } : undefined;
+      const result = await syncIcsConnection(deps, c.get('workspaceId'), id, upload);
+      return c.json({ connection: view(result.connection), events: result.events }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags: ['Connections'],
+      summary: 'Disconnect and delete its events',
+      request: { params: idParam },
+      responses: { 204: { description: 'Disconnected' }, ...errorResponses },
+    }),
+    async (c) => {
+      await disconnect(deps, c.get('workspaceId'), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

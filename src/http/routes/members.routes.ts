@@ -1,0 +1,122 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { UnmeetError } from '../../domain/errors';
+import { assertTimeZone, normalizeWorkingHours } from '../../domain/working-hours';
+import type { Member } from '../../domain/types';
+import { toMember, type MemberRow } from '../../db/members.repository';
+import type { Deps } from '../../services/deps';
+import { memberInput } from '../../schemas';
+import type { AppEnv } from '../app';
+import { errorResponses, idParam } from './shared';
+
+export const memberSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    locale: z.string(),
+    workingHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
+  })
+  .openapi('Member');
+
+const view = (row: MemberRow) => ({ id: row.id, ...toMember(row) });
+
+/** Validates what zod cannot: the zone exists, the hours are sane. Throws stable codes. */
+export function toDomainMember(input: z.infer<typeof memberInput>): Member {
+  assertTimeZone(input.timeZone);
+  return { ...input, workingHours: normalizeWorkingHours(input.workingHours) };
+}
+
+export function membersRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+  const notFound = (id: string) => new UnmeetError('member.not_found', `No member ${id} in this workspace.`);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['Members'],
+      summary: 'List members',
+      responses: { 200: { description: 'Members', content: { 'application/json': { schema: z.object({ members: z.array(memberSchema) }) } } }, ...errorResponses },
+    }),
+    async (c) => c.json({ members: (await deps.repos.members.list(c.get('workspaceId'))).map(view) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['Members'],
+      summary: 'Add a member',
+      request: { body: { required: true, content: { 'application/json': { schema: memberInput } } } },
+      responses: { 201: { description: 'Created', content: { 'application/json': { schema: memberSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const workspaceId = c.get('workspaceId');
+      const member = toDomainMember(c.req.valid('json'));
+      if (await deps.repos.members.getByEmail(workspaceId, member.email)) {
+        throw new UnmeetError('member.already_exists', `A member with email ${member.email} already exists.`);
+      }
+      return c.json(view(await deps.repos.members.create(workspaceId, member, deps.clock())), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['Members'],
+      summary: 'Get a member',
+      request: { params: idParam },
+      responses: { 200: { description: 'Member', content: { 'application/json': { schema: memberSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await deps.repos.members.get(c.get('workspaceId'), id);
+      if (!row) throw notFound(id);
+      return c.json(view(row), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{id}',
+      tags: ['Members'],
+      summary: 'Update a member',
+      request: { params: idParam, body: { required: true, content: { 'application/json': { schema: memberInput.partial() } } } },
+      responses: { 200: { description: 'Member', content: { 'application/json': { schema: memberSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const workspaceId = c.get('workspaceId');
+      const { id } = c.req.valid('param');
+      const existing = await deps.repos.members.get(workspaceId, id);
+      if (!existing) throw notFound(id);
+      const patch = c.req.valid('json');
+      const merged = toDomainMember({ ...toMember(existing), locale: existing.locale, ...patch, workingHours: patch.workingHours ?? existing.workingHours });
+      if (merged.email !== existing.email && (await deps.repos.members.getByEmail(workspaceId, merged.email))) {
+        throw new UnmeetError('member.already_exists', `A member with email ${merged.email} already exists.`);
+      }
+      const row = await deps.repos.members.update(workspaceId, id, merged, deps.clock());
+      return c.json(view(row!), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags: ['Members'],
+      summary: 'Remove a member with their connections and events',
+      request: { params: idParam },
+      responses: { 204: { description: 'Removed' }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await deps.repos.members.remove(c.get('workspaceId'), id))) throw notFound(id);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

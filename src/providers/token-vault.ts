@@ -1,0 +1,59 @@
+/**
+ * Encrypts credentials at rest (OAuth tokens, private ICS subscription URLs) with AES-256-GCM
+ * through WebCrypto, so the same code runs on Node and Workers. The key is derived from
+ * `UNMEET_SECRET` with HKDF-SHA-256; the sealed form is `v1.<iv>.<ciphertext>` in base64url.
+ * The row id is bound as additional data, so a sealed value copied into another row does not open.
+ */
+export interface TokenVault {
+  seal(plaintext: string, context: string): Promise<string>;
+  open(sealed: string, context: string): Promise<string>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const toBase64Url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+
+const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+};
+
+export class VaultError extends Error {}
+
+export async function createTokenVault(secret: string): Promise<TokenVault> {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
+  const key = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('unmeet/token-vault'), info: encoder.encode('v1') },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+  return {
+    async seal(plaintext, context) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const ciphertext = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
+        key,
+        encoder.encode(plaintext),
+      );
+      return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
+    },
+    async open(sealed, context) {
+      const [version, iv, ciphertext] = sealed.split('.');
+      if (version !== 'v1' || !iv || !ciphertext) throw new VaultError('unrecognised sealed value');
+      try {
+        const plaintext = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: encoder.encode(context) },
+          key,
+          fromBase64Url(ciphertext),
+        );
+        return decoder.decode(plaintext);
+      } catch {
+        throw new VaultError('sealed value does not open with this secret');
+      }
+    },
+  };
+}

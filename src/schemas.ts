@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi';
+import { WEEKDAYS } from './domain/types';
+
+/** Edge validation shared by the HTTP API and the CLI's team file. */
+
+const localTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'expected HH:MM');
+
+export const workingHoursInput = z
+  .union([
+    z.object({
+      days: z.array(z.enum(WEEKDAYS)).min(0).max(7),
+      start: localTime,
+      end: localTime,
+    }),
+    z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([localTime, localTime])).max(8)),
+  ])
+  .openapi('WorkingHours', {
+    description:
+      'Either `{ days, start, end }` or a per-weekday map `{ mon: [["09:00","12:00"],["13:00","17:00"]] }`. Default Monday–Friday 09:00–17:00.',
+    example: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' },
+  });
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email().max(320));
+
+export const memberInput = z
+  .object({
+    email,
+    name: z.string().trim().min(1).max(200),
+    timeZone: z.string().min(1).max(64).openapi({ example: 'Asia/Jakarta' }),
+    locale: z.string().min(2).max(35).default('en'),
+    workingHours: workingHoursInput.optional(),
+  })
+  .openapi('MemberInput');
+
+export const workspaceSettingsInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  hourlyRate: z.number().min(0).max(100_000).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD')
+    .optional(),
+  focusMinMinutes: z.number().int().min(15).max(480).optional(),
+});
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const dateRangeQuery = z.object({
+  from: localDate.openapi({ example: '2026-11-02' }),
+  to: localDate.openapi({ example: '2026-11-30', description: 'exclusive' }),
+});
+
+/** team.json, the CLI's team file (paths are relative to the file). */
+export const teamFile = z.object({
+  workspace: workspaceSettingsInput,
+  members: z
+    .array(
+      memberInput.extend({
+        calendars: z
+          .array(z.union([z.object({ ics: z.string().min(1) }), z.object({ url: z.string().url() })]))
+          .default([]),
+      }),
+    )
+    .min(1),
+});
+export type TeamFile = z.infer<typeof teamFile>;

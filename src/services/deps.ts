@@ -1,0 +1,26 @@
+import type { Db } from '../db/database';
+import type { Repositories } from '../db/repositories';
+import type { Logger } from '../logger';
+import type { TokenVault } from '../providers/token-vault';
+
+/**
+ * Everything a use case may touch, built by an entry point (Node server, CLI, Worker) and passed
+ * down: no module-level singletons, no env reads below the entry points.
+ */
+export interface Deps {
+  db: Db;
+  repos: Repositories;
+  vault: TokenVault;
+  clock: () => number;
+  logger: Logger;
+  /** How remote ICS feeds are fetched: DNS resolution is runtime-specific, so it is injected. */
+  ics: {
+    fetch: typeof fetch;
+    resolveHost: (hostname: string) => Promise<string[]>;
+    allowPrivate: boolean;
+    refreshMinutes: number;
+  };
+  /** When set, creating a workspace needs this bearer token; unset, anyone who reaches the service may. */
+  adminToken?: string | undefined;
+  publicUrl: string;
+}

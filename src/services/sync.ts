@@ -1,0 +1,122 @@
+import { UnmeetError, isUnmeetError } from '../domain/errors';
+import { newId } from '../db/ids';
+import type { ConnectionRow } from '../db/connections.repository';
+import { fetchIcs } from '../providers/ics/ics.fetch';
+import { parseIcs } from '../providers/ics/ics.mapper';
+import type { Deps } from './deps';
+
+const DAY = 86_400_000;
+/** How much of an ICS feed is kept: half a year back for audits, half a year ahead for planning. */
+export const ICS_WINDOW_DAYS = { past: 182, future: 182 };
+
+export const icsWindow = (now: number) => ({
+  start: Math.floor(now / DAY - ICS_WINDOW_DAYS.past) * DAY,
+  end: Math.ceil(now / DAY + ICS_WINDOW_DAYS.future) * DAY,
+});
+
+export type IcsSource = { url: string } | { body: string; name?: string | undefined };
+
+export const icsRefreshJobKey = (connectionId: string) => `ics.refresh:${connectionId}`;
+
+async function readSource(deps: Deps, source: IcsSource): Promise<string> {
+  return 'url' in source ? fetchIcs(source.url, deps.ics) : source.body;
+}
+
+/**
+ * Connects an ICS calendar (an uploaded file or a subscription URL) to a member and imports it.
+ * The feed is fetched and parsed before anything is stored, so bad input leaves no trace; a
+ * subscription URL is kept encrypted (it is a secret: anyone holding it reads the calendar) and
+ * refreshed by a background job.
+ */
+export async function connectIcs(
+  deps: Deps,
+  workspaceId: string,
+  memberId: string,
+  source: IcsSource,
+): Promise<ConnectionRow> {
+  const member = await deps.repos.members.get(workspaceId, memberId);
+  if (!member) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+  const now = deps.clock();
+  const window = icsWindow(now);
+  const parsed = parseIcs(await readSource(deps, source), window);
+
+  const id = newId('con');
+  const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
+  const credentials = 'url' in source ? await deps.vault.seal(JSON.stringify({ url: source.url }), id) : null;
+  await deps.repos.connections.create(workspaceId, { id, memberId, provider: 'ics', label, credentials });
+  try {
+    const calendar = await deps.repos.connections.ensureCalendar(workspaceId, id, {
+      externalId: 'ics',
+      name: parsed.name ?? label,
+      timeZone: parsed.timeZone,
+      isPrimary: true,
+    });
+    await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
+    await deps.repos.connections.setStatus(workspaceId, id, 'ok', { lastSyncAt: now, lastError: null });
+  } catch (error) {
+    await deps.repos.connections.remove(workspaceId, id);
+    throw error;
+  }
+  if ('url' in source) {
+    await deps.repos.jobs.schedule({
+      key: icsRefreshJobKey(id),
+      kind: 'ics.refresh',
+      workspaceId,
+      payload: { connectionId: id },
+      runAt: now + deps.ics.refreshMinutes * 60_000,
+      everyMs: deps.ics.refreshMinutes * 60_000,
+    });
+  }
+  return (await deps.repos.connections.get(workspaceId, id))!;
+}
+
+/**
+ * Re-imports an ICS connection: from its subscription URL, or from a newly uploaded body. The
+ * replacement is all-or-nothing; on failure the previous events stay and the connection records
+ * the error code so people can see why it is stale.
+ */
+export async function syncIcsConnection(
+  deps: Deps,
+  workspaceId: string,
+  connectionId: string,
+  upload?: { body: string },
+): Promise<{ connection: ConnectionRow; events: number }> {
+  const connection = await deps.repos.connections.get(workspaceId, connectionId);
+  if (!connection) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
+  if (connection.provider !== 'ics') {
+    throw new UnmeetError('connection.unsupported', `Connection ${connectionId} is not an ICS connection.`);
+  }
+  const now = deps.clock();
+  const window = icsWindow(now);
+  try {
+    let source: IcsSource;
+    if (upload) {
+      if (connection.credentials) {
+        throw new UnmeetError('ics.upload_to_subscription', 'This connection follows a URL; it cannot take an upload.');
+      }
+      source = upload;
+    } else {
+      if (!connection.credentials) {
+        throw new UnmeetError('ics.body_required', 'This connection was uploaded; send the new ICS file to sync it.');
+      }
+      source = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as { url: string };
+    }
+    const parsed = parseIcs(await readSource(deps, source), window);
+    const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);
+    if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
+    await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', { lastSyncAt: now, lastError: null });
+    return { connection: (await deps.repos.connections.get(workspaceId, connectionId))!, events: parsed.events.length };
+  } catch (error) {
+    const code = isUnmeetError(error) ? error.code : 'sync.failed';
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code });
+    throw error;
+  }
+}
+
+/** Removes a connection with its calendars and events, and stops its refresh job. */
+export async function disconnect(deps: Deps, workspaceId: string, connectionId: string): Promise<void> {
+  const removed = await deps.repos.connections.remove(workspaceId, connectionId);
+  if (!removed) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
+  await deps.repos.jobs.removeByKey(icsRefreshJobKey(connectionId));
+}
