@@ -173,14 +173,15 @@ const EMPTY_MEASUREMENT: AuditMeasurement = Object.freeze({
 
 /**
  * A zone's UTC offset (minutes) as a step function over an audit window, built once per zone
- * so per-meeting lookups are a short search instead of a luxon call.
+ * so per-meeting lookups are a short search instead of a luxon call. A 24-hour local day has
+ * one offset throughout (its length is 24 h plus its start offset minus its end offset);
+ * instants on a DST day (23 or 25 h) are asked of luxon, as are instants outside the window.
  */
 interface OffsetTimeline {
   zone: IANAZone;
-  /** Covered span; outside it, lookups fall back to luxon. */
   from: number;
   to: number;
-  /** `offsets[i]` holds from `changes[i]` (inclusive) until `changes[i + 1]`; `changes[0]` = `from`. */
+  /** `offsets[i]` holds from `changes[i]` (inclusive) until `changes[i + 1]`; NaN = ask luxon. */
   changes: number[];
   offsets: number[];
 }
@@ -189,23 +190,20 @@ function buildOffsetTimeline(timeZone: string, days: readonly LocalDay[]): Offse
   const zone = IANAZone.create(timeZone);
   const first = days[0] as LocalDay;
   const last = days[days.length - 1] as LocalDay;
-  const changes = [first.start];
-  const offsets = [zone.offset(first.start)];
-  for (const day of days) {
-    // A day's length differs from 24 h exactly when its offset changes during it.
-    if (day.end - day.start === 86_400_000) continue;
-    const before = zone.offset(day.start);
-    let lo = day.start;
-    let hi = day.end;
-    // Invariant: offset(lo) === before, offset(hi) !== before; find the first changed ms.
-    if (zone.offset(hi) === before) continue;
-    while (hi - lo > 1) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      if (zone.offset(mid) === before) lo = mid;
-      else hi = mid;
+  const changes: number[] = [];
+  const offsets: number[] = [];
+  const step = (at: number, offset: number) => {
+    if (changes[changes.length - 1] === at) offsets[offsets.length - 1] = offset;
+    else {
+      changes.push(at);
+      offsets.push(offset);
     }
-    changes.push(hi);
-    offsets.push(zone.offset(hi));
+  };
+  step(first.start, zone.offset(first.start));
+  for (const day of days) {
+    if (day.end - day.start === 86_400_000) continue;
+    step(day.start, NaN);
+    if (day.end < last.end) step(day.end, zone.offset(day.end));
   }
   return { zone, from: first.start, to: last.end, changes, offsets };
 }
@@ -215,7 +213,8 @@ function offsetAt(timeline: OffsetTimeline, instant: number): number {
   const { changes, offsets } = timeline;
   let i = changes.length - 1;
   while (i > 0 && (changes[i] as number) > instant) i--;
-  return offsets[i] as number;
+  const offset = offsets[i] as number;
+  return Number.isNaN(offset) ? timeline.zone.offset(instant) : offset;
 }
 
 function isDeclinedBy(event: CalendarEvent, email: string): boolean {
@@ -254,6 +253,28 @@ function clippedIntervals(events: readonly CalendarEvent[], window: Interval): I
   return out;
 }
 
+/**
+ * Drops repeated instances (same `externalId` and start, e.g. one meeting on two of the
+ * member's calendars) from meetings sorted by start, without allocating keys.
+ */
+function withoutDuplicates(sorted: readonly CalendarEvent[]): CalendarEvent[] {
+  const out: CalendarEvent[] = [];
+  let groupStart = 0; // index in `out` where the run of equal starts begins
+  for (const event of sorted) {
+    const last = out[out.length - 1];
+    if (last === undefined || last.start !== event.start) groupStart = out.length;
+    let duplicate = false;
+    for (let i = groupStart; i < out.length; i++) {
+      if ((out[i] as CalendarEvent).externalId === event.externalId) {
+        duplicate = true;
+        break;
+      }
+    }
+    if (!duplicate) out.push(event);
+  }
+  return out;
+}
+
 /** Maximal runs of ≥ 3 meetings (sorted by start), each starting < 5 min after the run so far ends. */
 function countBackToBackChains(meetings: readonly CalendarEvent[]): number {
   let chains = 0;
@@ -273,12 +294,39 @@ function countBackToBackChains(meetings: readonly CalendarEvent[]): number {
   return chains;
 }
 
+/**
+ * A recurring series' person-time, merged member by member: each member's meetings arrive
+ * sorted by start, so the union of that member's instances is kept as one open interval.
+ */
 interface SeriesAccumulator {
   seriesKey: string;
+  /** Title of the earliest instance seen. */
   title: string;
   titleStart: number;
   personMs: number;
-  occurrences: Set<number>;
+  /** Original start (else start) of every instance seen; distinct values are counted at the end. */
+  occurrences: number[];
+  member: number;
+  openStart: number;
+  openEnd: number;
+}
+
+function addToSeries(accumulator: SeriesAccumulator, member: number, start: number, end: number): void {
+  if (accumulator.member === member && start <= accumulator.openEnd) {
+    if (end > accumulator.openEnd) accumulator.openEnd = end;
+    return;
+  }
+  accumulator.personMs += accumulator.openEnd - accumulator.openStart;
+  accumulator.member = member;
+  accumulator.openStart = start;
+  accumulator.openEnd = end;
+}
+
+function countDistinct(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) count++;
+  return count;
 }
 
 interface MemberContext {
@@ -310,9 +358,9 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
   const timelines = new Map<string, OffsetTimeline>();
   const contexts: MemberContext[] = input.members.map((subject) => {
     const zone = subject.member.timeZone;
-    assertTimeZone(zone);
     let days = daysByZone.get(zone);
     if (days === undefined) {
+      assertTimeZone(zone);
       days = localDays(zone, range.from, range.to);
       daysByZone.set(zone, days);
       timelines.set(zone, buildOffsetTimeline(zone, days));
@@ -324,7 +372,7 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
   const multiZone = timelines.size > 1;
 
   const series = new Map<string, SeriesAccumulator>();
-  const members = contexts.map((context): MemberMeasurement => {
+  const members = contexts.map((context, memberIndex): MemberMeasurement => {
     const { member, events } = context.subject;
     const { email, days } = context;
     const zone = member.timeZone;
@@ -339,22 +387,16 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
       if (ranges !== undefined && ranges.length > 0) workingDays.push({ start: day.start, end: day.end });
     }
 
-    // Busy events overlapping the window; meetings among them, once each.
+    // Busy events overlapping the window, sorted once by start; meetings among them, once each.
     const busy: CalendarEvent[] = [];
-    const meetings: CalendarEvent[] = [];
-    const seen = new Set<string>();
     for (const event of events) {
       if (event.status === 'cancelled' || event.allDay || event.transparency === 'transparent') continue;
       if (event.end <= event.start || event.end <= window.start || event.start >= window.end) continue;
       if (isDeclinedBy(event, email)) continue;
       busy.push(event);
-      if (!isMeeting(event, email)) continue;
-      const key = `${event.externalId}\u0000${event.start}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      meetings.push(event);
     }
-    meetings.sort((a, b) => a.start - b.start || a.end - b.end);
+    busy.sort((a, b) => a.start - b.start || a.end - b.end);
+    const meetings = withoutDuplicates(busy.filter((event) => isMeeting(event, email)));
 
     const busyUnion = normalize(clippedIntervals(busy, window));
     const meetingUnion = normalize(clippedIntervals(meetings, window));
@@ -371,46 +413,55 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
       else fragmentedMs += length;
     }
 
-    // Recurring series, cross-zone meetings.
-    const recurring: CalendarEvent[] = [];
+    // Recurring series and cross-zone meetings, streamed over the meetings sorted by start:
+    // clipped starts stay sorted, so each union is merged as it goes.
     const crossZone: CalendarEvent[] = [];
-    const bySeries = new Map<string, CalendarEvent[]>();
-    const ownTimeline = timelines.get(zone) as OffsetTimeline;
+    const crossZoneContext: CrossZoneContext = {
+      email,
+      zone,
+      ownTimeline: timelines.get(zone) as OffsetTimeline,
+      zoneByEmail,
+      timelines,
+    };
+    let recurringMs = 0;
+    let recurringStart = 0;
+    let recurringEnd = -Infinity;
     for (const meeting of meetings) {
       if (meeting.seriesKey !== null) {
-        recurring.push(meeting);
-        let list = bySeries.get(meeting.seriesKey);
-        if (list === undefined) bySeries.set(meeting.seriesKey, (list = []));
-        list.push(meeting);
-      }
-      if (multiZone && isCrossZone(meeting, email, zone, ownTimeline, zoneByEmail, timelines)) {
-        crossZone.push(meeting);
-      }
-    }
-    const crossZoneUnion = normalize(clippedIntervals(crossZone, window));
-
-    for (const [seriesKey, list] of bySeries) {
-      let accumulator = series.get(seriesKey);
-      if (accumulator === undefined) {
-        const firstMeeting = list[0] as CalendarEvent;
-        accumulator = {
-          seriesKey,
-          title: firstMeeting.title,
-          titleStart: firstMeeting.start,
-          personMs: 0,
-          occurrences: new Set(),
-        };
-        series.set(seriesKey, accumulator);
-      }
-      accumulator.personMs += totalLength(clippedIntervals(list, window));
-      for (const meeting of list) {
-        accumulator.occurrences.add(meeting.originalStart ?? meeting.start);
+        const start = meeting.start > window.start ? meeting.start : window.start;
+        const end = meeting.end < window.end ? meeting.end : window.end;
+        if (start <= recurringEnd) {
+          if (end > recurringEnd) recurringEnd = end;
+        } else {
+          if (recurringEnd > recurringStart) recurringMs += recurringEnd - recurringStart;
+          recurringStart = start;
+          recurringEnd = end;
+        }
+        let accumulator = series.get(meeting.seriesKey);
+        if (accumulator === undefined) {
+          accumulator = {
+            seriesKey: meeting.seriesKey,
+            title: meeting.title,
+            titleStart: meeting.start,
+            personMs: 0,
+            occurrences: [],
+            member: memberIndex,
+            openStart: start,
+            openEnd: start,
+          };
+          series.set(meeting.seriesKey, accumulator);
+        }
+        addToSeries(accumulator, memberIndex, start, end);
+        accumulator.occurrences.push(meeting.originalStart ?? meeting.start);
         if (meeting.start < accumulator.titleStart) {
           accumulator.title = meeting.title;
           accumulator.titleStart = meeting.start;
         }
       }
+      if (multiZone && isCrossZone(meeting, crossZoneContext)) crossZone.push(meeting);
     }
+    if (recurringEnd > recurringStart) recurringMs += recurringEnd - recurringStart;
+    const crossZoneUnion = normalize(clippedIntervals(crossZone, window));
 
     return {
       email: member.email,
@@ -427,7 +478,7 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
         focusMs,
         fragmentedMs,
         backToBackChains: countBackToBackChains(meetings),
-        recurringMeetingMs: totalLength(clippedIntervals(recurring, window)),
+        recurringMeetingMs: recurringMs,
         crossZoneMeetingMs: lengthOf(crossZoneUnion),
         crossZoneOutsideHoursMs: lengthOf(subtract(crossZoneUnion, working)),
       },
@@ -438,38 +489,43 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
     range,
     focusMinMinutes,
     members,
-    series: [...series.values()].map(({ seriesKey, title, personMs, occurrences }) => ({
-      seriesKey,
-      title,
-      personMs,
-      occurrences: occurrences.size,
+    series: [...series.values()].map((accumulator) => ({
+      seriesKey: accumulator.seriesKey,
+      title: accumulator.title,
+      personMs: accumulator.personMs + (accumulator.openEnd - accumulator.openStart),
+      occurrences: countDistinct(accumulator.occurrences),
     })),
   };
+}
+
+/** Offset lookups for the cross-zone check of one member. */
+interface CrossZoneContext {
+  email: string;
+  zone: string;
+  ownTimeline: OffsetTimeline;
+  zoneByEmail: ReadonlyMap<string, string>;
+  timelines: ReadonlyMap<string, OffsetTimeline>;
+}
+
+/** Whether `other` is a teammate (not the member) whose UTC offset at `instant` differs from `ownOffset`. */
+function differsFrom(context: CrossZoneContext, other: string, instant: number, ownOffset: number): boolean {
+  if (other === context.email) return false;
+  const otherZone = context.zoneByEmail.get(other);
+  if (otherZone === undefined || otherZone === context.zone) return false;
+  return offsetAt(context.timelines.get(otherZone) as OffsetTimeline, instant) !== ownOffset;
 }
 
 /**
  * Whether a meeting includes another team member (attendee or organizer, not declined) whose
  * UTC offset at the meeting's start differs from the member's.
  */
-function isCrossZone(
-  meeting: CalendarEvent,
-  email: string,
-  zone: string,
-  ownTimeline: OffsetTimeline,
-  zoneByEmail: ReadonlyMap<string, string>,
-  timelines: ReadonlyMap<string, OffsetTimeline>,
-): boolean {
-  let ownOffset: number | undefined;
-  const differs = (other: string | null | undefined): boolean => {
-    if (other === undefined || other === null || other === email) return false;
-    const otherZone = zoneByEmail.get(other);
-    if (otherZone === undefined || otherZone === zone) return false;
-    ownOffset ??= offsetAt(ownTimeline, meeting.start);
-    return offsetAt(timelines.get(otherZone) as OffsetTimeline, meeting.start) !== ownOffset;
-  };
-  if (differs(meeting.organizer)) return true;
+function isCrossZone(meeting: CalendarEvent, context: CrossZoneContext): boolean {
+  const ownOffset = offsetAt(context.ownTimeline, meeting.start);
+  if (meeting.organizer !== null && differsFrom(context, meeting.organizer, meeting.start, ownOffset)) return true;
   for (const attendee of meeting.attendees) {
-    if (attendee.response !== 'declined' && !attendee.resource && differs(attendee.email)) return true;
+    if (attendee.response !== 'declined' && !attendee.resource && differsFrom(context, attendee.email, meeting.start, ownOffset)) {
+      return true;
+    }
   }
   return false;
 }

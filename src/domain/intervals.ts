@@ -24,15 +24,30 @@ export function isNormalized(list: readonly Interval[]): boolean {
 
 /**
  * The union of an arbitrary list as a normalised list: drops empty (or NaN) intervals, sorts
- * by start and merges overlapping or touching ones. O(n log n) once; O(n) when the list is
- * already normalised (it is then returned as is).
+ * by start and merges overlapping or touching ones. O(n log n) at worst; O(n) when the list
+ * is already sorted by start (merging only), and an already normalised list is returned as is.
  */
 export function normalize(list: readonly Interval[]): Interval[] {
-  if (isNormalized(list)) return list as Interval[];
-  const sorted = list.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
+  let sortedByStart = true;
+  let normalized = true;
+  let previousStart = -Infinity;
+  let previousEnd = -Infinity;
+  for (const interval of list) {
+    if (!(interval.end > interval.start)) normalized = false;
+    else if (interval.start <= previousEnd) normalized = false;
+    if (interval.start < previousStart) {
+      sortedByStart = false;
+      break;
+    }
+    previousStart = interval.start;
+    if (interval.end > previousEnd) previousEnd = interval.end;
+  }
+  if (sortedByStart && normalized) return list as Interval[];
+  const sorted = sortedByStart ? list : [...list].sort((a, b) => a.start - b.start);
   const out: Interval[] = [];
   let current: Interval | undefined;
   for (const interval of sorted) {
+    if (!(interval.end > interval.start)) continue;
     if (current !== undefined && interval.start <= current.end) {
       if (interval.end > current.end) current.end = interval.end;
     } else {

@@ -196,10 +196,12 @@ export function normalizeWorkingHours(input: WorkingHoursInput | null | undefine
 
 /**
  * Asserts that `zone` is an IANA time-zone name luxon can use (for example `Europe/London`).
- * Throws `member.invalid_time_zone` otherwise.
+ * Throws `member.invalid_time_zone` otherwise. Validity is luxon's `IANAZone.isValidZone`,
+ * read through luxon's per-name zone cache (`IANAZone.create(zone).isValid`): a fresh check
+ * builds an `Intl.DateTimeFormat` and costs ~0.2 ms, too much to repeat per member.
  */
 export function assertTimeZone(zone: unknown): asserts zone is string {
-  if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.isValidZone(zone)) {
+  if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.create(zone).isValid) {
     throw new UnmeetError(
       'member.invalid_time_zone',
       `Unknown time zone ${JSON.stringify(zone)}: use an IANA name such as "Europe/Berlin".`,
@@ -272,12 +274,7 @@ function calendarDates(first: DateTime, count: number): CalendarDate[] {
   return dates;
 }
 
-/** First instant of a local date in a zone (midnight, or the first valid instant after a gap). */
-function startOfLocalDate(date: CalendarDate, zone: string): number {
-  return DateTime.fromObject({ year: date.year, month: date.month, day: date.day }, { zone }).toMillis();
-}
-
-/** How many dates ahead `localDays` asks luxon for; dates in between are filled when no switch happened. */
+/** How many dates ahead `localDays` probes; dates in between are filled when no switch happened. */
 const DAY_PROBE_STRIDE = 7;
 
 /**
@@ -286,9 +283,11 @@ const DAY_PROBE_STRIDE = 7;
  * Dates are `YYYY-MM-DD`; an empty list when `toDate` ≤ `fromDate`. Throws
  * `member.invalid_time_zone` or `audit.invalid_range` for bad arguments.
  *
- * Every date's midnight is the zone's own for that date: luxon resolves a date a week ahead,
- * and when exactly 7 × 24 h passed the dates in between are 24 h days; otherwise (a DST or
- * offset change in that week) each date in the week is resolved by luxon individually.
+ * Every date's start is the zone's own for that date. A date's midnight is tried at the
+ * offset in force the day before and kept only if luxon confirms the zone has that offset
+ * then; otherwise luxon resolves the date (a midnight inside a gap moves forward). To keep
+ * this cheap, dates are probed a week ahead: when the probe lands exactly 7 × 24 h later, the
+ * dates in between are 24-hour days; otherwise each date in that week is resolved in turn.
  */
 export function localDays(timeZone: string, fromDate: string, toDate: string): LocalDay[] {
   assertTimeZone(timeZone);
@@ -297,18 +296,34 @@ export function localDays(timeZone: string, fromDate: string, toDate: string): L
   const count = Math.max(0, Math.round(last.diff(first, 'days').days));
   if (count === 0) return [];
   const dates = calendarDates(first, count + 1);
+  const zone = IANAZone.create(timeZone);
+  const firstMidnightUtc = first.toMillis();
+  // The offset (minutes) in force before the date being resolved: for the first date, the
+  // offset a day earlier, so that a midnight repeated by a fall-back resolves to its first instant.
+  let offset = zone.offset(firstMidnightUtc - DAY_MS);
+  const resolve = (k: number): number => {
+    const guess = firstMidnightUtc + k * DAY_MS - offset * MINUTE_MS;
+    if (zone.offset(guess) === offset) return guess;
+    const date = dates[k] as CalendarDate;
+    const start = DateTime.fromObject({ year: date.year, month: date.month, day: date.day }, { zone: timeZone });
+    offset = start.offset;
+    return start.toMillis();
+  };
   const starts: number[] = new Array<number>(count + 1);
-  starts[0] = startOfLocalDate(dates[0] as CalendarDate, timeZone);
+  starts[0] = resolve(0);
   for (let i = 0; i < count; ) {
     const j = Math.min(i + DAY_PROBE_STRIDE, count);
-    const probe = startOfLocalDate(dates[j] as CalendarDate, timeZone);
+    const anchorOffset = offset;
+    const probe = resolve(j);
     const from = starts[i] as number;
     if (probe === from + (j - i) * DAY_MS) {
       for (let k = i + 1; k < j; k++) starts[k] = from + (k - i) * DAY_MS;
     } else {
-      for (let k = i + 1; k < j; k++) starts[k] = startOfLocalDate(dates[k] as CalendarDate, timeZone);
+      offset = anchorOffset;
+      for (let k = i + 1; k < j; k++) starts[k] = resolve(k);
     }
     starts[j] = probe;
+    if (probe !== from + (j - i) * DAY_MS) offset = zone.offset(probe);
     i = j;
   }
   const days: LocalDay[] = [];

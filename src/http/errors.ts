@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isUnmeetError } from '../domain/errors';
 import type { Logger } from '../logger';
@@ -61,8 +62,12 @@ export function renderError(error: unknown, c: Context, logger: Logger): Respons
     const extra = error.details && 'line' in error.details ? { line: error.details.line } : {};
     return problem(c, statusForCode(error.code), error.code, error.message, extra);
   }
-  const status = (error as { status?: number })?.status;
-  if (status === 413) return problem(c, 413, 'request.too_large', 'The request body is too large.');
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    if (status === 413) return problem(c, 413, 'request.too_large', 'The request body is too large.');
+    if (status === 415) return problem(c, 415, 'request.unsupported_media_type', 'Send application/json (or text/calendar where the route takes a file).');
+    if (status < 500) return problem(c, status, 'request.invalid', error.message || 'The request is not valid.');
+  }
   if (error instanceof SyntaxError) return problem(c, 400, 'request.malformed_json', 'The request body is not valid JSON.');
   logger.error('unhandled error', {
     requestId: c.get('requestId' as never),

@@ -169,6 +169,15 @@ describe('localDays', () => {
     expect(day).toEqual({ date: '2026-09-06', weekday: 'sun', start: utc('2026-09-06T04:00Z'), end: utc('2026-09-07T03:00Z') });
   });
 
+  it.each([
+    { name: 'midnight is skipped (Havana, 2026-03-08)', date: '2026-03-08', start: '2026-03-08T05:00Z', end: '2026-03-09T04:00Z' },
+    { name: 'midnight repeats (Havana, 2026-11-01)', date: '2026-11-01', start: '2026-11-01T04:00Z', end: '2026-11-02T05:00Z' },
+  ])('when $name, then the day starts at its first instant whatever the range start', ({ date, start, end }) => {
+    const expected = { date, weekday: 'sun', start: utc(start), end: utc(end) };
+    expect(localDays('America/Havana', '2026-01-01', '2027-01-01').find((d) => d.date === date)).toEqual(expected);
+    expect(localDays('America/Havana', date, '2026-12-01')[0]).toEqual(expected);
+  });
+
   it('when to is not after from, then there are no days', () => {
     expect(localDays('UTC', '2026-11-02', '2026-11-02')).toEqual([]);
   });

@@ -38,6 +38,9 @@ const icsJson = z
   ])
   .openapi('IcsConnectionInput');
 
+/** A whole iCalendar (RFC 5545) file: documented here, validated by the parser. */
+const calendarText = z.string().openapi({ description: 'an iCalendar (RFC 5545) file' });
+
 const isCalendarBody = (c: Context) => /^text\/calendar\b/i.test(c.req.header('content-type') ?? '');
 
 export function connectionsRoutes(deps: Deps) {
@@ -68,7 +71,7 @@ export function connectionsRoutes(deps: Deps) {
         'Send JSON `{ memberId, url }` for a subscription (refreshed in the background), JSON `{ memberId, ics, name? }`, or the raw file with `Content-Type: text/calendar` and `?memberId=&name=`. Nothing is stored unless the whole feed parses.',
       request: {
         query: z.object({ memberId: z.string().optional(), name: z.string().max(200).optional() }),
-        body: { content: { 'application/json': { schema: icsJson } } },
+        body: { content: { 'application/json': { schema: icsJson }, 'text/calendar': { schema: calendarText } } },
       },
       responses: { 201: { description: 'Connected and imported', content: { 'application/json': { schema: connectionSchema } } }, ...errorResponses },
     }),
@@ -80,7 +83,7 @@ export function connectionsRoutes(deps: Deps) {
         return c.json(view(await connectIcs(deps, workspaceId, memberId, { body: await c.req.text(), name })), 201);
       }
       const body = c.req.valid('json');
-      if (!body) throw new UnmeetError('request.invalid', 'Send JSON or a text/calendar body.');
+      if (typeof body !== 'object' || !('memberId' in body)) throw new UnmeetError('request.invalid', 'Send JSON or a text/calendar body.');
       const source = 'url' in body ? { url: body.url } : { body: body.ics, name: body.name };
       return c.json(view(await connectIcs(deps, workspaceId, body.memberId, source)), 201);
     },
@@ -111,7 +114,7 @@ export function connectionsRoutes(deps: Deps) {
       summary: 'Sync now (a subscription re-fetches its URL; an upload takes the new file as the body)',
       request: {
         params: idParam,
-        body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1) }) } } },
+        body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1) }) }, 'text/calendar': { schema: calendarText } } },
       },
       responses: {
         200: { description: 'Synced', content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int() }) } } },
@@ -121,7 +124,7 @@ export function connectionsRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const json = c.req.valid('json');
-      const upload = isCalendarBody(c) ? { body: await c.req.text() } : json ? { body: json.ics } : undefined;
+      const upload = isCalendarBody(c) ? { body: await c.req.text() } : typeof json === 'object' && json.ics ? { body: json.ics } : undefined;
       const result = await syncIcsConnection(deps, c.get('workspaceId'), id, upload);
       return c.json({ connection: view(result.connection), events: result.events }, 200);
     },

@@ -1,0 +1,998 @@
+/**
+ * iCalendar (RFC 5545) text → domain `CalendarEvent`s. Pure: no I/O, no clock, no globals
+ * mutated (ical.js's global TimezoneService is deliberately not used; each parse keeps its
+ * own registry of the file's VTIMEZONE blocks).
+ *
+ * ical.js does the content-line work (parameters, quoting, escaping, value types), the
+ * recurrence rules that are not simple daily/weekly rules (`ICAL.RecurIterator`) and the
+ * fallback time-zone definitions (`ICAL.Timezone`). Lines are tracked here so that every
+ * error names the line it comes from. Simple DAILY/WEEKLY rules — nearly all real stand-ups,
+ * syncs and 1:1s — are expanded by a small arithmetic expander that is ~100× faster than
+ * ical.js's iterator and agrees with it (see the equivalence test).
+ */
+import ICAL from 'ical.js';
+import { IANAZone } from 'luxon';
+import { findIana } from 'windows-iana';
+import { UnmeetError } from '../../domain/errors';
+import { describeText, hasConferencingLink } from '../../domain/event-facts';
+import type { Attendee, CalendarEvent, DescriptionFacts, EventStatus, ResponseStatus } from '../../domain/types';
+
+export interface IcsWindow {
+  /** Inclusive start, UTC epoch ms. */
+  start: number;
+  /** Exclusive end, UTC epoch ms. */
+  end: number;
+}
+
+export interface ParsedIcs {
+  /** X-WR-CALNAME, if any. */
+  name: string | null;
+  /** The calendar's own zone (X-WR-TIMEZONE) as an IANA name, if it names one. */
+  timeZone: string | null;
+  /** Events and recurring instances overlapping the window, sorted by start. */
+  events: CalendarEvent[];
+}
+
+/** At most this many instances of one series are produced for a window. */
+export const MAX_INSTANCES_PER_SERIES = 5_000;
+/** At most this many rule occurrences are generated for one series (before and inside the window). */
+export const MAX_RULE_ITERATIONS = 50_000;
+/**
+ * Work limits for rules handed to ical.js, counted in its internal candidate steps (about
+ * 10-20 µs each): per series and per file. They bound unsatisfiable or adversarial rules
+ * (e.g. FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, which ical.js would search forever).
+ */
+export const MAX_ICAL_STEPS_PER_SERIES = 20_000;
+export const MAX_ICAL_STEPS_PER_FILE = 100_000;
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const OFFSET_BUCKET = 15 * MINUTE;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+function parseError(line: number, message: string): UnmeetError {
+  return new UnmeetError('ics.parse_error', `Invalid iCalendar data at line ${line}: ${message}`, { line });
+}
+
+function unknownZone(line: number, tzid: string): UnmeetError {
+  return new UnmeetError('ics.unknown_time_zone', `Unknown time zone "${tzid}" at line ${line}`, { line, tzid });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content lines and components
+
+type JCalProp = [string, Record<string, unknown>, string, ...unknown[]];
+
+interface RawProp {
+  /** Upper-case property name. */
+  name: string;
+  /** ical.js jCal form: [name, params, type, ...values]. */
+  jcal: JCalProp;
+  /** The raw (unparsed) value text after the first unquoted colon. */
+  raw: string;
+  line: number;
+}
+
+interface RawComponent {
+  name: string;
+  line: number;
+  props: Map<string, RawProp[]>;
+  /** jCal properties in order; kept only inside VTIMEZONE, for ICAL.Timezone. */
+  jcalProps: JCalProp[] | null;
+  children: RawComponent[];
+}
+
+const EVENT_PROPS = new Set([
+  'UID',
+  'SUMMARY',
+  'DTSTART',
+  'DTEND',
+  'DURATION',
+  'RRULE',
+  'RDATE',
+  'EXDATE',
+  'RECURRENCE-ID',
+  'STATUS',
+  'TRANSP',
+  'SEQUENCE',
+  'ORGANIZER',
+  'ATTENDEE',
+  'DESCRIPTION',
+  'X-ALT-DESC',
+  'LOCATION',
+  'URL',
+  'X-GOOGLE-CONFERENCE',
+  'X-MICROSOFT-SKYPETEAMSMEETINGURL',
+  'X-MICROSOFT-CDO-BUSYSTATUS',
+  'X-UNMEET-OWNED',
+]);
+const CALENDAR_PROPS = new Set(['X-WR-CALNAME', 'X-WR-TIMEZONE']);
+const NAME_RE = /^[A-Za-z0-9-]+(?=[;:])/;
+const ICAL_DESIGN = ICAL.design.icalendar;
+
+/**
+ * Split the text into unfolded content lines, build the component tree, and parse the
+ * properties this mapper reads with ical.js. Structural errors name their line.
+ */
+function readCalendars(text: string): RawComponent[] {
+  const calendars: RawComponent[] = [];
+  const stack: RawComponent[] = [];
+  let timezoneDepth = 0;
+  let sawAnything = false;
+
+  const handle = (line: string, lineNo: number): void => {
+    const nameMatch = NAME_RE.exec(line);
+    if (!nameMatch) {
+      throw parseError(lineNo, `malformed content line (expected NAME[;PARAMS]:VALUE): "${clip(line)}"`);
+    }
+    const rawName = nameMatch[0];
+    const name = rawName.toUpperCase();
+    let valueStart: number;
+    if (line.charCodeAt(rawName.length) === 58 /* : */) {
+      valueStart = rawName.length + 1;
+    } else {
+      valueStart = findValueStart(line, rawName.length);
+      if (valueStart < 0) throw parseError(lineNo, `property ${name} has no value (missing ":")`);
+    }
+
+    if (name === 'BEGIN' || name === 'END') {
+      const compName = line.slice(valueStart).trim().toUpperCase();
+      if (!/^[A-Z0-9-]+$/.test(compName)) throw parseError(lineNo, `invalid component name "${clip(compName)}"`);
+      if (name === 'BEGIN') {
+        if (stack.length === 0 && compName !== 'VCALENDAR') {
+          throw parseError(lineNo, sawAnything ? `BEGIN:${compName} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
+        }
+        const inTimezone = timezoneDepth > 0 || compName === 'VTIMEZONE';
+        const comp: RawComponent = { name: compName, line: lineNo, props: new Map(), jcalProps: inTimezone ? [] : null, children: [] };
+        const parent = stack[stack.length - 1];
+        if (parent) parent.children.push(comp);
+        else calendars.push(comp);
+        stack.push(comp);
+        if (inTimezone) timezoneDepth += 1;
+      } else {
+        const top = stack[stack.length - 1];
+        if (!top) throw parseError(lineNo, `END:${compName} without a matching BEGIN`);
+        if (top.name !== compName) {
+          throw parseError(lineNo, `END:${compName} does not close BEGIN:${top.name} (line ${top.line})`);
+        }
+        stack.pop();
+        if (timezoneDepth > 0) timezoneDepth -= 1;
+      }
+      sawAnything = true;
+      return;
+    }
+
+    const top = stack[stack.length - 1];
+    if (!top) throw parseError(lineNo, sawAnything ? `property ${name} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
+    const wanted =
+      timezoneDepth > 0 ||
+      (top.name === 'VEVENT' && EVENT_PROPS.has(name)) ||
+      (top.name === 'VCALENDAR' && CALENDAR_PROPS.has(name));
+    if (!wanted) return;
+
+    let jcal: JCalProp;
+    try {
+      jcal = ICAL.parse.property(line, ICAL_DESIGN) as JCalProp;
+    } catch (error) {
+      throw parseError(lineNo, `cannot parse ${name}: ${(error as Error).message}`);
+    }
+    const prop: RawProp = { name, jcal, raw: line.slice(valueStart), line: lineNo };
+    const list = top.props.get(name);
+    if (list) list.push(prop);
+    else top.props.set(name, [prop]);
+    top.jcalProps?.push(jcal);
+  };
+
+  // Unfold (RFC 5545 §3.1) while remembering where each logical line starts.
+  const physical = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = physical.split(/\r\n|\n|\r/);
+  let current: string | null = null;
+  let currentLine = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const first = line.charCodeAt(0);
+    if (first === 32 || first === 9) {
+      if (current === null) {
+        if (line.trim() === '') continue;
+        throw parseError(i + 1, 'continuation line without a preceding property');
+      }
+      current += line.slice(1);
+      continue;
+    }
+    if (current !== null) handle(current, currentLine);
+    if (line === '') {
+      current = null;
+      continue;
+    }
+    current = line;
+    currentLine = i + 1;
+  }
+  if (current !== null) handle(current, currentLine);
+
+  const open = stack[stack.length - 1];
+  if (open) throw parseError(open.line, `BEGIN:${open.name} is never closed`);
+  if (calendars.length === 0) throw parseError(1, 'expected BEGIN:VCALENDAR');
+  return calendars;
+}
+
+/** Index of the first character of the value: after the first colon not inside a quoted parameter. */
+function findValueStart(line: string, from: number): number {
+  let quoted = false;
+  for (let i = from; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) quoted = !quoted;
+    else if (c === 58 /* : */ && !quoted) return i + 1;
+  }
+  return -1;
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const first = (comp: RawComponent, name: string): RawProp | undefined => comp.props.get(name)?.[0];
+
+function textValue(prop: RawProp | undefined): string | null {
+  if (!prop) return null;
+  const value = prop.jcal[3];
+  if (value == null) return null;
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  // ical.js leaves values of unknown (X-) properties escaped; they are TEXT in practice.
+  return prop.jcal[2] === 'unknown' ? text.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c)) : text;
+}
+
+function param(prop: RawProp, name: string): string | null {
+  const value = prop.jcal[1][name];
+  if (value == null) return null;
+  return Array.isArray(value) ? String(value[0] ?? '') : String(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time zones
+
+/** Converts local wall-clock time (expressed as if it were UTC, in ms) to a UTC instant. */
+interface Zone {
+  /** IANA name, when the zone has one. */
+  iana: string | null;
+  toUtc(localMs: number): number;
+}
+
+const UTC_ZONE: Zone = { iana: 'UTC', toUtc: (localMs) => localMs };
+
+/**
+ * An IANA zone with a cache of offsets per 15-minute UTC bucket (a bucket is cached only when
+ * its offset is constant across it, so the cache is exact). Local→UTC follows RFC 5545 §3.3.5:
+ * an ambiguous local time is its first occurrence, a skipped one uses the offset before the gap.
+ */
+function ianaZone(name: string): Zone {
+  const zone = IANAZone.create(name);
+  const cache = new Map<number, number>();
+  const offsetAt = (utc: number): number => {
+    const bucket = Math.floor(utc / OFFSET_BUCKET);
+    const hit = cache.get(bucket);
+    if (hit !== undefined) return hit;
+    const bucketStart = bucket * OFFSET_BUCKET;
+    const a = zone.offset(bucketStart);
+    const b = zone.offset(bucketStart + OFFSET_BUCKET - 1);
+    if (a === b) {
+      cache.set(bucket, a);
+      return a;
+    }
+    return zone.offset(utc);
+  };
+  return {
+    iana: name,
+    toUtc(localMs) {
+      const before = offsetAt(localMs - DAY);
+      const after = offsetAt(localMs + DAY);
+      if (before === after) return localMs - before * MINUTE;
+      // A transition is near: try both offsets, earliest valid first (the first occurrence).
+      const high = Math.max(before, after);
+      const low = Math.min(before, after);
+      const withHigh = localMs - high * MINUTE;
+      if (offsetAt(withHigh) === high) return withHigh;
+      const withLow = localMs - low * MINUTE;
+      if (offsetAt(withLow) === low) return withLow;
+      return localMs - before * MINUTE; // in the gap
+    },
+  };
+}
+
+/** A zone known only from the file's VTIMEZONE definition, evaluated by ical.js. */
+function definedZone(component: RawComponent, tzid: string): Zone {
+  const timezone = new ICAL.Timezone({ component: new ICAL.Component(toJCal(component)), tzid });
+  const cache = new Map<number, number>();
+  return {
+    iana: null,
+    toUtc(localMs) {
+      const hit = cache.get(localMs);
+      if (hit !== undefined) return hit;
+      const d = new Date(localMs);
+      const time = ICAL.Time.fromData({
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: d.getUTCHours(),
+        minute: d.getUTCMinutes(),
+        second: d.getUTCSeconds(),
+        isDate: false,
+      });
+      const utc = localMs - timezone.utcOffset(time) * 1000;
+      cache.set(localMs, utc);
+      return utc;
+    },
+  };
+}
+
+function toJCal(component: RawComponent): unknown[] {
+  return [component.name.toLowerCase(), component.jcalProps ?? [], component.children.map(toJCal)];
+}
+
+/**
+ * Map a TZID to an IANA name: IANA names as they are; Windows names as Outlook and Exchange
+ * export them ("W. Europe Standard Time", "tzone://Microsoft/Pacific Standard Time", quoted);
+ * prefixed IANA names ("/mozilla.org/20050126_1/Europe/Berlin", "/citadel.org/.../Europe/Rome").
+ */
+export function ianaFromTzid(tzid: string): string | null {
+  let name = tzid.trim().replace(/^"+|"+$/g, '').trim();
+  if (name === '') return null;
+  name = name.replace(/^tzone:\/\/microsoft\//i, '');
+  if (/^(utc|gmt|z|etc\/utc|etc\/gmt)$/i.test(name)) return 'UTC';
+  const direct = lookupName(name);
+  if (direct) return direct;
+  const segments = name.split('/').filter((s) => s !== '');
+  for (let i = 1; i < segments.length; i++) {
+    const found = lookupName(segments.slice(i).join('/'));
+    if (found) return found;
+  }
+  return null;
+}
+
+function lookupName(name: string): string | null {
+  if (/^[A-Za-z]/.test(name) && !/\s/.test(name) && IANAZone.isValidZone(name)) return name;
+  const windows = findIana(name)[0];
+  return windows ?? null;
+}
+
+interface ZoneRegistry {
+  resolve(tzid: string, line: number): Zone;
+}
+
+function createZoneRegistry(definitions: Map<string, RawComponent>): ZoneRegistry {
+  const zones = new Map<string, Zone | null>();
+  return {
+    resolve(tzid, line) {
+      let zone = zones.get(tzid);
+      if (zone === undefined) {
+        zone = null;
+        const iana = ianaFromTzid(tzid);
+        if (iana) zone = iana === 'UTC' ? UTC_ZONE : ianaZone(iana);
+        else {
+          const definition = definitions.get(tzid) ?? definitions.get(tzid.trim());
+          if (definition) {
+            try {
+              zone = definedZone(definition, tzid);
+              zone.toUtc(Date.UTC(2000, 0, 1));
+            } catch (error) {
+              throw parseError(definition.line, `invalid VTIMEZONE "${tzid}": ${(error as Error).message}`);
+            }
+          }
+        }
+        zones.set(tzid, zone);
+      }
+      if (!zone) throw unknownZone(line, tzid);
+      return zone;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Date values
+
+interface WallTime {
+  /** Local wall-clock time as if it were UTC (ms), in `zone`. */
+  local: number;
+  utc: number;
+  zone: Zone;
+  isDate: boolean;
+}
+
+const DATE_RE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function parseLocal(value: string, prop: RawProp): { local: number; isDate: boolean; utc: boolean } {
+  const m = DATE_RE.exec(value.trim());
+  if (!m) throw parseError(prop.line, `invalid date or date-time "${clip(value)}" in ${prop.name}`);
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const isDate = m[4] === undefined;
+  const hour = isDate ? 0 : Number(m[4]);
+  const minute = isDate ? 0 : Number(m[5]);
+  let second = isDate ? 0 : Number(m[6]);
+  if (second === 60) second = 59; // leap second
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    throw parseError(prop.line, `invalid date or date-time "${clip(value)}" in ${prop.name}`);
+  }
+  return { local: Date.UTC(year, month - 1, day, hour, minute, second), isDate, utc: m[7] === 'Z' };
+}
+
+interface CalendarContext {
+  zones: ZoneRegistry;
+  /** Zone of floating times and all-day dates: X-WR-TIMEZONE, else UTC. */
+  floating: Zone;
+  /** Remaining ical.js iterator steps for this file. */
+  budget: { steps: number };
+}
+
+function wallTime(value: string, prop: RawProp, ctx: CalendarContext): WallTime {
+  const parsed = parseLocal(value, prop);
+  if (parsed.utc) return { local: parsed.local, utc: parsed.local, zone: UTC_ZONE, isDate: false };
+  const tzid = parsed.isDate ? null : param(prop, 'tzid');
+  const zone = tzid ? ctx.zones.resolve(tzid, prop.line) : ctx.floating;
+  return { local: parsed.local, utc: zone.toUtc(parsed.local), zone, isDate: parsed.isDate };
+}
+
+/** Nominal days (wall-clock) plus exact milliseconds. */
+interface Span {
+  days: number;
+  ms: number;
+}
+
+function parseDuration(prop: RawProp): Span {
+  let duration: InstanceType<typeof ICAL.Duration>;
+  try {
+    duration = ICAL.Duration.fromString(prop.raw.trim());
+  } catch (error) {
+    throw parseError(prop.line, `invalid DURATION "${clip(prop.raw)}": ${(error as Error).message}`);
+  }
+  const sign = duration.isNegative ? -1 : 1;
+  return {
+    days: sign * (duration.weeks * 7 + duration.days),
+    ms: sign * ((duration.hours * 60 + duration.minutes) * MINUTE + duration.seconds * 1000),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event facts (everything except time)
+
+interface Facts {
+  title: string | undefined;
+  status: EventStatus | undefined;
+  transparency: 'opaque' | 'transparent' | undefined;
+  organizer: string | undefined;
+  attendees: Attendee[] | undefined;
+  description: DescriptionFacts | undefined;
+  hasConferencing: boolean | undefined;
+  createdByUnmeet: boolean | undefined;
+}
+
+const PARTSTAT: Record<string, ResponseStatus> = {
+  ACCEPTED: 'accepted',
+  DECLINED: 'declined',
+  TENTATIVE: 'tentative',
+  'NEEDS-ACTION': 'needsAction',
+};
+
+function address(value: string | null): string {
+  if (!value) return '';
+  return value.trim().replace(/^mailto:/i, '').trim().toLowerCase();
+}
+
+function readFacts(comp: RawComponent): Facts {
+  const summary = first(comp, 'SUMMARY');
+  const statusRaw = textValue(first(comp, 'STATUS'))?.trim().toUpperCase();
+  const transp = textValue(first(comp, 'TRANSP'))?.trim().toUpperCase();
+  const busy = textValue(first(comp, 'X-MICROSOFT-CDO-BUSYSTATUS'))?.trim().toUpperCase();
+  const organizerProp = first(comp, 'ORGANIZER');
+  const attendeeProps = comp.props.get('ATTENDEE');
+  const descriptionProp = first(comp, 'DESCRIPTION') ?? first(comp, 'X-ALT-DESC');
+  const owned = textValue(first(comp, 'X-UNMEET-OWNED'));
+
+  let attendees: Attendee[] | undefined;
+  if (attendeeProps) {
+    attendees = [];
+    const seen = new Set<string>();
+    for (const prop of attendeeProps) {
+      const email = address(textValue(prop));
+      if (email === '' || seen.has(email)) continue;
+      seen.add(email);
+      const role = param(prop, 'role')?.toUpperCase();
+      const cutype = param(prop, 'cutype')?.toUpperCase();
+      const attendee: Attendee = {
+        email,
+        response: PARTSTAT[param(prop, 'partstat')?.toUpperCase() ?? ''] ?? 'needsAction',
+        optional: role === 'OPT-PARTICIPANT' || role === 'NON-PARTICIPANT',
+      };
+      const name = param(prop, 'cn');
+      if (name) attendee.name = name;
+      if (cutype === 'RESOURCE' || cutype === 'ROOM') attendee.resource = true;
+      attendees.push(attendee);
+    }
+  }
+
+  const conferencingProps = ['X-GOOGLE-CONFERENCE', 'X-MICROSOFT-SKYPETEAMSMEETINGURL'];
+  const linkProps = ['URL', 'LOCATION', 'DESCRIPTION', 'X-ALT-DESC'];
+  let hasConferencing: boolean | undefined;
+  if ([...conferencingProps, ...linkProps].some((name) => comp.props.has(name))) {
+    hasConferencing =
+      conferencingProps.some((name) => (textValue(first(comp, name)) ?? '').trim() !== '') ||
+      linkProps.some((name) => hasConferencingLink(textValue(first(comp, name))));
+  }
+
+  return {
+    title: summary ? (textValue(summary) ?? '') : undefined,
+    status:
+      statusRaw === 'CANCELLED' ? 'cancelled' : statusRaw === 'TENTATIVE' ? 'tentative' : statusRaw ? 'confirmed' : undefined,
+    transparency:
+      transp === 'TRANSPARENT' || busy === 'FREE' ? 'transparent' : transp !== undefined || busy !== undefined ? 'opaque' : undefined,
+    organizer: organizerProp ? address(textValue(organizerProp)) || undefined : undefined,
+    attendees,
+    description: descriptionProp ? describeText(textValue(descriptionProp)) : undefined,
+    hasConferencing,
+    createdByUnmeet: owned === null ? undefined : /^(1|true|yes)$/i.test(owned.trim()),
+  };
+}
+
+/** Fill what an override leaves out from its series' master (minimal overrides are common). */
+function inherit(own: Facts, master: Facts | null): Facts {
+  if (!master) return own;
+  return {
+    title: own.title ?? master.title,
+    status: own.status ?? master.status,
+    transparency: own.transparency ?? master.transparency,
+    organizer: own.organizer ?? master.organizer,
+    attendees: own.attendees ?? master.attendees,
+    description: own.description ?? master.description,
+    hasConferencing: own.hasConferencing ?? master.hasConferencing,
+    createdByUnmeet: own.createdByUnmeet ?? master.createdByUnmeet,
+  };
+}
+
+const NO_DESCRIPTION: DescriptionFacts = { present: false, length: 0, hasAgenda: false, hasDocLink: false };
+
+function makeEvent(
+  facts: Facts,
+  ids: { externalId: string; seriesKey: string | null; originalStart: number | null },
+  start: number,
+  end: number,
+  allDay: boolean,
+): CalendarEvent {
+  return {
+    externalId: ids.externalId,
+    seriesKey: ids.seriesKey,
+    originalStart: ids.originalStart,
+    title: facts.title ?? '',
+    start,
+    end,
+    allDay,
+    status: facts.status ?? 'confirmed',
+    transparency: facts.transparency ?? 'opaque',
+    organizer: facts.organizer ?? null,
+    attendees: facts.attendees ?? [],
+    description: facts.description ?? NO_DESCRIPTION,
+    hasConferencing: facts.hasConferencing ?? false,
+    createdByUnmeet: facts.createdByUnmeet ?? false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event timing
+
+interface Timing {
+  start: WallTime;
+  span: Span;
+}
+
+function readTiming(comp: RawComponent, ctx: CalendarContext, fallbackStart?: WallTime): Timing {
+  const dtstart = first(comp, 'DTSTART');
+  let start: WallTime;
+  if (dtstart) start = wallTime(dtstart.raw, dtstart, ctx);
+  else if (fallbackStart) start = fallbackStart;
+  else throw parseError(comp.line, 'VEVENT without DTSTART');
+
+  const dtend = first(comp, 'DTEND');
+  const duration = first(comp, 'DURATION');
+  let span: Span;
+  if (dtend) {
+    const end = wallTime(dtend.raw, dtend, ctx);
+    if (start.isDate && end.isDate) span = { days: Math.max(0, Math.round((end.local - start.local) / DAY)), ms: 0 };
+    else span = { days: 0, ms: Math.max(0, end.utc - start.utc) };
+  } else if (duration) {
+    span = parseDuration(duration);
+    if (span.days < 0 || span.ms < 0) span = { days: 0, ms: 0 };
+  } else {
+    span = start.isDate ? { days: 1, ms: 0 } : { days: 0, ms: 0 };
+  }
+  return { start, span };
+}
+
+function endOf(local: number, utc: number, zone: Zone, span: Span): number {
+  const end = span.days === 0 ? utc + span.ms : zone.toUtc(local + span.days * DAY) + span.ms;
+  return Math.max(end, utc);
+}
+
+const overlaps = (start: number, end: number, window: IcsWindow): boolean =>
+  end > start ? start < window.end && end > window.start : start >= window.start && start < window.end;
+
+// ---------------------------------------------------------------------------------------------
+// Recurrence
+
+interface Rule {
+  recur: InstanceType<typeof ICAL.Recur>;
+  untilUtc: number | null;
+  count: number | null;
+  /** Weekdays (0 = Monday) of a plain BYDAY list, when the rule is simple enough for the fast path. */
+  fast: { freq: 'DAILY' | 'WEEKLY'; byday: number[] | null } | null;
+}
+
+const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+function readRule(prop: RawProp, start: WallTime): Rule {
+  let recur: InstanceType<typeof ICAL.Recur>;
+  try {
+    recur = ICAL.Recur.fromString(prop.raw.trim());
+  } catch (error) {
+    throw parseError(prop.line, `invalid RRULE: ${(error as Error).message}`);
+  }
+  if (!recur.freq) throw parseError(prop.line, 'invalid RRULE: FREQ is missing');
+  if (!(recur.interval >= 1)) throw parseError(prop.line, 'invalid RRULE: INTERVAL must be at least 1');
+
+  let untilUtc: number | null = null;
+  if (recur.until) {
+    const u = recur.until;
+    if (![u.year, u.month, u.day, u.hour, u.minute, u.second].every(Number.isFinite)) {
+      throw parseError(prop.line, 'invalid RRULE: bad UNTIL');
+    }
+    const local = Date.UTC(u.year, u.month - 1, u.day, u.hour, u.minute, u.second);
+    if (u.isDate) untilUtc = start.zone.toUtc(local + (start.isDate ? 0 : DAY - 1000));
+    else if (u.zone === ICAL.Timezone.utcTimezone) untilUtc = local;
+    else untilUtc = start.zone.toUtc(local);
+    recur.until = null; // compared against UTC starts here, not by ical.js
+  }
+  const count = recur.count ?? null;
+
+  const parts = Object.keys(recur.parts);
+  let fast: Rule['fast'] = null;
+  if ((recur.freq === 'DAILY' || recur.freq === 'WEEKLY') && parts.every((p) => p === 'BYDAY')) {
+    const byday = recur.parts.BYDAY as string[] | undefined;
+    const days = byday?.map((code) => DAY_CODES.indexOf(String(code).toUpperCase()));
+    if (!days || days.every((d) => d >= 0)) fast = { freq: recur.freq, byday: days ? [...new Set(days)] : null };
+  }
+  return { recur, untilUtc, count, fast };
+}
+
+/** Monday-based weekday (0 = Monday) of a day number (days since 1970-01-01, a Thursday). */
+const weekday = (dayNumber: number): number => (((dayNumber + 3) % 7) + 7) % 7;
+
+/**
+ * Feed each occurrence of the rule, in order, as local wall-clock ms to `emit` until it returns
+ * false. `skipBefore` is a local time before which occurrences are not needed (used to jump
+ * ahead over whole periods when the rule has no COUNT).
+ */
+function iterateRule(
+  rule: Rule,
+  start: WallTime,
+  bounds: { skipBefore: number; stopAfter: number },
+  budget: { steps: number },
+  emit: (local: number) => boolean,
+): void {
+  const { skipBefore, stopAfter } = bounds;
+  const interval = rule.recur.interval;
+  const startDay = Math.floor(start.local / DAY);
+  const timeOfDay = start.local - startDay * DAY;
+  let iterations = 0;
+  let produced = 0;
+  const next = (local: number): boolean => {
+    iterations += 1;
+    produced += 1;
+    if (iterations > MAX_RULE_ITERATIONS) return false;
+    if (!emit(local)) return false;
+    return rule.count === null || produced < rule.count;
+  };
+  const skipDay = Math.floor(skipBefore / DAY);
+
+  if (rule.fast?.freq === 'DAILY') {
+    const byday = rule.fast.byday ? new Set(rule.fast.byday) : null;
+    let k = rule.count === null && skipDay > startDay ? Math.floor((skipDay - startDay) / interval) : 0;
+    for (; ; k++) {
+      const day = startDay + k * interval;
+      if (byday && !byday.has(weekday(day))) {
+        if (++iterations > MAX_RULE_ITERATIONS) return;
+        continue;
+      }
+      if (!next(day * DAY + timeOfDay)) return;
+    }
+  }
+
+  if (rule.fast?.freq === 'WEEKLY') {
+    const wkst = (((rule.recur.wkst ?? 2) + 5) % 7 + 7) % 7; // ical.js: SU=1 … SA=7
+    const days = rule.fast.byday ?? [weekday(startDay)];
+    const offsets = [...new Set(days.map((d) => (d - wkst + 7) % 7))].sort((a, b) => a - b);
+    const weekStart = startDay - ((weekday(startDay) - wkst + 7) % 7);
+    const period = 7 * interval;
+    let k = rule.count === null && skipDay > weekStart ? Math.floor((skipDay - weekStart) / period) : 0;
+    for (; ; k++) {
+      const base = weekStart + k * period;
+      for (const offset of offsets) {
+        const day = base + offset;
+        if (day < startDay) continue;
+        if (!next(day * DAY + timeOfDay)) return;
+      }
+      if (offsets.length === 0 && ++iterations > MAX_RULE_ITERATIONS) return;
+    }
+  }
+
+  // Everything else: ical.js's iterator on floating wall-clock time.
+  let origin = start.local;
+  const unit: Record<string, number> = { SECONDLY: 1000, MINUTELY: MINUTE, HOURLY: HOUR, DAILY: DAY, WEEKLY: 7 * DAY };
+  const unitMs = unit[rule.recur.freq];
+  if (rule.count === null && unitMs !== undefined && skipBefore > origin) {
+    origin += Math.floor((skipBefore - origin) / (unitMs * interval)) * unitMs * interval;
+  }
+  // A floating UNTIL just past the window bounds ical.js's own searches (UNTIL proper is
+  // compared in UTC by the caller).
+  rule.recur.until = floatingTime(stopAfter, start.isDate);
+  let iterator: InstanceType<typeof ICAL.RecurIterator>;
+  try {
+    iterator = rule.recur.iterator(floatingTime(origin, start.isDate));
+  } catch {
+    return; // a rule that can never produce an occurrence
+  }
+  // Count ical.js's internal candidate steps on this iterator instance only.
+  const guarded = iterator as unknown as { check_contracting_rules?: () => boolean };
+  const check = guarded.check_contracting_rules?.bind(iterator);
+  let steps = 0;
+  if (check) {
+    guarded.check_contracting_rules = () => {
+      steps += 1;
+      budget.steps -= 1;
+      if (steps > MAX_ICAL_STEPS_PER_SERIES || budget.steps < 0) throw new StepBudgetExceeded();
+      return check();
+    };
+  }
+  for (;;) {
+    let t: InstanceType<typeof ICAL.Time> | null;
+    try {
+      t = iterator.next();
+    } catch {
+      return;
+    }
+    if (!t) return;
+    if (!next(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second))) return;
+  }
+}
+
+class StepBudgetExceeded extends Error {}
+
+function floatingTime(local: number, isDate: boolean): InstanceType<typeof ICAL.Time> {
+  const d = new Date(local);
+  return ICAL.Time.fromData({
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: isDate ? 0 : d.getUTCHours(),
+    minute: isDate ? 0 : d.getUTCMinutes(),
+    second: isDate ? 0 : d.getUTCSeconds(),
+    isDate,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Series assembly
+
+interface EventComponent {
+  comp: RawComponent;
+  uid: string;
+  sequence: number;
+}
+
+function uidOf(comp: RawComponent): string {
+  const uid = textValue(first(comp, 'UID'))?.trim();
+  if (uid) return uid;
+  // RFC 5545 requires a UID; synthesise a stable one from start and title for sloppy producers.
+  const key = `${first(comp, 'DTSTART')?.raw ?? ''}|${textValue(first(comp, 'SUMMARY')) ?? ''}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return `no-uid-${hash.toString(16)}`;
+}
+
+/** Keep the newest of duplicates (highest SEQUENCE, later in the file on ties). */
+function keepNewest<K>(map: Map<K, EventComponent>, key: K, candidate: EventComponent): void {
+  const existing = map.get(key);
+  if (!existing || candidate.sequence >= existing.sequence) map.set(key, candidate);
+}
+
+function expandSeries(
+  uid: string,
+  master: EventComponent | undefined,
+  overrides: EventComponent[],
+  ctx: CalendarContext,
+  window: IcsWindow,
+  out: CalendarEvent[],
+): void {
+  const masterFacts = master ? readFacts(master.comp) : null;
+  const masterTiming = master ? readTiming(master.comp, ctx) : null;
+  const rrules = master?.comp.props.get('RRULE') ?? [];
+  const rdates = master?.comp.props.get('RDATE') ?? [];
+  const recurring = rrules.length > 0 || rdates.length > 0 || overrides.length > 0;
+
+  if (master && masterFacts && masterTiming && !recurring) {
+    const { start, span } = masterTiming;
+    const end = endOf(start.local, start.utc, start.zone, span);
+    if (overlaps(start.utc, end, window)) {
+      out.push(makeEvent(masterFacts, { externalId: uid, seriesKey: null, originalStart: null }, start.utc, end, start.isDate));
+    }
+    return;
+  }
+
+  // Overrides, keyed by the UTC instant of the instance they replace.
+  const overridden = new Map<number, { override: EventComponent; recurrenceId: WallTime }>();
+  for (const override of overrides) {
+    const prop = first(override.comp, 'RECURRENCE-ID') as RawProp;
+    const recurrenceId = wallTime(prop.raw, prop, ctx);
+    overridden.set(recurrenceId.utc, { override, recurrenceId });
+  }
+
+  // EXDATEs: UTC instants, plus local days for date-only exclusions of timed series.
+  const excluded = new Set<number>();
+  const excludedDays = new Set<number>();
+  for (const prop of master?.comp.props.get('EXDATE') ?? []) {
+    for (const value of prop.raw.split(',')) {
+      if (value.trim() === '') continue;
+      const time = wallTime(value, prop, ctx);
+      excluded.add(time.utc);
+      if (time.isDate && masterTiming && !masterTiming.start.isDate) excludedDays.add(Math.floor(time.local / DAY));
+    }
+  }
+
+  if (master && masterFacts && masterTiming) {
+    const { start, span } = masterTiming;
+    const seen = new Set<number>();
+    let emitted = 0;
+    const add = (local: number, utc: number, zone: Zone, end?: number): void => {
+      if (seen.has(utc)) return;
+      seen.add(utc);
+      if (excluded.has(utc) || overridden.has(utc)) return;
+      if (excludedDays.size > 0 && zone === start.zone && excludedDays.has(Math.floor(local / DAY))) return;
+      const instanceEnd = end ?? endOf(local, utc, zone, span);
+      if (!overlaps(utc, instanceEnd, window)) return;
+      emitted += 1;
+      out.push(makeEvent(masterFacts, { externalId: `${uid}::${utc}`, seriesKey: uid, originalStart: utc }, utc, instanceEnd, start.isDate));
+    };
+
+    // DTSTART is always the first instance (RFC 5545 §3.8.5.3).
+    add(start.local, start.utc, start.zone);
+
+    const longest = span.days * DAY + span.ms;
+    const skipBefore = window.start - longest - 2 * DAY;
+    for (const prop of rrules) {
+      const rule = readRule(prop, start);
+      iterateRule(rule, start, { skipBefore, stopAfter: window.end + 2 * DAY }, ctx.budget, (local) => {
+        const utc = start.zone.toUtc(local);
+        if (utc >= window.end) return false;
+        if (rule.untilUtc !== null && utc > rule.untilUtc) return false;
+        add(local, utc, start.zone);
+        return emitted < MAX_INSTANCES_PER_SERIES;
+      });
+    }
+
+    for (const prop of rdates) {
+      for (const value of prop.raw.split(',')) {
+        if (value.trim() === '' || emitted >= MAX_INSTANCES_PER_SERIES) continue;
+        const [from, to] = value.split('/');
+        const time = wallTime(from as string, prop, ctx);
+        let end: number | undefined;
+        if (to !== undefined) {
+          if (/^[+-]?P/i.test(to.trim())) {
+            const periodSpan = parseDuration({ ...prop, raw: to });
+            end = endOf(time.local, time.utc, time.zone, periodSpan);
+          } else {
+            end = Math.max(time.utc, wallTime(to, prop, ctx).utc);
+          }
+        }
+        add(time.local, time.utc, time.zone, end);
+      }
+    }
+  }
+
+  for (const { override, recurrenceId } of overridden.values()) {
+    if (excluded.has(recurrenceId.utc)) continue; // EXDATE wins over a stale override
+    const facts = inherit(readFacts(override.comp), masterFacts);
+    const fallbackStart = recurrenceId;
+    const timing = readTiming(override.comp, ctx, fallbackStart);
+    const span =
+      first(override.comp, 'DTEND') || first(override.comp, 'DURATION') || !masterTiming ? timing.span : masterTiming.span;
+    const { start } = timing;
+    const end = endOf(start.local, start.utc, start.zone, span);
+    if (!overlaps(start.utc, end, window)) continue;
+    out.push(
+      makeEvent(
+        facts,
+        { externalId: `${uid}::${recurrenceId.utc}`, seriesKey: uid, originalStart: recurrenceId.utc },
+        start.utc,
+        end,
+        start.isDate,
+      ),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+
+/**
+ * Parse an iCalendar file and return the events overlapping `window` (UTC ms, `[start, end)`),
+ * with recurring series expanded into instances (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides;
+ * at most {@link MAX_INSTANCES_PER_SERIES} per series). TZIDs resolve as IANA names, Windows
+ * names (via windows-iana) or, failing both, the file's own VTIMEZONE; floating times and
+ * all-day dates use X-WR-TIMEZONE, else UTC. Descriptions are reduced to facts and dropped.
+ *
+ * @throws UnmeetError `ics.parse_error` (details `{ line }`) for malformed input;
+ *   `ics.unknown_time_zone` (details `{ line, tzid }`) for a TZID that cannot be resolved.
+ */
+export function parseIcs(text: string, window: IcsWindow): ParsedIcs {
+  const calendars = readCalendars(text);
+  const events: CalendarEvent[] = [];
+  let name: string | null = null;
+  let timeZone: string | null = null;
+
+  // VTIMEZONE definitions from every calendar in the file (first definition wins).
+  const definitions = new Map<string, RawComponent>();
+  for (const calendar of calendars) {
+    for (const child of calendar.children) {
+      if (child.name !== 'VTIMEZONE') continue;
+      const tzid = textValue(first(child, 'TZID'))?.trim();
+      if (tzid && !definitions.has(tzid)) definitions.set(tzid, child);
+    }
+  }
+  const zones = createZoneRegistry(definitions);
+  const budget = { steps: MAX_ICAL_STEPS_PER_FILE };
+
+  calendars.forEach((calendar, index) => {
+    const calName = textValue(first(calendar, 'X-WR-CALNAME'));
+    const wrZone = textValue(first(calendar, 'X-WR-TIMEZONE'))?.trim() || null;
+    let floating = UTC_ZONE;
+    if (wrZone) {
+      try {
+        floating = zones.resolve(wrZone, first(calendar, 'X-WR-TIMEZONE')?.line ?? calendar.line);
+      } catch {
+        floating = UTC_ZONE; // an unknown calendar-level zone only affects floating times
+      }
+    }
+    if (index === 0) {
+      name = calName;
+      timeZone = wrZone ? ianaFromTzid(wrZone) : null;
+    }
+    const ctx: CalendarContext = { zones, floating, budget };
+
+    const masters = new Map<string, EventComponent>();
+    const overrides = new Map<string, Map<string, EventComponent>>();
+    for (const comp of calendar.children) {
+      if (comp.name !== 'VEVENT') continue;
+      const sequence = Number.parseInt(textValue(first(comp, 'SEQUENCE')) ?? '0', 10) || 0;
+      const entry: EventComponent = { comp, uid: uidOf(comp), sequence };
+      const recurrenceId = first(comp, 'RECURRENCE-ID');
+      if (recurrenceId) {
+        let byId = overrides.get(entry.uid);
+        if (!byId) overrides.set(entry.uid, (byId = new Map()));
+        keepNewest(byId, recurrenceId.raw.trim(), entry);
+      } else {
+        keepNewest(masters, entry.uid, entry);
+      }
+    }
+    const uids = new Set([...masters.keys(), ...overrides.keys()]);
+    for (const uid of uids) {
+      expandSeries(uid, masters.get(uid), [...(overrides.get(uid)?.values() ?? [])], ctx, window, events);
+    }
+  });
+
+  events.sort((a, b) => a.start - b.start || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  return { name, timeZone, events };
+}

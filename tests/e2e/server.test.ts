@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'unmeet-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function start(): { child: ChildProcess; output: () => string; url: Promise<string> } {
+  const child = spawn(process.execPath, ['bin/unmeet.js', 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', UNMEET_DB: join(dir, 'unmeet.db'), UNMEET_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { child, output: () => out, url };
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+describe('the real server process', () => {
+  it('when started on an empty database, then it serves HTTP, prints next steps and stops cleanly on SIGTERM', async () => {
+    const server = start();
+    const url = await server.url;
+    expect(server.output()).toContain('No workspace yet');
+    expect(existsSync(join(dir, 'unmeet.db'))).toBe(true);
+
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const created = await fetch(`${url}/v1/workspaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'E2E' }),
+    });
+    expect(created.status).toBe(201);
+    const { apiKey } = (await created.json()) as { apiKey: string };
+    const members = await fetch(`${url}/v1/members`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(await members.json()).toEqual({ members: [] });
+
+    const done = exited(server.child);
+    server.child.kill('SIGTERM');
+    expect(await done).toBe(0);
+
+    // Restarting on the same file keeps the workspace (migrations are idempotent).
+    const again = start();
+    const url2 = await again.url;
+    expect(again.output()).not.toContain('No workspace yet');
+    const still = await fetch(`${url2}/v1/workspace`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(still.status).toBe(200);
+    const done2 = exited(again.child);
+    again.child.kill('SIGINT');
+    expect(await done2).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,514 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { UnmeetError } from '../../src/domain/errors';
+import type { CalendarEvent } from '../../src/domain/types';
+import { ianaFromTzid, MAX_INSTANCES_PER_SERIES, parseIcs } from '../../src/providers/ics/ics.mapper';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixture = (name: string): string => readFileSync(join(here, '../fixtures/ics', name), 'utf8');
+
+/** UTC ms of a local wall-clock time in a named zone. */
+const at = (iso: string, zone: string): number => DateTime.fromISO(iso, { zone }).toMillis();
+const utc = (iso: string): number => Date.parse(iso);
+const window = { start: utc('2026-10-19T00:00:00Z'), end: utc('2026-12-01T00:00:00Z') };
+
+/** A minimal calendar around some VEVENT lines. */
+const calendar = (body: string, header = ''): string =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//unmeet tests//EN', header, body.trim(), 'END:VCALENDAR', '']
+    .filter((line) => line !== '')
+    .join('\r\n');
+
+const starts = (events: CalendarEvent[]): string[] => events.map((e) => new Date(e.start).toISOString());
+
+function expectUnmeetError(fn: () => unknown, code: string, details: Record<string, unknown>): UnmeetError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UnmeetError);
+    const e = error as UnmeetError;
+    expect(e.code).toBe(code);
+    expect(e.details).toMatchObject(details);
+    if ('line' in details) expect(e.message).toContain(`line ${String(details.line)}`);
+    return e;
+  }
+  throw new Error(`expected UnmeetError ${code}`);
+}
+
+describe('parseIcs on a Google Calendar export', () => {
+  const parsed = parseIcs(fixture('google-export.ics'), window);
+  const byUid = (uid: string) => parsed.events.filter((e) => e.externalId.startsWith(uid));
+  const standUps = byUid('3q9v0k2b7m1r5t8c6h4n2p0s1d@google.com');
+  const planning = byUid('7h2k9m4p1q6r3s8t5v0w2x7y4z@google.com');
+
+  it('when the calendar names itself and its zone, then both are returned', () => {
+    expect(parsed.name).toBe('ayu@example.com');
+    expect(parsed.timeZone).toBe('Asia/Jakarta');
+  });
+
+  it('when a daily series crosses the end of US daylight time, then it keeps 09:30 New York time', () => {
+    const oct30 = standUps.find((e) => e.start === at('2026-10-30T09:30', 'America/New_York'));
+    const nov2 = standUps.find((e) => e.start === at('2026-11-02T09:30', 'America/New_York'));
+    expect(oct30?.start).toBe(utc('2026-10-30T13:30:00Z'));
+    expect(nov2?.start).toBe(utc('2026-11-02T14:30:00Z'));
+    expect(nov2?.end).toBe(utc('2026-11-02T14:45:00Z'));
+    for (const e of standUps) {
+      expect(DateTime.fromMillis(e.start, { zone: 'America/New_York' }).toFormat('ccc HH:mm')).toMatch(/^(Mon|Tue|Wed|Thu|Fri) (09:30|10:00)$/);
+    }
+  });
+
+  it('when an instance is in EXDATE, then it is not produced', () => {
+    expect(standUps.some((e) => e.originalStart === at('2026-11-04T09:30', 'America/New_York'))).toBe(false);
+    expect(standUps).toHaveLength(25); // 26 weekdays in the window minus the EXDATE
+  });
+
+  it('when an instance is overridden, then the override replaces it under the instance id', () => {
+    const original = at('2026-11-05T09:30', 'America/New_York');
+    const nov5 = standUps.filter((e) => e.originalStart === original);
+    expect(nov5).toHaveLength(1);
+    expect(nov5[0]).toMatchObject({
+      externalId: `3q9v0k2b7m1r5t8c6h4n2p0s1d@google.com::${original}`,
+      seriesKey: '3q9v0k2b7m1r5t8c6h4n2p0s1d@google.com',
+      title: 'Daily stand-up (moved)',
+      start: at('2026-11-05T10:00', 'America/New_York'),
+      end: at('2026-11-05T10:15', 'America/New_York'),
+    });
+    expect(nov5[0]?.attendees.find((a) => a.email === 'ayu@example.com')?.response).toBe('declined');
+  });
+
+  it('when attendees are listed, then addresses are lower-cased and PARTSTAT and ROLE are mapped', () => {
+    const first = standUps[0] as CalendarEvent;
+    expect(first.externalId).toBe(`3q9v0k2b7m1r5t8c6h4n2p0s1d@google.com::${first.start}`);
+    expect(first.originalStart).toBe(first.start);
+    expect(first.organizer).toBe('dana@example.com');
+    expect(first.attendees).toEqual([
+      { email: 'dana@example.com', name: 'Dana Whitfield', response: 'accepted', optional: false },
+      { email: 'ayu@example.com', name: 'Ayu Lestari', response: 'accepted', optional: false },
+      { email: 'marco@example.com', name: 'Marco Rossi', response: 'tentative', optional: false },
+      { email: 'sam@example.com', name: 'Sam Lee', response: 'needsAction', optional: true },
+    ]);
+    expect(first.hasConferencing).toBe(true);
+    expect(first.description).toMatchObject({ present: true, hasAgenda: false, hasDocLink: false });
+  });
+
+  it('when a weekly series has UNTIL, then the UNTIL instant is included and nothing after it', () => {
+    expect(starts(planning)).toEqual([
+      '2026-11-03T07:00:00.000Z',
+      '2026-11-10T07:00:00.000Z',
+      '2026-11-17T07:00:00.000Z',
+      '2026-11-24T07:00:00.000Z',
+    ]);
+  });
+
+  it('when an override is STATUS:CANCELLED, then its instance is cancelled and keeps the series facts', () => {
+    const cancelled = planning.find((e) => e.originalStart === at('2026-11-10T14:00', 'Asia/Jakarta'));
+    expect(cancelled).toMatchObject({ status: 'cancelled', title: 'Rapat mingguan', organizer: 'ayu@example.com' });
+    expect(cancelled?.attendees).toHaveLength(3);
+    expect(planning.filter((e) => e.status === 'cancelled')).toHaveLength(1);
+  });
+
+  it('when the description is HTML with an Indonesian agenda and a Docs link, then only facts are kept', () => {
+    const meeting = planning[0] as CalendarEvent;
+    expect(meeting.description).toEqual({ present: true, length: expect.any(Number), hasAgenda: true, hasDocLink: true });
+    expect(meeting.attendees.find((a) => a.resource)?.email).toBe('c_1883ab4e8f2f0a2bg@resource.calendar.google.com');
+    const json = JSON.stringify(parsed);
+    expect(json).not.toContain('Status proyek');
+    expect(json).not.toContain('Join with Google Meet');
+  });
+
+  it('when a single event is mapped, then its id is the UID and it has no series', () => {
+    const chat = parsed.events.find((e) => e.title === 'Coffee chat');
+    expect(chat).toMatchObject({
+      externalId: '1on1-decline-2c9d@google.com',
+      seriesKey: null,
+      originalStart: null,
+      status: 'tentative',
+      transparency: 'opaque',
+      allDay: false,
+      hasConferencing: true, // Zoom link in LOCATION
+      start: utc('2026-11-04T03:00:00Z'),
+      end: utc('2026-11-04T03:30:00Z'),
+    });
+    expect(chat?.attendees.find((a) => a.email === 'ayu@example.com')?.response).toBe('declined');
+  });
+
+  it('when an event is all-day, then it spans whole local days in the calendar zone', () => {
+    expect(parsed.events.find((e) => e.title === 'Team offsite')).toMatchObject({
+      allDay: true,
+      start: at('2026-11-10T00:00', 'Asia/Jakarta'),
+      end: at('2026-11-12T00:00', 'Asia/Jakarta'),
+      transparency: 'transparent',
+    });
+  });
+
+  it('when TRANSP is TRANSPARENT, then the event is transparent; X-UNMEET-OWNED marks our own events', () => {
+    expect(parsed.events.find((e) => e.title === 'Makan siang')?.transparency).toBe('transparent');
+    expect(parsed.events.find((e) => e.title === 'Focus time')?.createdByUnmeet).toBe(true);
+    expect(parsed.events.filter((e) => e.createdByUnmeet)).toHaveLength(1);
+  });
+
+  it('when a single event lies outside the window, then it is dropped', () => {
+    expect(parsed.events.some((e) => e.title === 'Outside the window')).toBe(false);
+    for (const e of parsed.events) expect(e.end > window.start && e.start < window.end).toBe(true);
+  });
+
+  it('when events are returned, then they are sorted by start', () => {
+    const sorted = [...parsed.events].sort((a, b) => a.start - b.start);
+    expect(parsed.events.map((e) => e.start)).toEqual(sorted.map((e) => e.start));
+  });
+});
+
+describe('parseIcs on an Outlook / Exchange export', () => {
+  const parsed = parseIcs(fixture('outlook-export.ics'), window);
+  const find = (title: string) => parsed.events.filter((e) => e.title === title);
+
+  it('when the calendar has no X-WR-TIMEZONE, then timeZone is null', () => {
+    expect(parsed).toMatchObject({ name: 'Calendar', timeZone: null });
+  });
+
+  it('when a "W. Europe Standard Time" series crosses the end of summer time, then it stays at 10:00 Berlin', () => {
+    const syncs = find('Weekly status sync');
+    expect(starts(syncs)).toEqual([
+      '2026-10-20T08:00:00.000Z', // CEST
+      '2026-10-27T09:00:00.000Z', // CET
+      '2026-11-03T09:00:00.000Z',
+      // 2026-11-10 is overridden, 2026-11-17 is in EXDATE
+      '2026-11-24T09:00:00.000Z',
+    ]);
+    for (const e of syncs) expect(DateTime.fromMillis(e.start, { zone: 'Europe/Berlin' }).toFormat('HH:mm')).toBe('10:00');
+  });
+
+  it('when an Outlook occurrence is moved, then the override replaces it', () => {
+    expect(find('Weekly status sync (moved)')).toEqual([
+      expect.objectContaining({
+        originalStart: at('2026-11-10T10:00', 'Europe/Berlin'),
+        start: at('2026-11-10T15:00', 'Europe/Berlin'),
+        end: at('2026-11-10T16:00', 'Europe/Berlin'),
+      }),
+    ]);
+  });
+
+  it('when attendees carry Outlook roles, then optional and resource are mapped and CN quoting is undone', () => {
+    const sync = find('Weekly status sync')[0] as CalendarEvent;
+    expect(sync.organizer).toBe('marco@example.com');
+    expect(sync.attendees).toEqual([
+      { email: 'ayu@example.com', name: 'Ayu Lestari', response: 'needsAction', optional: false },
+      { email: 'dana@example.com', name: 'Dana Whitfield', response: 'accepted', optional: false },
+      { email: 'marco.backup@example.com', name: 'Rossi, Marco (Backup)', response: 'needsAction', optional: true },
+      { email: 'room.spree@example.com', name: 'Berlin Room Spree', response: 'needsAction', optional: true, resource: true },
+    ]);
+    expect(sync.hasConferencing).toBe(true); // Teams
+    expect(sync.transparency).toBe('opaque'); // BUSYSTATUS:TENTATIVE is still busy
+  });
+
+  it.each([
+    ['Roadmap review (Pacific)', '2026-11-02T09:00', 'America/Los_Angeles', 60], // quoted TZID, day after US DST ends
+    ['Vendor call (Jakarta)', '2026-11-03T16:00', 'Asia/Jakarta', 30], // SE Asia Standard Time
+    ['Hold for travel', '2026-11-05T13:00', 'America/Los_Angeles', 120], // tzone://Microsoft/ prefix
+  ])('when "%s" uses a Windows zone name, then it resolves to the IANA zone', (title, local, zone, minutes) => {
+    const [event] = find(title);
+    expect(event?.start).toBe(at(local, zone));
+    expect(event?.end).toBe(at(local, zone) + minutes * 60_000);
+  });
+
+  it('when a TZID is no known name, then the file\'s own VTIMEZONE definition is used', () => {
+    expect(find('Partner sync (Bengaluru)')[0]?.start).toBe(utc('2026-11-04T04:30:00Z')); // +05:30
+  });
+
+  it('when X-MICROSOFT-CDO-BUSYSTATUS is FREE, then the event is transparent', () => {
+    expect(find('Hold for travel')[0]?.transparency).toBe('transparent');
+    expect(find('Out of office (holiday)')[0]).toMatchObject({
+      allDay: true,
+      transparency: 'transparent',
+      start: utc('2026-11-11T00:00:00Z'), // no X-WR-TIMEZONE: dates are UTC days
+      end: utc('2026-11-12T00:00:00Z'),
+    });
+  });
+});
+
+describe('parseIcs recurrence', () => {
+  const series = (rule: string, extra = '', dtstart = 'DTSTART;TZID=Europe/Berlin:20261005T090000', dtend = 'DTEND;TZID=Europe/Berlin:20261005T093000') =>
+    calendar(['BEGIN:VEVENT', 'UID:s1', dtstart, dtend, rule, extra, 'SUMMARY:Series', 'END:VEVENT'].filter(Boolean).join('\r\n'));
+
+  it('when a weekly series crosses the start of summer time, then it keeps local wall time', () => {
+    const text = series('RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4', '', 'DTSTART;TZID=Europe/Berlin:20270315T090000', 'DTEND;TZID=Europe/Berlin:20270315T100000');
+    const { events } = parseIcs(text, { start: utc('2027-03-01T00:00:00Z'), end: utc('2027-05-01T00:00:00Z') });
+    expect(starts(events)).toEqual(['2027-03-15T08:00:00.000Z', '2027-03-22T08:00:00.000Z', '2027-03-29T07:00:00.000Z', '2027-04-05T07:00:00.000Z']);
+    expect(events.every((e) => e.end - e.start === 3_600_000)).toBe(true);
+  });
+
+  it('when a time falls into the spring-forward gap, then it is read with the offset before the gap', () => {
+    const text = series('RRULE:FREQ=DAILY;COUNT=2', '', 'DTSTART;TZID=Europe/Berlin:20270327T023000', 'DTEND;TZID=Europe/Berlin:20270327T033000');
+    const { events } = parseIcs(text, { start: utc('2027-03-01T00:00:00Z'), end: utc('2027-05-01T00:00:00Z') });
+    expect(starts(events)).toEqual(['2027-03-27T01:30:00.000Z', '2027-03-28T01:30:00.000Z']); // 03:30 CEST on the 28th
+  });
+
+  it('when a local time occurs twice at fall-back, then the first occurrence is meant', () => {
+    const text = series('', '', 'DTSTART;TZID=America/New_York:20261101T013000', 'DTEND;TZID=America/New_York:20261101T020000');
+    expect(starts(parseIcs(text, window).events)).toEqual(['2026-11-01T05:30:00.000Z']); // 01:30 EDT
+  });
+
+  it('when RDATE and EXDATE are present, then instances are added and removed', () => {
+    const text = series(
+      'RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3',
+      [
+        'RDATE;TZID=Europe/Berlin:20261008T140000,20261009T140000',
+        'RDATE;VALUE=PERIOD:20261010T080000Z/PT2H',
+        'EXDATE;TZID=Europe/Berlin:20261012T090000',
+      ].join('\r\n'),
+    );
+    const { events } = parseIcs(text, { start: utc('2026-10-01T00:00:00Z'), end: utc('2026-11-01T00:00:00Z') });
+    expect(events.map((e) => [new Date(e.start).toISOString(), (e.end - e.start) / 60_000])).toEqual([
+      ['2026-10-05T07:00:00.000Z', 30],
+      ['2026-10-08T12:00:00.000Z', 30],
+      ['2026-10-09T12:00:00.000Z', 30],
+      ['2026-10-10T08:00:00.000Z', 120],
+      ['2026-10-19T07:00:00.000Z', 30],
+    ]);
+    expect(new Set(events.map((e) => e.seriesKey))).toEqual(new Set(['s1']));
+  });
+
+  it('when overrides move instances across the window edge, then moved-in ones appear and moved-out ones vanish', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT',
+        'UID:weekly-1',
+        'DTSTART:20261005T090000Z',
+        'DTEND:20261005T100000Z',
+        'RRULE:FREQ=WEEKLY',
+        'SUMMARY:Weekly',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:weekly-1',
+        'RECURRENCE-ID:20261207T090000Z',
+        'DTSTART:20261130T150000Z',
+        'DTEND:20261130T160000Z',
+        'SUMMARY:Weekly (pulled in)',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:weekly-1',
+        'RECURRENCE-ID:20261109T090000Z',
+        'DTSTART:20261214T090000Z',
+        'DTEND:20261214T100000Z',
+        'SUMMARY:Weekly (pushed out)',
+        'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const { events } = parseIcs(text, { start: utc('2026-11-02T00:00:00Z'), end: utc('2026-12-01T00:00:00Z') });
+    expect(events.map((e) => [new Date(e.start).toISOString(), e.title, e.originalStart && new Date(e.originalStart).toISOString()])).toEqual([
+      ['2026-11-02T09:00:00.000Z', 'Weekly', '2026-11-02T09:00:00.000Z'],
+      ['2026-11-16T09:00:00.000Z', 'Weekly', '2026-11-16T09:00:00.000Z'],
+      ['2026-11-23T09:00:00.000Z', 'Weekly', '2026-11-23T09:00:00.000Z'],
+      ['2026-11-30T09:00:00.000Z', 'Weekly', '2026-11-30T09:00:00.000Z'],
+      ['2026-11-30T15:00:00.000Z', 'Weekly (pulled in)', '2026-12-07T09:00:00.000Z'],
+    ]);
+  });
+
+  it('when an override has no master in the file, then it is still an instance of its series', () => {
+    const text = calendar(['BEGIN:VEVENT', 'UID:orphan', 'RECURRENCE-ID:20261110T090000Z', 'DTSTART:20261110T100000Z', 'DURATION:PT45M', 'END:VEVENT'].join('\r\n'));
+    expect(parseIcs(text, window).events).toEqual([
+      expect.objectContaining({ externalId: `orphan::${utc('2026-11-10T09:00:00Z')}`, seriesKey: 'orphan', end: utc('2026-11-10T10:45:00Z'), title: '' }),
+    ]);
+  });
+
+  it('when the master is cancelled, then every instance is cancelled', () => {
+    const { events } = parseIcs(series('RRULE:FREQ=DAILY;COUNT=3', 'STATUS:CANCELLED'), window);
+    expect(events.map((e) => e.status)).toEqual([]); // all before the window
+    const inWindow = parseIcs(series('RRULE:FREQ=DAILY;COUNT=3', 'STATUS:CANCELLED'), { start: 0, end: utc('2030-01-01T00:00:00Z') });
+    expect(inWindow.events.map((e) => e.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  });
+
+  it('when a series started years ago, then expansion jumps ahead instead of walking every day', () => {
+    const text = series('RRULE:FREQ=DAILY', '', 'DTSTART;TZID=Europe/Berlin:19000101T090000', 'DTEND;TZID=Europe/Berlin:19000101T091500');
+    const t0 = performance.now();
+    const { events } = parseIcs(text, window);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(events).toHaveLength(43);
+    expect(DateTime.fromMillis(events[10]!.start, { zone: 'Europe/Berlin' }).toFormat('HH:mm')).toBe('09:00');
+  });
+
+  it('when a rule would produce more than the cap, then expansion stops at the cap', () => {
+    const text = series('RRULE:FREQ=MINUTELY;INTERVAL=5', '', 'DTSTART:20261001T000000Z', 'DTEND:20261001T000100Z');
+    const t0 = performance.now();
+    const { events } = parseIcs(text, window);
+    expect(events).toHaveLength(MAX_INSTANCES_PER_SERIES);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('when a pathological rule never reaches the window, then expansion is still bounded', () => {
+    const text = series('RRULE:FREQ=SECONDLY;COUNT=999999999;BYMINUTE=0', '', 'DTSTART:19900101T000000Z', 'DTEND:19900101T000001Z');
+    const t0 = performance.now();
+    expect(parseIcs(text, window).events).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
+  // The arithmetic fast path (plain DAILY/WEEKLY) must agree with ical.js's iterator. A no-op
+  // BYMONTH list sends the same rule through ical.js.
+  const ALL_MONTHS = ';BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12';
+  it.each([
+    ['FREQ=DAILY', '20260105T090000'],
+    ['FREQ=DAILY;INTERVAL=3', '20260107T231500'],
+    ['FREQ=DAILY;BYDAY=MO,WE,FR', '20260106T090000'],
+    ['FREQ=DAILY;COUNT=10', '20261020T090000'],
+    ['FREQ=WEEKLY', '20260108T170000'],
+    ['FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH', '20260106T083000'],
+    ['FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH', '20260108T083000'],
+    ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO;WKST=SU', '20260104T120000'],
+    ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO;WKST=MO', '20260104T120000'],
+    ['FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR;WKST=SA', '20260109T060000'],
+    ['FREQ=WEEKLY;BYDAY=MO,FR;COUNT=7', '20261021T090000'],
+    ['FREQ=WEEKLY;BYDAY=MO;UNTIL=20261123T080000Z', '20261005T090000'],
+    ['FREQ=DAILY;UNTIL=20261110', '20261101T090000'],
+  ])('when the rule is %s from %s, then the fast path matches ical.js', (rule, start) => {
+    const make = (r: string) =>
+      calendar(['BEGIN:VEVENT', 'UID:eq', `DTSTART;TZID=America/New_York:${start}`, 'DURATION:PT30M', `RRULE:${r}`, 'END:VEVENT'].join('\r\n'));
+    const wide = { start: utc('2026-10-15T00:00:00Z'), end: utc('2027-02-01T00:00:00Z') };
+    const fast = parseIcs(make(rule), wide).events;
+    const slow = parseIcs(make(rule + ALL_MONTHS), wide).events;
+    expect(fast.length).toBeGreaterThan(0);
+    expect(starts(fast)).toEqual(starts(slow));
+  });
+});
+
+describe('parseIcs times and zones', () => {
+  it('when times are floating, then X-WR-TIMEZONE applies, else UTC', () => {
+    const body = ['BEGIN:VEVENT', 'UID:f1', 'DTSTART:20261102T090000', 'DTEND:20261102T100000', 'END:VEVENT'].join('\r\n');
+    expect(parseIcs(calendar(body, 'X-WR-TIMEZONE:Asia/Jakarta'), window).events[0]?.start).toBe(at('2026-11-02T09:00', 'Asia/Jakarta'));
+    expect(parseIcs(calendar(body), window).events[0]?.start).toBe(utc('2026-11-02T09:00:00Z'));
+    const windows = parseIcs(calendar(body, 'X-WR-TIMEZONE:Pacific Standard Time'), window);
+    expect(windows.timeZone).toBe('America/Los_Angeles');
+    expect(windows.events[0]?.start).toBe(at('2026-11-02T09:00', 'America/Los_Angeles'));
+  });
+
+  it.each([
+    ['DTSTART;VALUE=DATE:20261102', '', 24 * 60, true],
+    ['DTSTART:20261102T090000Z', '', 0, false],
+    ['DTSTART:20261102T090000Z', 'DURATION:PT1H30M', 90, false],
+    ['DTSTART:20261102T090000Z', 'DURATION:P1W', 7 * 24 * 60, false],
+    ['DTSTART:20261102T090000Z', 'DTEND:20261102T080000Z', 0, false], // end before start is clamped
+  ])('when %s with %s, then the event lasts %s minutes', (dtstart, end, minutes, allDay) => {
+    const text = calendar(['BEGIN:VEVENT', 'UID:d1', dtstart, end, 'END:VEVENT'].filter(Boolean).join('\r\n'));
+    const [event] = parseIcs(text, window).events;
+    expect(event && (event.end - event.start) / 60_000).toBe(minutes);
+    expect(event?.allDay).toBe(allDay);
+  });
+
+  it('when the same UID appears twice, then the higher SEQUENCE wins', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT', 'UID:dup', 'SEQUENCE:3', 'SUMMARY:New', 'DTSTART:20261102T090000Z', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:dup', 'SEQUENCE:1', 'SUMMARY:Old', 'DTSTART:20261102T080000Z', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    expect(parseIcs(text, window).events.map((e) => e.title)).toEqual(['New']);
+  });
+
+  it.each([
+    ['Europe/Berlin', 'Europe/Berlin'],
+    ['W. Europe Standard Time', 'Europe/Berlin'],
+    ['"Pacific Standard Time"', 'America/Los_Angeles'],
+    ['tzone://Microsoft/Pacific Standard Time', 'America/Los_Angeles'],
+    ['tzone://Microsoft/Utc', 'UTC'],
+    ['SE Asia Standard Time', 'Asia/Bangkok'],
+    ['GMT Standard Time', 'Europe/London'],
+    ['AUS Eastern Standard Time', 'Australia/Sydney'],
+    ['/mozilla.org/20050126_1/Europe/Berlin', 'Europe/Berlin'],
+    ['/citadel.org/20190914_1/America/Argentina/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+    ['Customized Time Zone', null],
+    ['', null],
+  ])('when the TZID is "%s", then it maps to %s', (tzid, expected) => {
+    expect(ianaFromTzid(tzid)).toBe(expected);
+  });
+});
+
+describe('parseIcs on malformed input', () => {
+  it.each([
+    ['malformed-no-vcalendar.ics', 1],
+    ['malformed-broken-line.ics', 8], // after a folded line: physical line numbers
+    ['malformed-bad-date.ics', 13],
+    ['malformed-unclosed.ics', 7],
+  ])('when %s is parsed, then ics.parse_error names line %s', (name, line) => {
+    expectUnmeetError(() => parseIcs(fixture(name), window), 'ics.parse_error', { line });
+  });
+
+  it('when a TZID cannot be resolved, then ics.unknown_time_zone names the line and the zone', () => {
+    expectUnmeetError(() => parseIcs(fixture('malformed-unknown-tz.ics'), window), 'ics.unknown_time_zone', {
+      line: 7,
+      tzid: 'Mars Standard Time',
+    });
+  });
+
+  it.each([
+    ['an empty file', 1, ''],
+    ['plain text', 1, 'hello world'],
+    ['an HTML page', 1, '<!doctype html>\n<html></html>'],
+    ['a property without value', 3, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY\nEND:VEVENT\nEND:VCALENDAR'],
+    ['bad parameters', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nATTENDEE;PARTSTAT:mailto:x@y\nEND:VEVENT\nEND:VCALENDAR'],
+    ['an RRULE without FREQ', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nRRULE:INTERVAL=2\nEND:VEVENT\nEND:VCALENDAR'],
+    ['an invalid BYDAY', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX\nEND:VEVENT\nEND:VCALENDAR'],
+    ['a bad DURATION', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nDURATION:PT1X\nEND:VEVENT\nEND:VCALENDAR'],
+    ['a bad EXDATE', 6, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nRRULE:FREQ=DAILY\nEXDATE:2026-11-03\nEND:VEVENT\nEND:VCALENDAR'],
+    ['February 30th', 4, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20270230\nEND:VEVENT\nEND:VCALENDAR'],
+    ['a VEVENT without DTSTART', 2, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nEND:VEVENT\nEND:VCALENDAR'],
+    ['a stray END', 2, 'BEGIN:VCALENDAR\nEND:VEVENT\nEND:VCALENDAR'],
+    ['content after the calendar', 3, 'BEGIN:VCALENDAR\nEND:VCALENDAR\nSUMMARY:late'],
+  ])('when the input is %s, then ics.parse_error names line %s', (_name, line, text) => {
+    expectUnmeetError(() => parseIcs(text, window), 'ics.parse_error', { line });
+  });
+});
+
+describe('parseIcs on the example workspace', () => {
+  const examples = join(here, '../../examples');
+  const files = readdirSync(examples).filter((f) => f.endsWith('.ics'));
+  const november = { start: utc('2026-11-02T00:00:00Z') - 14 * 3_600_000, end: utc('2026-11-30T00:00:00Z') + 14 * 3_600_000 };
+
+  it('when the examples are generated, then there are ICS files to parse', () => {
+    expect(files.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(files)('when %s is parsed, then it yields November meetings', (file) => {
+    const { events } = parseIcs(readFileSync(join(examples, file), 'utf8'), november);
+    expect(events.length).toBeGreaterThan(20);
+    expect(events.some((e) => e.seriesKey !== null)).toBe(true);
+    expect(events.some((e) => e.attendees.length > 2)).toBe(true);
+  });
+});
+
+describe('parseIcs speed', () => {
+  it('when a large workspace-sized file is parsed, then it ingests tens of thousands of events per second', () => {
+    const text = largeCalendar(2_000, 300);
+    const t0 = performance.now();
+    const { events } = parseIcs(text, { start: utc('2026-06-01T00:00:00Z'), end: utc('2026-12-01T00:00:00Z') });
+    const seconds = (performance.now() - t0) / 1000;
+    const rate = Math.round(events.length / seconds);
+    console.log(`parseIcs: ${events.length} events from ${(text.length / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${rate} events/s`);
+    expect(events.length).toBeGreaterThan(20_000);
+    expect(seconds).toBeLessThan(10);
+  });
+});
+
+/** A synthetic export: `singles` one-off meetings and `series` recurring ones, 6 attendees each. */
+function largeCalendar(singles: number, seriesCount: number): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//unmeet bench//EN', 'X-WR-TIMEZONE:Europe/Berlin'];
+  const attendees = (i: number) =>
+    Array.from({ length: 6 }, (_, k) => `ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=Person ${(i + k) % 200}:mailto:p${(i + k) % 200}@example.com`);
+  for (let i = 0; i < singles; i++) {
+    const day = 1 + (i % 28);
+    const month = 6 + (i % 6);
+    const hour = 8 + (i % 9);
+    const stamp = `2026${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}0000`;
+    lines.push('BEGIN:VEVENT', `UID:single-${i}@example.com`, `DTSTART;TZID=Europe/Berlin:${stamp}`, 'DURATION:PT45M', `SUMMARY:Meeting ${i}`);
+    lines.push(`ORGANIZER;CN=Person ${i % 200}:mailto:p${i % 200}@example.com`, ...attendees(i));
+    lines.push('DESCRIPTION:Agenda:\\n1. Status\\n2. Risks\\nhttps://docs.google.com/document/d/abc', 'END:VEVENT');
+  }
+  const rules = ['FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR', 'FREQ=WEEKLY', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH', 'FREQ=MONTHLY;BYDAY=1MO'];
+  for (let i = 0; i < seriesCount; i++) {
+    lines.push('BEGIN:VEVENT', `UID:series-${i}@example.com`, `DTSTART;TZID=America/New_York:202601${String(5 + (i % 20)).padStart(2, '0')}T${String(8 + (i % 9)).padStart(2, '0')}3000`);
+    lines.push('DURATION:PT30M', `RRULE:${rules[i % rules.length]}`, `EXDATE;TZID=America/New_York:20260706T083000`);
+    lines.push(`SUMMARY:Series ${i}`, 'X-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij', ...attendees(i), 'END:VEVENT');
+  }
+  lines.push('END:VCALENDAR');
+  return lines.join('\r\n');
+}
