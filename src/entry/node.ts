@@ -69,8 +69,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  console.log(`unmeet listening on ${url} (database ${config.dbPath})`);
-  if ((await deps.repos.workspaces.count()) === 0) console.log(nextSteps(url));
+  const fresh = (await deps.repos.workspaces.count()) === 0;
+  console.log(`unmeet listening on ${url} (database ${config.dbPath})${fresh ? `\n${nextSteps(url)}` : ''}`);
 
   const owner = `node-${process.pid}-${randomToken(6)}`;
   let running: Promise<unknown> = Promise.resolve();

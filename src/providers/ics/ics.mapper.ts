@@ -628,11 +628,21 @@ interface Rule {
   recur: InstanceType<typeof ICAL.Recur>;
   untilUtc: number | null;
   count: number | null;
-  /** Weekdays (0 = Monday) of a plain BYDAY list, when the rule is simple enough for the fast path. */
-  fast: { freq: 'DAILY' | 'WEEKLY'; byday: number[] | null } | null;
+  /** The rule in a shape the arithmetic expander handles, or null to use ical.js. */
+  fast: FastRule | null;
+}
+
+interface FastRule {
+  freq: 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
+  /** BYDAY entries: weekday (0 = Monday) and ordinal within the month (0 = every). */
+  byday: Array<{ weekday: number; ordinal: number }> | null;
+  bymonthday: number[] | null;
+  bymonth: Set<number> | null;
+  bysetpos: number[] | null;
 }
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+const FAST_PARTS = new Set(['BYDAY', 'BYMONTHDAY', 'BYMONTH', 'BYSETPOS']);
 
 function readRule(prop: RawProp, start: WallTime): Rule {
   let recur: InstanceType<typeof ICAL.Recur>;
@@ -656,25 +666,96 @@ function readRule(prop: RawProp, start: WallTime): Rule {
     else untilUtc = start.zone.toUtc(local);
     recur.until = null; // compared against UTC starts here, not by ical.js
   }
-  const count = recur.count ?? null;
+  return { recur, untilUtc, count: recur.count ?? null, fast: fastShape(recur) };
+}
 
-  const parts = Object.keys(recur.parts);
-  let fast: Rule['fast'] = null;
-  if ((recur.freq === 'DAILY' || recur.freq === 'WEEKLY') && parts.every((p) => p === 'BYDAY')) {
-    const byday = recur.parts.BYDAY as string[] | undefined;
-    const days = byday?.map((code) => DAY_CODES.indexOf(String(code).toUpperCase()));
-    if (!days || days.every((d) => d >= 0)) fast = { freq: recur.freq, byday: days ? [...new Set(days)] : null };
+/**
+ * The rule as a {@link FastRule} when it is one of the shapes calendar clients write: DAILY
+ * and WEEKLY with plain weekdays, MONTHLY by month day or (nth) weekday, YEARLY on a date or
+ * an nth weekday of given months, each optionally limited by BYMONTH and BYSETPOS.
+ */
+function fastShape(recur: InstanceType<typeof ICAL.Recur>): FastRule | null {
+  const freq = recur.freq;
+  if (freq !== 'DAILY' && freq !== 'WEEKLY' && freq !== 'MONTHLY' && freq !== 'YEARLY') return null;
+  const parts = recur.parts as Record<string, unknown[] | undefined>;
+  if (!Object.keys(parts).every((p) => FAST_PARTS.has(p))) return null;
+
+  let byday: FastRule['byday'] = null;
+  if (parts.BYDAY) {
+    byday = [];
+    for (const code of parts.BYDAY) {
+      const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/i.exec(String(code));
+      if (!m) return null;
+      const ordinal = m[1] ? Number(m[1]) : 0;
+      if (ordinal !== 0 && (freq === 'DAILY' || freq === 'WEEKLY' || Math.abs(ordinal) > 5)) return null;
+      byday.push({ weekday: DAY_CODES.indexOf((m[2] as string).toUpperCase()), ordinal });
+    }
   }
-  return { recur, untilUtc, count, fast };
+  const numbers = (values: unknown[] | undefined, min: number, max: number): number[] | null | undefined => {
+    if (!values) return null;
+    const out = values.map(Number);
+    return out.every((n) => Number.isInteger(n) && n !== 0 && Math.abs(n) >= min && Math.abs(n) <= max) ? out : undefined;
+  };
+  const bymonthday = numbers(parts.BYMONTHDAY, 1, 31);
+  const bymonth = numbers(parts.BYMONTH, 1, 12);
+  const bysetpos = numbers(parts.BYSETPOS, 1, 366);
+  if (bymonthday === undefined || bymonth === undefined || bysetpos === undefined) return null;
+  if (bymonth?.some((n) => n < 0)) return null;
+  if (bysetpos && (freq === 'DAILY' || freq === 'WEEKLY')) return null;
+  if (bymonthday && freq === 'WEEKLY') return null;
+  // YEARLY: weekdays only relative to given months.
+  if (freq === 'YEARLY' && byday && !bymonth) return null;
+  return { freq, byday, bymonthday, bymonth: bymonth ? new Set(bymonth) : null, bysetpos };
 }
 
 /** Monday-based weekday (0 = Monday) of a day number (days since 1970-01-01, a Thursday). */
 const weekday = (dayNumber: number): number => (((dayNumber + 3) % 7) + 7) % 7;
 
+const dayNumberOf = (year: number, month: number, day: number): number => Date.UTC(year, month - 1, day) / DAY;
+
+/** Days (1-based, ascending) of one month selected by BYMONTHDAY/BYDAY, or `defaultDay`. */
+function daysInMonthSelected(year: number, month: number, rule: FastRule, defaultDay: number): number[] {
+  const dim = daysInMonth(year, month);
+  if (!rule.byday && !rule.bymonthday) return defaultDay <= dim ? [defaultDay] : [];
+  let days: number[] | null = null;
+  if (rule.bymonthday) {
+    days = rule.bymonthday.map((d) => (d > 0 ? d : dim + 1 + d)).filter((d) => d >= 1 && d <= dim);
+  }
+  if (rule.byday) {
+    const firstWeekday = weekday(dayNumberOf(year, month, 1));
+    const matching = new Set<number>();
+    for (const { weekday: wd, ordinal } of rule.byday) {
+      const firstOfKind = 1 + ((wd - firstWeekday + 7) % 7);
+      if (ordinal === 0) {
+        for (let d = firstOfKind; d <= dim; d += 7) matching.add(d);
+      } else if (ordinal > 0) {
+        const d = firstOfKind + (ordinal - 1) * 7;
+        if (d <= dim) matching.add(d);
+      } else {
+        const last = firstOfKind + Math.floor((dim - firstOfKind) / 7) * 7;
+        const d = last + (ordinal + 1) * 7;
+        if (d >= 1) matching.add(d);
+      }
+    }
+    days = days ? days.filter((d) => matching.has(d)) : [...matching];
+  }
+  return [...new Set(days)].sort((a, b) => a - b);
+}
+
+function applySetPos<T>(set: T[], bysetpos: number[] | null): T[] {
+  if (!bysetpos) return set;
+  const picked = new Set<T>();
+  for (const pos of bysetpos) {
+    const item = pos > 0 ? set[pos - 1] : set[set.length + pos];
+    if (item !== undefined) picked.add(item);
+  }
+  return set.filter((item) => picked.has(item));
+}
+
 /**
  * Feed each occurrence of the rule, in order, as local wall-clock ms to `emit` until it returns
- * false. `skipBefore` is a local time before which occurrences are not needed (used to jump
- * ahead over whole periods when the rule has no COUNT).
+ * false. Occurrences before `skipBefore` (local ms) are not needed, so rules without COUNT jump
+ * ahead over whole periods; nothing after `stopAfter` (local ms) is generated.
  */
 function iterateRule(
   rule: Rule,
@@ -687,53 +768,112 @@ function iterateRule(
   const interval = rule.recur.interval;
   const startDay = Math.floor(start.local / DAY);
   const timeOfDay = start.local - startDay * DAY;
+  const skipDay = Math.floor(skipBefore / DAY);
+  const stopDay = Math.floor(stopAfter / DAY);
+  const canSkip = rule.count === null;
   let iterations = 0;
   let produced = 0;
-  const next = (local: number): boolean => {
-    iterations += 1;
+  /** One period (or candidate day) examined; false when the iteration cap is reached. */
+  const step = (): boolean => ++iterations <= MAX_RULE_ITERATIONS;
+  const next = (day: number): boolean => {
+    if (day < startDay) return true;
     produced += 1;
-    if (iterations > MAX_RULE_ITERATIONS) return false;
-    if (!emit(local)) return false;
+    if (!emit(day * DAY + timeOfDay)) return false;
     return rule.count === null || produced < rule.count;
   };
-  const skipDay = Math.floor(skipBefore / DAY);
 
-  if (rule.fast?.freq === 'DAILY') {
-    const byday = rule.fast.byday ? new Set(rule.fast.byday) : null;
-    let k = rule.count === null && skipDay > startDay ? Math.floor((skipDay - startDay) / interval) : 0;
-    for (; ; k++) {
-      const day = startDay + k * interval;
-      if (byday && !byday.has(weekday(day))) {
-        if (++iterations > MAX_RULE_ITERATIONS) return;
-        continue;
-      }
-      if (!next(day * DAY + timeOfDay)) return;
-    }
-  }
+  const fast = rule.fast;
+  if (fast) {
+    const s = new Date(startDay * DAY);
+    const startYear = s.getUTCFullYear();
+    const startMonth = s.getUTCMonth() + 1;
+    const startDom = s.getUTCDate();
 
-  if (rule.fast?.freq === 'WEEKLY') {
-    const wkst = (((rule.recur.wkst ?? 2) + 5) % 7 + 7) % 7; // ical.js: SU=1 … SA=7
-    const days = rule.fast.byday ?? [weekday(startDay)];
-    const offsets = [...new Set(days.map((d) => (d - wkst + 7) % 7))].sort((a, b) => a - b);
-    const weekStart = startDay - ((weekday(startDay) - wkst + 7) % 7);
-    const period = 7 * interval;
-    let k = rule.count === null && skipDay > weekStart ? Math.floor((skipDay - weekStart) / period) : 0;
-    for (; ; k++) {
-      const base = weekStart + k * period;
-      for (const offset of offsets) {
-        const day = base + offset;
-        if (day < startDay) continue;
-        if (!next(day * DAY + timeOfDay)) return;
+    if (fast.freq === 'DAILY') {
+      const weekdays = fast.byday ? new Set(fast.byday.map((b) => b.weekday)) : null;
+      let k = canSkip && skipDay > startDay ? Math.floor((skipDay - startDay) / interval) : 0;
+      for (; step(); k++) {
+        const day = startDay + k * interval;
+        if (day > stopDay) return;
+        if (weekdays && !weekdays.has(weekday(day))) continue;
+        if (fast.bymonth || fast.bymonthday) {
+          const d = new Date(day * DAY);
+          const month = d.getUTCMonth() + 1;
+          if (fast.bymonth && !fast.bymonth.has(month)) continue;
+          if (fast.bymonthday) {
+            const dom = d.getUTCDate();
+            const dim = daysInMonth(d.getUTCFullYear(), month);
+            if (!fast.bymonthday.some((n) => (n > 0 ? n : dim + 1 + n) === dom)) continue;
+          }
+        }
+        if (!next(day)) return;
       }
-      if (offsets.length === 0 && ++iterations > MAX_RULE_ITERATIONS) return;
+      return;
     }
+
+    if (fast.freq === 'WEEKLY') {
+      const wkst = ((((rule.recur.wkst ?? 2) + 5) % 7) + 7) % 7; // ical.js numbers SU=1 … SA=7
+      const days = fast.byday ? fast.byday.map((b) => b.weekday) : [weekday(startDay)];
+      const offsets = [...new Set(days.map((d) => (d - wkst + 7) % 7))].sort((a, b) => a - b);
+      const weekStart = startDay - ((weekday(startDay) - wkst + 7) % 7);
+      const period = 7 * interval;
+      let k = canSkip && skipDay > weekStart ? Math.floor((skipDay - weekStart) / period) : 0;
+      for (; step(); k++) {
+        const base = weekStart + k * period;
+        if (base > stopDay) return;
+        for (const offset of offsets) {
+          const day = base + offset;
+          if (fast.bymonth && !fast.bymonth.has(new Date(day * DAY).getUTCMonth() + 1)) continue;
+          if (!next(day)) return;
+        }
+      }
+      return;
+    }
+
+    if (fast.freq === 'MONTHLY') {
+      const first = startYear * 12 + (startMonth - 1);
+      const skipMonth = (() => {
+        const d = new Date(skipDay * DAY);
+        return d.getUTCFullYear() * 12 + d.getUTCMonth();
+      })();
+      let k = canSkip && skipMonth > first ? Math.floor((skipMonth - first) / interval) : 0;
+      for (; step(); k++) {
+        const index = first + k * interval;
+        const year = Math.floor(index / 12);
+        const month = (index % 12) + 1;
+        if (dayNumberOf(year, month, 1) > stopDay) return;
+        if (fast.bymonth && !fast.bymonth.has(month)) continue;
+        const days = applySetPos(daysInMonthSelected(year, month, fast, startDom), fast.bysetpos);
+        for (const dom of days) if (!next(dayNumberOf(year, month, dom))) return;
+      }
+      return;
+    }
+
+    // YEARLY
+    const skipYear = new Date(skipDay * DAY).getUTCFullYear();
+    let k = canSkip && skipYear > startYear ? Math.floor((skipYear - startYear) / interval) : 0;
+    const months = fast.bymonth
+      ? [...fast.bymonth].sort((a, b) => a - b)
+      : fast.bymonthday
+        ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+        : [startMonth];
+    for (; step(); k++) {
+      const year = startYear + k * interval;
+      if (dayNumberOf(year, 1, 1) > stopDay) return;
+      const days: number[] = [];
+      for (const month of months) {
+        for (const dom of daysInMonthSelected(year, month, fast, startDom)) days.push(dayNumberOf(year, month, dom));
+      }
+      for (const day of applySetPos(days, fast.bysetpos)) if (!next(day)) return;
+    }
+    return;
   }
 
   // Everything else: ical.js's iterator on floating wall-clock time.
   let origin = start.local;
   const unit: Record<string, number> = { SECONDLY: 1000, MINUTELY: MINUTE, HOURLY: HOUR, DAILY: DAY, WEEKLY: 7 * DAY };
   const unitMs = unit[rule.recur.freq];
-  if (rule.count === null && unitMs !== undefined && skipBefore > origin) {
+  if (canSkip && unitMs !== undefined && skipBefore > origin) {
     origin += Math.floor((skipBefore - origin) / (unitMs * interval)) * unitMs * interval;
   }
   // A floating UNTIL just past the window bounds ical.js's own searches (UNTIL proper is
@@ -745,7 +885,7 @@ function iterateRule(
   } catch {
     return; // a rule that can never produce an occurrence
   }
-  // Count ical.js's internal candidate steps on this iterator instance only.
+  // Count ical.js's internal candidate steps, on this iterator instance only.
   const guarded = iterator as unknown as { check_contracting_rules?: () => boolean };
   const check = guarded.check_contracting_rules?.bind(iterator);
   let steps = 0;
@@ -757,15 +897,18 @@ function iterateRule(
       return check();
     };
   }
-  for (;;) {
+  while (step()) {
     let t: InstanceType<typeof ICAL.Time> | null;
     try {
       t = iterator.next();
     } catch {
-      return;
+      return; // step budget exhausted, or a rule ical.js cannot iterate
     }
     if (!t) return;
-    if (!next(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second))) return;
+    const local = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+    produced += 1;
+    if (!emit(local)) return;
+    if (rule.count !== null && produced >= rule.count) return;
   }
 }
 
