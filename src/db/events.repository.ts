@@ -1,13 +1,11 @@
 import { and, count, eq, gt, lt } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
-import { atomic, rowsPerInsert } from './atomic';
+import { atomic, insertMany, type Statement } from './atomic';
 import type { Db } from './database';
 import { calendars, connections, events, syncState } from './schema';
 
 type EventRow = typeof events.$inferSelect;
 type EventInsert = typeof events.$inferInsert;
-
-const EVENT_COLUMNS = 21;
 
 const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: number): EventInsert => ({
   workspaceId,
@@ -64,15 +62,10 @@ export function createEventRepository({ db }: { db: Db }) {
     ): Promise<void> {
       // One row per externalId: a feed listing the same instance twice keeps the last one.
       const unique = [...new Map(incoming.map((e) => [e.externalId, e])).values()];
-      const chunk = rowsPerInsert(db, EVENT_COLUMNS);
-      const statements: Parameters<typeof atomic>[1] = [
+      const statements: Statement[] = [
         db.delete(events).where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId))),
+        ...insertMany(db, events, unique.map((e) => toRow(workspaceId, calendarId, e, now))),
       ];
-      for (let i = 0; i < unique.length; i += chunk) {
-        statements.push(
-          db.insert(events).values(unique.slice(i, i + chunk).map((e) => toRow(workspaceId, calendarId, e, now))),
-        );
-      }
       statements.push(
         db
           .insert(syncState)

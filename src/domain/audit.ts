@@ -9,7 +9,7 @@
  */
 import { IANAZone } from 'luxon';
 import { UnmeetError } from './errors';
-import { intersect, normalize, subtract, totalLength } from './intervals';
+import { intersect, normalize, subtract } from './intervals';
 import type { CalendarEvent, Interval, Member } from './types';
 import {
   assertTimeZone,
@@ -240,17 +240,31 @@ function lengthOf(list: readonly Interval[]): number {
   return total;
 }
 
-/** Intervals of events, clipped to a window (events are already known to overlap it). */
-function clippedIntervals(events: readonly CalendarEvent[], window: Interval): Interval[] {
-  const out: Interval[] = new Array<Interval>(events.length);
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as CalendarEvent;
-    out[i] = {
-      start: event.start > window.start ? event.start : window.start,
-      end: event.end < window.end ? event.end : window.end,
-    };
-  }
+/**
+ * The union of events that all overlap `window`, clipped to it. Events are intervals as they
+ * are (no copies); when they arrive sorted by start the union is one linear pass, and since
+ * every merged interval overlaps the window only the first and last can need clipping.
+ */
+function unionInWindow(events: readonly Interval[], window: Interval): Interval[] {
+  const union = normalize(events);
+  const first = union[0];
+  const last = union[union.length - 1];
+  if (first === undefined || last === undefined) return union;
+  if (first.start >= window.start && last.end <= window.end) return union;
+  const out = union.slice();
+  if (first.start < window.start) out[0] = { start: window.start, end: first.end };
+  const tail = out[out.length - 1] as Interval;
+  if (tail.end > window.end) out[out.length - 1] = { start: tail.start, end: window.end };
   return out;
+}
+
+function isSortedByStart(events: readonly CalendarEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) {
+    const previous = events[i - 1] as CalendarEvent;
+    const current = events[i] as CalendarEvent;
+    if (current.start < previous.start || (current.start === previous.start && current.end < previous.end)) return false;
+  }
+  return true;
 }
 
 /**
@@ -395,11 +409,11 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
       if (isDeclinedBy(event, email)) continue;
       busy.push(event);
     }
-    busy.sort((a, b) => a.start - b.start || a.end - b.end);
+    if (!isSortedByStart(busy)) busy.sort((a, b) => a.start - b.start || a.end - b.end);
     const meetings = withoutDuplicates(busy.filter((event) => isMeeting(event, email)));
 
-    const busyUnion = normalize(clippedIntervals(busy, window));
-    const meetingUnion = normalize(clippedIntervals(meetings, window));
+    const busyUnion = unionInWindow(busy, window);
+    const meetingUnion = unionInWindow(meetings, window);
     const meetingMs = lengthOf(meetingUnion);
     const meetingInWorkingMs = lengthOf(intersect(meetingUnion, working));
     const meetingOnWorkingDaysMs = lengthOf(intersect(meetingUnion, workingDays));
@@ -461,7 +475,7 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
       if (multiZone && isCrossZone(meeting, crossZoneContext)) crossZone.push(meeting);
     }
     if (recurringEnd > recurringStart) recurringMs += recurringEnd - recurringStart;
-    const crossZoneUnion = normalize(clippedIntervals(crossZone, window));
+    const crossZoneUnion = unionInWindow(crossZone, window);
 
     return {
       email: member.email,

@@ -35,13 +35,11 @@ export interface DateRange {
 export const MAX_RANGE_DAYS = 366;
 
 /** Monday to Friday, 09:00–17:00: the default when a member gives no working hours. */
-export const DEFAULT_WORKING_HOURS: WorkingHours = Object.freeze({
-  mon: [['09:00', '17:00']],
-  tue: [['09:00', '17:00']],
-  wed: [['09:00', '17:00']],
-  thu: [['09:00', '17:00']],
-  fri: [['09:00', '17:00']],
-}) as WorkingHours;
+export const DEFAULT_WORKING_HOURS: WorkingHours = Object.freeze(
+  Object.fromEntries(
+    (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => [day, Object.freeze([Object.freeze(['09:00', '17:00'])])]),
+  ),
+) as WorkingHours;
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

@@ -227,20 +227,20 @@ describe('auditTeam: working-hours shape', () => {
 describe('auditTeam: back-to-back chains', () => {
   const at = (times: Array<[string, string]>) => times.map(([s, e]) => event(`2026-11-03T${s}`, `2026-11-03T${e}`));
 
-  it.each<{ name: string; meetings: Array<[string, string]>; chains: number }>([
-    { name: 'three meetings touch', meetings: [['10:00', '11:00'], ['11:00', '12:00'], ['12:00', '13:00']], chains: 1 },
-    { name: 'only two meetings touch', meetings: [['10:00', '11:00'], ['11:00', '12:00'], ['15:00', '16:00']], chains: 0 },
-    { name: 'gaps are 4 minutes', meetings: [['10:00', '11:00'], ['11:04', '12:00'], ['12:04', '13:00']], chains: 1 },
-    { name: 'gaps are 5 minutes', meetings: [['10:00', '11:00'], ['11:05', '12:00'], ['12:05', '13:00']], chains: 0 },
-    { name: 'meetings overlap (10–12, 10:30–11, 12:03–13)', meetings: [['10:00', '12:00'], ['10:30', '11:00'], ['12:03', '13:00']], chains: 1 },
-    { name: 'four meetings run in a row', meetings: [['09:00', '10:00'], ['10:00', '11:00'], ['11:00', '12:00'], ['12:00', '13:00']], chains: 1 },
+  it.each<{ name: string; meetings: Array<[string, string]>; chains: 'no' | 'one' | 'two' }>([
+    { name: 'three meetings touch', meetings: [['10:00', '11:00'], ['11:00', '12:00'], ['12:00', '13:00']], chains: 'one' },
+    { name: 'only two meetings touch', meetings: [['10:00', '11:00'], ['11:00', '12:00'], ['15:00', '16:00']], chains: 'no' },
+    { name: 'gaps are 4 minutes', meetings: [['10:00', '11:00'], ['11:04', '12:00'], ['12:04', '13:00']], chains: 'one' },
+    { name: 'gaps are 5 minutes', meetings: [['10:00', '11:00'], ['11:05', '12:00'], ['12:05', '13:00']], chains: 'no' },
+    { name: 'meetings overlap (10–12, 10:30–11, 12:03–13)', meetings: [['10:00', '12:00'], ['10:30', '11:00'], ['12:03', '13:00']], chains: 'one' },
+    { name: 'four meetings run in a row', meetings: [['09:00', '10:00'], ['10:00', '11:00'], ['11:00', '12:00'], ['12:00', '13:00']], chains: 'one' },
     {
       name: 'two runs of three are separated by a break',
       meetings: [['09:00', '10:00'], ['10:00', '11:00'], ['11:00', '12:00'], ['14:00', '15:00'], ['15:00', '16:00'], ['16:00', '17:00']],
-      chains: 2,
+      chains: 'two',
     },
-  ])('when $name, then there are $chains chains', ({ meetings, chains }) => {
-    expect(auditOne(at(meetings)).metrics.backToBackChains).toBe(chains);
+  ])('when $name, then there are $chains back-to-back chains', ({ meetings, chains }) => {
+    expect(auditOne(at(meetings)).metrics.backToBackChains).toBe({ no: 0, one: 1, two: 2 }[chains]);
   });
 
   it('when a personal block sits between meetings, then it does not link them', () => {

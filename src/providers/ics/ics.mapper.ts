@@ -48,7 +48,7 @@ export const MAX_ICAL_STEPS_PER_FILE = 100_000;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const OFFSET_BUCKET = 15 * MINUTE;
+const OFFSET_BUCKET = 6 * HOUR;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -263,8 +263,8 @@ interface Zone {
 const UTC_ZONE: Zone = { iana: 'UTC', toUtc: (localMs) => localMs };
 
 /**
- * An IANA zone with a cache of offsets per 15-minute UTC bucket (a bucket is cached only when
- * its offset is constant across it, so the cache is exact). Local→UTC follows RFC 5545 §3.3.5:
+ * An IANA zone with a cache of offsets per 6-hour UTC bucket (a bucket is cached only when its
+ * offset is the same at both ends; zones do not change offset twice within 6 hours). Local→UTC follows RFC 5545 §3.3.5:
  * an ambiguous local time is its first occurrence, a skipped one uses the offset before the gap.
  */
 function ianaZone(name: string): Zone {
@@ -777,6 +777,8 @@ function iterateRule(
   const step = (): boolean => ++iterations <= MAX_RULE_ITERATIONS;
   const next = (day: number): boolean => {
     if (day < startDay) return true;
+    // DTSTART counts as the first occurrence even when the rule does not produce it (RFC 5545).
+    if (produced === 0 && day !== startDay) produced = 1;
     produced += 1;
     if (!emit(day * DAY + timeOfDay)) return false;
     return rule.count === null || produced < rule.count;
