@@ -56,6 +56,27 @@ export function createJobRepository({ db }: { db: Db }) {
         .returning();
     },
 
+    /** Ids of jobs due at `now` and not leased: what a cron tick hands to the queue. */
+    async listDue(now: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
+        .orderBy(asc(jobs.runAt))
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
+
+    /** Leases one job if it is still due and free; undefined when someone else has it or it is done. */
+    async leaseOne(id: string, owner: string, now: number, leaseMs: number): Promise<JobRow | undefined> {
+      const rows = await db
+        .update(jobs)
+        .set({ leaseOwner: owner, leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1` })
+        .where(and(eq(jobs.id, id), lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
+        .returning();
+      return rows[0];
+    },
+
     /** Marks a leased run done: a repeating job is due again after its period, a one-off is gone. */
     async complete(job: JobRow, owner: string, now: number): Promise<void> {
       const mine = and(eq(jobs.id, job.id), eq(jobs.leaseOwner, owner));

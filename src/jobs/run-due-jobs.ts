@@ -27,32 +27,52 @@ export interface RunResult {
 export const retryDelayMs = (attempts: number, everyMs: number | null): number =>
   Math.min(60_000 * 2 ** Math.max(0, attempts - 1), everyMs ?? 6 * 3_600_000);
 
+export interface RunOptions {
+  owner: string;
+  leaseMs?: number;
+  handlers?: Record<string, JobHandler>;
+}
+
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/** Runs one job the caller has leased, then records success (next run) or failure (backoff). */
+export async function runLeasedJob(deps: Deps, job: JobRow, now: number, options: RunOptions): Promise<boolean> {
+  const handlers = options.handlers ?? jobHandlers;
+  try {
+    const handler = handlers[job.kind];
+    if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+    await handler(deps, job, now);
+    await deps.repos.jobs.complete(job, options.owner, deps.clock());
+    return true;
+  } catch (error) {
+    const message = isUnmeetError(error) ? error.code : error instanceof Error ? error.message : String(error);
+    deps.logger.warn('job failed', { job: job.kind, jobId: job.id, attempts: job.attempts, error: message });
+    await deps.repos.jobs.fail(job, options.owner, deps.clock(), message, now + retryDelayMs(job.attempts, job.everyMs));
+    return false;
+  }
+}
+
 /**
  * Leases and runs the jobs that are due at `now`. Leases make it safe to run several runners
  * (two server processes, overlapping timer ticks): a job is run by one of them, and a run that
  * crashed is picked up again once its lease expires.
  */
-export async function runDueJobs(
-  deps: Deps,
-  now: number,
-  options: { owner: string; leaseMs?: number; limit?: number; handlers?: Record<string, JobHandler> },
-): Promise<RunResult> {
-  const handlers = options.handlers ?? jobHandlers;
-  const leased = await deps.repos.jobs.leaseDue(options.owner, now, options.leaseMs ?? 5 * 60_000, options.limit ?? 20);
+export async function runDueJobs(deps: Deps, now: number, options: RunOptions & { limit?: number }): Promise<RunResult> {
+  const leased = await deps.repos.jobs.leaseDue(options.owner, now, options.leaseMs ?? DEFAULT_LEASE_MS, options.limit ?? 20);
   const result: RunResult = { ran: 0, failed: 0 };
   for (const job of leased) {
-    try {
-      const handler = handlers[job.kind];
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(deps, job, now);
-      await deps.repos.jobs.complete(job, options.owner, deps.clock());
-      result.ran++;
-    } catch (error) {
-      result.failed++;
-      const message = isUnmeetError(error) ? error.code : error instanceof Error ? error.message : String(error);
-      deps.logger.warn('job failed', { job: job.kind, jobId: job.id, attempts: job.attempts, error: message });
-      await deps.repos.jobs.fail(job, options.owner, deps.clock(), message, now + retryDelayMs(job.attempts, job.everyMs));
-    }
+    if (await runLeasedJob(deps, job, now, options)) result.ran++;
+    else result.failed++;
   }
   return result;
+}
+
+/**
+ * Runs one job by id if it is still due and nobody holds it: what a queue consumer does with a
+ * message. Duplicate messages are harmless, the lease lets only one through.
+ */
+export async function runJobById(deps: Deps, jobId: string, now: number, options: RunOptions): Promise<'ran' | 'failed' | 'skipped'> {
+  const job = await deps.repos.jobs.leaseOne(jobId, options.owner, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+  if (!job) return 'skipped';
+  return (await runLeasedJob(deps, job, now, options)) ? 'ran' : 'failed';
 }

@@ -1,0 +1,115 @@
+/**
+ * The Cloudflare Workers entry point: the same app and jobs as on Node, over D1.
+ *   fetch      → createApp(deps)
+ *   scheduled  → (Cron Trigger) hands every due job to the queue
+ *   queue      → runs one job per message, under the same lease as on Node
+ */
+import type { AnyD1Database } from 'drizzle-orm/d1';
+import { loadConfig } from '../config';
+import { UnmeetError } from '../domain/errors';
+import { openD1 } from '../db/d1';
+import { randomToken } from '../db/ids';
+import { createRepositories } from '../db/repositories';
+import { createApp } from '../http/app';
+import { runJobById } from '../jobs/run-due-jobs';
+import { createLogger } from '../logger';
+import { createTokenVault, type TokenVault } from '../providers/token-vault';
+import type { Deps } from '../services/deps';
+
+export interface JobMessage {
+  jobId: string;
+}
+
+interface QueueProducer<T> {
+  sendBatch(messages: Iterable<{ body: T }>): Promise<unknown>;
+}
+interface QueueMessage<T> {
+  readonly body: T;
+  ack(): void;
+  retry(): void;
+}
+
+export interface Env {
+  DB: AnyD1Database;
+  JOBS: QueueProducer<JobMessage>;
+  [variable: string]: unknown;
+}
+
+/** Without UNMEET_SECRET nothing can be encrypted: refuse, clearly, only when it is needed. */
+const refusingVault: TokenVault = {
+  seal: async () => {
+    throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret (wrangler secret put UNMEET_SECRET) to store credentials.');
+  },
+  open: async () => {
+    throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret to read stored credentials.');
+  },
+};
+
+/** DNS over HTTPS: Workers have no resolver API, and the ICS fetcher checks where a host points. */
+async function resolveHost(hostname: string): Promise<string[]> {
+  const answers = await Promise.all(
+    ['A', 'AAAA'].map(async (type) => {
+      const res = await fetch(`https://cloudflare-dns.com/dns-query?name=${encodeURIComponent(hostname)}&type=${type}`, {
+        headers: { accept: 'application/dns-json' },
+      });
+      if (!res.ok) return [];
+      const json = (await res.json()) as { Answer?: Array<{ type: number; data: string }> };
+      return (json.Answer ?? []).filter((a) => a.type === 1 || a.type === 28).map((a) => a.data);
+    }),
+  );
+  return answers.flat();
+}
+
+const vaults = new Map<string, Promise<TokenVault>>();
+
+async function buildDeps(env: Env): Promise<Deps> {
+  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const config = loadConfig(strings);
+  const db = openD1(env.DB);
+  let vault = refusingVault;
+  if (config.secret) {
+    // Key derivation is per secret, so an isolate derives it once.
+    if (!vaults.has(config.secret)) vaults.set(config.secret, createTokenVault(config.secret));
+    vault = await vaults.get(config.secret)!;
+  }
+  return {
+    db,
+    repos: createRepositories({ db }),
+    vault,
+    clock: () => Date.now(),
+    logger: createLogger(config.logLevel),
+    ics: { fetch: (input, init) => fetch(input, init), resolveHost, allowPrivate: config.allowPrivateUrls, refreshMinutes: config.icsRefreshMinutes },
+    adminToken: config.adminToken,
+    publicUrl: config.publicUrl,
+  };
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: unknown): Promise<Response> {
+    const deps = await buildDeps(env);
+    return createApp(deps).fetch(request, env, ctx as never);
+  },
+
+  /** Cron Trigger: every due job becomes a queue message; consumers fan the work out. */
+  async scheduled(_controller: unknown, env: Env): Promise<void> {
+    const deps = await buildDeps(env);
+    const due = await deps.repos.jobs.listDue(deps.clock(), 500);
+    for (let i = 0; i < due.length; i += 100) {
+      await env.JOBS.sendBatch(due.slice(i, i + 100).map((jobId) => ({ body: { jobId } })));
+    }
+  },
+
+  async queue(batch: { messages: readonly QueueMessage<JobMessage>[] }, env: Env): Promise<void> {
+    const deps = await buildDeps(env);
+    const owner = `worker-${randomToken(8)}`;
+    for (const message of batch.messages) {
+      try {
+        await runJobById(deps, message.body.jobId, deps.clock(), { owner });
+        message.ack();
+      } catch (error) {
+        deps.logger.error('queue message failed', { jobId: message.body.jobId, error: String(error) });
+        message.retry();
+      }
+    }
+  },
+};

@@ -1,0 +1,127 @@
+import { SELF, createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, inject, it } from 'vitest';
+import worker, { type Env, type JobMessage } from '../../src/entry/worker';
+import { auditTeam } from '../../src/domain/audit';
+import { normalizeWorkingHours } from '../../src/domain/working-hours';
+import { parseIcs } from '../../src/providers/ics/ics.mapper';
+
+const calendar = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//test//EN',
+  'BEGIN:VEVENT',
+  'UID:weekly@test',
+  'DTSTAMP:20261101T000000Z',
+  'DTSTART;TZID=Europe/Berlin:20261102T170000',
+  'DTEND;TZID=Europe/Berlin:20261102T183000',
+  'RRULE:FREQ=WEEKLY;COUNT=4',
+  'SUMMARY:Weekly status sync',
+  'ORGANIZER:mailto:bob@example.com',
+  'ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com',
+  'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
+  'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:declined@test',
+  'DTSTAMP:20261101T000000Z',
+  'DTSTART:20261104T090000Z',
+  'DTEND:20261104T100000Z',
+  'SUMMARY:Declined',
+  'ORGANIZER:mailto:bob@example.com',
+  'ATTENDEE;PARTSTAT=DECLINED:mailto:alice@example.com',
+  'END:VEVENT',
+  'END:VCALENDAR',
+  '',
+].join('\r\n');
+
+async function call(path: string, init: { method?: string; key?: string; json?: unknown; body?: string; type?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (init.key) headers.authorization = `Bearer ${init.key}`;
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  if (init.type) headers['content-type'] = init.type;
+  const res = await SELF.fetch(`http://unmeet.test${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
+  return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
+}
+
+async function workspaceWithAlice() {
+  const ws = await call('/v1/workspaces', { method: 'POST', json: { name: 'Edge' } });
+  expect(ws.status).toBe(201);
+  const key = ws.json.apiKey as string;
+  const member = await call('/v1/members', { method: 'POST', key, json: { email: 'alice@example.com', name: 'Alice', timeZone: 'Asia/Jakarta' } });
+  expect(member.status).toBe(201);
+  return { key, memberId: member.json.id as string };
+}
+
+describe('the Worker in workerd with D1', () => {
+  it('when a workspace is created, then only its key is accepted', async () => {
+    const { key } = await workspaceWithAlice();
+    expect((await call('/v1/members', { key })).json.members).toHaveLength(1);
+    expect((await call('/v1/members')).status).toBe(401);
+    expect((await call('/v1/members', { key: 'um_wrong' })).json.code).toBe('auth.invalid_key');
+    expect((await call('/healthz')).status).toBe(200);
+  });
+
+  it('when an ICS body is imported, then the audit equals the domain run on the same data', async () => {
+    const { key, memberId } = await workspaceWithAlice();
+    const up = await call(`/v1/connections/ics?memberId=${memberId}&name=alice.ics`, { method: 'POST', key, body: calendar, type: 'text/calendar' });
+    expect(up.status).toBe(201);
+    const audit = await call('/v1/audit?from=2026-11-02&to=2026-11-30', { key });
+    expect(audit.status).toBe(200);
+
+    const range = { from: '2026-11-02', to: '2026-11-30' };
+    const events = parseIcs(calendar, { start: Date.parse('2026-10-01T00:00:00Z'), end: Date.parse('2027-01-01T00:00:00Z') }).events;
+    const expected = auditTeam({
+      range,
+      focusMinMinutes: 120,
+      members: [{ member: { email: 'alice@example.com', name: 'Alice', timeZone: 'Asia/Jakarta', locale: 'en', workingHours: normalizeWorkingHours(undefined) }, events }],
+    });
+    expect(audit.json).toEqual(JSON.parse(JSON.stringify(expected)));
+    // 17:00-18:30 Berlin is 23:00-00:30 in Jakarta: after hours, and partly on the next day.
+    expect(audit.json.members[0].metrics.meetingHours).toBe(6);
+    expect(audit.json.members[0].metrics.afterHoursMeetingHours).toBeGreaterThan(0);
+  });
+
+  it('when a malformed file is uploaded, then 422 with the line and nothing stored', async () => {
+    const { key, memberId } = await workspaceWithAlice();
+    const res = await call(`/v1/connections/ics?memberId=${memberId}`, { method: 'POST', key, body: calendar.replace('DTSTART:20261104T090000Z', 'DTSTART:garbage'), type: 'text/calendar' });
+    expect(res.status).toBe(422);
+    expect(res.json.code).toBe('ics.parse_error');
+    expect((await call('/v1/connections', { key })).json.connections).toEqual([]);
+  });
+
+  it('when the cron fires, then due jobs are queued and the consumer re-syncs the subscription once', async () => {
+    const { key, memberId } = await workspaceWithAlice();
+    const feed = inject('feedUrl');
+    const connected = await call('/v1/connections/ics', { method: 'POST', key, json: { memberId, url: `${feed}/feed/2.ics` } });
+    expect(connected.status).toBe(201);
+    // Point the stored subscription at a changed feed and make its refresh job due.
+    const { createTokenVault } = await import('../../src/providers/token-vault');
+    const vault = await createTokenVault(env.UNMEET_SECRET as string);
+    const sealed = await vault.seal(JSON.stringify({ url: `${feed}/feed/3.ics` }), connected.json.id);
+    await env.DB.prepare('update connections set credentials = ? where id = ?').bind(sealed, connected.json.id).run();
+    await env.DB.prepare('update jobs set run_at = 0').run();
+
+    const sent: Array<{ body: JobMessage }> = [];
+    const testEnv = { ...env, JOBS: { sendBatch: async (m: Iterable<{ body: JobMessage }>) => void sent.push(...m) } } as unknown as Env;
+    await worker.scheduled(createScheduledController(), testEnv);
+    expect(sent).toHaveLength(1);
+
+    // Two deliveries of the same message (at-least-once queues): the lease lets one run.
+    const messages = [...sent, ...sent].map((m, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: m.body }));
+    const batch = createMessageBatch<JobMessage>('unmeet-jobs', messages);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, testEnv);
+    await waitOnExecutionContext(ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toHaveLength(2);
+
+    const audit = await call('/v1/audit?from=2026-11-02&to=2026-11-30', { key });
+    expect(audit.json.members[0].metrics.meetingCount).toBe(3);
+    const job = await env.DB.prepare('select run_at, lease_owner, attempts from jobs').first<{ run_at: number; lease_owner: string | null }>();
+    expect(job!.lease_owner).toBeNull();
+    expect(job!.run_at).toBeGreaterThan(Date.now());
+  });
+});
