@@ -97,6 +97,12 @@ const DOC_LINK = new RegExp(
   'i',
 );
 
+/** Cheap substring tests that must pass before the (slower) link patterns run. */
+const DOC_HINT = /docs\.google|drive\.google|sharepoint|onedrive|1drv\.ms|notion\.|atlassian|confluence|dropbox|quip\.com|coda\.io/i;
+const CONFERENCING_HINT = /meet\.google|zoom|teams\.|webex|whereby|chime\.aws/i;
+
+const hasDocLinkIn = (text: string): boolean => DOC_HINT.test(text) && DOC_LINK.test(text);
+
 /** Join links of video-conferencing services. */
 const CONFERENCING_LINK = new RegExp(
   URL_START +
@@ -117,7 +123,8 @@ const CONFERENCING_LINK = new RegExp(
 
 /**
  * Reduce a description (plain text or HTML) to the facts the service keeps: `present` (any
- * non-blank text), `length` (characters of plain text after stripping HTML tags and trimming),
+ * non-blank text), `length` (characters of plain text after stripping HTML tags, collapsing runs
+ * of blanks and trimming),
  * `hasAgenda` (an "Agenda"/"Agenda:"/"Agenda rapat" heading, or a numbered/bulleted list of at
  * least two items) and `hasDocLink` (a link to Google Docs/Drive, SharePoint/OneDrive, Notion,
  * Confluence, Dropbox Paper, Quip or Coda). The text itself is not returned.
@@ -131,7 +138,7 @@ export function describeText(text: string | null | undefined): DescriptionFacts 
     present: length > 0,
     length,
     hasAgenda: hasAgendaText(plain),
-    hasDocLink: DOC_LINK.test(plain) || hrefs.some((href) => DOC_LINK.test(href)),
+    hasDocLink: hasDocLinkIn(plain) || hrefs.some(hasDocLinkIn),
   };
 }
 
@@ -142,5 +149,5 @@ export function describeText(text: string | null | undefined): DescriptionFacts 
  */
 export function hasConferencingLink(text: string | null | undefined): boolean {
   if (!text) return false;
-  return CONFERENCING_LINK.test(text);
+  return CONFERENCING_HINT.test(text) && CONFERENCING_LINK.test(text);
 }

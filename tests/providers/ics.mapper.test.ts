@@ -306,6 +306,34 @@ describe('parseIcs recurrence', () => {
     ]);
   });
 
+  it('when an all-day series has an all-day override and a UTC EXDATE is used on a timed series, then both match their instances', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT', 'UID:ooo', 'DTSTART;VALUE=DATE:20261102', 'RRULE:FREQ=WEEKLY;COUNT=3', 'SUMMARY:Remote day', 'TRANSP:TRANSPARENT', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:ooo', 'RECURRENCE-ID;VALUE=DATE:20261109', 'DTSTART;VALUE=DATE:20261110', 'DTEND;VALUE=DATE:20261112', 'SUMMARY:Remote days', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:timed', 'DTSTART;TZID=Europe/Berlin:20261102T090000', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:20261103T080000Z', 'END:VEVENT',
+      ].join('\r\n'),
+      'X-WR-TIMEZONE:America/New_York',
+    );
+    const { events } = parseIcs(text, window);
+    const remote = events.filter((e) => e.seriesKey === 'ooo');
+    expect(remote.map((e) => [DateTime.fromMillis(e.start, { zone: 'America/New_York' }).toISO(), (e.end - e.start) / 3_600_000, e.allDay, e.title])).toEqual([
+      ['2026-11-02T00:00:00.000-05:00', 24, true, 'Remote day'],
+      ['2026-11-10T00:00:00.000-05:00', 48, true, 'Remote days'],
+      ['2026-11-16T00:00:00.000-05:00', 24, true, 'Remote day'],
+    ]);
+    expect(remote[1]?.transparency).toBe('transparent'); // inherited from the series
+    expect(starts(events.filter((e) => e.seriesKey === 'timed'))).toEqual(['2026-11-02T08:00:00.000Z', '2026-11-04T08:00:00.000Z']);
+  });
+
+  it('when a VEVENT has no UID, then a stable id is derived from its start and title', () => {
+    const text = calendar(['BEGIN:VEVENT', 'SUMMARY:Anonymous', 'DTSTART:20261102T090000Z', 'END:VEVENT'].join('\r\n'));
+    const [a] = parseIcs(text, window).events;
+    const [b] = parseIcs(text, window).events;
+    expect(a?.externalId).toMatch(/^no-uid-[0-9a-f]+$/);
+    expect(a?.externalId).toBe(b?.externalId);
+  });
+
   it('when an override has no master in the file, then it is still an instance of its series', () => {
     const text = calendar(['BEGIN:VEVENT', 'UID:orphan', 'RECURRENCE-ID:20261110T090000Z', 'DTSTART:20261110T100000Z', 'DURATION:PT45M', 'END:VEVENT'].join('\r\n'));
     expect(parseIcs(text, window).events).toEqual([
@@ -359,7 +387,7 @@ describe('parseIcs recurrence', () => {
     ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO;WKST=SU', '20260104T120000'],
     ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO;WKST=MO', '20260104T120000'],
     ['FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR;WKST=SA', '20260109T060000'],
-    ['FREQ=WEEKLY;BYDAY=MO,FR;COUNT=7', '20261021T090000'],
+    ['FREQ=WEEKLY;BYDAY=MO,FR;COUNT=7', '20261019T090000'],
     ['FREQ=WEEKLY;BYDAY=MO;UNTIL=20261123T080000Z', '20261005T090000'],
     ['FREQ=WEEKLY;BYDAY=MO;BYMONTH=11', '20261005T090000'],
     ['FREQ=MONTHLY', '20260131T100000'],
@@ -401,10 +429,15 @@ describe('parseIcs recurrence', () => {
 });
 
 describe('parseIcs times and zones', () => {
-  it('when times are floating, then X-WR-TIMEZONE applies, else UTC', () => {
+  it('when times are floating, then X-WR-TIMEZONE applies, else the given default zone, else UTC', () => {
     const body = ['BEGIN:VEVENT', 'UID:f1', 'DTSTART:20261102T090000', 'DTEND:20261102T100000', 'END:VEVENT'].join('\r\n');
     expect(parseIcs(calendar(body, 'X-WR-TIMEZONE:Asia/Jakarta'), window).events[0]?.start).toBe(at('2026-11-02T09:00', 'Asia/Jakarta'));
     expect(parseIcs(calendar(body), window).events[0]?.start).toBe(utc('2026-11-02T09:00:00Z'));
+    const owner = parseIcs(calendar(body), window, { defaultTimeZone: 'Europe/London' });
+    expect(owner.events[0]?.start).toBe(at('2026-11-02T09:00', 'Europe/London'));
+    expect(owner.timeZone).toBeNull();
+    const declared = parseIcs(calendar(body, 'X-WR-TIMEZONE:Asia/Jakarta'), window, { defaultTimeZone: 'Europe/London' });
+    expect(declared.events[0]?.start).toBe(at('2026-11-02T09:00', 'Asia/Jakarta'));
     const windows = parseIcs(calendar(body, 'X-WR-TIMEZONE:Pacific Standard Time'), window);
     expect(windows.timeZone).toBe('America/Los_Angeles');
     expect(windows.events[0]?.start).toBe(at('2026-11-02T09:00', 'America/Los_Angeles'));

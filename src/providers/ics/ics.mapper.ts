@@ -1,7 +1,7 @@
 /**
- * iCalendar (RFC 5545) text → domain `CalendarEvent`s. Pure: no I/O, no clock, no globals
- * mutated (ical.js's global TimezoneService is deliberately not used; each parse keeps its
- * own registry of the file's VTIMEZONE blocks).
+ * iCalendar (RFC 5545) text → domain `CalendarEvent`s. Pure: no I/O, no clock. ical.js's global
+ * TimezoneService is deliberately not used (each parse keeps its own registry of the file's
+ * VTIMEZONE blocks); the only module state is two bounded memos of pure zone lookups.
  *
  * ical.js does the content-line work (parameters, quoting, escaping, value types), the
  * recurrence rules that are not simple daily/weekly rules (`ICAL.RecurIterator`) and the
@@ -22,6 +22,14 @@ export interface IcsWindow {
   start: number;
   /** Exclusive end, UTC epoch ms. */
   end: number;
+}
+
+export interface ParseIcsOptions {
+  /**
+   * Zone for floating times and all-day dates when the file declares no X-WR-TIMEZONE (Outlook
+   * exports never do): pass the calendar owner's zone. Default UTC.
+   */
+  defaultTimeZone?: string;
 }
 
 export interface ParsedIcs {
@@ -110,7 +118,6 @@ const EVENT_PROPS = new Set([
   'X-UNMEET-OWNED',
 ]);
 const CALENDAR_PROPS = new Set(['X-WR-CALNAME', 'X-WR-TIMEZONE']);
-const NAME_RE = /^[A-Za-z0-9-]+(?=[;:])/;
 const ICAL_DESIGN = ICAL.design.icalendar;
 
 /**
@@ -124,17 +131,16 @@ function readCalendars(text: string): RawComponent[] {
   let sawAnything = false;
 
   const handle = (line: string, lineNo: number): void => {
-    const nameMatch = NAME_RE.exec(line);
-    if (!nameMatch) {
+    const nameLength = nameLengthOf(line);
+    if (nameLength === 0) {
       throw parseError(lineNo, `malformed content line (expected NAME[;PARAMS]:VALUE): "${clip(line)}"`);
     }
-    const rawName = nameMatch[0];
-    const name = rawName.toUpperCase();
+    const name = line.slice(0, nameLength).toUpperCase();
     let valueStart: number;
-    if (line.charCodeAt(rawName.length) === 58 /* : */) {
-      valueStart = rawName.length + 1;
+    if (line.charCodeAt(nameLength) === 58 /* : */) {
+      valueStart = nameLength + 1;
     } else {
-      valueStart = findValueStart(line, rawName.length);
+      valueStart = findValueStart(line, nameLength);
       if (valueStart < 0) throw parseError(lineNo, `property ${name} has no value (missing ":")`);
     }
 
@@ -193,8 +199,8 @@ function readCalendars(text: string): RawComponent[] {
   let currentLine = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) {
+    const firstChar = line.charCodeAt(0);
+    if (firstChar === 32 || firstChar === 9) {
       if (current === null) {
         if (line.trim() === '') continue;
         throw parseError(i + 1, 'continuation line without a preceding property');
@@ -216,6 +222,20 @@ function readCalendars(text: string): RawComponent[] {
   if (open) throw parseError(open.line, `BEGIN:${open.name} is never closed`);
   if (calendars.length === 0) throw parseError(1, 'expected BEGIN:VCALENDAR');
   return calendars;
+}
+
+/**
+ * Length of the property name at the start of a content line (letters, digits, "-"), or 0 when
+ * the line does not start with a name followed by ";" or ":".
+ */
+function nameLengthOf(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 58 /* : */ || c === 59 /* ; */) return i;
+    const isNameChar = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+    if (!isNameChar) return 0;
+  }
+  return 0;
 }
 
 /** Index of the first character of the value: after the first colon not inside a quoted parameter. */
@@ -263,25 +283,33 @@ interface Zone {
 const UTC_ZONE: Zone = { iana: 'UTC', toUtc: (localMs) => localMs };
 
 /**
- * An IANA zone with a cache of offsets per 6-hour UTC bucket (a bucket is cached only when its
- * offset is the same at both ends; zones do not change offset twice within 6 hours). Local→UTC follows RFC 5545 §3.3.5:
- * an ambiguous local time is its first occurrence, a skipped one uses the offset before the gap.
+ * Memo of IANA zone offsets (minutes) per 6-hour UTC bucket, shared by all parses: asking Intl
+ * is the expensive part of parsing, and the answers never change within a process. A bucket is
+ * stored only when the offset is the same at both its ends (no zone changes offset twice within
+ * six hours), so the memo is exact. Bounded: a zone's memo is dropped when it grows too large.
+ */
+const OFFSET_MEMO = new Map<string, Map<number, number>>();
+const OFFSET_MEMO_LIMIT = 200_000;
+
+/**
+ * An IANA zone. Local→UTC follows RFC 5545 §3.3.5: an ambiguous local time means its first
+ * occurrence, a skipped one is read with the offset before the gap.
  */
 function ianaZone(name: string): Zone {
   const zone = IANAZone.create(name);
-  const cache = new Map<number, number>();
+  let memo = OFFSET_MEMO.get(name);
+  if (!memo) OFFSET_MEMO.set(name, (memo = new Map()));
   const offsetAt = (utc: number): number => {
     const bucket = Math.floor(utc / OFFSET_BUCKET);
-    const hit = cache.get(bucket);
+    const hit = memo.get(bucket);
     if (hit !== undefined) return hit;
     const bucketStart = bucket * OFFSET_BUCKET;
     const a = zone.offset(bucketStart);
     const b = zone.offset(bucketStart + OFFSET_BUCKET - 1);
-    if (a === b) {
-      cache.set(bucket, a);
-      return a;
-    }
-    return zone.offset(utc);
+    if (a !== b) return zone.offset(utc);
+    if (memo.size >= OFFSET_MEMO_LIMIT) memo.clear();
+    memo.set(bucket, a);
+    return a;
   };
   return {
     iana: name,
@@ -351,10 +379,18 @@ export function ianaFromTzid(tzid: string): string | null {
   return null;
 }
 
+/** Memo of name → IANA zone lookups (Intl validation is slow); bounded, as names come from input. */
+const NAME_MEMO = new Map<string, string | null>();
+
 function lookupName(name: string): string | null {
-  if (/^[A-Za-z]/.test(name) && !/\s/.test(name) && IANAZone.isValidZone(name)) return name;
-  const windows = findIana(name)[0];
-  return windows ?? null;
+  const known = NAME_MEMO.get(name);
+  if (known !== undefined) return known;
+  let found: string | null = null;
+  if (/^[A-Za-z]/.test(name) && !/\s/.test(name) && IANAZone.isValidZone(name)) found = name;
+  else found = findIana(name)[0] ?? null;
+  if (NAME_MEMO.size >= 1_000) NAME_MEMO.clear();
+  NAME_MEMO.set(name, found);
+  return found;
 }
 
 interface ZoneRegistry {
@@ -833,14 +869,14 @@ function iterateRule(
     }
 
     if (fast.freq === 'MONTHLY') {
-      const first = startYear * 12 + (startMonth - 1);
+      const firstMonth = startYear * 12 + (startMonth - 1);
       const skipMonth = (() => {
         const d = new Date(skipDay * DAY);
         return d.getUTCFullYear() * 12 + d.getUTCMonth();
       })();
-      let k = canSkip && skipMonth > first ? Math.floor((skipMonth - first) / interval) : 0;
+      let k = canSkip && skipMonth > firstMonth ? Math.floor((skipMonth - firstMonth) / interval) : 0;
       for (; step(); k++) {
-        const index = first + k * interval;
+        const index = firstMonth + k * interval;
         const year = Math.floor(index / 12);
         const month = (index % 12) + 1;
         if (dayNumberOf(year, month, 1) > stopDay) return;
@@ -1077,12 +1113,13 @@ function expandSeries(
  * with recurring series expanded into instances (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides;
  * at most {@link MAX_INSTANCES_PER_SERIES} per series). TZIDs resolve as IANA names, Windows
  * names (via windows-iana) or, failing both, the file's own VTIMEZONE; floating times and
- * all-day dates use X-WR-TIMEZONE, else UTC. Descriptions are reduced to facts and dropped.
+ * all-day dates use X-WR-TIMEZONE, else `options.defaultTimeZone`, else UTC. Descriptions are
+ * reduced to facts and dropped.
  *
  * @throws UnmeetError `ics.parse_error` (details `{ line }`) for malformed input;
  *   `ics.unknown_time_zone` (details `{ line, tzid }`) for a TZID that cannot be resolved.
  */
-export function parseIcs(text: string, window: IcsWindow): ParsedIcs {
+export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptions = {}): ParsedIcs {
   const calendars = readCalendars(text);
   const events: CalendarEvent[] = [];
   let name: string | null = null;
@@ -1099,16 +1136,18 @@ export function parseIcs(text: string, window: IcsWindow): ParsedIcs {
   }
   const zones = createZoneRegistry(definitions);
   const budget = { steps: MAX_ICAL_STEPS_PER_FILE };
+  const fallbackIana = options.defaultTimeZone ? ianaFromTzid(options.defaultTimeZone) : null;
+  const fallbackZone = fallbackIana && fallbackIana !== 'UTC' ? ianaZone(fallbackIana) : UTC_ZONE;
 
   calendars.forEach((calendar, index) => {
     const calName = textValue(first(calendar, 'X-WR-CALNAME'));
     const wrZone = textValue(first(calendar, 'X-WR-TIMEZONE'))?.trim() || null;
-    let floating = UTC_ZONE;
+    let floating = fallbackZone;
     if (wrZone) {
       try {
         floating = zones.resolve(wrZone, first(calendar, 'X-WR-TIMEZONE')?.line ?? calendar.line);
       } catch {
-        floating = UTC_ZONE; // an unknown calendar-level zone only affects floating times
+        floating = fallbackZone; // an unknown calendar-level zone only affects floating times
       }
     }
     if (index === 0) {
