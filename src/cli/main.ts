@@ -53,8 +53,8 @@ async function audit(values: Record<string, string | boolean | undefined>): Prom
       team.members.map(async (m) => {
         const events = [];
         for (const cal of m.calendars) {
-          if ('ics' in cal) events.push(...(await readIcsFile(resolveFrom(teamPath, cal.ics), window)));
-          else events.push(...parseIcsNamed(await fetchIcs(cal.url, cliFetchDeps()), cal.url, window));
+          if ('ics' in cal) events.push(...(await readIcsFile(resolveFrom(teamPath, cal.ics), window, m.timeZone)));
+          else events.push(...parseIcsNamed(await fetchIcs(cal.url, cliFetchDeps()), cal.url, window, m.timeZone));
         }
         return { member: toMember(m), events };
       }),
@@ -67,8 +67,8 @@ async function audit(values: Record<string, string | boolean | undefined>): Prom
     assertTimeZone(zone);
     const source = values.ics;
     const events = /^(https?|webcal):/i.test(source)
-      ? parseIcsNamed(await fetchIcs(source, cliFetchDeps()), source, window)
-      : await readIcsFile(resolve(source), window);
+      ? parseIcsNamed(await fetchIcs(source, cliFetchDeps()), source, window, zone)
+      : await readIcsFile(resolve(source), window, zone);
     const email = typeof values.email === 'string' ? values.email.toLowerCase() : guessOwner(events);
     const member = { email, name: email, timeZone: zone, locale: 'en', workingHours: normalizeWorkingHours(undefined) };
     return auditTeam({ range, focusMinMinutes: 120, members: [{ member, events }] });

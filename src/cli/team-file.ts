@@ -57,8 +57,8 @@ export const toMember = (m: TeamFile['members'][number]): Member => ({
   workingHours: normalizeWorkingHours(m.workingHours),
 });
 
-/** Reads an ICS file (relative to the team file) and parses it, naming file:line on failure. */
-export async function readIcsFile(path: string, window: { start: number; end: number }): Promise<CalendarEvent[]> {
+/** Reads an ICS file and parses it (floating times in the owner's zone), naming file:line on failure. */
+export async function readIcsFile(path: string, window: { start: number; end: number }, timeZone: string): Promise<CalendarEvent[]> {
   const shown = relative(process.cwd(), path) || path;
   let text: string;
   try {
@@ -66,12 +66,12 @@ export async function readIcsFile(path: string, window: { start: number; end: nu
   } catch {
     throw new InputError(`${shown}: cannot read the file`);
   }
-  return parseIcsNamed(text, shown, window);
+  return parseIcsNamed(text, shown, window, timeZone);
 }
 
-export function parseIcsNamed(text: string, shown: string, window: { start: number; end: number }): CalendarEvent[] {
+export function parseIcsNamed(text: string, shown: string, window: { start: number; end: number }, timeZone: string): CalendarEvent[] {
   try {
-    return parseIcs(text, window).events;
+    return parseIcs(text, window, { defaultTimeZone: timeZone }).events;
   } catch (error) {
     if (isUnmeetError(error)) {
       const line = error.details?.line;

@@ -38,7 +38,7 @@ export async function connectIcs(
   if (!member) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
   const now = deps.clock();
   const window = icsWindow(now);
-  const parsed = parseIcs(await readSource(deps, source), window);
+  const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member.timeZone });
 
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
@@ -101,7 +101,8 @@ export async function syncIcsConnection(
       }
       source = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as { url: string };
     }
-    const parsed = parseIcs(await readSource(deps, source), window);
+    const member = await deps.repos.members.get(workspaceId, connection.memberId);
+    const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member?.timeZone });
     const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);
     if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
