@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: throughput of ICS ingest and of the audit on a synthetic workspace, each
  * beside a baseline measured in the same run (so the figures are ratios, not machine-bound).
- *   ingest  = parse ICS + expand recurrences + store (connectIcs path) vs raw better-sqlite3
+ *   ingest  = parse ICS + expand recurrences + store (the sync service) vs raw better-sqlite3
  *             prepared inserts of the same rows in one transaction (the ceiling).
  *   audit   = auditTeam over every member's instances, event-instances/s.
  */
@@ -53,10 +53,16 @@ async function main() {
     await deps.repos.connections.ensureCalendar(workspace.id, connection.id, { externalId: 'ics', name: 'bench', timeZone: null, isPrimary: true });
     setup.push({ connectionId: connection.id, ics: p.ics });
   }
-  let t0 = performance.now();
+  // Best of two passes: the first also warms the JIT; the second replaces every stored row.
+  let t0 = 0;
   let instances = 0;
-  for (const s of setup) instances += (await syncIcsConnection(deps, workspace.id, s.connectionId, { body: s.ics })).events;
-  const ingestMs = performance.now() - t0;
+  let ingestMs = Infinity;
+  for (let pass = 0; pass < 2; pass++) {
+    t0 = performance.now();
+    instances = 0;
+    for (const s of setup) instances += (await syncIcsConnection(deps, workspace.id, s.connectionId, { body: s.ics })).events;
+    ingestMs = Math.min(ingestMs, performance.now() - t0);
+  }
 
   // Parse alone, to show where ingest time goes.
   t0 = performance.now();
@@ -70,18 +76,23 @@ async function main() {
     `insert into events (workspace_id, calendar_id, external_id, series_key, original_start, title, start, "end", all_day, status, transparency, organizer, attendees, desc_present, desc_length, has_agenda, has_doc_link, has_conferencing, created_by_unmeet, synced_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   parsed.forEach((_, i) => raw2.prepare(`insert into calendars (id, workspace_id, connection_id, external_id, name) values (?, 'ws', 'c', ?, 'x')`).run(`cal${i}`, `x${i}`));
-  t0 = performance.now();
+  // Two passes like the ingest: the second deletes and re-inserts, as a re-import does.
   let rawRows = 0;
-  parsed.forEach((events, i) => {
-    raw2.transaction(() => {
-      raw2.prepare('delete from events where calendar_id = ?').run(`cal${i}`);
-      for (const e of events) {
-        insert.run('ws', `cal${i}`, e.externalId, e.seriesKey, e.originalStart, e.title, e.start, e.end, e.allDay ? 1 : 0, e.status, e.transparency, e.organizer, JSON.stringify(e.attendees), e.description.present ? 1 : 0, e.description.length, e.description.hasAgenda ? 1 : 0, e.description.hasDocLink ? 1 : 0, e.hasConferencing ? 1 : 0, e.createdByUnmeet ? 1 : 0, 0);
-        rawRows++;
-      }
-    })();
-  });
-  const rawMs = performance.now() - t0;
+  let rawMs = Infinity;
+  for (let pass = 0; pass < 2; pass++) {
+    t0 = performance.now();
+    rawRows = 0;
+    parsed.forEach((events, i) => {
+      raw2.transaction(() => {
+        raw2.prepare('delete from events where calendar_id = ?').run(`cal${i}`);
+        for (const e of events) {
+          insert.run('ws', `cal${i}`, e.externalId, e.seriesKey, e.originalStart, e.title, e.start, e.end, e.allDay ? 1 : 0, e.status, e.transparency, e.organizer, JSON.stringify(e.attendees), e.description.present ? 1 : 0, e.description.length, e.description.hasAgenda ? 1 : 0, e.description.hasDocLink ? 1 : 0, e.hasConferencing ? 1 : 0, e.createdByUnmeet ? 1 : 0, 0);
+          rawRows++;
+        }
+      })();
+    });
+    rawMs = Math.min(rawMs, performance.now() - t0);
+  }
   close2();
 
   // Audit: the pure domain over all instances, best of 3.
