@@ -20,6 +20,8 @@ const schema = z.object({
   UNMEET_ICS_REFRESH_MINUTES: z.coerce.number().int().min(5).default(60),
   UNMEET_ADMIN_TOKEN: z.string().min(16, 'UNMEET_ADMIN_TOKEN must be at least 16 characters').optional(),
   UNMEET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+  UNMEET_MAIL_FROM: z.email().optional(),
 });
 
 export type Config = {
@@ -35,6 +37,10 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** When set, creating workspaces over HTTP needs it as a bearer token. */
   adminToken: string | undefined;
+  /** SMTP server for suggestion emails; unset = outbox only. */
+  smtpUrl: string | undefined;
+  /** Sender address of suggestion emails (default unmeet@ the PUBLIC_URL host). */
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {}
@@ -57,5 +63,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     icsRefreshMinutes: e.UNMEET_ICS_REFRESH_MINUTES,
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.UNMEET_MAIL_FROM ?? `unmeet@${mailHost(e.PUBLIC_URL, e.HOST)}`,
   };
+}
+
+/** The host part for the default sender address: PUBLIC_URL's host, else HOST, else localhost. */
+function mailHost(publicUrl: string | undefined, host: string): string {
+  const name = publicUrl ? new URL(publicUrl).hostname : host;
+  return /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(name) ? name : 'localhost';
 }

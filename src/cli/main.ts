@@ -12,6 +12,7 @@ import { createLogger } from '../logger';
 import { fetchIcs } from '../providers/ics/ics.fetch';
 import { connectIcs } from '../services/sync';
 import { createWorkspace } from '../services/workspaces';
+import { flagsFromTeamFile, formatFlags } from './flags';
 import { formatAuditTable } from './format';
 import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
 
@@ -22,6 +23,7 @@ Usage:
   unmeet migrate                            apply database migrations and exit
   unmeet audit --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   unmeet audit --ics FILE|URL --tz ZONE [--email you@example.com] [--from ...] [--to ...] [--json]
+  unmeet flags --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   unmeet workspace create --name NAME       create a workspace and print its API key (once)
   unmeet demo [--team examples/team.json]   create a workspace holding the sample team
 
@@ -165,6 +167,11 @@ export async function run(argv: string[]): Promise<number> {
     case 'audit': {
       const report = await audit(values);
       console.log(values.json ? JSON.stringify(report, null, 2) : formatAuditTable(report));
+      return 0;
+    }
+    case 'flags': {
+      const report = await flagsFromTeamFile(values.team, { from: values.from, to: values.to });
+      console.log(values.json ? JSON.stringify({ series: report.series }, null, 2) : formatFlags(report));
       return 0;
     }
     case 'workspace': {

@@ -1,8 +1,10 @@
 import { createConnectionRepository } from './connections.repository';
 import type { Db } from './database';
 import { createEventRepository } from './events.repository';
+import { createFlagRepository } from './flags.repository';
 import { createJobRepository } from './jobs.repository';
 import { createMemberRepository } from './members.repository';
+import { createOutboxRepository } from './outbox.repository';
 import { createWorkspaceRepository } from './workspaces.repository';
 
 export function createRepositories({ db }: { db: Db }) {
@@ -12,6 +14,8 @@ export function createRepositories({ db }: { db: Db }) {
     connections: createConnectionRepository({ db }),
     events: createEventRepository({ db }),
     jobs: createJobRepository({ db }),
+    flags: createFlagRepository({ db }),
+    outbox: createOutboxRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

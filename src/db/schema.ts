@@ -184,3 +184,101 @@ export const jobs = sqliteTable(
   },
   (t) => [uniqueIndex('jobs_key_idx').on(t.key), index('jobs_due_idx').on(t.runAt)],
 );
+
+// --- flags & outbox ---
+
+export type SeriesDecision = 'keep' | 'converted';
+
+/** An organizer's (or admin's) decision about a flagged series: `keep` expires, `converted` does not. */
+export const seriesDecisions = sqliteTable(
+  'series_decisions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    seriesKey: text('series_key').notNull(),
+    decision: text('decision').$type<SeriesDecision>().notNull(),
+    /** Who decided: `api` (an admin with the workspace key) or `link:<email>` (a signed email link). */
+    decidedBy: text('decided_by').notNull(),
+    /** Until when a `keep` holds (UTC ms); null = for good. */
+    expiresAt: integer('expires_at'),
+    decidedAt: integer('decided_at').notNull(),
+  },
+  (t) => [uniqueIndex('series_decisions_workspace_series_idx').on(t.workspaceId, t.seriesKey)],
+);
+
+/** A suggestion sent (or queued) to an organizer about a series; the dedupe and weekly-cap ledger. */
+export const suggestions = sqliteTable(
+  'suggestions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    seriesKey: text('series_key').notNull(),
+    recipient: text('recipient').notNull(),
+    /** The dedupe period this suggestion belongs to (`floor(createdAt / period)`): one per series per period. */
+    period: integer('period').notNull(),
+    score: integer('score').notNull(),
+    verdict: text('verdict').notNull(),
+    /** What the organizer answered through a link: `try-async`, `keep`, or null. */
+    response: text('response'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('suggestions_series_period_idx').on(t.workspaceId, t.seriesKey, t.period),
+    index('suggestions_recipient_idx').on(t.workspaceId, t.recipient, t.createdAt),
+  ],
+);
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown' | 'cancelled';
+
+/**
+ * Messages waiting for (or done with) delivery. At most once: `status = 'sending'` with
+ * `attemptStartedAt` and `messageId` is written before the transport is called; an attempt
+ * that never got an outcome becomes `unknown` for a person to decide, never resent blindly.
+ */
+export const outboxMessages = sqliteTable(
+  'outbox_messages',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    suggestionId: text('suggestion_id'),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    /** The complete RFC 5322 message (what `.eml` export returns and SMTP sends). */
+    mime: text('mime').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    messageId: text('message_id').notNull(),
+    /** Not before this instant (UTC ms), always inside the recipient's working hours. */
+    deliverAfter: integer('deliver_after').notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    attemptStartedAt: integer('attempt_started_at'),
+    transport: text('transport'),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('outbox_workspace_status_idx').on(t.workspaceId, t.status, t.deliverAfter),
+    uniqueIndex('outbox_message_id_idx').on(t.messageId),
+  ],
+);
+
+/** Addresses that asked for no more suggestions: honoured forever, checked at queue and at send. */
+export const mailOptOuts = sqliteTable(
+  'mail_opt_outs',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('mail_opt_outs_workspace_email_idx').on(t.workspaceId, t.email)],
+);

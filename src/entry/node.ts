@@ -11,6 +11,8 @@ import { createApp } from '../http/app';
 import { runDueJobs } from '../jobs/run-due-jobs';
 import { createLogger, type Logger } from '../logger';
 import { createTokenVault } from '../providers/token-vault';
+import { createLinkSigner } from '../providers/mail/signed-links';
+import { createSmtpTransport } from '../providers/mail/smtp.transport';
 import type { Deps } from '../services/deps';
 
 /**
@@ -32,10 +34,11 @@ function resolveSecret(config: Config, logger: Logger): string {
 /** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
 export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle }> {
   const handle = openSqlite(config.dbPath);
+  const secret = resolveSecret(config, logger);
   const deps: Deps = {
     db: handle.db,
     repos: createRepositories({ db: handle.db }),
-    vault: await createTokenVault(resolveSecret(config, logger)),
+    vault: await createTokenVault(secret),
     clock: () => Date.now(),
     logger,
     ics: {
@@ -46,6 +49,11 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
     },
     adminToken: config.adminToken,
     publicUrl: config.publicUrl,
+    mail: {
+      transport: config.smtpUrl ? createSmtpTransport(config.smtpUrl) : null,
+      from: { email: config.mailFrom, name: 'unmeet' },
+      links: await createLinkSigner(secret),
+    },
   };
   return { deps, handle };
 }

@@ -14,6 +14,7 @@ import { createApp } from '../http/app';
 import { runJobById } from '../jobs/run-due-jobs';
 import { createLogger } from '../logger';
 import { createTokenVault, type TokenVault } from '../providers/token-vault';
+import { createLinkSigner } from '../providers/mail/signed-links';
 import type { Deps } from '../services/deps';
 
 export interface JobMessage {
@@ -81,6 +82,8 @@ async function buildDeps(env: Env): Promise<Deps> {
     ics: { fetch: (input, init) => fetch(input, init), resolveHost, allowPrivate: config.allowPrivateUrls, refreshMinutes: config.icsRefreshMinutes },
     adminToken: config.adminToken,
     publicUrl: config.publicUrl,
+    // Workers are outbox-only: messages are kept and exportable as .eml; links need the secret.
+    mail: config.secret ? { transport: null, from: { email: config.mailFrom, name: 'unmeet' }, links: await createLinkSigner(config.secret) } : undefined,
   };
 }
 

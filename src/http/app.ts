@@ -8,7 +8,9 @@ import { problem, renderError } from './errors';
 import { apiKeyAuth, type AuthVariables } from './middleware/auth';
 import { auditRoutes } from './routes/audit.routes';
 import { connectionsRoutes } from './routes/connections.routes';
+import { flagsRoutes } from './routes/flags.routes';
 import { membersRoutes } from './routes/members.routes';
+import { mailLinkRoutes, outboxRoutes } from './routes/outbox.routes';
 import { workspacesRoutes } from './routes/workspaces.routes';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
@@ -52,6 +54,14 @@ export function createApp(deps: Deps) {
   app.route('/v1/members', membersRoutes(deps));
   app.route('/v1/connections', connectionsRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));
+  app.use('/v1/flags/*', apiKeyAuth(deps));
+  app.use('/v1/flags', apiKeyAuth(deps));
+  app.route('/v1/flags', flagsRoutes(deps));
+  app.use('/v1/outbox/*', apiKeyAuth(deps));
+  app.use('/v1/outbox', apiKeyAuth(deps));
+  app.route('/v1/outbox', outboxRoutes(deps));
+  // Signed links in suggestion emails: no login, the signature is the authorisation.
+  app.route('/v1/mail', mailLinkRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

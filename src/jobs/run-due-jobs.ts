@@ -2,6 +2,7 @@ import { isUnmeetError } from '../domain/errors';
 import type { JobRow } from '../db/jobs.repository';
 import type { Deps } from '../services/deps';
 import { syncIcsConnection } from '../services/sync';
+import { OUTBOX_JOB_KIND, runOutboxJob } from '../services/suggestions';
 
 /** What one job kind does. Handlers get the job's workspace and payload, and "now". */
 export type JobHandler = (deps: Deps, job: JobRow, now: number) => Promise<void>;
@@ -15,6 +16,11 @@ export const jobHandlers: Record<string, JobHandler> = {
       return;
     }
     await syncIcsConnection(deps, job.workspaceId, connectionId);
+  },
+  /** Sends the workspace's due outbox messages, at most once each (see services/suggestions.ts). */
+  [OUTBOX_JOB_KIND]: async (deps, job, now) => {
+    if (!job.workspaceId) return;
+    await runOutboxJob(deps, job.workspaceId, typeof job.payload.messageId === 'string' ? job.payload.messageId : undefined, now);
   },
 };
 

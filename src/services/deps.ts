@@ -1,6 +1,7 @@
 import type { Db } from '../db/database';
 import type { Repositories } from '../db/repositories';
 import type { Logger } from '../logger';
+import type { MailDeps } from '../providers/mail/mail-transport';
 import type { TokenVault } from '../providers/token-vault';
 
 /**
@@ -23,4 +24,6 @@ export interface Deps {
   /** When set, creating a workspace needs this bearer token; unset, anyone who reaches the service may. */
   adminToken?: string | undefined;
   publicUrl: string;
+  /** Suggestion emails: transport (null = outbox only), sender, link signing. Unset: suggestions are unavailable. */
+  mail?: MailDeps | undefined;
 }

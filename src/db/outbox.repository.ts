@@ -1,0 +1,86 @@
+import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
+import { atomic } from './atomic';
+import type { Db } from './database';
+import { outboxMessages, suggestions, type OutboxStatus } from './schema';
+
+export type OutboxRow = typeof outboxMessages.$inferSelect;
+export type OutboxInsert = Omit<typeof outboxMessages.$inferInsert, 'workspaceId'>;
+export type SuggestionInsert = Omit<typeof suggestions.$inferInsert, 'workspaceId'>;
+
+/**
+ * The outbox. Every state change is a compare-and-set on the current status, so two runners
+ * never both claim a message, and an outcome is recorded only for the attempt that made it.
+ */
+export function createOutboxRepository({ db }: { db: Db }) {
+  const byId = (workspaceId: string, id: string) => and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.id, id));
+  return {
+    /** Stores a suggestion and its message together (the unique period index makes dedupe race-safe). */
+    async enqueueSuggestion(workspaceId: string, suggestion: SuggestionInsert, message: OutboxInsert): Promise<void> {
+      await atomic(db, [db.insert(suggestions).values({ ...suggestion, workspaceId }), db.insert(outboxMessages).values({ ...message, workspaceId })]);
+    },
+
+    async get(workspaceId: string, id: string): Promise<OutboxRow | undefined> {
+      const rows = await db.select().from(outboxMessages).where(byId(workspaceId, id));
+      return rows[0];
+    },
+
+    async list(workspaceId: string, filter: { status?: OutboxStatus | undefined; limit: number }): Promise<OutboxRow[]> {
+      return db
+        .select()
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.workspaceId, workspaceId), filter.status ? eq(outboxMessages.status, filter.status) : undefined))
+        .orderBy(asc(outboxMessages.deliverAfter))
+        .limit(filter.limit);
+    },
+
+    /** Queued messages due at `now`. */
+    async listDue(workspaceId: string, now: number, limit: number): Promise<OutboxRow[]> {
+      return db
+        .select()
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.status, 'queued'), lte(outboxMessages.deliverAfter, now)))
+        .orderBy(asc(outboxMessages.deliverAfter))
+        .limit(limit);
+    },
+
+    /** Attempts that started before `before` and never recorded an outcome (their runner died). */
+    async listStaleSending(workspaceId: string, before: number): Promise<OutboxRow[]> {
+      return db
+        .select()
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.status, 'sending'), lt(outboxMessages.attemptStartedAt, before)));
+    },
+
+    /**
+     * Claims a queued message for one attempt: status `sending`, the attempt counted and its
+     * start recorded, before any transport is called. False when someone else got it first.
+     */
+    async claim(workspaceId: string, id: string, transport: string, now: number): Promise<OutboxRow | undefined> {
+      const current = await this.get(workspaceId, id);
+      if (!current || current.status !== 'queued') return undefined;
+      const rows = await db
+        .update(outboxMessages)
+        .set({ status: 'sending', attempts: current.attempts + 1, attemptStartedAt: now, transport })
+        .where(and(byId(workspaceId, id), eq(outboxMessages.status, 'queued'), eq(outboxMessages.attempts, current.attempts)))
+        .returning();
+      return rows[0];
+    },
+
+    /** Moves a message from one of `from` to a new status (with fields); false when its status changed meanwhile. */
+    async transition(
+      workspaceId: string,
+      id: string,
+      from: OutboxStatus[],
+      to: OutboxStatus,
+      fields: Partial<Pick<OutboxRow, 'lastError' | 'sentAt' | 'deliverAfter' | 'attemptStartedAt'>> = {},
+    ): Promise<boolean> {
+      const rows = await db
+        .update(outboxMessages)
+        .set({ status: to, ...fields })
+        .where(and(byId(workspaceId, id), inArray(outboxMessages.status, from)))
+        .returning({ id: outboxMessages.id });
+      return rows.length > 0;
+    },
+  };
+}
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

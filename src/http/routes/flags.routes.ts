@@ -1,0 +1,150 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../services/deps';
+import { decideSeries, listFlags } from '../../services/flags';
+import { prepareSuggestion, queueAllSuggestions, queueSuggestion } from '../../services/suggestions';
+import type { AppEnv } from '../app';
+import { errorResponses } from './shared';
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const optionalRange = {
+  from: localDate.optional().openapi({ example: '2026-11-02', description: 'default: 28 days before `to`' }),
+  to: localDate.optional().openapi({ example: '2026-11-30', description: 'exclusive; default: today (UTC)' }),
+};
+const seriesKey = z.string().min(1).max(1024);
+
+const reason = z.object({ code: z.string(), points: z.number(), detail: z.string() });
+const flag = z
+  .object({
+    seriesKey: z.string(),
+    title: z.string(),
+    organizer: z.string().nullable(),
+    recurring: z.boolean(),
+    occurrences: z.number(),
+    attendeeCount: z.number(),
+    durationMinutes: z.number(),
+    score: z.number(),
+    verdict: z.enum(['keep', 'consider-async', 'async']),
+    reasons: z.array(reason),
+    suggestedFormat: z.enum(['written-update', 'decision-doc', 'recorded-broadcast', 'shared-notes']).nullable(),
+    cost: z.object({ personHoursPerOccurrence: z.number(), personHoursPerYear: z.number(), moneyPerYear: z.number().nullable() }),
+    decision: z
+      .object({ decision: z.enum(['keep', 'converted']), decidedBy: z.string(), decidedAt: z.number(), expiresAt: z.number().nullable() })
+      .nullable(),
+  })
+  .openapi('MeetingFlag');
+
+const queued = z.object({ outboxId: z.string(), seriesKey: z.string(), recipient: z.string(), deliverAfter: z.number(), messageId: z.string() });
+
+export function flagsRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['Flags'],
+      summary: 'Meetings that could be a written update: score, verdict, reasons, cost',
+      request: {
+        query: z.object({
+          ...optionalRange,
+          verdict: z.enum(['keep', 'consider-async', 'async']).optional(),
+          organizer: z.string().max(320).optional(),
+          includeDecided: z.enum(['true', 'false']).optional().openapi({ description: 'include series with a decision in force' }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Flags, highest score first',
+          content: { 'application/json': { schema: z.object({ range: z.object({ from: z.string(), to: z.string() }), currency: z.string(), series: z.array(flag) }) } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await listFlags(deps, c.get('workspaceId'), { ...q, includeDecided: q.includeDecided === 'true' }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/decisions',
+      tags: ['Flags'],
+      summary: 'Mark a series keep (not flagged again for keepDays, default 90) or converted',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({ seriesKey, decision: z.enum(['keep', 'converted']), keepDays: z.number().int().min(1).max(365).optional() }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'The decision in force',
+          content: {
+            'application/json': {
+              schema: z.object({ seriesKey: z.string(), decision: z.enum(['keep', 'converted']), decidedBy: z.string(), decidedAt: z.number(), expiresAt: z.number().nullable() }),
+            },
+          },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await decideSeries(deps, c.get('workspaceId'), { ...c.req.valid('json'), decidedBy: 'api' }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/preview',
+      tags: ['Flags'],
+      summary: "Preview the suggestion email to a series' organizer (nothing is stored or sent)",
+      request: { query: z.object({ seriesKey, ...optionalRange }) },
+      responses: {
+        200: {
+          description: 'The rendered email',
+          content: {
+            'application/json': {
+              schema: z.object({ to: z.string(), locale: z.string(), subject: z.string(), text: z.string(), html: z.string(), deliverAfter: z.number(), replyBy: z.string() }),
+            },
+          },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { seriesKey: key, from, to } = c.req.valid('query');
+      const p = await prepareSuggestion(deps, c.get('workspaceId'), key, { from, to });
+      return c.json({ to: p.recipient.email, ...p.email, deliverAfter: p.deliverAfter, replyBy: p.replyBy }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/suggestions',
+      tags: ['Flags'],
+      summary: 'Queue suggestion emails: for one series, or for every flagged series when seriesKey is omitted',
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ seriesKey: seriesKey.optional(), ...optionalRange }) } } } },
+      responses: {
+        201: {
+          description: 'Queued (delivered inside the organizer’s working hours)',
+          content: { 'application/json': { schema: z.object({ queued: z.array(queued), skipped: z.array(z.object({ seriesKey: z.string(), code: z.string() })) }) } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { seriesKey: key, from, to } = c.req.valid('json');
+      const workspaceId = c.get('workspaceId');
+      if (key) return c.json({ queued: [await queueSuggestion(deps, workspaceId, key, { from, to })], skipped: [] }, 201);
+      return c.json(await queueAllSuggestions(deps, workspaceId, { from, to }), 201);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,100 @@
+/**
+ * Flags for a workspace: load the members and the stored events of a range, let the rubric
+ * score every recurring series (and long or large one-offs), and attach the decisions
+ * organizers or admins recorded (`keep` for a while, or `converted`).
+ */
+import { DateTime } from 'luxon';
+import { UnmeetError } from '../domain/errors';
+import { flagMeetings, toFlagJson, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
+import type { CalendarEvent } from '../domain/types';
+import { parseDateRange } from '../domain/working-hours';
+import type { DecisionRow } from '../db/flags.repository';
+import { toMember, type MemberRow } from '../db/members.repository';
+import type { SeriesDecision } from '../db/schema';
+import type { Workspace } from '../db/workspaces.repository';
+import type { Deps } from './deps';
+
+const DAY = 86_400_000;
+/** How long a `keep` decision holds by default, in days. */
+export const DEFAULT_KEEP_DAYS = 90;
+/** The range flags look at when none is given: the 28 days before today (UTC date). */
+export const DEFAULT_RANGE_DAYS = 28;
+
+export interface FlagRange {
+  from: string;
+  to: string;
+}
+
+export function defaultFlagRange(now: number, range: Partial<FlagRange> = {}): FlagRange {
+  const to = range.to ?? DateTime.fromMillis(now, { zone: 'utc' }).toISODate()!;
+  const from = range.from ?? DateTime.fromISO(to, { zone: 'utc' }).minus({ days: DEFAULT_RANGE_DAYS }).toISODate()!;
+  parseDateRange(from, to);
+  return { from, to };
+}
+
+export interface WorkspaceFlags {
+  workspace: Workspace;
+  members: MemberRow[];
+  range: FlagRange;
+  flags: SeriesFlag[];
+}
+
+/** Scores every series of the workspace over the range (no filtering, no decisions). */
+export async function computeWorkspaceFlags(deps: Pick<Deps, 'repos'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
+  parseDateRange(range.from, range.to);
+  const workspace = await deps.repos.workspaces.get(workspaceId);
+  if (!workspace) throw new UnmeetError('workspace.not_found', 'Workspace not found.');
+  const members = await deps.repos.members.list(workspaceId);
+  const window = { start: Date.parse(`${range.from}T00:00:00Z`) - 2 * DAY, end: Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY };
+  const events: CalendarEvent[] = (await deps.repos.events.listInWindow(workspaceId, window)).map((r) => r.event);
+  const flags = flagMeetings({ members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
+  return { workspace, members, range, flags };
+}
+
+export interface FlagQuery extends Partial<FlagRange> {
+  verdict?: Verdict | undefined;
+  organizer?: string | undefined;
+  /** Include series with a decision in force (default: only undecided ones). */
+  includeDecided?: boolean | undefined;
+}
+
+const decisionView = (d: DecisionRow | undefined) =>
+  d ? { decision: d.decision, decidedBy: d.decidedBy, decidedAt: d.decidedAt, expiresAt: d.expiresAt } : null;
+
+/**
+ * The flags API: every scored series with its reasons, cost, verdict and the decision in
+ * force, filtered by verdict and organizer; series with a decision in force are left out
+ * unless `includeDecided`.
+ */
+export async function listFlags(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, query: FlagQuery) {
+  const now = deps.clock();
+  const range = defaultFlagRange(now, query);
+  const { workspace, flags } = await computeWorkspaceFlags(deps, workspaceId, range);
+  const decisions = new Map((await deps.repos.flags.activeDecisions(workspaceId, now)).map((d) => [d.seriesKey, d]));
+  const organizer = query.organizer?.toLowerCase();
+  const series = flags
+    .filter((f) => !query.verdict || f.verdict === query.verdict)
+    .filter((f) => !organizer || f.organizer === organizer)
+    .filter((f) => query.includeDecided || !decisions.has(f.seriesKey))
+    .map((f) => ({ ...toFlagJson(f), decision: decisionView(decisions.get(f.seriesKey)) }));
+  return { range, currency: workspace.currency, series };
+}
+
+/**
+ * Records a decision about a series of this workspace: `keep` (not flagged or suggested again
+ * for `keepDays`, default 90) or `converted` (for good). A series the workspace has never
+ * seen is `flags.series_not_found`.
+ */
+export async function decideSeries(
+  deps: Pick<Deps, 'repos' | 'clock'>,
+  workspaceId: string,
+  input: { seriesKey: string; decision: SeriesDecision; keepDays?: number | undefined; decidedBy: string },
+) {
+  if (!(await deps.repos.flags.seriesExists(workspaceId, input.seriesKey))) {
+    throw new UnmeetError('flags.series_not_found', `No meeting series ${input.seriesKey} in this workspace.`);
+  }
+  const now = deps.clock();
+  const expiresAt = input.decision === 'keep' ? now + (input.keepDays ?? DEFAULT_KEEP_DAYS) * DAY : null;
+  const row = await deps.repos.flags.decide(workspaceId, input.seriesKey, { decision: input.decision, decidedBy: input.decidedBy, expiresAt }, now);
+  return { seriesKey: row.seriesKey, ...decisionView(row)! };
+}
