@@ -14,6 +14,7 @@ import { connectIcs } from '../services/sync';
 import { createWorkspace } from '../services/workspaces';
 import { flagsFromTeamFile, formatFlags } from './flags';
 import { formatAuditTable } from './format';
+import { rotateCommand } from './rotate';
 import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
 
 const USAGE = `unmeet — give people their time back from meetings
@@ -143,6 +144,7 @@ export async function run(argv: string[]): Promise<number> {
       to: { type: 'string' },
       json: { type: 'boolean' },
       name: { type: 'string' },
+      input: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -186,6 +188,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'demo':
       await demo(values.team);
+      return 0;
+    case 'rotate':
+      console.log(await rotateCommand(values));
       return 0;
     default:
       console.error(`unmeet: unknown command "${command}"\n\n${USAGE}`);

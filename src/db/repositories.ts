@@ -5,6 +5,7 @@ import { createFlagRepository } from './flags.repository';
 import { createJobRepository } from './jobs.repository';
 import { createMemberRepository } from './members.repository';
 import { createOutboxRepository } from './outbox.repository';
+import { createRotationRepository } from './rotations.repository';
 import { createWorkspaceRepository } from './workspaces.repository';
 
 export function createRepositories({ db }: { db: Db }) {
@@ -16,6 +17,7 @@ export function createRepositories({ db }: { db: Db }) {
     jobs: createJobRepository({ db }),
     flags: createFlagRepository({ db }),
     outbox: createOutboxRepository({ db }),
+    rotations: createRotationRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -282,3 +282,50 @@ export const mailOptOuts = sqliteTable(
   },
   (t) => [uniqueIndex('mail_opt_outs_workspace_email_idx').on(t.workspaceId, t.email)],
 );
+
+// --- rotation ---
+
+/** A rotating series: a preview until committed. The input and the plan are kept as JSON. */
+export const rotations = sqliteTable(
+  'rotations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    status: text('status').$type<'preview' | 'committed'>().notNull(),
+    input: text('input', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    plan: text('plan', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    committedAt: integer('committed_at'),
+  },
+  (t) => [index('rotations_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/**
+ * The burden ledger: the pain each person took in each committed series (points), dated at the
+ * series' last occurrence. A person's carried-over burden is the sum, decayed when read.
+ */
+export const rotationBurdens = sqliteTable(
+  'rotation_burdens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    rotationId: text('rotation_id')
+      .notNull()
+      .references(() => rotations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    timeZone: text('time_zone').notNull(),
+    burden: real('burden').notNull(),
+    outsideHoursCount: integer('outside_hours_count').notNull(),
+    nightCount: integer('night_count').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('rotation_burdens_rotation_email_idx').on(t.rotationId, t.email),
+    index('rotation_burdens_workspace_email_idx').on(t.workspaceId, t.email),
+  ],
+);

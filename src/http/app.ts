@@ -11,6 +11,7 @@ import { connectionsRoutes } from './routes/connections.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { membersRoutes } from './routes/members.routes';
 import { mailLinkRoutes, outboxRoutes } from './routes/outbox.routes';
+import { rotationsRoutes } from './routes/rotations.routes';
 import { workspacesRoutes } from './routes/workspaces.routes';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
@@ -60,6 +61,8 @@ export function createApp(deps: Deps) {
   app.use('/v1/outbox/*', apiKeyAuth(deps));
   app.use('/v1/outbox', apiKeyAuth(deps));
   app.route('/v1/outbox', outboxRoutes(deps));
+  app.use('/v1/rotations/*', apiKeyAuth(deps));
+  app.route('/v1/rotations', rotationsRoutes(deps));
   // Signed links in suggestion emails: no login, the signature is the authorisation.
   app.route('/v1/mail', mailLinkRoutes(deps));
 

@@ -1,0 +1,223 @@
+/**
+ * Fair rotation, the use case: resolve the participants (workspace members or plain
+ * addresses), load their carried-over burden from the workspace ledger and their busy time from
+ * the free/busy sources, let the domain plan the series, keep the preview; on commit record each
+ * person's burden in the ledger. The ICS export lets anyone import the series today.
+ *
+ * Free/busy is a port (`FreeBusySource`): today the one source reads events already synced from
+ * ICS-connected calendars; a Google/Outlook free/busy source (freeBusy.query, getSchedule) plugs
+ * in as another source without touching this file's logic. Writing the series into an
+ * organizer's connected calendar waits for those connections too (see `commitRotation`).
+ */
+import { UnmeetError } from '../domain/errors';
+import { normalize } from '../domain/intervals';
+import { decayedBurden, planRotation, type RotationParticipant, type RotationPlan } from '../domain/rotation';
+import { rotationToIcs } from '../domain/rotation-ics';
+import type { CalendarEvent, Interval } from '../domain/types';
+import { assertTimeZone, normalizeWorkingHours } from '../domain/working-hours';
+import { newId } from '../db/ids';
+import type { RotationRow } from '../db/rotations.repository';
+import type { Deps } from './deps';
+import type { RotationRequest } from './rotation-input';
+
+const DAY = 86_400_000;
+
+/** Busy time of some workspace members over a UTC window, keyed by lower-cased email. */
+export interface FreeBusySource {
+  readonly name: string;
+  busy(workspaceId: string, members: ReadonlyArray<{ id: string; email: string }>, window: Interval): Promise<Map<string, Interval[]>>;
+}
+
+/** An event blocks time when it is confirmed or tentative, opaque, timed and not declined by the member. */
+export function isBusyFor(event: CalendarEvent, email: string): boolean {
+  if (event.status === 'cancelled' || event.transparency === 'transparent' || event.allDay) return false;
+  return !event.attendees.some((a) => a.email === email && a.response === 'declined');
+}
+
+/** Free/busy from events already stored by calendar sync (ICS connections today). */
+export function storedEventsFreeBusy(deps: Pick<Deps, 'repos'>): FreeBusySource {
+  return {
+    name: 'synced-calendars',
+    async busy(workspaceId, members, window) {
+      const emailOf = new Map(members.map((m) => [m.id, m.email]));
+      const out = new Map<string, Interval[]>();
+      if (members.length === 0) return out;
+      for (const { memberId, event } of await deps.repos.events.listInWindow(workspaceId, window)) {
+        const email = emailOf.get(memberId);
+        if (email === undefined || !isBusyFor(event, email)) continue;
+        out.set(email, [...(out.get(email) ?? []), { start: event.start, end: event.end }]);
+      }
+      return out;
+    },
+  };
+}
+
+export interface RotationView extends RotationPlan {
+  id: string;
+  status: 'preview' | 'committed';
+  createdAt: string;
+  committedAt: string | null;
+  /** Where busy time came from, and how many participants had any. */
+  freeBusy: { sources: string[]; participantsWithBusyTime: number };
+}
+
+export interface LedgerView {
+  halfLifeDays: number | null;
+  people: Array<{ email: string; timeZone: string; burden: number; series: number; outsideHoursCount: number; nightCount: number }>;
+}
+
+const view = (row: RotationRow): RotationView => {
+  const stored = row.plan as unknown as RotationPlan & { freeBusy: RotationView['freeBusy'] };
+  return {
+    id: row.id,
+    status: row.status,
+    createdAt: new Date(row.createdAt).toISOString(),
+    committedAt: row.committedAt === null ? null : new Date(row.committedAt).toISOString(),
+    ...stored,
+  };
+};
+
+/** Each person's carried-over burden (points), decayed to `now`. */
+async function ledgerByEmail(deps: Pick<Deps, 'repos'>, workspaceId: string, now: number, halfLifeDays?: number) {
+  const byEmail = new Map<string, Array<{ burden: number; at: number }>>();
+  for (const row of await deps.repos.rotations.ledger(workspaceId)) {
+    byEmail.set(row.email, [...(byEmail.get(row.email) ?? []), { burden: row.burden, at: row.at }]);
+  }
+  return new Map([...byEmail].map(([email, entries]) => [email, decayedBurden(entries, now, halfLifeDays)]));
+}
+
+/**
+ * Plans a rotating series for a workspace and stores it as a preview. Participants who are
+ * members take their zone and working hours from the workspace unless given; everyone's history
+ * comes from the ledger unless given; members' busy time comes from `sources`. Throws
+ * `rotation.invalid_input` (and the domain's zone/hours codes) for bad input.
+ */
+export async function previewRotation(
+  deps: Pick<Deps, 'repos' | 'clock'>,
+  workspaceId: string,
+  request: RotationRequest,
+  sources: FreeBusySource[] = [storedEventsFreeBusy(deps)],
+): Promise<RotationView> {
+  const now = deps.clock();
+  const members = new Map((await deps.repos.members.list(workspaceId)).map((m) => [m.email, m]));
+  const history = await ledgerByEmail(deps, workspaceId, now, request.historyHalfLifeDays);
+
+  const step = request.cadence.every * (request.cadence.unit === 'week' ? 7 : 1);
+  const first = Date.parse(`${request.startDate}T00:00:00Z`);
+  if (Number.isNaN(first)) throw new UnmeetError('rotation.invalid_input', `startDate ${request.startDate} is not a calendar date.`);
+  // Local dates span UTC-12..+14 and a meeting may run past midnight: two days of slack either side.
+  const window = { start: first - 2 * DAY, end: first + ((request.occurrences - 1) * step + 3) * DAY };
+  const known = request.participants.map((p) => members.get(p.email)).filter((m) => m !== undefined);
+  const busy = new Map<string, Interval[]>();
+  for (const source of sources) {
+    for (const [email, intervals] of await source.busy(workspaceId, known.map((m) => ({ id: m.id, email: m.email })), window)) {
+      busy.set(email, [...(busy.get(email) ?? []), ...intervals]);
+    }
+  }
+
+  const participants: RotationParticipant[] = request.participants.map((p, i) => {
+    const member = members.get(p.email);
+    const timeZone = p.timeZone ?? member?.timeZone;
+    if (timeZone === undefined) {
+      throw new UnmeetError('rotation.invalid_input', `participants.${i} (${p.email}) is not a member of this workspace: give its timeZone.`, { email: p.email });
+    }
+    assertTimeZone(timeZone);
+    const extra = (p.busy ?? []).map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) }));
+    return {
+      email: p.email,
+      timeZone,
+      workingHours: p.workingHours ? normalizeWorkingHours(p.workingHours) : (member?.workingHours ?? normalizeWorkingHours(undefined)),
+      optIn: p.optIn,
+      history: p.history ?? history.get(p.email) ?? 0,
+      optional: p.optional,
+      busy: normalize([...(busy.get(p.email) ?? []), ...extra]),
+    };
+  });
+
+  const plan = planRotation({
+    title: request.title,
+    durationMinutes: request.durationMinutes,
+    cadence: request.cadence,
+    occurrences: request.occurrences,
+    startDate: request.startDate,
+    gridMinutes: request.gridMinutes,
+    timeZone: request.timeZone,
+    allowedUtcWindows: request.allowedUtcWindows,
+    participants,
+  });
+  const freeBusy = { sources: sources.map((s) => s.name), participantsWithBusyTime: participants.filter((p) => (p.busy?.length ?? 0) > 0).length };
+  const row = await deps.repos.rotations.create(workspaceId, {
+    id: newId('rot'),
+    title: request.title,
+    status: 'preview',
+    input: request as unknown as Record<string, unknown>,
+    plan: { ...plan, freeBusy } as unknown as Record<string, unknown>,
+    createdAt: now,
+  });
+  return view(row);
+}
+
+export async function getRotation(deps: Pick<Deps, 'repos'>, workspaceId: string, id: string): Promise<RotationView> {
+  const row = await deps.repos.rotations.get(workspaceId, id);
+  if (!row) throw new UnmeetError('rotation.not_found', `No rotation ${id} in this workspace.`);
+  return view(row);
+}
+
+/**
+ * Commits a preview: records each participant's pain of this series in the ledger (dated at the
+ * series' last occurrence, so decay starts once the series is over), all or nothing. Writing
+ * the occurrences into the organizer's calendar needs a connected Google/Outlook calendar with
+ * write access, which the service does not have yet: asking for it fails with
+ * `rotation.calendar_write_unavailable` before anything is recorded (import the ICS instead).
+ */
+export async function commitRotation(
+  deps: Pick<Deps, 'repos' | 'clock'>,
+  workspaceId: string,
+  id: string,
+  options: { writeEvents?: boolean | undefined } = {},
+): Promise<RotationView> {
+  const current = await getRotation(deps, workspaceId, id);
+  if (current.status === 'committed') throw new UnmeetError('rotation.conflict', `Rotation ${id} is already committed.`);
+  if (options.writeEvents) {
+    throw new UnmeetError(
+      'rotation.calendar_write_unavailable',
+      'Writing the series into a calendar needs a connected Google or Outlook calendar, which this service cannot connect yet. Commit without writeEvents and import the ICS from GET /v1/rotations/{id}/ics.',
+    );
+  }
+  const lastEnd = Math.max(...current.occurrences.map((o) => Date.parse(o.end)));
+  const committed = await deps.repos.rotations.commit(
+    workspaceId,
+    id,
+    current.ledger.map((l) => ({ email: l.email, timeZone: l.timeZone, burden: l.seriesPain, outsideHoursCount: l.outsideHoursCount, nightCount: l.nightCount, at: lastEnd })),
+    deps.clock(),
+  );
+  if (!committed) throw new UnmeetError('rotation.conflict', `Rotation ${id} is already committed.`);
+  return getRotation(deps, workspaceId, id);
+}
+
+/** The workspace's burden ledger per person, decayed to now when a half-life is given; ordered by email. */
+export async function rotationLedger(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, halfLifeDays?: number): Promise<LedgerView> {
+  const now = deps.clock();
+  const people = new Map<string, LedgerView['people'][number] & { entries: Array<{ burden: number; at: number }> }>();
+  for (const row of await deps.repos.rotations.ledger(workspaceId)) {
+    const person = people.get(row.email) ?? { email: row.email, timeZone: row.timeZone, burden: 0, series: 0, outsideHoursCount: 0, nightCount: 0, entries: [] };
+    person.timeZone = row.timeZone;
+    person.series++;
+    person.outsideHoursCount += row.outsideHoursCount;
+    person.nightCount += row.nightCount;
+    person.entries.push({ burden: row.burden, at: row.at });
+    people.set(row.email, person);
+  }
+  return {
+    halfLifeDays: halfLifeDays ?? null,
+    people: [...people.values()]
+      .sort((a, b) => a.email.localeCompare(b.email))
+      .map(({ entries, ...p }) => ({ ...p, burden: decayedBurden(entries, now, halfLifeDays) })),
+  };
+}
+
+/** The series as an ICS file (each occurrence its own event, tagged as ours). */
+export async function rotationIcs(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, id: string): Promise<string> {
+  const rotation = await getRotation(deps, workspaceId, id);
+  return rotationToIcs({ id: rotation.id, plan: rotation, now: deps.clock() });
+}
