@@ -19,6 +19,11 @@ const schema = z.object({
   UNMEET_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   UNMEET_ICS_REFRESH_MINUTES: z.coerce.number().int().min(5).default(60),
   UNMEET_ADMIN_TOKEN: z.string().min(16, 'UNMEET_ADMIN_TOKEN must be at least 16 characters').optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  GOOGLE_API_ROOT: z.url().default('https://www.googleapis.com'),
+  GOOGLE_OAUTH_ROOT: z.url().optional(),
+  UNMEET_SYNC_POLL_MINUTES: z.coerce.number().int().min(1).default(15),
   UNMEET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
   UNMEET_MAIL_FROM: z.email().optional(),
@@ -35,6 +40,10 @@ export type Config = {
   jobIntervalMs: number;
   icsRefreshMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Google OAuth client and endpoints; null when no Google app is configured. */
+  google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null;
+  /** How often connected calendars are polled (a safety net under push notifications). */
+  syncPollMinutes: number;
   /** When set, creating workspaces over HTTP needs it as a bearer token. */
   adminToken: string | undefined;
   /** SMTP server for suggestion emails; unset = outbox only. */
@@ -63,6 +72,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     icsRefreshMinutes: e.UNMEET_ICS_REFRESH_MINUTES,
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,
+    google:
+      e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
+        ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiRoot: e.GOOGLE_API_ROOT, oauthRoot: e.GOOGLE_OAUTH_ROOT ?? null }
+        : null,
+    syncPollMinutes: e.UNMEET_SYNC_POLL_MINUTES,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.UNMEET_MAIL_FROM ?? `unmeet@${mailHost(e.PUBLIC_URL, e.HOST)}`,
   };

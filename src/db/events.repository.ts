@@ -1,11 +1,16 @@
-import { and, count, eq, gt, lt } from 'drizzle-orm';
+import { and, count, eq, gt, gte, inArray, lt, or } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
+import type { EventChange } from '../providers/calendar-provider';
 import { atomic, insertMany, type Statement } from './atomic';
 import type { Db } from './database';
 import { calendars, connections, events, syncState } from './schema';
 
 type EventRow = typeof events.$inferSelect;
 type EventInsert = typeof events.$inferInsert;
+export type SyncStateRow = typeof syncState.$inferSelect;
+
+/** IN-lists stay under D1's 100 bound parameters per statement. */
+const IN_CHUNK = 90;
 
 const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: number): EventInsert => ({
   workspaceId,
@@ -102,6 +107,67 @@ export function createEventRepository({ db }: { db: Db }) {
           ),
         );
       return rows.map((r) => ({ memberId: r.memberId, event: toCalendarEvent(r.event) }));
+    },
+
+    async syncState(workspaceId: string, calendarId: string): Promise<SyncStateRow | undefined> {
+      const rows = await db
+        .select()
+        .from(syncState)
+        .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.calendarId, calendarId)));
+      return rows[0];
+    },
+
+    /**
+     * Applies one page of provider changes and moves the cursor, in one atomic unit: a crash
+     * between pages resumes from the stored page token with nothing half-applied. A removal of
+     * a recurring series' master id also removes its instances (`<id>_<start>` on Google: the
+     * ids between `<id>_` and `<id>`` in byte order, `` ` `` being the character after `_`).
+     */
+    async applyChanges(
+      workspaceId: string,
+      calendarId: string,
+      changes: EventChange[],
+      cursor: { syncToken: string | null; pageToken: string | null; window: { start: number; end: number } },
+      now: number,
+    ): Promise<void> {
+      const scope = and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId));
+      const latest = new Map<string, EventChange>();
+      for (const change of changes) latest.set(change.kind === 'upsert' ? change.event.externalId : change.externalId, change);
+      const upserts = [...latest.values()].flatMap((c) => (c.kind === 'upsert' ? [c.event] : []));
+      const removals = [...latest.values()].flatMap((c) => (c.kind === 'remove' ? [c.externalId] : []));
+      const statements: Statement[] = [];
+      for (const id of removals) {
+        statements.push(db.delete(events).where(and(scope, or(eq(events.externalId, id), and(gte(events.externalId, `${id}_`), lt(events.externalId, `${id}\``))))));
+      }
+      const ids = upserts.map((e) => e.externalId);
+      for (let i = 0; i < ids.length; i += IN_CHUNK) {
+        statements.push(db.delete(events).where(and(scope, inArray(events.externalId, ids.slice(i, i + IN_CHUNK)))));
+      }
+      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now))));
+      const state = { syncToken: cursor.syncToken, pageToken: cursor.pageToken, windowStart: cursor.window.start, windowEnd: cursor.window.end, updatedAt: now };
+      statements.push(
+        db.insert(syncState).values({ calendarId, workspaceId, ...state }).onConflictDoUpdate({ target: syncState.calendarId, set: state }),
+      );
+      await atomic(db, statements);
+    },
+
+    /** Forgets a calendar's rows and cursor: before a full sync, which rebuilds them from scratch. */
+    async resetCalendar(workspaceId: string, calendarId: string, now: number): Promise<void> {
+      await atomic(db, [
+        db.delete(events).where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId))),
+        db
+          .update(syncState)
+          .set({ syncToken: null, pageToken: null, updatedAt: now })
+          .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.calendarId, calendarId))),
+      ]);
+    },
+
+    async listForCalendar(workspaceId: string, calendarId: string): Promise<CalendarEvent[]> {
+      const rows = await db
+        .select()
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId)));
+      return rows.map(toCalendarEvent);
     },
 
     async countForCalendar(workspaceId: string, calendarId: string): Promise<number> {

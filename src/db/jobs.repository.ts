@@ -29,6 +29,19 @@ export function createJobRepository({ db }: { db: Db }) {
         });
     },
 
+    /**
+     * Brings a scheduled job forward to `runAt` (never later than it already is): many push
+     * notifications in a burst collapse into one run. Returns the job id, if there is such a job.
+     */
+    async expedite(key: string, runAt: number): Promise<string | undefined> {
+      const rows = await db
+        .update(jobs)
+        .set({ runAt: sql`min(${jobs.runAt}, ${runAt})` })
+        .where(eq(jobs.key, key))
+        .returning({ id: jobs.id });
+      return rows[0]?.id;
+    },
+
     async removeByKey(key: string): Promise<void> {
       await db.delete(jobs).where(eq(jobs.key, key));
     },

@@ -1,5 +1,6 @@
 import { createConnectionRepository } from './connections.repository';
 import type { Db } from './database';
+import { createOAuthRepository } from './oauth.repository';
 import { createEventRepository } from './events.repository';
 import { createFlagRepository } from './flags.repository';
 import { createJobRepository } from './jobs.repository';
@@ -15,6 +16,7 @@ export function createRepositories({ db }: { db: Db }) {
     connections: createConnectionRepository({ db }),
     events: createEventRepository({ db }),
     jobs: createJobRepository({ db }),
+    oauth: createOAuthRepository({ db }),
     flags: createFlagRepository({ db }),
     outbox: createOutboxRepository({ db }),
     rotations: createRotationRepository({ db }),

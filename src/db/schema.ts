@@ -283,6 +283,43 @@ export const mailOptOuts = sqliteTable(
   (t) => [uniqueIndex('mail_opt_outs_workspace_email_idx').on(t.workspaceId, t.email)],
 );
 
+// --- provider connections (Google, Microsoft) ---
+
+/** One pending OAuth authorization: single use, short-lived, holding the sealed PKCE verifier. */
+export const oauthStates = sqliteTable('oauth_states', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  memberId: text('member_id')
+    .notNull()
+    .references(() => members.id, { onDelete: 'cascade' }),
+  provider: text('provider').$type<ProviderName>().notNull(),
+  verifier: text('verifier').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Push-notification channels (Google events.watch, Graph subscriptions) per calendar. */
+export const watchChannels = sqliteTable(
+  'watch_channels',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    calendarId: text('calendar_id')
+      .notNull()
+      .references(() => calendars.id, { onDelete: 'cascade' }),
+    provider: text('provider').$type<ProviderName>().notNull(),
+    resourceId: text('resource_id').notNull(),
+    /** SHA-256 of the channel's secret token (Google) or clientState (Graph). */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('watch_channels_calendar_idx').on(t.calendarId)],
+);
+
 // --- rotation ---
 
 /** A rotating series: a preview until committed. The input and the plan are kept as JSON. */

@@ -48,6 +48,8 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
       refreshMinutes: config.icsRefreshMinutes,
     },
     adminToken: config.adminToken,
+    google: config.google,
+    syncPollMinutes: config.syncPollMinutes,
     publicUrl: config.publicUrl,
     mail: {
       transport: config.smtpUrl ? createSmtpTransport(config.smtpUrl) : null,

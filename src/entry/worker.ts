@@ -22,6 +22,7 @@ export interface JobMessage {
 }
 
 interface QueueProducer<T> {
+  send(message: T, options?: { delaySeconds?: number }): Promise<unknown>;
   sendBatch(messages: Iterable<{ body: T }>): Promise<unknown>;
 }
 interface QueueMessage<T> {
@@ -44,6 +45,10 @@ const refusingVault: TokenVault = {
   open: async () => {
     throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret to read stored credentials.');
   },
+  sign: async () => {
+    throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret to sign links.');
+  },
+  verify: async () => false,
 };
 
 /** DNS over HTTPS: Workers have no resolver API, and the ICS fetcher checks where a host points. */
@@ -81,6 +86,11 @@ async function buildDeps(env: Env): Promise<Deps> {
     logger: createLogger(config.logLevel),
     ics: { fetch: (input, init) => fetch(input, init), resolveHost, allowPrivate: config.allowPrivateUrls, refreshMinutes: config.icsRefreshMinutes },
     adminToken: config.adminToken,
+    google: config.google,
+    syncPollMinutes: config.syncPollMinutes,
+    enqueueJob: async (jobId, delayMs) => {
+      await env.JOBS.send({ jobId }, { delaySeconds: Math.ceil(delayMs / 1000) });
+    },
     publicUrl: config.publicUrl,
     // Workers are outbox-only: messages are kept and exportable as .eml; links need the secret.
     mail: config.secret ? { transport: null, from: { email: config.mailFrom, name: 'unmeet' }, links: await createLinkSigner(config.secret) } : undefined,

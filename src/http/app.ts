@@ -7,6 +7,7 @@ import type { Deps } from '../services/deps';
 import { problem, renderError } from './errors';
 import { apiKeyAuth, type AuthVariables } from './middleware/auth';
 import { auditRoutes } from './routes/audit.routes';
+import { googleRoutes } from './routes/google.routes';
 import { connectionsRoutes } from './routes/connections.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { membersRoutes } from './routes/members.routes';
@@ -55,6 +56,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/members', membersRoutes(deps));
   app.route('/v1/connections', connectionsRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));
+  app.use('/v1/connect/*', apiKeyAuth(deps));
+  app.route('/', googleRoutes(deps));
   app.use('/v1/flags/*', apiKeyAuth(deps));
   app.use('/v1/flags', apiKeyAuth(deps));
   app.route('/v1/flags', flagsRoutes(deps));

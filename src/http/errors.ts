@@ -23,6 +23,10 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'ics.url_unreachable': 502,
   'member.already_exists': 409,
   'request.not_found': 404,
+  'webhook.forbidden': 401,
+  'webhook.unknown_channel': 404,
+  'google.not_configured': 501,
+  'config.secret_missing': 503,
   'rate_limited': 429,
 };
 

@@ -1,6 +1,8 @@
 import { isUnmeetError } from '../domain/errors';
 import type { JobRow } from '../db/jobs.repository';
 import type { Deps } from '../services/deps';
+import { renewGoogleChannel } from '../services/google';
+import { syncProviderCalendar } from '../services/provider-sync';
 import { syncIcsConnection } from '../services/sync';
 import { OUTBOX_JOB_KIND, runOutboxJob } from '../services/suggestions';
 
@@ -16,6 +18,20 @@ export const jobHandlers: Record<string, JobHandler> = {
       return;
     }
     await syncIcsConnection(deps, job.workspaceId, connectionId);
+  },
+  /** Brings a Google/Outlook calendar up to date; a connection deleted meanwhile ends the job. */
+  'calendar.sync': async (deps, job) => {
+    const { connectionId, calendarId } = job.payload as { connectionId: string; calendarId: string };
+    if (!job.workspaceId || !(await deps.repos.connections.get(job.workspaceId, connectionId))) {
+      await deps.repos.jobs.removeByKey(job.key);
+      return;
+    }
+    await syncProviderCalendar(deps, job.workspaceId, connectionId, calendarId);
+  },
+  /** Opens a fresh push channel before the current one expires, and stops the old one. */
+  'calendar.watch': async (deps, job) => {
+    const { connectionId, calendarId } = job.payload as { connectionId: string; calendarId: string };
+    if (job.workspaceId) await renewGoogleChannel(deps, job.workspaceId, connectionId, calendarId);
   },
   /** Sends the workspace's due outbox messages, at most once each (see services/suggestions.ts). */
   [OUTBOX_JOB_KIND]: async (deps, job, now) => {

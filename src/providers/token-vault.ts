@@ -3,10 +3,15 @@
  * through WebCrypto, so the same code runs on Node and Workers. The key is derived from
  * `UNMEET_SECRET` with HKDF-SHA-256; the sealed form is `v1.<iv>.<ciphertext>` in base64url.
  * The row id is bound as additional data, so a sealed value copied into another row does not open.
+ * The same secret also keys an HMAC (a separate HKDF derivation) for signed states and links.
  */
 export interface TokenVault {
   seal(plaintext: string, context: string): Promise<string>;
   open(sealed: string, context: string): Promise<string>;
+  /** HMAC-SHA-256 of `data` (base64url) under a key derived from the same secret: unforgeable links and states. */
+  sign(data: string): Promise<string>;
+  /** Whether `signature` is `sign(data)`, compared in constant time. */
+  verify(data: string, signature: string): Promise<boolean>;
 }
 
 const encoder = new TextEncoder();
@@ -31,7 +36,24 @@ export async function createTokenVault(secret: string): Promise<TokenVault> {
     false,
     ['encrypt', 'decrypt'],
   );
+  const hmac = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('unmeet/signing'), info: encoder.encode('v1') },
+    material,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign', 'verify'],
+  );
   return {
+    async sign(data) {
+      return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', hmac, encoder.encode(data))));
+    },
+    async verify(data, signature) {
+      try {
+        return await crypto.subtle.verify('HMAC', hmac, fromBase64Url(signature), encoder.encode(data));
+      } catch {
+        return false;
+      }
+    },
     async seal(plaintext, context) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const ciphertext = await crypto.subtle.encrypt(

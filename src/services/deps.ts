@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { Repositories } from '../db/repositories';
 import type { Logger } from '../logger';
 import type { MailDeps } from '../providers/mail/mail-transport';
+import type { RetryPolicy } from '../providers/retry';
 import type { TokenVault } from '../providers/token-vault';
 
 /**
@@ -26,4 +27,12 @@ export interface Deps {
   publicUrl: string;
   /** Suggestion emails: transport (null = outbox only), sender, link signing. Unset: suggestions are unavailable. */
   mail?: MailDeps | undefined;
+  /** Google OAuth app and endpoints; unset when no Google app is configured. */
+  google?: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null | undefined;
+  /** Retry policy for provider calls (tests inject one that does not sleep). */
+  retry?: RetryPolicy | undefined;
+  /** Polling period for connected calendars, minutes. */
+  syncPollMinutes?: number | undefined;
+  /** Hands a due job to a queue right away (Workers); absent, the job runner's timer finds it. */
+  enqueueJob?: ((jobId: string, delayMs: number) => Promise<void>) | undefined;
 }

@@ -6,12 +6,12 @@ import { parseIcs } from '../providers/ics/ics.mapper';
 import type { Deps } from './deps';
 
 const DAY = 86_400_000;
-/** How much of an ICS feed is kept: half a year back for audits, half a year ahead for planning. */
-export const ICS_WINDOW_DAYS = { past: 182, future: 182 };
+/** How much of a calendar is kept: half a year back for audits, half a year ahead for planning. */
+export const SYNC_WINDOW_DAYS = { past: 182, future: 182 };
 
-export const icsWindow = (now: number) => ({
-  start: Math.floor(now / DAY - ICS_WINDOW_DAYS.past) * DAY,
-  end: Math.ceil(now / DAY + ICS_WINDOW_DAYS.future) * DAY,
+export const syncWindow = (now: number) => ({
+  start: Math.floor(now / DAY - SYNC_WINDOW_DAYS.past) * DAY,
+  end: Math.ceil(now / DAY + SYNC_WINDOW_DAYS.future) * DAY,
 });
 
 export type IcsSource = { url: string } | { body: string; name?: string | undefined };
@@ -37,7 +37,7 @@ export async function connectIcs(
   const member = await deps.repos.members.get(workspaceId, memberId);
   if (!member) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
   const now = deps.clock();
-  const window = icsWindow(now);
+  const window = syncWindow(now);
   const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member.timeZone });
 
   const id = newId('con');
@@ -87,7 +87,7 @@ export async function syncIcsConnection(
     throw new UnmeetError('connection.unsupported', `Connection ${connectionId} is not an ICS connection.`);
   }
   const now = deps.clock();
-  const window = icsWindow(now);
+  const window = syncWindow(now);
   try {
     let source: IcsSource;
     if (upload) {
@@ -113,11 +113,4 @@ export async function syncIcsConnection(
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code });
     throw error;
   }
-}
-
-/** Removes a connection with its calendars and events, and stops its refresh job. */
-export async function disconnect(deps: Deps, workspaceId: string, connectionId: string): Promise<void> {
-  const removed = await deps.repos.connections.remove(workspaceId, connectionId);
-  if (!removed) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
-  await deps.repos.jobs.removeByKey(icsRefreshJobKey(connectionId));
 }

@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { UnmeetError } from '../../domain/errors';
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { Deps } from '../../services/deps';
-import { connectIcs, disconnect, syncIcsConnection } from '../../services/sync';
+import { disconnect } from '../../services/connections';
+import { connectIcs, syncIcsConnection } from '../../services/sync';
 import type { AppEnv } from '../app';
 import { errorResponses, idParam } from './shared';
 

@@ -1,0 +1,107 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { describeText, hasConferencingLink } from '../../domain/event-facts';
+import type { Attendee, CalendarEvent, ResponseStatus } from '../../domain/types';
+import type { EventChange } from '../calendar-provider';
+
+/**
+ * Google Calendar v3 event JSON → domain changes. Pure: validated with zod, vendor shapes stop
+ * here. Events unmeet created carry `extendedProperties.private.unmeet = "1"`; Google forbids
+ * filtering on it during incremental sync, so they are recognised here, on the client side.
+ */
+export const UNMEET_TAG = 'unmeet';
+
+const when = z.object({ dateTime: z.string().optional(), date: z.string().optional(), timeZone: z.string().optional() });
+
+export const googleEvent = z.object({
+  id: z.string().min(1),
+  status: z.enum(['confirmed', 'tentative', 'cancelled']).optional(),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  location: z.string().optional(),
+  start: when.optional(),
+  end: when.optional(),
+  iCalUID: z.string().optional(),
+  recurringEventId: z.string().optional(),
+  originalStartTime: when.optional(),
+  transparency: z.enum(['opaque', 'transparent']).optional(),
+  eventType: z.string().optional(),
+  organizer: z.object({ email: z.string().optional() }).optional(),
+  attendees: z
+    .array(
+      z.object({
+        email: z.string().optional(),
+        displayName: z.string().optional(),
+        responseStatus: z.string().optional(),
+        optional: z.boolean().optional(),
+        resource: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  hangoutLink: z.string().optional(),
+  conferenceData: z.unknown().optional(),
+  extendedProperties: z.object({ private: z.record(z.string(), z.string()).optional() }).optional(),
+});
+export type GoogleEvent = z.infer<typeof googleEvent>;
+
+const responses: Record<string, ResponseStatus> = {
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'tentative',
+  needsAction: 'needsAction',
+};
+
+/** An instant of a `start`/`end`: dateTime carries its offset; an all-day date is midnight in the calendar's zone. */
+function instant(value: z.infer<typeof when>, calendarZone: string): number | null {
+  if (value.dateTime) {
+    const ms = Date.parse(value.dateTime);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  if (value.date) {
+    const day = DateTime.fromISO(value.date, { zone: value.timeZone ?? calendarZone });
+    return day.isValid ? day.toMillis() : null;
+  }
+  return null;
+}
+
+/**
+ * Maps one item of an `events.list` page. Cancelled items (which may carry nothing but `id`,
+ * `recurringEventId` and `originalStartTime`) become removals; items that fail validation or
+ * have no usable times are skipped rather than failing the page.
+ */
+export function mapGoogleItem(raw: unknown, calendarZone: string): EventChange | null {
+  const parsed = googleEvent.safeParse(raw);
+  if (!parsed.success) return null;
+  const e = parsed.data;
+  if (e.status === 'cancelled') return { kind: 'remove', externalId: e.id };
+  if (!e.start || !e.end) return null;
+  const start = instant(e.start, calendarZone);
+  const end = instant(e.end, calendarZone);
+  if (start === null || end === null) return null;
+  const attendees: Attendee[] = (e.attendees ?? [])
+    .filter((a) => a.email)
+    .map((a) => ({
+      email: a.email!.toLowerCase(),
+      ...(a.displayName ? { name: a.displayName } : {}),
+      response: responses[a.responseStatus ?? ''] ?? 'needsAction',
+      optional: a.optional === true,
+      ...(a.resource ? { resource: true } : {}),
+    }));
+  const event: CalendarEvent = {
+    externalId: e.id,
+    seriesKey: e.recurringEventId ? (e.iCalUID ?? e.recurringEventId) : null,
+    originalStart: e.originalStartTime ? instant(e.originalStartTime, calendarZone) : null,
+    title: e.summary ?? '',
+    start,
+    end: Math.max(start, end),
+    allDay: !e.start.dateTime,
+    status: e.status ?? 'confirmed',
+    transparency: e.transparency === 'transparent' || e.eventType === 'workingLocation' ? 'transparent' : 'opaque',
+    organizer: e.organizer?.email?.toLowerCase() ?? null,
+    attendees,
+    description: describeText(e.description),
+    hasConferencing: Boolean(e.hangoutLink || e.conferenceData) || hasConferencingLink(`${e.location ?? ''}\n${e.description ?? ''}`),
+    createdByUnmeet: e.extendedProperties?.private?.[UNMEET_TAG] === '1',
+  };
+  return { kind: 'upsert', event };
+}

@@ -1,0 +1,143 @@
+import { calendar } from '@googleapis/calendar';
+import type { Interval } from '../../domain/types';
+import { ProviderError, type CalendarProvider, type ChangePage, type SyncCursor } from '../calendar-provider';
+import { createLimiter, withRetry, type RetryPolicy } from '../retry';
+import { mapGoogleItem } from './google.mapper';
+import { createGoogleOAuthClient, type GoogleConfig, type GoogleTokens } from './google.oauth';
+
+const FREEBUSY_MAX_MS = 90 * 86_400_000;
+const PAGE_SIZE = 250;
+
+/** Turns whatever the Google client threw into a ProviderError; vendor bodies stay here. */
+export function toGoogleError(error: unknown): ProviderError {
+  const e = error as {
+    status?: number;
+    code?: string | number;
+    message?: string;
+    response?: { status?: number; data?: unknown; headers?: Headers | Record<string, string> };
+  };
+  const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
+  const data = e.response?.data as { error?: string | { errors?: Array<{ reason?: string }> } } | undefined;
+  const oauthError = typeof data?.error === 'string' ? data.error : undefined;
+  const reason = oauthError ?? (typeof data?.error === 'object' ? data.error.errors?.[0]?.reason : undefined);
+  const headers = e.response?.headers;
+  const retryAfterHeader = headers instanceof Headers ? headers.get('retry-after') : headers?.['retry-after'];
+  const retryAfterMs = retryAfterHeader !== null && retryAfterHeader !== undefined && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) * 1000 : undefined;
+  const make = (kind: ProviderError['kind'], message: string, retry?: number) => new ProviderError('google', kind, message, retry, reason);
+
+  if (oauthError === 'invalid_grant') return make('auth', 'the Google grant was revoked or expired');
+  if (status === undefined) return make('unavailable', `network error talking to Google (${e.code ?? 'no response'})`);
+  if (status === 401) return make('auth', 'Google rejected the credentials');
+  if (status === 429 || (status === 403 && (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded'))) {
+    return make('rate_limited', 'Google asked us to slow down', retryAfterMs);
+  }
+  // Daily quota: retrying soon cannot help, so the hint is long and the retry policy gives up.
+  if (status === 403 && (reason === 'quotaExceeded' || reason === 'dailyLimitExceeded')) return make('rate_limited', 'Google quota exhausted', 3_600_000);
+  if (status === 403) return make('auth', 'Google refused access to this calendar');
+  if (status === 404) return make('not_found', 'Google has no such calendar or event');
+  if (status === 409) return make('conflict', 'Google reports a conflict (duplicate id)');
+  if (status === 410) return make('gone', reason === 'fullSyncRequired' ? 'sync token expired: full sync required' : 'gone');
+  if (status >= 500) return make('unavailable', `Google answered ${status}`, retryAfterMs);
+  return make('invalid', `Google rejected the request (${status})`);
+}
+
+/**
+ * The Google Calendar provider: the official client pointed at `config.apiRoot`, our retry
+ * policy (the client's own retries are off), at most 4 concurrent calls per connection, and
+ * refreshed tokens handed to `onTokens` to be sealed and stored.
+ */
+export function createGoogleProvider(options: {
+  config: GoogleConfig;
+  tokens: GoogleTokens;
+  onTokens: (tokens: GoogleTokens) => Promise<void>;
+  retry: RetryPolicy;
+}): CalendarProvider {
+  const client = createGoogleOAuthClient(options.config);
+  client.setCredentials(options.tokens);
+  let current: GoogleTokens = { ...options.tokens };
+  const saving: Array<Promise<void>> = [];
+  client.on('tokens', (tokens) => {
+    // Google does not rotate refresh tokens: keep the one we have when a refresh omits it.
+    current = { ...current, ...tokens, refresh_token: tokens.refresh_token ?? current.refresh_token ?? null };
+    saving.push(options.onTokens(current));
+  });
+  const api = calendar({ version: 'v3', rootUrl: `${options.config.apiRoot.replace(/\/$/, '')}/`, auth: client, retry: false });
+  const limit = createLimiter(4);
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await limit(() =>
+        withRetry(async () => {
+          try {
+            return await fn();
+          } catch (error) {
+            throw toGoogleError(error);
+          }
+        }, options.retry),
+      );
+    } finally {
+      await Promise.all(saving.splice(0));
+    }
+  };
+
+  return {
+    name: 'google',
+
+    async listChanges(calendarId: string, cursor: SyncCursor): Promise<ChangePage> {
+      const params: Record<string, unknown> = { calendarId, singleEvents: true, maxResults: PAGE_SIZE };
+      if (cursor.pageToken) params.pageToken = cursor.pageToken;
+      if (cursor.syncToken) params.syncToken = cursor.syncToken;
+      else {
+        // Only a full sync may bound the window; the same query is repeated for every page.
+        params.timeMin = new Date(cursor.window.start).toISOString();
+        params.timeMax = new Date(cursor.window.end).toISOString();
+      }
+      const res = await call(() => api.events.list(params as never));
+      const data = res.data as { items?: unknown[]; nextPageToken?: string | null; nextSyncToken?: string | null; timeZone?: string | null };
+      const zone = data.timeZone ?? 'UTC';
+      const changes = (data.items ?? []).map((item) => mapGoogleItem(item, zone)).filter((c) => c !== null);
+      return { changes, nextPageToken: data.nextPageToken ?? undefined, nextSyncToken: data.nextSyncToken ?? undefined };
+    },
+
+    async freeBusy(calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> {
+      const out: Record<string, Interval[]> = Object.fromEntries(calendarIds.map((id) => [id, []]));
+      for (let start = window.start; start < window.end; start += FREEBUSY_MAX_MS) {
+        const end = Math.min(window.end, start + FREEBUSY_MAX_MS);
+        const res = await call(() =>
+          api.freebusy.query({
+            requestBody: { timeMin: new Date(start).toISOString(), timeMax: new Date(end).toISOString(), items: calendarIds.map((id) => ({ id })) },
+          }),
+        );
+        for (const [id, cal] of Object.entries(res.data.calendars ?? {})) {
+          for (const b of cal.busy ?? []) out[id]?.push({ start: Date.parse(b.start!), end: Date.parse(b.end!) });
+        }
+      }
+      return out;
+    },
+
+    async watch(calendarId, channel) {
+      const res = await call(() =>
+        api.events.watch({
+          calendarId,
+          requestBody: { id: channel.id, type: 'web_hook', address: channel.address, token: channel.token, expiration: String(channel.expiresAt) },
+        }),
+      );
+      return { id: channel.id, resourceId: res.data.resourceId ?? '', expiresAt: Number(res.data.expiration ?? channel.expiresAt) };
+    },
+
+    async stopWatch(channel) {
+      await call(() => api.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }));
+    },
+
+    async revoke() {
+      const token = current.refresh_token ?? current.access_token;
+      if (!token) return;
+      try {
+        await client.revokeToken(token);
+      } catch (error) {
+        const e = toGoogleError(error);
+        // An already revoked grant is what we wanted.
+        if (e.kind !== 'invalid' && e.kind !== 'auth') throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { UnmeetError } from '../domain/errors';
+import type { ConnectionRow } from '../db/connections.repository';
+import type { CalendarProvider } from '../providers/calendar-provider';
+import { createGoogleProvider } from '../providers/google/google.provider';
+import type { GoogleConfig, GoogleTokens } from '../providers/google/google.oauth';
+import { defaultRetryPolicy } from '../providers/retry';
+import type { Deps } from './deps';
+
+/** The Google app settings, or a clear error when none is configured. */
+export function googleConfig(deps: Deps): GoogleConfig {
+  if (!deps.google) {
+    throw new UnmeetError('google.not_configured', 'Google Calendar is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.');
+  }
+  return { ...deps.google, redirectUri: `${deps.publicUrl}/oauth/google/callback` };
+}
+
+/** Seals a connection's OAuth tokens (bound to the connection id) and stores them. */
+export async function storeTokens(deps: Deps, connection: Pick<ConnectionRow, 'id' | 'workspaceId'>, tokens: unknown): Promise<void> {
+  await deps.repos.connections.setCredentials(connection.workspaceId, connection.id, await deps.vault.seal(JSON.stringify(tokens), connection.id));
+}
+
+/** The provider client for an OAuth connection, with its tokens opened and refreshes persisted. */
+export async function providerFor(deps: Deps, connection: ConnectionRow): Promise<CalendarProvider> {
+  if (!connection.credentials) throw new UnmeetError('connection.no_credentials', `Connection ${connection.id} holds no credentials.`);
+  const tokens = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as GoogleTokens;
+  if (connection.provider === 'google') {
+    return createGoogleProvider({
+      config: googleConfig(deps),
+      tokens,
+      onTokens: (fresh) => storeTokens(deps, connection, fresh),
+      retry: deps.retry ?? defaultRetryPolicy,
+    });
+  }
+  throw new UnmeetError('connection.unsupported', `No provider client for ${connection.provider}.`);
+}

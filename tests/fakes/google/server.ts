@@ -1,0 +1,369 @@
+/**
+ * A local fake of the parts of Google Calendar v3 and Google OAuth that unmeet uses, following
+ * Google's documented behaviour (developers.google.com/calendar/api/guides/sync, /guides/push,
+ * /guides/errors; identity/protocols/oauth2/web-server):
+ *  - events.list with singleEvents instances, paging (`nextPageToken` on every page but the last,
+ *    `nextSyncToken` only on the last), incremental sync with tombstones, the parameters that
+ *    are forbidden with `syncToken` rejected with 400, expired tokens answered 410 fullSyncRequired
+ *  - cancelled instances of a series carry only id, recurringEventId and originalStartTime
+ *  - events.insert with client ids (base32hex, 5–1024) and 409 duplicate
+ *  - events.watch / channels.stop, freeBusy (≤ 90 days a call)
+ *  - OAuth: authorize (auto-consent), token (authorization_code with PKCE S256, refresh_token),
+ *    revoke; revoked grants answer invalid_grant; API calls need a live bearer token
+ * Tests mutate the "truth" and can inject faults that apply to the next matching requests.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeEvent {
+  id: string;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  summary?: string;
+  description?: string;
+  start?: { dateTime?: string; date?: string; timeZone?: string };
+  end?: { dateTime?: string; date?: string; timeZone?: string };
+  iCalUID?: string;
+  recurringEventId?: string;
+  originalStartTime?: { dateTime?: string; date?: string };
+  organizer?: { email: string; self?: boolean };
+  attendees?: Array<{ email: string; responseStatus?: string; optional?: boolean; self?: boolean; resource?: boolean }>;
+  transparency?: 'opaque' | 'transparent';
+  eventType?: string;
+  extendedProperties?: { private?: Record<string, string> };
+  hangoutLink?: string;
+  updated?: string;
+}
+
+export type Fault =
+  | { kind: 'status'; status: 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number }
+  | { kind: 'drop' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'gone' };
+
+interface Stored {
+  event: FakeEvent;
+  version: number;
+}
+
+interface Calendar {
+  events: Map<string, Stored>;
+  version: number;
+  /** Sync tokens issued before this epoch answer 410. */
+  epoch: number;
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+const unb64 = (s: string) => Buffer.from(s, 'base64url').toString();
+
+export class FakeGoogle {
+  server!: Server;
+  url = '';
+  readonly calendars = new Map<string, Calendar>();
+  readonly faults: Array<Fault & { path?: RegExp }> = [];
+  readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
+  readonly channels = new Map<string, { calendarId: string; address: string; token?: string; resourceId: string; expiration: number }>();
+  readonly clientId = 'fake-client-id.apps.googleusercontent.com';
+  readonly clientSecret = 'fake-client-secret';
+  private codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
+  private accessTokens = new Map<string, { refresh: string; expires: number }>();
+  private refreshTokens = new Set<string>();
+  private snapshots = new Map<string, { items: FakeEvent[]; syncVersion: number; epoch: number; calendarId: string }>();
+  pageSize = 250;
+  accessTokenLifetimeSeconds = 3600;
+  private seq = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((done) => this.server.close(() => done()));
+  }
+
+  calendar(id: string): Calendar {
+    let cal = this.calendars.get(id);
+    if (!cal) this.calendars.set(id, (cal = { events: new Map(), version: 0, epoch: 0 }));
+    return cal;
+  }
+
+  /** Creates or replaces an event in the truth (a new version, seen by the next incremental sync). */
+  put(calendarId: string, event: FakeEvent): void {
+    const cal = this.calendar(calendarId);
+    cal.version++;
+    cal.events.set(event.id, { event: { ...event, updated: new Date(Date.UTC(2026, 0, 1) + cal.version * 1000).toISOString() }, version: cal.version });
+  }
+
+  /** Deletes an event: it stays as a tombstone shaped as Google sends it. */
+  cancel(calendarId: string, id: string): void {
+    const cal = this.calendar(calendarId);
+    const existing = cal.events.get(id);
+    if (!existing) return;
+    const e = existing.event;
+    const tombstone: FakeEvent = e.recurringEventId
+      ? { id, status: 'cancelled', recurringEventId: e.recurringEventId, originalStartTime: e.originalStartTime ?? e.start! }
+      : { id, status: 'cancelled' };
+    cal.version++;
+    cal.events.set(id, { event: tombstone, version: cal.version });
+  }
+
+  /** What a correct client should hold: every live event. */
+  truth(calendarId: string): FakeEvent[] {
+    return [...this.calendar(calendarId).events.values()].map((s) => s.event).filter((e) => e.status !== 'cancelled');
+  }
+
+  /** Makes every sync token issued so far expire (the next incremental sync answers 410). */
+  expireSyncTokens(calendarId: string): void {
+    this.calendar(calendarId).epoch++;
+  }
+
+  revokeAll(): void {
+    this.refreshTokens.clear();
+    this.accessTokens.clear();
+  }
+
+  /** Sends a push notification for the calendar to every channel watching it. */
+  async notify(calendarId: string, state = 'exists', tokenOverride?: string): Promise<number[]> {
+    const statuses: number[] = [];
+    for (const [id, ch] of this.channels) {
+      if (ch.calendarId !== calendarId) continue;
+      const res = await fetch(ch.address, {
+        method: 'POST',
+        headers: {
+          'X-Goog-Channel-ID': id,
+          'X-Goog-Channel-Token': tokenOverride ?? ch.token ?? '',
+          'X-Goog-Resource-ID': ch.resourceId,
+          'X-Goog-Resource-State': state,
+          'X-Goog-Message-Number': String(++this.seq),
+          'X-Goog-Channel-Expiration': new Date(ch.expiration).toUTCString(),
+        },
+      });
+      statuses.push(res.status);
+    }
+    return statuses;
+  }
+
+  private send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+
+  private error(res: ServerResponse, status: number, reason: string, message: string, headers: Record<string, string> = {}) {
+    this.send(res, status, { error: { errors: [{ domain: status === 410 ? 'calendar' : 'usageLimits', reason, message }], code: status, message } }, headers);
+  }
+
+  private async body(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', this.url);
+    const query = Object.fromEntries(url.searchParams);
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
+
+    const faultIndex = this.faults.findIndex((f) => !f.path || f.path.test(url.pathname));
+    if (faultIndex >= 0 && url.pathname.startsWith('/calendar/')) {
+      const fault = this.faults.splice(faultIndex, 1)[0]!;
+      if (fault.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      if (fault.kind === 'status') {
+        const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+        return this.error(res, fault.status, fault.reason ?? (fault.status === 429 ? 'rateLimitExceeded' : 'backendError'), 'injected fault', headers);
+      }
+      if (fault.kind === 'gone') {
+        return this.send(res, 410, { error: { errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.', locationType: 'parameter', location: 'syncToken' }], code: 410, message: 'Sync token is no longer valid, a full sync is required.' } });
+      }
+    }
+
+    try {
+      if (url.pathname === '/o/oauth2/v2/auth') return this.authorize(url, res);
+      if (url.pathname === '/token' && req.method === 'POST') return this.token(new URLSearchParams(await this.body(req)), res);
+      if (url.pathname === '/revoke' && req.method === 'POST') {
+        const token = url.searchParams.get('token') ?? new URLSearchParams(await this.body(req)).get('token') ?? '';
+        this.refreshTokens.delete(token);
+        this.accessTokens.delete(token);
+        for (const [access, t] of this.accessTokens) if (t.refresh === token) this.accessTokens.delete(access);
+        return this.send(res, 200, {});
+      }
+      if (url.pathname.startsWith('/calendar/v3/')) {
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const live = bearer ? this.accessTokens.get(bearer) : undefined;
+        if (!live || live.expires < Date.now()) return this.error(res, 401, 'authError', 'Invalid Credentials');
+        return this.calendarApi(req, url, res);
+      }
+      this.send(res, 404, { error: { code: 404, message: 'Not Found' } });
+    } catch (error) {
+      this.send(res, 500, { error: { code: 500, message: String(error) } });
+    }
+  }
+
+  private authorize(url: URL, res: ServerResponse) {
+    const p = url.searchParams;
+    if (p.get('client_id') !== this.clientId) return this.send(res, 400, { error: 'invalid_client' });
+    if (p.get('code_challenge_method') !== 'S256' || !p.get('code_challenge')) return this.send(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required by this fake' });
+    const code = `code-${randomBytes(8).toString('hex')}`;
+    this.codes.set(code, { challenge: p.get('code_challenge')!, redirectUri: p.get('redirect_uri')!, scope: p.get('scope') ?? '' });
+    const back = new URL(p.get('redirect_uri')!);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', p.get('state') ?? '');
+    back.searchParams.set('scope', p.get('scope') ?? '');
+    res.writeHead(302, { location: back.toString() });
+    res.end();
+  }
+
+  private issue(refresh: string) {
+    const access = `ya29.${randomBytes(12).toString('hex')}`;
+    this.accessTokens.set(access, { refresh, expires: Date.now() + this.accessTokenLifetimeSeconds * 1000 });
+    return access;
+  }
+
+  private token(p: URLSearchParams, res: ServerResponse) {
+    if (p.get('client_id') !== this.clientId || p.get('client_secret') !== this.clientSecret) return this.send(res, 401, { error: 'invalid_client' });
+    if (p.get('grant_type') === 'authorization_code') {
+      const grant = this.codes.get(p.get('code') ?? '');
+      this.codes.delete(p.get('code') ?? '');
+      const challenge = createHash('sha256').update(p.get('code_verifier') ?? '').digest('base64url');
+      if (!grant || grant.redirectUri !== p.get('redirect_uri') || grant.challenge !== challenge) {
+        return this.send(res, 400, { error: 'invalid_grant', error_description: 'Bad Request' });
+      }
+      const refresh = `1//${randomBytes(12).toString('hex')}`;
+      this.refreshTokens.add(refresh);
+      return this.send(res, 200, { access_token: this.issue(refresh), refresh_token: refresh, expires_in: this.accessTokenLifetimeSeconds, scope: grant.scope, token_type: 'Bearer' });
+    }
+    if (p.get('grant_type') === 'refresh_token') {
+      const refresh = p.get('refresh_token') ?? '';
+      if (!this.refreshTokens.has(refresh)) return this.send(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+      return this.send(res, 200, { access_token: this.issue(refresh), expires_in: this.accessTokenLifetimeSeconds, token_type: 'Bearer' });
+    }
+    this.send(res, 400, { error: 'unsupported_grant_type' });
+  }
+
+  private async calendarApi(req: IncomingMessage, url: URL, res: ServerResponse) {
+    const path = url.pathname.slice('/calendar/v3'.length);
+    if (path === '/freeBusy' && req.method === 'POST') {
+      const body = JSON.parse(await this.body(req)) as { timeMin: string; timeMax: string; items: Array<{ id: string }> };
+      const min = Date.parse(body.timeMin);
+      const max = Date.parse(body.timeMax);
+      if (!(max > min)) return this.error(res, 400, 'timeRangeEmpty', 'The specified time range is empty.');
+      if (max - min > 90 * 86_400_000) return this.error(res, 400, 'timeRangeTooLong', 'The requested time range is too long.');
+      const calendars: Record<string, { busy: Array<{ start: string; end: string }> }> = {};
+      for (const { id } of body.items) {
+        calendars[id] = {
+          busy: this.truth(id)
+            .filter((e) => e.start?.dateTime && e.transparency !== 'transparent')
+            .map((e) => ({ s: Date.parse(e.start!.dateTime!), e: Date.parse(e.end!.dateTime!) }))
+            .filter((i) => i.s < max && i.e > min)
+            .sort((a, b) => a.s - b.s)
+            .map((i) => ({ start: new Date(Math.max(i.s, min)).toISOString(), end: new Date(Math.min(i.e, max)).toISOString() })),
+        };
+      }
+      return this.send(res, 200, { kind: 'calendar#freeBusy', timeMin: body.timeMin, timeMax: body.timeMax, calendars });
+    }
+    if (path === '/channels/stop' && req.method === 'POST') {
+      const body = JSON.parse(await this.body(req)) as { id: string; resourceId: string };
+      const ch = this.channels.get(body.id);
+      if (!ch || ch.resourceId !== body.resourceId) return this.error(res, 404, 'notFound', 'Channel not found');
+      this.channels.delete(body.id);
+      res.writeHead(204).end();
+      return;
+    }
+    const match = /^\/calendars\/([^/]+)\/events(?:\/(watch|[^/]+))?$/.exec(path);
+    if (!match) return this.error(res, 404, 'notFound', 'Not Found');
+    const calendarId = decodeURIComponent(match[1]!);
+    const cal = this.calendar(calendarId);
+    if (match[2] === 'watch' && req.method === 'POST') {
+      const body = JSON.parse(await this.body(req)) as { id: string; type: string; address: string; token?: string; expiration?: string | number };
+      if (!body.id || body.id.length > 64 || body.type !== 'web_hook' || !body.address) return this.error(res, 400, 'invalid', 'Invalid channel');
+      const resourceId = `res-${randomBytes(6).toString('hex')}`;
+      const expiration = Number(body.expiration ?? Date.now() + 7 * 86_400_000);
+      this.channels.set(body.id, { calendarId, address: body.address, token: body.token, resourceId, expiration });
+      return this.send(res, 200, { kind: 'api#channel', id: body.id, resourceId, resourceUri: `${this.url}/calendar/v3/calendars/${calendarId}/events`, expiration: String(expiration) });
+    }
+    if (!match[2] && req.method === 'POST') {
+      const event = JSON.parse(await this.body(req)) as FakeEvent;
+      if (event.id !== undefined) {
+        if (!/^[a-v0-9]{5,1024}$/.test(event.id)) return this.error(res, 400, 'invalid', 'Invalid resource id value.');
+        if (cal.events.has(event.id)) return this.error(res, 409, 'duplicate', 'The requested identifier already exists.');
+      }
+      const id = event.id ?? randomBytes(10).toString('hex').replace(/[w-z]/g, 'a');
+      this.put(calendarId, { ...event, id, status: event.status ?? 'confirmed', iCalUID: `${id}@google.com` });
+      return this.send(res, 200, cal.events.get(id)!.event);
+    }
+    if (match[2] && req.method === 'DELETE') {
+      const id = decodeURIComponent(match[2]);
+      const stored = cal.events.get(id);
+      if (!stored || stored.event.status === 'cancelled') return this.error(res, 410, 'deleted', 'Resource has been deleted');
+      this.cancel(calendarId, id);
+      res.writeHead(204).end();
+      return;
+    }
+    if (!match[2] && req.method === 'GET') return this.list(calendarId, url.searchParams, res);
+    return this.error(res, 404, 'notFound', 'Not Found');
+  }
+
+  private list(calendarId: string, p: URLSearchParams, res: ServerResponse) {
+    const cal = this.calendar(calendarId);
+    const pageToken = p.get('pageToken');
+    let snapshotId: string;
+    let offset = 0;
+    if (pageToken) {
+      const [id, at] = unb64(pageToken).split(':');
+      if (!id || !this.snapshots.has(id)) return this.error(res, 400, 'invalid', 'Invalid page token');
+      snapshotId = id;
+      offset = Number(at);
+    } else {
+      const syncToken = p.get('syncToken');
+      let items: FakeEvent[];
+      if (syncToken) {
+        for (const forbidden of ['timeMin', 'timeMax', 'orderBy', 'q', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty', 'updatedMin']) {
+          if (p.has(forbidden)) return this.error(res, 400, 'invalid', `${forbidden} cannot be used with syncToken`);
+        }
+        if (p.get('showDeleted') === 'false') return this.error(res, 400, 'invalid', 'showDeleted=false cannot be used with syncToken');
+        const [cid, version, epoch] = unb64(syncToken).split(':');
+        if (cid !== calendarId || version === undefined || Number.isNaN(Number(version))) return this.error(res, 400, 'invalid', 'Invalid sync token');
+        if (Number(epoch) < cal.epoch) {
+          return this.send(res, 410, { error: { errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.', locationType: 'parameter', location: 'syncToken' }], code: 410, message: 'Sync token is no longer valid, a full sync is required.' } });
+        }
+        items = [...cal.events.values()].filter((s) => s.version > Number(version)).sort((a, b) => a.version - b.version).map((s) => s.event);
+      } else {
+        const min = p.get('timeMin') ? Date.parse(p.get('timeMin')!) : -Infinity;
+        const max = p.get('timeMax') ? Date.parse(p.get('timeMax')!) : Infinity;
+        const showDeleted = p.get('showDeleted') === 'true';
+        items = [...cal.events.values()]
+          .map((s) => s.event)
+          .filter((e) => showDeleted || e.status !== 'cancelled')
+          .filter((e) => {
+            if (e.status === 'cancelled') return true;
+            const s = Date.parse(e.start?.dateTime ?? `${e.start?.date}T00:00:00Z`);
+            const en = Date.parse(e.end?.dateTime ?? `${e.end?.date}T00:00:00Z`);
+            return s < max && en > min;
+          })
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+      }
+      snapshotId = randomBytes(6).toString('hex');
+      this.snapshots.set(snapshotId, { items, syncVersion: cal.version, epoch: cal.epoch, calendarId });
+    }
+    const snap = this.snapshots.get(snapshotId)!;
+    const size = Math.min(Number(p.get('maxResults') ?? this.pageSize), 2500, this.pageSize);
+    const page = snap.items.slice(offset, offset + size);
+    const last = offset + size >= snap.items.length;
+    this.send(res, 200, {
+      kind: 'calendar#events',
+      summary: calendarId,
+      timeZone: 'UTC',
+      items: page,
+      ...(last ? { nextSyncToken: b64(`${calendarId}:${snap.syncVersion}:${snap.epoch}`) } : { nextPageToken: b64(`${snapshotId}:${offset + size}`) }),
+    });
+  }
+}
+
+export const startFakeGoogle = () => new FakeGoogle().start();

@@ -1,0 +1,326 @@
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runDueJobs } from '../../src/jobs/run-due-jobs';
+import { createRepositories } from '../../src/db/repositories';
+import { openSqlite } from '../../src/db/sqlite';
+import { syncProviderCalendar } from '../../src/services/provider-sync';
+import { startFakeGoogle, type FakeEvent, type FakeGoogle, type Fault } from '../fakes/google/server';
+import { createTestApp, newWorkspace } from '../helpers/app';
+
+const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+const BASE = Date.parse('2026-11-30T14:00:00Z');
+const HOUR = 3_600_000;
+
+function single(id: string, startMs: number, title = `Meeting ${id}`): FakeEvent {
+  return {
+    id,
+    status: 'confirmed',
+    summary: title,
+    start: { dateTime: iso(startMs) },
+    end: { dateTime: iso(startMs + HOUR) },
+    iCalUID: `${id}@google.com`,
+    organizer: { email: 'bob@example.com' },
+    attendees: [
+      { email: 'alice@example.com', responseStatus: 'accepted', self: true },
+      { email: 'bob@example.com', responseStatus: 'accepted' },
+    ],
+  };
+}
+
+function instance(master: string, startMs: number): FakeEvent {
+  const stamp = iso(startMs).replace(/[-:]/g, '');
+  return { ...single(`${master}_${stamp}`, startMs, `Series ${master}`), recurringEventId: master, originalStartTime: { dateTime: iso(startMs) }, iCalUID: `${master}@google.com` };
+}
+
+async function setup(fake: FakeGoogle, overrides = {}) {
+  const t = await createTestApp({
+    google: { clientId: fake.clientId, clientSecret: fake.clientSecret, apiRoot: fake.url, oauthRoot: fake.url },
+    retry: noSleep,
+    ...overrides,
+  });
+  const { apiKey } = await newWorkspace(t.api);
+  const member = await t.api('POST', '/v1/members', { key: apiKey, json: { email: 'alice@example.com', name: 'Alice', timeZone: 'Europe/London' } });
+  return { t, key: apiKey, memberId: member.json.id as string };
+}
+
+async function connect(ctx: Awaited<ReturnType<typeof setup>>) {
+  const start = await ctx.t.app.request(`/v1/connect/google?memberId=${ctx.memberId}`, { headers: { authorization: `Bearer ${ctx.key}` } });
+  expect(start.status).toBe(302);
+  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const back = new URL(consent.headers.get('location')!);
+  return { back, callback: () => ctx.t.app.request(back.pathname + back.search) };
+}
+
+async function connected(ctx: Awaited<ReturnType<typeof setup>>) {
+  const { callback } = await connect(ctx);
+  const res = await callback();
+  expect(res.status).toBe(200);
+  const [connection] = (await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections;
+  const [calendar] = await ctx.t.deps.repos.connections.calendars((await ctx.t.api('GET', '/v1/workspace', { key: ctx.key })).json.id, connection.id);
+  const workspaceId = calendar!.workspaceId;
+  const stored = async () => (await ctx.t.deps.repos.events.listForCalendar(workspaceId, calendar!.id)).map((e) => `${e.externalId}|${e.title}|${e.start}`).sort();
+  const truth = () => fake.truth('primary').map((e) => `${e.id}|${e.summary}|${Date.parse(e.start!.dateTime!)}`).sort();
+  const sync = () => syncProviderCalendar(ctx.t.deps, workspaceId, connection.id, calendar!.id);
+  return { connection, calendar: calendar!, workspaceId, stored, truth, sync };
+}
+
+let fake: FakeGoogle;
+beforeEach(async () => {
+  fake = await startFakeGoogle();
+});
+afterEach(() => fake.stop());
+
+describe('Google connect flow', () => {
+  it('when the member consents, then tokens are stored sealed and the first sync runs from the job', async () => {
+    fake.put('primary', single('aaaa1', BASE));
+    const ctx = await setup(fake);
+    const { back, callback } = await connect(ctx);
+    expect(back.pathname).toBe('/oauth/google/callback');
+    const authorize = fake.requests.find((r) => r.path === '/o/oauth2/v2/auth')!;
+    expect(authorize.query).toMatchObject({ access_type: 'offline', code_challenge_method: 'S256' });
+    expect(authorize.query.scope!.split(' ').sort()).toEqual(['https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.readonly']);
+    const res = await callback();
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Google Calendar connected');
+    const [connection] = (await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections;
+    expect(connection).toMatchObject({ provider: 'google', status: 'syncing' });
+    const stored = (ctx.t.deps.db as any).$client.prepare('select credentials from connections').get();
+    expect(stored.credentials).toMatch(/^v1\./);
+    expect(stored.credentials).not.toContain('ya29.');
+    expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 1, failed: 0 });
+    const audit = await ctx.t.api('GET', '/v1/audit?from=2026-11-30&to=2026-12-01', { key: ctx.key });
+    expect(audit.json.members[0].metrics.meetingHours).toBe(1);
+    expect((await ctx.t.api('GET', `/v1/connections/${connection.id}`, { key: ctx.key })).json.status).toBe('ok');
+  });
+
+  it('when the state is tampered with, replayed or expired, then the connection is refused', async () => {
+    const ctx = await setup(fake);
+    const first = await connect(ctx);
+    const tampered = new URL(first.back);
+    tampered.searchParams.set('state', first.back.searchParams.get('state')!.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+    expect((await ctx.t.app.request(tampered.pathname + tampered.search)).status).toBe(400);
+    expect((await first.callback()).status).toBe(200);
+    expect((await first.callback()).status).toBe(400); // replay
+
+    const late = await connect(ctx);
+    ctx.t.clock.now += 11 * 60_000;
+    const res = await late.callback();
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('expired');
+    expect((await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections).toHaveLength(1);
+  });
+
+  it('when Google is not configured, then connecting answers a clear problem', async () => {
+    const t = await createTestApp();
+    const { apiKey } = await newWorkspace(t.api);
+    const m = await t.api('POST', '/v1/members', { key: apiKey, json: { email: 'a@example.com', name: 'A', timeZone: 'UTC' } });
+    const res = await t.api('GET', `/v1/connect/google?memberId=${m.json.id}`, { key: apiKey });
+    expect(res.json.code).toBe('google.not_configured');
+  });
+});
+
+describe('Google sync', () => {
+  it('when events change, then incremental syncs follow: create, move, cancel one instance, delete a series', async () => {
+    fake.pageSize = 2;
+    fake.put('primary', single('aaaa1', BASE));
+    for (let w = 0; w < 3; w++) fake.put('primary', instance('ser1', BASE + w * 7 * 24 * HOUR));
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 1, failed: 0 });
+    expect(await c.stored()).toEqual(c.truth());
+    expect(await c.stored()).toHaveLength(4);
+
+    fake.put('primary', single('bbbb2', BASE + 2 * HOUR));
+    fake.put('primary', { ...single('aaaa1', BASE + 3 * HOUR), summary: 'Moved' });
+    const [firstInstance] = fake.truth('primary').filter((e) => e.recurringEventId === 'ser1');
+    fake.cancel('primary', firstInstance!.id);
+    await c.sync();
+    expect(await c.stored()).toEqual(c.truth());
+    const incremental = fake.requests.filter((r) => r.query.syncToken);
+    expect(incremental.length).toBeGreaterThan(0);
+    expect(incremental.every((r) => !r.query.timeMin && !r.query.timeMax)).toBe(true);
+
+    for (const e of fake.truth('primary').filter((x) => x.recurringEventId === 'ser1')) fake.cancel('primary', e.id);
+    await c.sync();
+    expect(await c.stored()).toEqual(c.truth());
+    expect(await c.stored()).toHaveLength(2);
+  });
+
+  it('when Google answers 410 fullSyncRequired, then the calendar is wiped and fully re-synced without ghosts', async () => {
+    fake.put('primary', single('aaaa1', BASE));
+    fake.put('primary', single('bbbb2', BASE + HOUR));
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    await c.sync();
+    // While our token is stale, an event vanishes from the truth without a tombstone we'd see.
+    fake.calendar('primary').events.delete('bbbb2');
+    fake.put('primary', single('cccc3', BASE + 5 * HOUR));
+    fake.expireSyncTokens('primary');
+    await c.sync();
+    expect(await c.stored()).toEqual(c.truth());
+  });
+
+  it('when a page fails after others were stored, then resuming does not restart the listing', async () => {
+    fake.pageSize = 2;
+    for (let i = 0; i < 6; i++) fake.put('primary', single(`ev${i}aa`, BASE + i * HOUR));
+    const ctx = await setup(fake, { retry: { ...noSleep, attempts: 1 } });
+    const c = await connected(ctx);
+    // Let the first page through, then fail the second.
+    const original = fake.faults;
+    let calls = 0;
+    const listPath = '/calendar/v3/calendars/primary/events';
+    const server = fake.server;
+    server.prependListener('request', (req) => {
+      if (req.url?.startsWith(listPath) && ++calls === 2) original.push({ kind: 'status', status: 503 });
+    });
+    await expect(c.sync()).rejects.toThrow();
+    const stateAfterCrash = await ctx.t.deps.repos.events.syncState(c.workspaceId, c.calendar.id);
+    expect(stateAfterCrash?.pageToken).toBeTruthy();
+    expect(await c.stored()).toHaveLength(2);
+    fake.requests.length = 0;
+    await c.sync();
+    expect(fake.requests[0]!.query.pageToken).toBe(stateAfterCrash!.pageToken);
+    expect(await c.stored()).toEqual(c.truth());
+  });
+
+  it('when random changes meet random faults, then after syncing the store equals the truth', async () => {
+    type Op =
+      | { kind: 'add'; n: number; hour: number }
+      | { kind: 'series'; n: number; count: number }
+      | { kind: 'move'; pick: number; hour: number }
+      | { kind: 'cancel'; pick: number }
+      | { kind: 'expire' };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), n: fc.nat(50), hour: fc.integer({ min: -200, max: 200 }) }),
+      fc.record({ kind: fc.constant('series' as const), n: fc.nat(10), count: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), hour: fc.integer({ min: -100, max: 100 }) }),
+      fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+      fc.constant({ kind: 'expire' as const }),
+    );
+    const fault: fc.Arbitrary<Fault> = fc.oneof(
+      fc.constant<Fault>({ kind: 'status', status: 429, retryAfterSeconds: 0 }),
+      fc.constant<Fault>({ kind: 'status', status: 403, reason: 'rateLimitExceeded' }),
+      fc.constant<Fault>({ kind: 'status', status: 500 }),
+      fc.constant<Fault>({ kind: 'drop' }),
+      fc.constant<Fault>({ kind: 'gone' }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.array(op, { maxLength: 6 }), fc.array(fault, { maxLength: 3 })), { minLength: 1, maxLength: 4 }), async (rounds) => {
+        const g = await startFakeGoogle();
+        g.pageSize = 3;
+        try {
+          const ctx = await setup(g);
+          fake = g;
+          const c = await connected(ctx);
+          for (const [ops, faults] of rounds) {
+            for (const o of ops) {
+              const live = g.truth('primary');
+              if (o.kind === 'add') g.put('primary', single(`e${o.n}xx`, BASE + o.hour * HOUR));
+              if (o.kind === 'series') for (let k = 0; k < o.count; k++) g.put('primary', instance(`s${o.n}`, BASE + k * 24 * HOUR));
+              if (o.kind === 'move' && live.length) {
+                const e = live[o.pick % live.length]!;
+                g.put('primary', { ...e, start: { dateTime: iso(BASE + o.hour * HOUR) }, end: { dateTime: iso(BASE + o.hour * HOUR + HOUR) } });
+              }
+              if (o.kind === 'cancel' && live.length) g.cancel('primary', live[o.pick % live.length]!.id);
+              if (o.kind === 'expire') g.expireSyncTokens('primary');
+            }
+            g.faults.push(...faults);
+            for (let attempt = 0; attempt < 8; attempt++) {
+              try {
+                await c.sync();
+                break;
+              } catch {
+                // a fault outlasted the retries: the next run resumes
+              }
+            }
+            g.faults.length = 0;
+            await c.sync();
+            expect(await c.stored()).toEqual(c.truth());
+          }
+          ctx.t.close();
+        } finally {
+          await g.stop();
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});
+
+describe('Google push, revocation, free/busy and storage', () => {
+  it('when a notification comes with a wrong token or unknown channel, then it is rejected; a right one expedites the sync', async () => {
+    const ctx = await setup(fake, { publicUrl: 'https://unmeet.example' });
+    const c = await connected(ctx);
+    // Push channels need an HTTPS address; the renewal job opens one.
+    expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 2, failed: 0 });
+    expect(fake.channels.size).toBe(1);
+    const [channelId, channel] = [...fake.channels.entries()][0]!;
+    const post = (headers: Record<string, string>) => ctx.t.app.request('/webhooks/google', { method: 'POST', headers });
+    const base = { 'x-goog-channel-id': channelId, 'x-goog-resource-state': 'exists', 'x-goog-resource-id': channel.resourceId };
+    expect((await post({ ...base, 'x-goog-channel-token': 'forged' })).status).toBe(401);
+    expect((await post({ ...base, 'x-goog-channel-id': 'nope', 'x-goog-channel-token': channel.token! })).status).toBe(404);
+    const job = await ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
+    expect(job!.runAt).toBeGreaterThan(ctx.t.clock.now + 60_000);
+    expect((await post({ ...base, 'x-goog-channel-token': channel.token! })).status).toBe(200);
+    const after = await ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
+    expect(after!.runAt).toBeLessThanOrEqual(ctx.t.clock.now + 2_000);
+
+    // Disconnect stops the channel and revokes the grant.
+    expect((await ctx.t.api('DELETE', `/v1/connections/${c.connection.id}`, { key: ctx.key })).status).toBe(204);
+    expect(fake.channels.size).toBe(0);
+    expect(fake.requests.some((r) => r.path === '/revoke')).toBe(true);
+  });
+
+  it('when the grant is revoked, then the connection needs re-authorization and its jobs stop', async () => {
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    await c.sync();
+    fake.revokeAll();
+    await expect(c.sync()).rejects.toMatchObject({ code: 'connection.needs_reauth' });
+    const conn = await ctx.t.api('GET', `/v1/connections/${c.connection.id}`, { key: ctx.key });
+    expect(conn.json.status).toBe('needs_reauth');
+    expect(await ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`)).toBeUndefined();
+  });
+
+  it('when free/busy spans more than 90 days, then it is chunked and merged', async () => {
+    fake.put('primary', single('aaaa1', BASE));
+    fake.put('primary', single('bbbb2', BASE + 100 * 24 * HOUR));
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    const { providerFor } = await import('../../src/services/providers');
+    const row = await ctx.t.deps.repos.connections.get(c.workspaceId, c.connection.id);
+    const provider = await providerFor(ctx.t.deps, row!);
+    const busy = await provider.freeBusy!(['primary'], { start: BASE - 24 * HOUR, end: BASE + 200 * 24 * HOUR });
+    expect(busy.primary).toEqual([
+      { start: BASE, end: BASE + HOUR },
+      { start: BASE + 100 * 24 * HOUR, end: BASE + 101 * 24 * HOUR - 23 * HOUR },
+    ]);
+    expect(fake.requests.filter((r) => r.path === '/calendar/v3/freeBusy')).toHaveLength(3);
+  });
+
+  it('when tokens are stored, then neither token appears in plaintext anywhere in the database file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unmeet-google-'));
+    try {
+      const handle = openSqlite(join(dir, 'u.db'));
+      const ctx = await setup(fake, { db: handle.db, repos: createRepositories({ db: handle.db }) });
+      const c = await connected(ctx);
+      await c.sync();
+      const tokenResponse = fake.requests.filter((r) => r.path === '/token');
+      expect(tokenResponse.length).toBeGreaterThan(0);
+      const tokens = [...(fake as unknown as { refreshTokens: Set<string> }).refreshTokens, ...(fake as unknown as { accessTokens: Map<string, unknown> }).accessTokens.keys()];
+      expect(tokens.length).toBeGreaterThanOrEqual(2);
+      (handle.db as any).$client.pragma('wal_checkpoint(TRUNCATE)');
+      const bytes = readFileSync(join(dir, 'u.db')).toString('latin1');
+      for (const token of tokens) expect(bytes).not.toContain(token);
+      handle.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
