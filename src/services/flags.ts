@@ -83,7 +83,7 @@ export async function listFlags(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId
 /**
  * Records a decision about a series of this workspace: `keep` (not flagged or suggested again
  * for `keepDays`, default 90) or `converted` (for good). A series the workspace has never
- * seen is `flags.series_not_found`.
+ * seen is `series.not_found`.
  */
 export async function decideSeries(
   deps: Pick<Deps, 'repos' | 'clock'>,
@@ -91,7 +91,7 @@ export async function decideSeries(
   input: { seriesKey: string; decision: SeriesDecision; keepDays?: number | undefined; decidedBy: string },
 ) {
   if (!(await deps.repos.flags.seriesExists(workspaceId, input.seriesKey))) {
-    throw new UnmeetError('flags.series_not_found', `No meeting series ${input.seriesKey} in this workspace.`);
+    throw new UnmeetError('series.not_found', `No meeting series ${input.seriesKey} in this workspace.`);
   }
   const now = deps.clock();
   const expiresAt = input.decision === 'keep' ? now + (input.keepDays ?? DEFAULT_KEEP_DAYS) * DAY : null;

@@ -75,7 +75,7 @@ export async function prepareSuggestion(
   const now = deps.clock();
   const { workspace, members, flags } = await computeWorkspaceFlags(deps, workspaceId, defaultFlagRange(now, range));
   const flag = flags.find((f) => f.seriesKey === seriesKey);
-  if (!flag) throw new UnmeetError('flags.series_not_found', `No meeting series ${seriesKey} in this workspace and range.`);
+  if (!flag) throw new UnmeetError('series.not_found', `No meeting series ${seriesKey} in this workspace and range.`);
   if (flag.verdict === 'keep') throw new UnmeetError('suggestion.not_flagged', `"${flag.title}" scores ${flag.score}: below the threshold for a suggestion.`);
   const recipient = members.find((m) => m.email === flag.organizer);
   if (!recipient) {
