@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, inArray, lt, or } from 'drizzle-orm';
+import { and, count, eq, gt, gte, lt, or, sql } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
 import type { EventChange } from '../providers/calendar-provider';
 import { atomic, insertMany, type Statement } from './atomic';
@@ -9,8 +9,6 @@ type EventRow = typeof events.$inferSelect;
 type EventInsert = typeof events.$inferInsert;
 export type SyncStateRow = typeof syncState.$inferSelect;
 
-/** IN-lists stay under D1's 100 bound parameters per statement. */
-const IN_CHUNK = 90;
 
 const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: number): EventInsert => ({
   workspaceId,
@@ -139,9 +137,11 @@ export function createEventRepository({ db }: { db: Db }) {
       for (const id of removals) {
         statements.push(db.delete(events).where(and(scope, or(eq(events.externalId, id), and(gte(events.externalId, `${id}_`), lt(events.externalId, `${id}\``))))));
       }
-      const ids = upserts.map((e) => e.externalId);
-      for (let i = 0; i < ids.length; i += IN_CHUNK) {
-        statements.push(db.delete(events).where(and(scope, inArray(events.externalId, ids.slice(i, i + IN_CHUNK)))));
+      if (upserts.length > 0) {
+        // One bound parameter for the whole id list (json_each), whatever its length: cheap to
+        // build, and within D1's 100-parameter limit.
+        const ids = JSON.stringify(upserts.map((e) => e.externalId));
+        statements.push(db.delete(events).where(and(scope, sql`${events.externalId} in (select value from json_each(${ids}))`)));
       }
       statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now))));
       const state = { syncToken: cursor.syncToken, pageToken: cursor.pageToken, windowStart: cursor.window.start, windowEnd: cursor.window.end, updatedAt: now };

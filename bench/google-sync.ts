@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:sync`: a full Google sync of 10,000 events in 40 pages through the real
+ * client against the local fake, beside the same pages fetched and mapped without storing.
+ * Target: storing costs at most 1.5x the fetch-only run.
+ */
+import { performance } from 'node:perf_hooks';
+import { createRepositories } from '../src/db/repositories';
+import { openSqlite } from '../src/db/sqlite';
+import { silentLogger } from '../src/logger';
+import { createTokenVault } from '../src/providers/token-vault';
+import type { Deps } from '../src/services/deps';
+import { storeTokens, providerFor } from '../src/services/providers';
+import { syncProviderCalendar } from '../src/services/provider-sync';
+import { syncWindow } from '../src/services/sync';
+import { createWorkspace } from '../src/services/workspaces';
+import { normalizeWorkingHours } from '../src/domain/working-hours';
+import { startFakeGoogle } from '../tests/fakes/google/server';
+
+const EVENTS = 10_000;
+const PAGE = 250;
+const NOW = Date.parse('2026-11-28T12:00:00Z');
+
+async function main() {
+  const fake = await startFakeGoogle();
+  fake.pageSize = PAGE;
+  for (let i = 0; i < EVENTS; i++) {
+    const start = NOW - 100 * 86_400_000 + i * 1_800_000;
+    fake.put('primary', {
+      id: `ev${i.toString(32).padStart(6, '0')}`,
+      status: 'confirmed',
+      summary: `Meeting ${i}`,
+      start: { dateTime: new Date(start).toISOString() },
+      end: { dateTime: new Date(start + 1_500_000).toISOString() },
+      iCalUID: `ev${i}@google.com`,
+      organizer: { email: 'a@example.com' },
+      attendees: [{ email: 'a@example.com', responseStatus: 'accepted' }, { email: `p${i % 50}@example.com`, responseStatus: 'needsAction' }],
+      description: i % 3 ? 'Agenda:\n1. a\n2. b' : undefined,
+    });
+  }
+  // A real OAuth grant from the fake, so requests carry a live bearer token.
+  const verifier = 'v'.repeat(64);
+  const challenge = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString('base64url');
+  const consent = await fetch(`${fake.url}/o/oauth2/v2/auth?client_id=${encodeURIComponent(fake.clientId)}&redirect_uri=${encodeURIComponent('http://127.0.0.1/cb')}&code_challenge=${challenge}&code_challenge_method=S256&state=s`, { redirect: 'manual' });
+  const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
+  const tokenRes = await fetch(`${fake.url}/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1/cb', client_id: fake.clientId, client_secret: fake.clientSecret }),
+  });
+  const tokens = await tokenRes.json();
+
+  const handle = openSqlite(':memory:');
+  const deps: Deps = {
+    db: handle.db,
+    repos: createRepositories({ db: handle.db }),
+    vault: await createTokenVault('bench-secret-bench-secret-bench-secret'),
+    clock: () => NOW,
+    logger: silentLogger,
+    ics: { fetch, resolveHost: async () => [], allowPrivate: false, refreshMinutes: 60 },
+    publicUrl: 'http://127.0.0.1',
+    google: { clientId: fake.clientId, clientSecret: fake.clientSecret, apiRoot: fake.url, oauthRoot: fake.url },
+  };
+  const { workspace } = await createWorkspace(deps, { name: 'Bench' });
+  const member = await deps.repos.members.create(workspace.id, { email: 'a@example.com', name: 'A', timeZone: 'UTC', locale: 'en', workingHours: normalizeWorkingHours(undefined) }, 0);
+  const connection = await deps.repos.connections.create(workspace.id, { memberId: member.id, provider: 'google', label: 'g', credentials: null });
+  await storeTokens(deps, connection, tokens);
+  const calendar = await deps.repos.connections.ensureCalendar(workspace.id, connection.id, { externalId: 'primary', name: 'p', timeZone: null, isPrimary: true });
+  const provider = await providerFor(deps, (await deps.repos.connections.get(workspace.id, connection.id))!);
+
+  const fetchOnly = async () => {
+    let pageToken: string | null = null;
+    let n = 0;
+    let pages = 0;
+    do {
+      const page = await provider.listChanges('primary', { pageToken, syncToken: null, window: syncWindow(NOW) });
+      n += page.changes.length;
+      pages++;
+      pageToken = page.nextPageToken ?? null;
+    } while (pageToken);
+    return { n, pages };
+  };
+  const full = async () => {
+    await deps.repos.events.resetCalendar(workspace.id, calendar.id, NOW);
+    return syncProviderCalendar(deps, workspace.id, connection.id, calendar.id, provider);
+  };
+
+  const best = async <T>(fn: () => Promise<T>) => {
+    let ms = Infinity;
+    let out!: T;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      out = await fn();
+      ms = Math.min(ms, performance.now() - t0);
+    }
+    return { ms, out };
+  };
+  const fetched = await best(fetchOnly);
+  const synced = await best(full);
+  const stored = await deps.repos.events.countForCalendar(workspace.id, calendar.id);
+  console.log(`google sync: ${EVENTS} events in ${fetched.out.pages} pages (page size ${PAGE})`);
+  console.log(`  fetch + map only:      ${Math.round(fetched.ms)} ms = ${Math.round((fetched.out.n / fetched.ms) * 1000).toLocaleString('en-US')} events/s`);
+  console.log(`  fetch + map + store:   ${Math.round(synced.ms)} ms = ${Math.round((stored / synced.ms) * 1000).toLocaleString('en-US')} events/s (${stored} stored, ${synced.out.pages} pages)`);
+  console.log(`  storing costs ${(synced.ms / fetched.ms).toFixed(2)}x the fetch-only run   (target <= 1.5x)`);
+  handle.close();
+  await fake.stop();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
