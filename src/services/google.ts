@@ -1,7 +1,6 @@
 import { UnmeetError } from '../domain/errors';
 import type { ConnectionRow } from '../db/connections.repository';
 import { newId, randomToken } from '../db/ids';
-import { exchangeGoogleCode, googleAuthorizeUrl } from '../providers/google/google.oauth';
 import type { Deps } from './deps';
 import { calendarSyncJobKey, scheduleCalendarSync, watchJobKey } from './provider-sync';
 import { googleConfig, providerFor, storeTokens } from './providers';
@@ -37,6 +36,7 @@ export async function startGoogleConnect(deps: Deps, workspaceId: string, member
     verifier: await deps.vault.seal(verifier, id),
     expiresAt: now + STATE_TTL_MS,
   });
+  const { googleAuthorizeUrl } = await import('../providers/google/google.oauth');
   return googleAuthorizeUrl(config, `${id}.${await deps.vault.sign(id)}`, challenge);
 }
 
@@ -58,6 +58,7 @@ export async function completeGoogleConnect(
   if (!pending || pending.provider !== 'google') throw invalid();
   if (query.error || !query.code) throw new UnmeetError('oauth.denied', 'Google did not grant access to the calendar.');
   const verifier = await deps.vault.open(pending.verifier, id);
+  const { exchangeGoogleCode } = await import('../providers/google/google.oauth');
   let tokens;
   try {
     tokens = await exchangeGoogleCode(config, query.code, verifier);

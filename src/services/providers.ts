@@ -1,7 +1,6 @@
 import { UnmeetError } from '../domain/errors';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { CalendarProvider } from '../providers/calendar-provider';
-import { createGoogleProvider } from '../providers/google/google.provider';
 import type { GoogleConfig, GoogleTokens } from '../providers/google/google.oauth';
 import { defaultRetryPolicy } from '../providers/retry';
 import type { Deps } from './deps';
@@ -24,6 +23,8 @@ export async function providerFor(deps: Deps, connection: ConnectionRow): Promis
   if (!connection.credentials) throw new UnmeetError('connection.no_credentials', `Connection ${connection.id} holds no credentials.`);
   const tokens = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as GoogleTokens;
   if (connection.provider === 'google') {
+    // Loaded on first use: the Google client is large, and only Google connections need it.
+    const { createGoogleProvider } = await import('../providers/google/google.provider');
     return createGoogleProvider({
       config: googleConfig(deps),
       tokens,

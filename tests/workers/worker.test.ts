@@ -124,4 +124,25 @@ describe('the Worker in workerd with D1', () => {
     expect(job!.lease_owner).toBeNull();
     expect(job!.run_at).toBeGreaterThan(Date.now());
   });
+
+  it('when Google pushes a notification, then only a live channel with its token is accepted and the sync is queued', async () => {
+    const { key, memberId } = await workspaceWithAlice();
+    const ws = (await call('/v1/workspace', { key })).json.id as string;
+    const tokenHash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('channel-secret')))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    await env.DB.batch([
+      env.DB.prepare("insert into connections (id, workspace_id, member_id, provider, status, label) values ('con_g', ?, ?, 'google', 'ok', 'Google')").bind(ws, memberId),
+      env.DB.prepare("insert into calendars (id, workspace_id, connection_id, external_id, name) values ('cal_g', ?, 'con_g', 'primary', 'Primary')").bind(ws),
+      env.DB.prepare("insert into watch_channels (id, workspace_id, connection_id, calendar_id, provider, resource_id, token_hash, expires_at) values ('ch1', ?, 'con_g', 'cal_g', 'google', 'res1', ?, ?)").bind(ws, tokenHash, Date.now() + 86_400_000),
+      env.DB.prepare("insert into jobs (id, workspace_id, kind, key, payload, run_at, every_ms) values ('job_g', ?, 'calendar.sync', 'calendar.sync:cal_g', '{}', ?, 900000)").bind(ws, Date.now() + 3_600_000),
+    ]);
+    const push = (headers: Record<string, string>) =>
+      SELF.fetch('http://unmeet.test/webhooks/google', { method: 'POST', headers: { 'x-goog-resource-state': 'exists', ...headers } });
+    expect((await push({ 'x-goog-channel-id': 'ch1', 'x-goog-channel-token': 'forged' })).status).toBe(401);
+    expect((await push({ 'x-goog-channel-id': 'nope', 'x-goog-channel-token': 'channel-secret' })).status).toBe(404);
+    const before = Date.now();
+    expect((await push({ 'x-goog-channel-id': 'ch1', 'x-goog-channel-token': 'channel-secret' })).status).toBe(200);
+    const job = await env.DB.prepare("select run_at from jobs where key = 'calendar.sync:cal_g'").first<{ run_at: number }>();
+    // Brought forward to now and handed to the queue (a consumer may already have run it).
+    expect(job === null || job.run_at <= before + 1_000 || job.run_at > before + 60_000).toBe(true);
+  });
 });
