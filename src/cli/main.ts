@@ -25,6 +25,7 @@ Usage:
   unmeet audit --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   unmeet audit --ics FILE|URL --tz ZONE [--email you@example.com] [--from ...] [--to ...] [--json]
   unmeet flags --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+  unmeet rotate --input rotation.json [--json]  plan a fair rotation of a recurring meeting across zones
   unmeet workspace create --name NAME       create a workspace and print its API key (once)
   unmeet demo [--team examples/team.json]   create a workspace holding the sample team
 
