@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { UnmeetError } from '../../src/domain/errors';
 import type { CalendarEvent } from '../../src/domain/types';
-import { ianaFromTzid, MAX_INSTANCES_PER_SERIES, parseIcs } from '../../src/providers/ics/ics.mapper';
+import { ianaFromTzid, MAX_INSTANCES_PER_SERIES, parseIcs, readContentLineForTest } from '../../src/providers/ics/ics.mapper';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string): string => readFileSync(join(here, '../fixtures/ics', name), 'utf8');
@@ -534,6 +534,72 @@ describe('parseIcs on the example workspace', () => {
     expect(events.length).toBeGreaterThan(20);
     expect(events.some((e) => e.seriesKey !== null)).toBe(true);
     expect(events.some((e) => e.attendees.length > 2)).toBe(true);
+  });
+});
+
+describe('content-line reader', () => {
+  const viaIcal = (line: string) => readContentLineForTest(line, false);
+  const viaFast = (line: string) => readContentLineForTest(line, true);
+
+  it.each([
+    'ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=Ayu Lestari;X-NUM-GUESTS=0:mailto:ayu@example.com',
+    'ATTENDEE;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN="Doe, Jane ^\'JD^\' ^^";CUTYPE=ROOM:MAILTO:Room.1@Example.com',
+    'ORGANIZER;CN=Jack Nguyen:mailto:jack@example.com',
+    'DTSTART;TZID="W. Europe Standard Time":20261102T100000',
+    'DTSTART;VALUE=DATE:20261102',
+    'DTEND:20261102T100000Z',
+    'EXDATE;TZID=America/New_York:20261103T093000,20261104T093000',
+    'RECURRENCE-ID;TZID=Europe/Berlin:20261105T100000',
+    'SUMMARY:Planning\\, Q4 \\; budget\\nline two \\\\ done',
+    'DESCRIPTION:Agenda:\\n1. Status\\N2. Risks',
+    'X-ALT-DESC;FMTTYPE=text/html:<p>Agenda\, items</p>',
+    'UID:3q9v0k2b7m1r5t8c6h4n2p0s1d@google.com',
+    'STATUS:CONFIRMED',
+    'SEQUENCE:3',
+    'DURATION:PT45M',
+    'X-WR-CALNAME:ayu@example.com',
+    'X-MICROSOFT-CDO-BUSYSTATUS:FREE',
+    'URL;VALUE=URI:https://meet.google.com/abc-defg-hij',
+  ])('when a line has the shape exporters write (%s), then the fast reader reads it as ical.js does', (line) => {
+    const fast = viaFast(line);
+    expect(fast).not.toBeNull();
+    expect(fast).toEqual(viaIcal(line));
+  });
+
+  it('when lines are generated from tricky pieces, then the fast reader agrees with ical.js or leaves the line to it', () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const pick = <T>(items: readonly T[]): T => items[rand(items.length)] as T;
+    const names = ['ATTENDEE', 'ORGANIZER', 'attendee', 'DTSTART', 'DTEND', 'EXDATE', 'RECURRENCE-ID', 'RDATE', 'RRULE', 'UID', 'SUMMARY',
+      'Summary', 'STATUS', 'TRANSP', 'DESCRIPTION', 'SEQUENCE', 'DURATION', 'URL', 'LOCATION', 'X-WR-CALNAME', 'X-GOOGLE-CONFERENCE', 'X-UNMEET-OWNED'];
+    const params = ['CN=Jane Doe', 'CN="Doe, Jane"', 'CN="a:b;c"', 'CN="x^nq^\'^^"', 'cn=^^a^', 'CN=', 'CN=""', 'CN="a\\,b"', 'CN=a\\,b', 'CN=a"b',
+      'CN="a"b', 'ROLE=OPT-PARTICIPANT', 'role=chair', 'PARTSTAT=DECLINED', 'PARTSTAT=tentative', 'CUTYPE=ROOM', 'TZID=Europe/Berlin',
+      'TZID="W. Europe Standard Time"', 'TZID=/mozilla.org/Europe/Rome', 'VALUE=DATE', 'VALUE=DATE-TIME', 'VALUE=TEXT', 'value=uri', 'VALUE=PERIOD',
+      'VALUE=INTEGER', 'VALUE=BINARY', 'VALUE=X-THING', 'VALUE=UNKNOWN', 'X-NUM-GUESTS=0', 'RSVP=TRUE', 'SENT-BY="mailto:a@b"',
+      'MEMBER="mailto:g@b"', 'DELEGATED-FROM="mailto:a@b","mailto:c@d"', 'FMTTYPE=text/html', 'X-A=1=2', '', '=x', 'CN', 'CN="unterminated'];
+    const values = ['mailto:a@example.com', 'MAILTO: B@Example.COM ', '20261102T100000', '20261102T100000Z', '20261102', '20261102T100000Z,20261103T100000Z',
+      '2026110', 'PT1H', 'FREQ=WEEKLY;BYDAY=MO', 'a\\,b\\;c\\nd\\\\e\\Nf', 'a\\,b,c', 'x:y;z', '"quoted"', '', ' ', '0x1A', '07', 'abc', 'é ü', '^n^^', '\\'];
+    let fastCount = 0;
+    for (let n = 0; n < 4000; n++) {
+      let line = pick(names);
+      const count = rand(4);
+      for (let k = 0; k < count; k++) line += `;${pick(params)}`;
+      line += rand(20) === 0 ? '' : `:${pick(values)}${rand(3) === 0 ? pick(values) : ''}`;
+      const fast = viaFast(line);
+      if (fast === null) continue;
+      fastCount += 1;
+      let ical: ReturnType<typeof viaIcal>;
+      try {
+        ical = viaIcal(line);
+      } catch (error) {
+        throw new Error(`the fast reader accepted "${line}", which ical.js rejects: ${String(error)}`);
+      }
+      expect({ line, read: fast }).toEqual({ line, read: ical });
+    }
+    expect(fastCount).toBeGreaterThan(1000);
   });
 });
 

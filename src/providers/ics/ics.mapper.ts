@@ -3,10 +3,13 @@
  * TimezoneService is deliberately not used (each parse keeps its own registry of the file's
  * VTIMEZONE blocks); the only module state is two bounded memos of pure zone lookups.
  *
- * ical.js does the content-line work (parameters, quoting, escaping, value types), the
- * recurrence rules that are not simple daily/weekly rules (`ICAL.RecurIterator`) and the
- * fallback time-zone definitions (`ICAL.Timezone`). Lines are tracked here so that every
- * error names the line it comes from. Simple DAILY/WEEKLY rules — nearly all real stand-ups,
+ * Content lines are read here, in place and without intermediate arrays, by a small RFC 5545
+ * reader for the plain shapes exporters write (parameters, quoting, RFC 6868 and TEXT escapes);
+ * it reads exactly what ical.js's `parse.property` would (see the equivalence test) and hands
+ * everything else — RRULE, RDATE, unusual value types or parameters, malformed lines, all of
+ * VTIMEZONE — to ical.js, so errors are ical.js's as before. ical.js also does the recurrence
+ * rules that are not simple (`ICAL.RecurIterator`) and the fallback time-zone definitions
+ * (`ICAL.Timezone`). Lines are tracked here so that every error names the line it comes from. Simple DAILY/WEEKLY rules — nearly all real stand-ups,
  * syncs and 1:1s — are expanded by a small arithmetic expander that is ~100× faster than
  * ical.js's iterator and agrees with it (see the equivalence test).
  */
@@ -74,20 +77,42 @@ function unknownZone(line: number, tzid: string): UnmeetError {
 
 type JCalProp = [string, Record<string, unknown>, string, ...unknown[]];
 
+/** The parameters this mapper reads (lower-case, as ical.js names them). */
+type ParamName = 'tzid' | 'role' | 'cutype' | 'partstat' | 'cn';
+
+/** Values of the parameters in {@link ParamName}, as ical.js reads them (RFC 6868 unescaped). */
+interface Params {
+  tzid: string | null;
+  role: string | null;
+  cutype: string | null;
+  partstat: string | null;
+  cn: string | null;
+}
+
 interface RawProp {
   /** Upper-case property name. */
   name: string;
-  /** ical.js jCal form: [name, params, type, ...values]. */
-  jcal: JCalProp;
   /** The raw (unparsed) value text after the first unquoted colon. */
   raw: string;
   line: number;
+  /**
+   * ical.js jCal form ([name, params, type, ...values]) when the line went through ical.js;
+   * null when the content-line reader below parsed it (then `type`, `multi` and `params` hold it).
+   */
+  jcal: JCalProp | null;
+  /** ical.js value type (the property's default type, or VALUE=). */
+  type: string;
+  /** Multi-valued property (EXDATE): the jCal value is the first comma-separated item. */
+  multi: boolean;
+  /** Parameters read by the fast reader; null when there were none (or `jcal` holds them). */
+  params: Params | null;
 }
 
 interface RawComponent {
   name: string;
   line: number;
-  props: Map<string, RawProp[]>;
+  /** The properties this mapper reads, in file order. */
+  props: RawProp[];
   /** jCal properties in order; kept only inside VTIMEZONE, for ICAL.Timezone. */
   jcalProps: JCalProp[] | null;
   children: RawComponent[];
@@ -121,8 +146,200 @@ const CALENDAR_PROPS = new Set(['X-WR-CALNAME', 'X-WR-TIMEZONE']);
 const ICAL_DESIGN = ICAL.design.icalendar;
 
 /**
+ * Value types whose ical.js parsing cannot fail and is reproduced by {@link fastText}. Lines
+ * of other types (RRULE's recur, RDATE's period detection, VALUE=PERIOD, ...) go to ical.js.
+ */
+const FAST_TYPES = new Set(['text', 'unknown', 'cal-address', 'uri', 'integer', 'duration', 'date', 'date-time']);
+
+interface PropShape {
+  defaultType: string;
+  multi: boolean;
+}
+
+/**
+ * How ical.js reads each wanted property, taken from its design set: null for properties the
+ * fast reader leaves to ical.js (structured values, type detection, types outside FAST_TYPES).
+ */
+const FAST_PROPS = new Map<string, PropShape | null>();
+for (const name of [...EVENT_PROPS, ...CALENDAR_PROPS]) {
+  const design = (ICAL_DESIGN.property as Record<string, Record<string, unknown> | undefined>)[name.toLowerCase()];
+  const defaultType = design ? String(design.defaultType) : 'unknown';
+  const simple = !design || (!('detectType' in design) && !design.structuredValue);
+  const multi = design?.multiValue;
+  const ok = simple && FAST_TYPES.has(defaultType) && (multi === undefined || multi === false || multi === ',');
+  FAST_PROPS.set(name, ok ? { defaultType, multi: multi === ',' } : null);
+}
+
+/** Parameters ical.js splits into lists or parses as other than plain text: left to ical.js. */
+const SPECIAL_PARAMS = new Set(
+  Object.entries(ICAL_DESIGN.param as Record<string, Record<string, unknown>>)
+    .filter(([, d]) => d.multiValue || (d.valueType !== undefined && d.valueType !== 'text' && d.valueType !== 'cal-address'))
+    .map(([name]) => name),
+);
+
+const isNameChar = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+
+/** RFC 6868 parameter-value escapes, as ical.js undoes them. */
+const rfc6868 = (value: string): string =>
+  value.indexOf('^') === -1 ? value : value.replace(/\^['n^]/g, (x) => (x === "^'" ? '"' : x === '^n' ? '\n' : '^'));
+
+/**
+ * Read the content line `src[start, end)` (property name `name`, `nameEnd` its end) the way
+ * ical.js's `parse.property` would, without it: `NAME(;PARAM=value|;PARAM="value")*:VALUE`.
+ * Returns null — and the caller asks ical.js — for anything outside the plain shape whose
+ * reading is pinned by the equivalence test: unusual value types, list-valued parameters,
+ * backslashes or stray quotes in parameter values, malformed parameters (ical.js then
+ * reports the error).
+ */
+function fastProperty(src: string, start: number, end: number, nameEnd: number, name: string, line: number): RawProp | null {
+  const shape = FAST_PROPS.get(name);
+  if (!shape) return null;
+  let params: Params | null = null;
+  let valueType: string | null = null;
+  let i = nameEnd;
+  while (src.charCodeAt(i) === 59 /* ; */) {
+    const nameStart = ++i;
+    while (i < end && isNameChar(src.charCodeAt(i))) i++;
+    if (i === nameStart || i >= end || src.charCodeAt(i) !== 61 /* = */) return null;
+    const paramName = knownParam(src, nameStart, i);
+    if (paramName !== null && SPECIAL_PARAMS.has(paramName)) return null;
+    i++;
+    let valueStart: number;
+    let valueEnd: number;
+    if (src.charCodeAt(i) === 34 /* " */) {
+      valueStart = ++i;
+      for (; i < end; i++) {
+        const c = src.charCodeAt(i);
+        if (c === 34 /* " */) break;
+        if (c === 92 /* \ */) return null;
+      }
+      if (i >= end) return null;
+      valueEnd = i++;
+      const after = src.charCodeAt(i);
+      if (i >= end || (after !== 59 && after !== 58)) return null;
+    } else {
+      valueStart = i;
+      for (; i < end; i++) {
+        const c = src.charCodeAt(i);
+        if (c === 59 /* ; */ || c === 58 /* : */) break;
+        if (c === 34 /* " */ || c === 92 /* \ */) return null;
+      }
+      if (i >= end) return null;
+      valueEnd = i;
+    }
+    switch (paramName) {
+      case 'tzid':
+      case 'role':
+      case 'cutype':
+      case 'partstat':
+      case 'cn':
+        params ??= { tzid: null, role: null, cutype: null, partstat: null, cn: null };
+        params[paramName] = rfc6868(src.slice(valueStart, valueEnd));
+        break;
+      case 'value':
+        valueType = rfc6868(src.slice(valueStart, valueEnd)).toLowerCase();
+        break;
+      default:
+      // Other parameters are not read.
+    }
+  }
+  if (i >= end || src.charCodeAt(i) !== 58 /* : */) return null;
+  const type = valueType ?? shape.defaultType;
+  if (valueType !== null && !FAST_TYPES.has(type)) return null;
+  return { name, raw: src.slice(i + 1, end), line, jcal: null, type, multi: shape.multi, params };
+}
+
+/** The value of a fast-read property as ical.js's jCal holds it, as a string (see {@link textValue}). */
+function fastText(prop: RawProp): string {
+  let value = prop.raw;
+  if (prop.multi) {
+    const comma = unescapedIndexOf(value, ',');
+    if (comma !== -1) value = value.slice(0, comma);
+  }
+  switch (prop.type) {
+    case 'text':
+      return value.indexOf('\\') === -1 ? value : value.replace(/\\\\|\\;|\\,|\\[Nn]/g, unescapeOne);
+    case 'unknown':
+      return value.indexOf('\\') === -1 ? value : value.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+    case 'integer': {
+      const n = parseInt(value); // no radix, as ical.js reads integers ("0x1A" is 26)
+      return String(Number.isNaN(n) ? 0 : n);
+    }
+    case 'date':
+      return !ICAL.design.strict && value.length >= 15 ? icalDateTime(value) : icalDate(value);
+    case 'date-time':
+      return !ICAL.design.strict && value.length === 8 ? icalDate(value) : icalDateTime(value);
+    default:
+      return value;
+  }
+}
+
+const unescapeOne = (s: string): string => (s === '\\\\' ? '\\' : s === '\\;' ? ';' : s === '\\,' ? ',' : '\n');
+const icalDate = (v: string): string => `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`;
+const icalDateTime = (v: string): string =>
+  `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}T${v.slice(9, 11)}:${v.slice(11, 13)}:${v.slice(13, 15)}${v[15] === 'Z' ? 'Z' : ''}`;
+
+/** Index of `search` in `text` not preceded by a backslash (ical.js's multi-value split). */
+function unescapedIndexOf(text: string, search: string): number {
+  let pos = 0;
+  while ((pos = text.indexOf(search, pos)) !== -1) {
+    if (pos > 0 && text[pos - 1] === '\\') pos += 1;
+    else return pos;
+  }
+  return -1;
+}
+
+/** A property line parsed by ical.js (inside VTIMEZONE, and whatever the fast reader declines). */
+function icalProperty(line: string, name: string, raw: string, lineNo: number): RawProp {
+  let jcal: JCalProp;
+  try {
+    jcal = ICAL.parse.property(line, ICAL_DESIGN) as JCalProp;
+  } catch (error) {
+    throw parseError(lineNo, `cannot parse ${name}: ${(error as Error).message}`);
+  }
+  return { name, raw, line: lineNo, jcal, type: jcal[2], multi: false, params: null };
+}
+
+/**
+ * A matcher for a fixed set of names: which of them `src[start, end)` spells (ASCII
+ * case-insensitively when `fold`, then the names are given in lower case), without slicing.
+ */
+function nameMatcher(names: Iterable<string>, fold: boolean): (src: string, start: number, end: number) => string | null {
+  // Candidates by length and first character.
+  const buckets = new Map<number, string[]>();
+  for (const name of names) {
+    const key = name.length * 128 + name.charCodeAt(0);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(name);
+    else buckets.set(key, [name]);
+  }
+  const mask = fold ? 32 : 0;
+  return (src, start, end) => {
+    const c = src.charCodeAt(start) | mask;
+    if (c > 127) return null;
+    const candidates = buckets.get((end - start) * 128 + c);
+    if (!candidates) return null;
+    for (const candidate of candidates) {
+      let i = 1;
+      while (i < candidate.length && (src.charCodeAt(start + i) | mask) === candidate.charCodeAt(i)) i++;
+      if (i === candidate.length) return candidate;
+    }
+    return null;
+  };
+}
+
+/** Upper-case names of the properties and components this reader meets most. */
+const knownName = nameMatcher(
+  [...EVENT_PROPS, ...CALENDAR_PROPS, 'BEGIN', 'END', 'DTSTAMP', 'VERSION', 'PRODID', 'CREATED', 'LAST-MODIFIED', 'CLASS'],
+  false,
+);
+/** Parameters the fast reader reads or must leave to ical.js (lower case). */
+const knownParam = nameMatcher(['tzid', 'role', 'cutype', 'partstat', 'cn', 'value', ...SPECIAL_PARAMS], true);
+
+/**
  * Split the text into unfolded content lines, build the component tree, and parse the
- * properties this mapper reads with ical.js. Structural errors name their line.
+ * properties this mapper reads (the plain shapes by {@link fastProperty}, the rest and all of
+ * VTIMEZONE by ical.js). Structural errors name their line.
  */
 function readCalendars(text: string): RawComponent[] {
   const calendars: RawComponent[] = [];
@@ -130,29 +347,39 @@ function readCalendars(text: string): RawComponent[] {
   let timezoneDepth = 0;
   let sawAnything = false;
 
-  const handle = (line: string, lineNo: number): void => {
-    const nameLength = nameLengthOf(line);
-    if (nameLength === 0) {
-      throw parseError(lineNo, `malformed content line (expected NAME[;PARAMS]:VALUE): "${clip(line)}"`);
+  /** One logical line: `src[start, end)`, starting at physical line `lineNo`. */
+  const handle = (src: string, start: number, end: number, lineNo: number): void => {
+    let nameEnd = start;
+    for (; nameEnd < end; nameEnd++) {
+      const c = src.charCodeAt(nameEnd);
+      if (c === 58 /* : */ || c === 59 /* ; */) break;
+      if (!isNameChar(c)) {
+        nameEnd = end;
+        break;
+      }
     }
-    const name = line.slice(0, nameLength).toUpperCase();
+    if (nameEnd === start || nameEnd >= end) {
+      throw parseError(lineNo, `malformed content line (expected NAME[;PARAMS]:VALUE): "${clip(src.slice(start, end))}"`);
+    }
+    const name = knownName(src, start, nameEnd) ?? src.slice(start, nameEnd).toUpperCase();
     let valueStart: number;
-    if (line.charCodeAt(nameLength) === 58 /* : */) {
-      valueStart = nameLength + 1;
+    if (src.charCodeAt(nameEnd) === 58 /* : */) {
+      valueStart = nameEnd + 1;
     } else {
-      valueStart = findValueStart(line, nameLength);
+      valueStart = findValueStart(src, nameEnd, end);
       if (valueStart < 0) throw parseError(lineNo, `property ${name} has no value (missing ":")`);
     }
 
     if (name === 'BEGIN' || name === 'END') {
-      const compName = line.slice(valueStart).trim().toUpperCase();
-      if (!/^[A-Z0-9-]+$/.test(compName)) throw parseError(lineNo, `invalid component name "${clip(compName)}"`);
+      const compName =
+        end - valueStart === 6 && src.startsWith('VEVENT', valueStart) ? 'VEVENT' : src.slice(valueStart, end).trim().toUpperCase();
+      if (compName !== 'VEVENT' && !/^[A-Z0-9-]+$/.test(compName)) throw parseError(lineNo, `invalid component name "${clip(compName)}"`);
       if (name === 'BEGIN') {
         if (stack.length === 0 && compName !== 'VCALENDAR') {
           throw parseError(lineNo, sawAnything ? `BEGIN:${compName} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
         }
         const inTimezone = timezoneDepth > 0 || compName === 'VTIMEZONE';
-        const comp: RawComponent = { name: compName, line: lineNo, props: new Map(), jcalProps: inTimezone ? [] : null, children: [] };
+        const comp: RawComponent = { name: compName, line: lineNo, props: [], jcalProps: inTimezone ? [] : null, children: [] };
         const parent = stack[stack.length - 1];
         if (parent) parent.children.push(comp);
         else calendars.push(comp);
@@ -179,44 +406,54 @@ function readCalendars(text: string): RawComponent[] {
       (top.name === 'VCALENDAR' && CALENDAR_PROPS.has(name));
     if (!wanted) return;
 
-    let jcal: JCalProp;
-    try {
-      jcal = ICAL.parse.property(line, ICAL_DESIGN) as JCalProp;
-    } catch (error) {
-      throw parseError(lineNo, `cannot parse ${name}: ${(error as Error).message}`);
-    }
-    const prop: RawProp = { name, jcal, raw: line.slice(valueStart), line: lineNo };
-    const list = top.props.get(name);
-    if (list) list.push(prop);
-    else top.props.set(name, [prop]);
-    top.jcalProps?.push(jcal);
+    const prop =
+      (timezoneDepth === 0 ? fastProperty(src, start, end, nameEnd, name, lineNo) : null) ??
+      icalProperty(src.slice(start, end), name, src.slice(valueStart, end), lineNo);
+    top.props.push(prop);
+    if (top.jcalProps && prop.jcal) top.jcalProps.push(prop.jcal);
   };
 
-  // Unfold (RFC 5545 §3.1) while remembering where each logical line starts.
-  const physical = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = physical.split(/\r\n|\n|\r/);
-  let current: string | null = null;
+  // Unfold (RFC 5545 §3.1) while remembering where each logical line starts. Physical lines end
+  // at CRLF, LF or a lone CR. A logical line is read in place from `text` unless it is folded.
+  const length = text.length;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let nextLf = -2;
+  let nextCr = -2;
+  let lineNo = 0;
+  let currentStart = -1; // start in `text` of the pending unfolded line, -1 when none
+  let currentEnd = 0;
+  let folded: string | null = null; // the pending line, once a continuation was appended
   let currentLine = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const firstChar = line.charCodeAt(0);
+  const flush = (): void => {
+    if (folded !== null) handle(folded, 0, folded.length, currentLine);
+    else if (currentStart >= 0) handle(text, currentStart, currentEnd, currentLine);
+    folded = null;
+    currentStart = -1;
+  };
+  for (;;) {
+    lineNo += 1;
+    if (nextLf !== -1 && nextLf < pos) nextLf = text.indexOf('\n', pos);
+    if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
+    const end = nextLf === -1 ? (nextCr === -1 ? length : nextCr) : nextCr === -1 || nextLf < nextCr ? nextLf : nextCr;
+    const firstChar = pos < end ? text.charCodeAt(pos) : -1;
     if (firstChar === 32 || firstChar === 9) {
-      if (current === null) {
-        if (line.trim() === '') continue;
-        throw parseError(i + 1, 'continuation line without a preceding property');
+      if (currentStart < 0 && folded === null) {
+        if (text.slice(pos, end).trim() !== '') throw parseError(lineNo, 'continuation line without a preceding property');
+      } else {
+        folded = (folded ?? text.slice(currentStart, currentEnd)) + text.slice(pos + 1, end);
       }
-      current += line.slice(1);
-      continue;
+    } else {
+      flush();
+      if (end > pos) {
+        currentStart = pos;
+        currentEnd = end;
+        currentLine = lineNo;
+      }
     }
-    if (current !== null) handle(current, currentLine);
-    if (line === '') {
-      current = null;
-      continue;
-    }
-    current = line;
-    currentLine = i + 1;
+    if (end >= length) break;
+    pos = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
-  if (current !== null) handle(current, currentLine);
+  flush();
 
   const open = stack[stack.length - 1];
   if (open) throw parseError(open.line, `BEGIN:${open.name} is never closed`);
@@ -224,24 +461,10 @@ function readCalendars(text: string): RawComponent[] {
   return calendars;
 }
 
-/**
- * Length of the property name at the start of a content line (letters, digits, "-"), or 0 when
- * the line does not start with a name followed by ";" or ":".
- */
-function nameLengthOf(line: string): number {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 58 /* : */ || c === 59 /* ; */) return i;
-    const isNameChar = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
-    if (!isNameChar) return 0;
-  }
-  return 0;
-}
-
 /** Index of the first character of the value: after the first colon not inside a quoted parameter. */
-function findValueStart(line: string, from: number): number {
+function findValueStart(line: string, from: number, end: number): number {
   let quoted = false;
-  for (let i = from; i < line.length; i++) {
+  for (let i = from; i < end; i++) {
     const c = line.charCodeAt(i);
     if (c === 34 /* " */) quoted = !quoted;
     else if (c === 58 /* : */ && !quoted) return i + 1;
@@ -253,10 +476,23 @@ function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const first = (comp: RawComponent, name: string): RawProp | undefined => comp.props.get(name)?.[0];
+function first(comp: RawComponent, name: string): RawProp | undefined {
+  const props = comp.props;
+  for (let i = 0; i < props.length; i++) if ((props[i] as RawProp).name === name) return props[i];
+  return undefined;
+}
+
+const NONE: readonly RawProp[] = Object.freeze([]);
+
+function all(comp: RawComponent, name: string): readonly RawProp[] {
+  let found: RawProp[] | null = null;
+  for (const prop of comp.props) if (prop.name === name) (found ??= []).push(prop);
+  return found ?? NONE;
+}
 
 function textValue(prop: RawProp | undefined): string | null {
   if (!prop) return null;
+  if (!prop.jcal) return fastText(prop);
   const value = prop.jcal[3];
   if (value == null) return null;
   const text = Array.isArray(value) ? value.join(',') : String(value);
@@ -264,10 +500,31 @@ function textValue(prop: RawProp | undefined): string | null {
   return prop.jcal[2] === 'unknown' ? text.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c)) : text;
 }
 
-function param(prop: RawProp, name: string): string | null {
+function param(prop: RawProp, name: ParamName): string | null {
+  if (!prop.jcal) return prop.params ? prop.params[name] : null;
   const value = prop.jcal[1][name];
   if (value == null) return null;
   return Array.isArray(value) ? String(value[0] ?? '') : String(value);
+}
+
+/**
+ * A content line read as the mapper reads it: by the fast reader (`fast: true`, null when it
+ * leaves the line to ical.js) or by ical.js. Exported for the equivalence test only.
+ * @internal
+ */
+export function readContentLineForTest(
+  line: string,
+  fast: boolean,
+): { raw: string; text: string | null; params: Record<ParamName, string | null> } | null {
+  let nameEnd = 0;
+  while (nameEnd < line.length && isNameChar(line.charCodeAt(nameEnd))) nameEnd++;
+  const name = line.slice(0, nameEnd).toUpperCase();
+  const valueStart = findValueStart(line, nameEnd, line.length);
+  const prop = fast ? fastProperty(line, 0, line.length, nameEnd, name, 1) : icalProperty(line, name, line.slice(valueStart), 1);
+  if (!prop) return null;
+  const params = { tzid: null, role: null, cutype: null, partstat: null, cn: null } as Record<ParamName, string | null>;
+  for (const key of Object.keys(params) as ParamName[]) params[key] = param(prop, key);
+  return { raw: prop.raw, text: textValue(prop), params };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,27 +693,46 @@ interface WallTime {
   isDate: boolean;
 }
 
-const DATE_RE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/;
-
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/** Days in `month` (1-12) of a four-digit `year` as `Date.UTC` reads it (0-99 mean 1900-1999). */
+function monthLength(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const y = year <= 99 ? 1900 + year : year;
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+}
+
+/** Two decimal digits at `i`, or -1. */
+function digits2(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** A DATE (`YYYYMMDD`) or DATE-TIME (`YYYYMMDDTHHMMSS[Z]`) value as local wall-clock ms. */
 function parseLocal(value: string, prop: RawProp): { local: number; isDate: boolean; utc: boolean } {
-  const m = DATE_RE.exec(value.trim());
-  if (!m) throw parseError(prop.line, `invalid date or date-time "${clip(value)}" in ${prop.name}`);
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const isDate = m[4] === undefined;
-  const hour = isDate ? 0 : Number(m[4]);
-  const minute = isDate ? 0 : Number(m[5]);
-  let second = isDate ? 0 : Number(m[6]);
-  if (second === 60) second = 59; // leap second
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+  const text = value.trim();
+  const n = text.length;
+  const isDate = n === 8;
+  const shaped = isDate || ((n === 15 || (n === 16 && text.charCodeAt(15) === 90)) /* Z */ && text.charCodeAt(8) === 84); /* T */
+  const century = shaped ? digits2(text, 0) : -1;
+  const yy = digits2(text, 2);
+  const month = digits2(text, 4);
+  const day = digits2(text, 6);
+  const hour = isDate ? 0 : digits2(text, 9);
+  const minute = isDate ? 0 : digits2(text, 11);
+  let second = isDate ? 0 : digits2(text, 13);
+  if (century < 0 || yy < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
     throw parseError(prop.line, `invalid date or date-time "${clip(value)}" in ${prop.name}`);
   }
-  return { local: Date.UTC(year, month - 1, day, hour, minute, second), isDate, utc: m[7] === 'Z' };
+  const year = century * 100 + yy;
+  if (second === 60) second = 59; // leap second
+  if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59 || second > 59) {
+    throw parseError(prop.line, `invalid date or date-time "${clip(value)}" in ${prop.name}`);
+  }
+  return { local: Date.UTC(year, month - 1, day, hour, minute, second), isDate, utc: n === 16 };
 }
 
 interface CalendarContext {
@@ -516,50 +792,135 @@ const PARTSTAT: Record<string, ResponseStatus> = {
   'NEEDS-ACTION': 'needsAction',
 };
 
+/** Lower-cased address without `mailto:` (any case) and surrounding white space. */
 function address(value: string | null): string {
   if (!value) return '';
-  return value.trim().replace(/^mailto:/i, '').trim().toLowerCase();
+  let text = value.trim();
+  if (
+    text.length >= 7 &&
+    (text.charCodeAt(0) | 32) === 109 /* m */ &&
+    (text.charCodeAt(1) | 32) === 97 /* a */ &&
+    (text.charCodeAt(2) | 32) === 105 /* i */ &&
+    (text.charCodeAt(3) | 32) === 108 /* l */ &&
+    (text.charCodeAt(4) | 32) === 116 /* t */ &&
+    (text.charCodeAt(5) | 32) === 111 /* o */ &&
+    text.charCodeAt(6) === 58 /* : */
+  ) {
+    text = text.slice(7).trim();
+  }
+  return text.toLowerCase();
 }
 
-function readFacts(comp: RawComponent): Facts {
-  const summary = first(comp, 'SUMMARY');
-  const statusRaw = textValue(first(comp, 'STATUS'))?.trim().toUpperCase();
-  const transp = textValue(first(comp, 'TRANSP'))?.trim().toUpperCase();
-  const busy = textValue(first(comp, 'X-MICROSOFT-CDO-BUSYSTATUS'))?.trim().toUpperCase();
-  const organizerProp = first(comp, 'ORGANIZER');
-  const attendeeProps = comp.props.get('ATTENDEE');
-  const descriptionProp = first(comp, 'DESCRIPTION') ?? first(comp, 'X-ALT-DESC');
-  const owned = textValue(first(comp, 'X-UNMEET-OWNED'));
+/** The trimmed, upper-cased text of a property, if present. */
+const upperText = (prop: RawProp | undefined): string | undefined => textValue(prop)?.trim().toUpperCase();
 
+/** Attendee lists up to this length are de-duplicated by scanning instead of with a Set. */
+const SCAN_DEDUPE_LIMIT = 16;
+
+/**
+ * The event's facts except time, read in one pass over its properties. Computed once per
+ * VEVENT: every instance of a series shares its master's facts (and attendee list).
+ */
+function readFacts(comp: RawComponent): Facts {
+  let summary: RawProp | undefined;
+  let status: RawProp | undefined;
+  let transpProp: RawProp | undefined;
+  let busyProp: RawProp | undefined;
+  let organizerProp: RawProp | undefined;
+  let descriptionProp: RawProp | undefined;
+  let altDescriptionProp: RawProp | undefined;
+  let ownedProp: RawProp | undefined;
+  let urlProp: RawProp | undefined;
+  let locationProp: RawProp | undefined;
+  let googleProp: RawProp | undefined;
+  let teamsProp: RawProp | undefined;
   let attendees: Attendee[] | undefined;
-  if (attendeeProps) {
-    attendees = [];
-    const seen = new Set<string>();
-    for (const prop of attendeeProps) {
-      const email = address(textValue(prop));
-      if (email === '' || seen.has(email)) continue;
-      seen.add(email);
-      const role = param(prop, 'role')?.toUpperCase();
-      const cutype = param(prop, 'cutype')?.toUpperCase();
-      const attendee: Attendee = {
-        email,
-        response: PARTSTAT[param(prop, 'partstat')?.toUpperCase() ?? ''] ?? 'needsAction',
-        optional: role === 'OPT-PARTICIPANT' || role === 'NON-PARTICIPANT',
-      };
-      const name = param(prop, 'cn');
-      if (name) attendee.name = name;
-      if (cutype === 'RESOURCE' || cutype === 'ROOM') attendee.resource = true;
-      attendees.push(attendee);
+  let seen: Set<string> | null = null;
+
+  for (const prop of comp.props) {
+    switch (prop.name) {
+      case 'ATTENDEE': {
+        attendees ??= [];
+        const email = address(textValue(prop));
+        if (email === '') break;
+        if (seen) {
+          if (seen.has(email)) break;
+          seen.add(email);
+        } else {
+          let duplicate = false;
+          for (let i = 0; i < attendees.length && !duplicate; i++) duplicate = (attendees[i] as Attendee).email === email;
+          if (duplicate) break;
+          if (attendees.length >= SCAN_DEDUPE_LIMIT) seen = new Set([...attendees.map((a) => a.email), email]);
+        }
+        const role = param(prop, 'role')?.toUpperCase();
+        const cutype = param(prop, 'cutype')?.toUpperCase();
+        const attendee: Attendee = {
+          email,
+          response: PARTSTAT[param(prop, 'partstat')?.toUpperCase() ?? ''] ?? 'needsAction',
+          optional: role === 'OPT-PARTICIPANT' || role === 'NON-PARTICIPANT',
+        };
+        const name = param(prop, 'cn');
+        if (name) attendee.name = name;
+        if (cutype === 'RESOURCE' || cutype === 'ROOM') attendee.resource = true;
+        attendees.push(attendee);
+        break;
+      }
+      case 'SUMMARY':
+        summary ??= prop;
+        break;
+      case 'ORGANIZER':
+        organizerProp ??= prop;
+        break;
+      case 'STATUS':
+        status ??= prop;
+        break;
+      case 'TRANSP':
+        transpProp ??= prop;
+        break;
+      case 'X-MICROSOFT-CDO-BUSYSTATUS':
+        busyProp ??= prop;
+        break;
+      case 'DESCRIPTION':
+        descriptionProp ??= prop;
+        break;
+      case 'X-ALT-DESC':
+        altDescriptionProp ??= prop;
+        break;
+      case 'X-UNMEET-OWNED':
+        ownedProp ??= prop;
+        break;
+      case 'URL':
+        urlProp ??= prop;
+        break;
+      case 'LOCATION':
+        locationProp ??= prop;
+        break;
+      case 'X-GOOGLE-CONFERENCE':
+        googleProp ??= prop;
+        break;
+      case 'X-MICROSOFT-SKYPETEAMSMEETINGURL':
+        teamsProp ??= prop;
+        break;
+      default:
     }
   }
 
-  const conferencingProps = ['X-GOOGLE-CONFERENCE', 'X-MICROSOFT-SKYPETEAMSMEETINGURL'];
-  const linkProps = ['URL', 'LOCATION', 'DESCRIPTION', 'X-ALT-DESC'];
+  const statusRaw = upperText(status);
+  const transp = upperText(transpProp);
+  const busy = upperText(busyProp);
+  const owned = textValue(ownedProp);
+  const descriptionText = textValue(descriptionProp);
+  const altDescriptionText = textValue(altDescriptionProp);
+
   let hasConferencing: boolean | undefined;
-  if ([...conferencingProps, ...linkProps].some((name) => comp.props.has(name))) {
+  if (googleProp || teamsProp || urlProp || locationProp || descriptionProp || altDescriptionProp) {
     hasConferencing =
-      conferencingProps.some((name) => (textValue(first(comp, name)) ?? '').trim() !== '') ||
-      linkProps.some((name) => hasConferencingLink(textValue(first(comp, name))));
+      (textValue(googleProp) ?? '').trim() !== '' ||
+      (textValue(teamsProp) ?? '').trim() !== '' ||
+      hasConferencingLink(textValue(urlProp)) ||
+      hasConferencingLink(textValue(locationProp)) ||
+      hasConferencingLink(descriptionText) ||
+      hasConferencingLink(altDescriptionText);
   }
 
   return {
@@ -570,7 +931,11 @@ function readFacts(comp: RawComponent): Facts {
       transp === 'TRANSPARENT' || busy === 'FREE' ? 'transparent' : transp !== undefined || busy !== undefined ? 'opaque' : undefined,
     organizer: organizerProp ? address(textValue(organizerProp)) || undefined : undefined,
     attendees,
-    description: descriptionProp ? describeText(textValue(descriptionProp)) : undefined,
+    description: descriptionProp
+      ? describeText(descriptionText)
+      : altDescriptionProp
+        ? describeText(altDescriptionText)
+        : undefined,
     hasConferencing,
     createdByUnmeet: owned === null ? undefined : /^(1|true|yes)$/i.test(owned.trim()),
   };
@@ -990,19 +1355,21 @@ function keepNewest<K>(map: Map<K, EventComponent>, key: K, candidate: EventComp
   if (!existing || candidate.sequence >= existing.sequence) map.set(key, candidate);
 }
 
+const NONE_OVERRIDES: readonly EventComponent[] = Object.freeze([]);
+
 function expandSeries(
   uid: string,
   master: EventComponent | undefined,
-  overrides: EventComponent[],
+  overrides: Map<string, EventComponent> | undefined,
   ctx: CalendarContext,
   window: IcsWindow,
   out: CalendarEvent[],
 ): void {
   const masterFacts = master ? readFacts(master.comp) : null;
   const masterTiming = master ? readTiming(master.comp, ctx) : null;
-  const rrules = master?.comp.props.get('RRULE') ?? [];
-  const rdates = master?.comp.props.get('RDATE') ?? [];
-  const recurring = rrules.length > 0 || rdates.length > 0 || overrides.length > 0;
+  const rrules = master ? all(master.comp, 'RRULE') : NONE;
+  const rdates = master ? all(master.comp, 'RDATE') : NONE;
+  const recurring = rrules.length > 0 || rdates.length > 0 || (overrides !== undefined && overrides.size > 0);
 
   if (master && masterFacts && masterTiming && !recurring) {
     const { start, span } = masterTiming;
@@ -1015,7 +1382,7 @@ function expandSeries(
 
   // Overrides, keyed by the UTC instant of the instance they replace.
   const overridden = new Map<number, { override: EventComponent; recurrenceId: WallTime }>();
-  for (const override of overrides) {
+  for (const override of overrides?.values() ?? NONE_OVERRIDES) {
     const prop = first(override.comp, 'RECURRENCE-ID') as RawProp;
     const recurrenceId = wallTime(prop.raw, prop, ctx);
     overridden.set(recurrenceId.utc, { override, recurrenceId });
@@ -1024,7 +1391,7 @@ function expandSeries(
   // EXDATEs: UTC instants, plus local days for date-only exclusions of timed series.
   const excluded = new Set<number>();
   const excludedDays = new Set<number>();
-  for (const prop of master?.comp.props.get('EXDATE') ?? []) {
+  for (const prop of master ? all(master.comp, 'EXDATE') : NONE) {
     for (const value of prop.raw.split(',')) {
       if (value.trim() === '') continue;
       const time = wallTime(value, prop, ctx);
@@ -1171,10 +1538,8 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
         keepNewest(masters, entry.uid, entry);
       }
     }
-    const uids = new Set([...masters.keys(), ...overrides.keys()]);
-    for (const uid of uids) {
-      expandSeries(uid, masters.get(uid), [...(overrides.get(uid)?.values() ?? [])], ctx, window, events);
-    }
+    for (const [uid, master] of masters) expandSeries(uid, master, overrides.get(uid), ctx, window, events);
+    for (const [uid, byId] of overrides) if (!masters.has(uid)) expandSeries(uid, undefined, byId, ctx, window, events);
   });
 
   events.sort((a, b) => a.start - b.start || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
