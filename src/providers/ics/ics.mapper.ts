@@ -9,9 +9,10 @@
  * everything else — RRULE, RDATE, unusual value types or parameters, malformed lines, all of
  * VTIMEZONE — to ical.js, so errors are ical.js's as before. ical.js also does the recurrence
  * rules that are not simple (`ICAL.RecurIterator`) and the fallback time-zone definitions
- * (`ICAL.Timezone`). Lines are tracked here so that every error names the line it comes from. Simple DAILY/WEEKLY rules — nearly all real stand-ups,
- * syncs and 1:1s — are expanded by a small arithmetic expander that is ~100× faster than
- * ical.js's iterator and agrees with it (see the equivalence test).
+ * (`ICAL.Timezone`). Lines are tracked here so that every error names the line it comes from.
+ * Simple DAILY/WEEKLY rules — nearly all real stand-ups, syncs and 1:1s — are expanded by a
+ * small arithmetic expander that is ~100× faster than ical.js's iterator and agrees with it
+ * (see the equivalence test).
  */
 import ICAL from 'ical.js';
 import { IANAZone } from 'luxon';
@@ -197,7 +198,7 @@ function fastProperty(src: string, start: number, end: number, nameEnd: number, 
   let params: Params | null = null;
   let valueType: string | null = null;
   let i = nameEnd;
-  while (src.charCodeAt(i) === 59 /* ; */) {
+  while (i < end && src.charCodeAt(i) === 59 /* ; */) {
     const nameStart = ++i;
     while (i < end && isNameChar(src.charCodeAt(i))) i++;
     if (i === nameStart || i >= end || src.charCodeAt(i) !== 61 /* = */) return null;
