@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { isUnmeetError } from '../domain/errors';
 import { planRotation, type RotationPlan } from '../domain/rotation';
 import { normalizeWorkingHours } from '../domain/working-hours';
 import { rotationInput } from '../services/rotation-input';
-import { InputError } from './team-file';
-
-const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+import { InputError, readJsonFile, shownPath } from './team-file';
 
 /**
  * `unmeet rotate --input rotation.json [--json]`: plans a fair rotation offline (no database,
@@ -15,28 +12,8 @@ const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n
 export async function rotateCommand(values: { input?: string | boolean | undefined; json?: string | boolean | undefined }): Promise<string> {
   if (typeof values.input !== 'string') throw new InputError('usage: unmeet rotate --input rotation.json [--json]');
   const path = resolve(values.input);
-  const shown = relative(process.cwd(), path) || path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(`${shown}: cannot read the file`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec(String(error))?.[1];
-    throw new InputError(`${shown}${position ? `:${lineOf(text, Number(position))}` : ''}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = rotationInput.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.at(-1);
-    const at = typeof key === 'string' ? text.indexOf(`"${key}"`) : -1;
-    throw new InputError(`${shown}${at >= 0 ? `:${lineOf(text, at)}` : ''}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  const input = parsed.data;
+  const shown = shownPath(path);
+  const input = await readJsonFile(path, rotationInput);
   const participants = input.participants.map((p, i) => {
     const where = `${shown}: participants.${i} (${p.email})`;
     if (p.timeZone === undefined) throw new InputError(`${where}: timeZone is required`);

@@ -4,6 +4,7 @@ import { isUnmeetError } from '../domain/errors';
 import type { CalendarEvent, Member } from '../domain/types';
 import { assertTimeZone, normalizeWorkingHours } from '../domain/working-hours';
 import { parseIcs } from '../providers/ics/ics.mapper';
+import type { z } from 'zod';
 import { teamFile, type TeamFile } from '../schemas';
 
 /** A CLI input problem, already phrased as `file:line: message`. */
@@ -11,15 +12,25 @@ export class InputError extends Error {}
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
-/** Reads and validates team.json; every complaint names the file and, where known, the line. */
-export async function readTeamFile(path: string): Promise<TeamFile> {
-  const shown = relative(process.cwd(), path) || path;
-  let text: string;
+/** The path as people typed it: relative to where they are. */
+export const shownPath = (path: string) => relative(process.cwd(), path) || path;
+
+/** Reads a text file, or fails with `file: cannot read the file`. */
+async function readText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch {
-    throw new InputError(`${shown}: cannot read the file`);
+    throw new InputError(`${shownPath(path)}: cannot read the file`);
   }
+}
+
+/**
+ * Reads a JSON file and validates it with `schema`; a complaint names the file and, where it
+ * can be found, the line (of the JSON syntax error, or of the offending key).
+ */
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+  const shown = shownPath(path);
+  const text = await readText(path);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -28,16 +39,21 @@ export async function readTeamFile(path: string): Promise<TeamFile> {
     const where = position ? `:${lineOf(text, Number(position))}` : '';
     throw new InputError(`${shown}${where}: not valid JSON (${(error as Error).message})`);
   }
-  const parsed = teamFile.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.join('.');
-    // Point at the line of the offending key when it appears in the text.
     const key = issue.path.at(-1);
     const at = typeof key === 'string' ? text.indexOf(`"${key}"`) : -1;
-    throw new InputError(`${shown}${at >= 0 ? `:${lineOf(text, at)}` : ''}: ${path}: ${issue.message}`);
+    throw new InputError(`${shown}${at >= 0 ? `:${lineOf(text, at)}` : ''}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  for (const [i, m] of parsed.data.members.entries()) {
+  return parsed.data;
+}
+
+/** Reads and validates team.json; every complaint names the file and, where known, the line. */
+export async function readTeamFile(path: string): Promise<TeamFile> {
+  const shown = shownPath(path);
+  const team = await readJsonFile(path, teamFile);
+  for (const [i, m] of team.members.entries()) {
     try {
       assertTimeZone(m.timeZone);
       normalizeWorkingHours(m.workingHours);
@@ -46,7 +62,7 @@ export async function readTeamFile(path: string): Promise<TeamFile> {
       throw error;
     }
   }
-  return parsed.data;
+  return team;
 }
 
 export const toMember = (m: TeamFile['members'][number]): Member => ({
@@ -59,14 +75,7 @@ export const toMember = (m: TeamFile['members'][number]): Member => ({
 
 /** Reads an ICS file and parses it (floating times in the owner's zone), naming file:line on failure. */
 export async function readIcsFile(path: string, window: { start: number; end: number }, timeZone: string): Promise<CalendarEvent[]> {
-  const shown = relative(process.cwd(), path) || path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(`${shown}: cannot read the file`);
-  }
-  return parseIcsNamed(text, shown, window, timeZone);
+  return parseIcsNamed(await readText(path), shownPath(path), window, timeZone);
 }
 
 export function parseIcsNamed(text: string, shown: string, window: { start: number; end: number }, timeZone: string): CalendarEvent[] {

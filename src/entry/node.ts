@@ -34,11 +34,11 @@ function resolveSecret(config: Config, logger: Logger): string {
 /** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
 export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle }> {
   const handle = openSqlite(config.dbPath);
-  const secret = resolveSecret(config, logger);
+  const vault = await createTokenVault(resolveSecret(config, logger));
   const deps: Deps = {
     db: handle.db,
     repos: createRepositories({ db: handle.db }),
-    vault: await createTokenVault(secret),
+    vault,
     clock: () => Date.now(),
     logger,
     ics: {
@@ -54,7 +54,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
     mail: {
       transport: config.smtpUrl ? createSmtpTransport(config.smtpUrl) : null,
       from: { email: config.mailFrom, name: 'unmeet' },
-      links: await createLinkSigner(secret),
+      links: createLinkSigner(vault),
     },
   };
   return { deps, handle };

@@ -93,7 +93,7 @@ async function buildDeps(env: Env): Promise<Deps> {
     },
     publicUrl: config.publicUrl,
     // Workers are outbox-only: messages are kept and exportable as .eml; links need the secret.
-    mail: config.secret ? { transport: null, from: { email: config.mailFrom, name: 'unmeet' }, links: await createLinkSigner(config.secret) } : undefined,
+    mail: config.secret ? { transport: null, from: { email: config.mailFrom, name: 'unmeet' }, links: createLinkSigner(vault) } : undefined,
   };
 }
 

@@ -17,10 +17,11 @@ export interface TokenVault {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const toBase64Url = (bytes: Uint8Array): string =>
+/** base64url without padding (RFC 4648 §5): safe in URLs, headers and cookies. */
+export const toBase64Url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 
-const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
+export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
   const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 };

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { MailTransportError, type MailTransport } from '../../src/providers/mail/mail-transport';
 import { createLinkSigner } from '../../src/providers/mail/signed-links';
+import { createTokenVault } from '../../src/providers/token-vault';
 import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import type { Deps } from '../../src/services/deps';
 import { deliverDueMessages, SUGGESTION_POLICY } from '../../src/services/suggestions';
@@ -117,7 +118,7 @@ let t: T;
 let mail: NonNullable<Deps['mail']>;
 beforeEach(async () => {
   smtp = await startSmtp();
-  mail = { transport: createSmtpTransport(smtp.url), from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: await createLinkSigner('test-secret-test-secret-test-secret!') };
+  mail = { transport: createSmtpTransport(smtp.url), from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')) };
   t = await createTestApp({ mail });
 });
 afterEach(async () => {

@@ -103,7 +103,9 @@ describe('Google connect flow', () => {
     const ctx = await setup(fake);
     const first = await connect(ctx);
     const tampered = new URL(first.back);
-    tampered.searchParams.set('state', first.back.searchParams.get('state')!.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+    // Change the signature's first character (the last one partly encodes padding bits).
+    const [stateId, signature] = first.back.searchParams.get('state')!.split('.');
+    tampered.searchParams.set('state', `${stateId}.${signature![0] === 'A' ? 'B' : 'A'}${signature!.slice(1)}`);
     expect((await ctx.t.app.request(tampered.pathname + tampered.search)).status).toBe(400);
     expect((await first.callback()).status).toBe(200);
     expect((await first.callback()).status).toBe(400); // replay
