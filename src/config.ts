@@ -24,6 +24,7 @@ const schema = z.object({
   GOOGLE_API_ROOT: z.url().default('https://www.googleapis.com'),
   GOOGLE_OAUTH_ROOT: z.url().optional(),
   UNMEET_SYNC_POLL_MINUTES: z.coerce.number().int().min(1).default(15),
+  UNMEET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   UNMEET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
   UNMEET_MAIL_FROM: z.email().optional(),
@@ -44,6 +45,8 @@ export type Config = {
   google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null;
   /** How often connected calendars are polled (a safety net under push notifications). */
   syncPollMinutes: number;
+  /** Requests per minute per API key (0 = unlimited). */
+  rateLimitPerMinute: number;
   /** When set, creating workspaces over HTTP needs it as a bearer token. */
   adminToken: string | undefined;
   /** SMTP server for suggestion emails; unset = outbox only. */
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     icsRefreshMinutes: e.UNMEET_ICS_REFRESH_MINUTES,
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,
+    rateLimitPerMinute: e.UNMEET_RATE_LIMIT_PER_MINUTE,
     google:
       e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
         ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiRoot: e.GOOGLE_API_ROOT, oauthRoot: e.GOOGLE_OAUTH_ROOT ?? null }

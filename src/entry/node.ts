@@ -8,6 +8,7 @@ import { createRepositories } from '../db/repositories';
 import { openSqlite, type SqliteHandle } from '../db/sqlite';
 import { randomToken } from '../db/ids';
 import { createApp } from '../http/app';
+import { createRateLimiter } from '../http/middleware/rate-limit';
 import { runDueJobs } from '../jobs/run-due-jobs';
 import { createLogger, type Logger } from '../logger';
 import { createTokenVault } from '../providers/token-vault';
@@ -48,6 +49,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
       refreshMinutes: config.icsRefreshMinutes,
     },
     adminToken: config.adminToken,
+    rateLimiter: config.rateLimitPerMinute > 0 ? createRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock: () => Date.now() }) : undefined,
     google: config.google,
     syncPollMinutes: config.syncPollMinutes,
     publicUrl: config.publicUrl,

@@ -11,6 +11,7 @@ import { openD1 } from '../db/d1';
 import { randomToken } from '../db/ids';
 import { createRepositories } from '../db/repositories';
 import { createApp } from '../http/app';
+import { createRateLimiter, type RateLimiter } from '../http/middleware/rate-limit';
 import { runJobById } from '../jobs/run-due-jobs';
 import { createLogger } from '../logger';
 import { createTokenVault, type TokenVault } from '../providers/token-vault';
@@ -68,6 +69,14 @@ async function resolveHost(hostname: string): Promise<string[]> {
 
 const vaults = new Map<string, Promise<TokenVault>>();
 
+/** One limiter per isolate and rate: deps are rebuilt per request, the budget must not be. */
+const limiters = new Map<number, RateLimiter>();
+function isolateRateLimiter(perMinute: number): RateLimiter | undefined {
+  if (perMinute <= 0) return undefined;
+  if (!limiters.has(perMinute)) limiters.set(perMinute, createRateLimiter({ limit: perMinute, windowMs: 60_000, clock: () => Date.now() }));
+  return limiters.get(perMinute);
+}
+
 async function buildDeps(env: Env): Promise<Deps> {
   const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const config = loadConfig(strings);
@@ -86,6 +95,7 @@ async function buildDeps(env: Env): Promise<Deps> {
     logger: createLogger(config.logLevel),
     ics: { fetch: (input, init) => fetch(input, init), resolveHost, allowPrivate: config.allowPrivateUrls, refreshMinutes: config.icsRefreshMinutes },
     adminToken: config.adminToken,
+    rateLimiter: isolateRateLimiter(config.rateLimitPerMinute),
     google: config.google,
     syncPollMinutes: config.syncPollMinutes,
     enqueueJob: async (jobId, delayMs) => {

@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { Repositories } from '../db/repositories';
 import type { Logger } from '../logger';
 import type { MailDeps } from '../providers/mail/mail-transport';
+import type { RateLimiter } from '../http/middleware/rate-limit';
 import type { RetryPolicy } from '../providers/retry';
 import type { TokenVault } from '../providers/token-vault';
 
@@ -35,4 +36,6 @@ export interface Deps {
   syncPollMinutes?: number | undefined;
   /** Hands a due job to a queue right away (Workers); absent, the job runner's timer finds it. */
   enqueueJob?: ((jobId: string, delayMs: number) => Promise<void>) | undefined;
+  /** Per-API-key request budget; absent, requests are not limited (tests, trusted local use). */
+  rateLimiter?: RateLimiter | undefined;
 }

@@ -300,3 +300,25 @@ describe('ICS subscriptions', () => {
     }
   });
 });
+
+describe('rate limiting', () => {
+  it('when a key exceeds its budget, then 429 with Retry-After, and other keys are unaffected', async () => {
+    const { createRateLimiter } = await import('../../src/http/middleware/rate-limit');
+    const clock = { now: 0 };
+    const limited = await createTestApp({ rateLimiter: createRateLimiter({ limit: 3, windowMs: 60_000, clock: () => clock.now }) });
+    try {
+      const a = await newWorkspace(limited.api, 'A');
+      const b = await newWorkspace(limited.api, 'B');
+      for (let i = 0; i < 3; i++) expect((await limited.api('GET', '/v1/members', { key: a.apiKey })).status).toBe(200);
+      const over = await limited.api('GET', '/v1/members', { key: a.apiKey });
+      expect(over.status).toBe(429);
+      expect(over.json.code).toBe('rate_limited');
+      expect(Number(over.headers.get('retry-after'))).toBe(20);
+      expect((await limited.api('GET', '/v1/members', { key: b.apiKey })).status).toBe(200);
+      clock.now += 20_000;
+      expect((await limited.api('GET', '/v1/members', { key: a.apiKey })).status).toBe(200);
+    } finally {
+      limited.close();
+    }
+  });
+});
