@@ -24,6 +24,7 @@ const schema = z.object({
   GOOGLE_API_ROOT: z.url().default('https://www.googleapis.com'),
   GOOGLE_OAUTH_ROOT: z.url().optional(),
   UNMEET_SYNC_POLL_MINUTES: z.coerce.number().int().min(1).default(15),
+  UNMEET_SECRET_PREVIOUS: z.string().optional(),
   UNMEET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   UNMEET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
@@ -45,6 +46,8 @@ export type Config = {
   google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null;
   /** How often connected calendars are polled (a safety net under push notifications). */
   syncPollMinutes: number;
+  /** Secrets being rotated out: still open what they sealed until `unmeet rotate-secret` re-seals it. */
+  previousSecrets: string[];
   /** Requests per minute per API key (0 = unlimited). */
   rateLimitPerMinute: number;
   /** When set, creating workspaces over HTTP needs it as a bearer token. */
@@ -76,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,
     rateLimitPerMinute: e.UNMEET_RATE_LIMIT_PER_MINUTE,
+    previousSecrets: (e.UNMEET_SECRET_PREVIOUS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     google:
       e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
         ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiRoot: e.GOOGLE_API_ROOT, oauthRoot: e.GOOGLE_OAUTH_ROOT ?? null }

@@ -10,6 +10,7 @@ import { assertTimeZone, normalizeWorkingHours, parseDateRange } from '../domain
 import { buildNodeDeps, startServer } from '../entry/node';
 import { createLogger } from '../logger';
 import { fetchIcs } from '../providers/ics/ics.fetch';
+import { resealCredentials } from '../services/secrets';
 import { connectIcs } from '../services/sync';
 import { createWorkspace } from '../services/workspaces';
 import { flagsFromTeamFile, formatFlags } from './flags';
@@ -27,6 +28,8 @@ Usage:
   unmeet flags --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   unmeet rotate --input rotation.json [--json]  plan a fair rotation of a recurring meeting across zones
   unmeet workspace create --name NAME       create a workspace and print its API key (once)
+  unmeet backup FILE                        online backup of the database into FILE
+  unmeet rotate-secret                      re-seal stored credentials under UNMEET_SECRET (old one in UNMEET_SECRET_PREVIOUS)
   unmeet demo [--team examples/team.json]   create a workspace holding the sample team
 
 Dates are local dates in each member's zone; --to is exclusive (default: today; --from default: 28 days earlier).
@@ -185,6 +188,24 @@ export async function run(argv: string[]): Promise<number> {
         console.log(`Created workspace "${workspace.name}" (${workspace.id}).`);
         console.log(`API key (shown once): ${apiKey}`);
       });
+      return 0;
+    }
+    case 'backup': {
+      const target = positionals[0];
+      if (!target) throw new InputError('usage: unmeet backup FILE');
+      const config = loadConfig(process.env);
+      const { handle } = await buildNodeDeps(config, createLogger('warn', (l) => console.error(l)));
+      try {
+        await handle.backup(resolve(target));
+      } finally {
+        handle.close();
+      }
+      console.log(`backed up ${config.dbPath} to ${target}`);
+      return 0;
+    }
+    case 'rotate-secret': {
+      const result = await withDeps((deps) => resealCredentials(deps));
+      console.log(`re-sealed ${result.resealed} credentials under the current secret (${result.alreadyCurrent} already current)`);
       return 0;
     }
     case 'demo':

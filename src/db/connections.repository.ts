@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from './database';
 import { newId } from './ids';
 import { calendars, connections, type ConnectionStatus, type ProviderName } from './schema';
@@ -52,6 +52,14 @@ export function createConnectionRepository({ db }: { db: Db }) {
 
     async setCredentials(workspaceId: string, connectionId: string, credentials: string | null): Promise<void> {
       await db.update(connections).set({ credentials }).where(scoped(workspaceId, connectionId));
+    },
+
+    /** Every connection holding sealed credentials, across workspaces: for `unmeet rotate-secret` only. */
+    async listSealedForRotation(): Promise<Array<Pick<ConnectionRow, 'id' | 'workspaceId' | 'credentials'>>> {
+      return db
+        .select({ id: connections.id, workspaceId: connections.workspaceId, credentials: connections.credentials })
+        .from(connections)
+        .where(isNotNull(connections.credentials));
     },
 
     async remove(workspaceId: string, connectionId: string): Promise<boolean> {

@@ -12,6 +12,8 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export interface SqliteHandle {
   db: Db;
   close(): void;
+  /** An online, consistent copy of the database into `file` (SQLite's backup API; writers keep going). */
+  backup(file: string): Promise<void>;
 }
 
 /**
@@ -28,5 +30,11 @@ export function openSqlite(path: string): SqliteHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, close: () => sqlite.close() };
+  return {
+    db: db as unknown as Db,
+    close: () => sqlite.close(),
+    backup: async (file) => {
+      await sqlite.backup(file);
+    },
+  };
 }

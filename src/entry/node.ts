@@ -35,7 +35,7 @@ function resolveSecret(config: Config, logger: Logger): string {
 /** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
 export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle }> {
   const handle = openSqlite(config.dbPath);
-  const vault = await createTokenVault(resolveSecret(config, logger));
+  const vault = await createTokenVault(resolveSecret(config, logger), config.previousSecrets);
   const deps: Deps = {
     db: handle.db,
     repos: createRepositories({ db: handle.db }),

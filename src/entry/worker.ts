@@ -50,6 +50,7 @@ const refusingVault: TokenVault = {
     throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret to sign links.');
   },
   verify: async () => false,
+  isCurrent: () => false,
 };
 
 /** DNS over HTTPS: Workers have no resolver API, and the ICS fetcher checks where a host points. */
@@ -84,8 +85,9 @@ async function buildDeps(env: Env): Promise<Deps> {
   let vault = refusingVault;
   if (config.secret) {
     // Key derivation is per secret, so an isolate derives it once.
-    if (!vaults.has(config.secret)) vaults.set(config.secret, createTokenVault(config.secret));
-    vault = await vaults.get(config.secret)!;
+    const cacheKey = [config.secret, ...config.previousSecrets].join('\n');
+    if (!vaults.has(cacheKey)) vaults.set(cacheKey, createTokenVault(config.secret, config.previousSecrets));
+    vault = await vaults.get(cacheKey)!;
   }
   return {
     db,

@@ -75,3 +75,49 @@ describe('the unmeet CLI', () => {
     expect(demo.stdout).toContain('/docs');
   });
 });
+
+describe('operations commands', () => {
+  it('when the secret is rotated with the old one as previous, then every credential is re-sealed and opens with the new one alone', async () => {
+    const db = join(dir, 'rotate.db');
+    const OLD = 'old-secret-old-secret-old-secret-0001';
+    const NEW = 'new-secret-new-secret-new-secret-0002';
+    const { openSqlite } = await import('../../src/db/sqlite');
+    const { createRepositories } = await import('../../src/db/repositories');
+    const { createTokenVault } = await import('../../src/providers/token-vault');
+    const { createWorkspace } = await import('../../src/services/workspaces');
+    const handle = openSqlite(db);
+    const repos = createRepositories({ db: handle.db });
+    const old = await createTokenVault(OLD);
+    const { workspace } = await createWorkspace({ repos }, { name: 'R' });
+    const member = await repos.members.create(workspace.id, { email: 'a@example.com', name: 'A', timeZone: 'UTC', locale: 'en', workingHours: {} }, 0);
+    for (const id of ['con_1', 'con_2']) {
+      await repos.connections.create(workspace.id, { id, memberId: member.id, provider: 'ics', label: 'x', credentials: await old.seal(`{"url":"https://example.com/${id}.ics"}`, id) });
+    }
+    handle.close();
+
+    const res = await unmeet(['rotate-secret'], { UNMEET_DB: db, UNMEET_SECRET: NEW, UNMEET_SECRET_PREVIOUS: OLD });
+    expect(res.stdout).toContain('re-sealed 2 credentials');
+    const again = await unmeet(['rotate-secret'], { UNMEET_DB: db, UNMEET_SECRET: NEW, UNMEET_SECRET_PREVIOUS: OLD });
+    expect(again.stdout).toContain('re-sealed 0 credentials under the current secret (2 already current)');
+
+    const check = openSqlite(db);
+    const fresh = await createTokenVault(NEW);
+    for (const row of await createRepositories({ db: check.db }).connections.listSealedForRotation()) {
+      expect(await fresh.open(row.credentials!, row.id)).toContain(row.id);
+    }
+    check.close();
+  });
+
+  it('when a backup is taken from a live database, then the copy opens with the same data', async () => {
+    const db = join(dir, 'live.db');
+    await unmeet(['workspace', 'create', '--name', 'Backed up'], { UNMEET_DB: db });
+    const copy = join(dir, 'copy.db');
+    const res = await unmeet(['backup', copy], { UNMEET_DB: db });
+    expect(res.code).toBe(0);
+    const { openSqlite } = await import('../../src/db/sqlite');
+    const handle = openSqlite(copy);
+    const rows = (handle.db as any).$client.prepare('select name from workspaces').all();
+    expect(rows).toEqual([{ name: 'Backed up' }]);
+    handle.close();
+  });
+});

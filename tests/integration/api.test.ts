@@ -262,7 +262,7 @@ describe('ICS subscriptions', () => {
     expect(res.json).toMatchObject({ subscription: true, label: base.replace('http://', '') });
     expect(res.text).not.toContain('secret=abc');
     const stored = (t.deps.db as any).$client.prepare('select credentials from connections').get();
-    expect(stored.credentials).toMatch(/^v1\./);
+    expect(stored.credentials).toMatch(/^v2\./);
     expect(stored.credentials).not.toContain('secret=abc');
 
     feed = aliceCalendar.replace(/BEGIN:VEVENT\r?\nUID:one-off@test[\s\S]*?END:VEVENT\r?\n/, '');

@@ -91,7 +91,7 @@ describe('Google connect flow', () => {
     const [connection] = (await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections;
     expect(connection).toMatchObject({ provider: 'google', status: 'syncing' });
     const stored = (ctx.t.deps.db as any).$client.prepare('select credentials from connections').get();
-    expect(stored.credentials).toMatch(/^v1\./);
+    expect(stored.credentials).toMatch(/^v2\./);
     expect(stored.credentials).not.toContain('ya29.');
     expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 1, failed: 0 });
     const audit = await ctx.t.api('GET', '/v1/audit?from=2026-11-30&to=2026-12-01', { key: ctx.key });
