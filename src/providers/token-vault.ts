@@ -41,7 +41,7 @@ interface Keyring {
 
 async function deriveKeys(secret: string): Promise<Keyring> {
   const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
-  const derive = (salt: string, algorithm: AesKeyGenParams | HmacKeyGenParams, usages: KeyUsage[]) =>
+  const derive = (salt: string, algorithm: { name: string; length: number; hash?: string }, usages: Array<'encrypt' | 'decrypt' | 'sign' | 'verify'>) =>
     crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(salt), info: encoder.encode('v1') }, material, algorithm, false, usages);
   // The key id is a hash of a derived value, not of the secret itself.
   const idBytes = await crypto.subtle.digest('SHA-256', encoder.encode(`unmeet/key-id/${secret}`));
