@@ -14,6 +14,7 @@ import { resealCredentials } from '../services/secrets';
 import { connectIcs } from '../services/sync';
 import { createWorkspace } from '../services/workspaces';
 import { flagsFromTeamFile, formatFlags } from './flags';
+import { focusCommand } from './focus';
 import { formatAuditTable } from './format';
 import { rotateCommand } from './rotate';
 import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
@@ -26,6 +27,7 @@ Usage:
   unmeet audit --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   unmeet audit --ics FILE|URL --tz ZONE [--email you@example.com] [--from ...] [--to ...] [--json]
   unmeet flags --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+  unmeet focus plan --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]   plan focus blocks offline (default: the next 14 days)
   unmeet rotate --input rotation.json [--json]  plan a fair rotation of a recurring meeting across zones
   unmeet workspace create --name NAME       create a workspace and print its API key (once)
   unmeet backup FILE                        online backup of the database into FILE
@@ -180,6 +182,9 @@ export async function run(argv: string[]): Promise<number> {
       console.log(values.json ? JSON.stringify({ series: report.series }, null, 2) : formatFlags(report));
       return 0;
     }
+    case 'focus':
+      console.log(await focusCommand(positionals[0], values));
+      return 0;
     case 'workspace': {
       if (positionals[0] !== 'create' || !values.name) throw new InputError('usage: unmeet workspace create --name NAME');
       const name = values.name;

@@ -103,6 +103,11 @@ export function createJobRepository({ db }: { db: Db }) {
         .where(mine);
     },
 
+    /** Gives back every lease `owner` holds (graceful shutdown): others may run those jobs at once. */
+    async releaseLeases(owner: string): Promise<void> {
+      await db.update(jobs).set({ leaseOwner: null, leaseUntil: null }).where(eq(jobs.leaseOwner, owner));
+    },
+
     async fail(job: JobRow, owner: string, now: number, error: string, retryAt: number): Promise<void> {
       await db
         .update(jobs)

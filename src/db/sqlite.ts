@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './database';
@@ -14,6 +14,8 @@ export interface SqliteHandle {
   close(): void;
   /** An online, consistent copy of the database into `file` (SQLite's backup API; writers keep going). */
   backup(file: string): Promise<void>;
+  /** Readiness: the database answers and every migration in drizzle/ has been applied. */
+  check(): { database: boolean; migrations: boolean };
 }
 
 /**
@@ -30,7 +32,16 @@ export function openSqlite(path: string): SqliteHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  const expected = (JSON.parse(readFileSync(resolve(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
   return {
+    check: () => {
+      try {
+        const applied = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+        return { database: true, migrations: applied.n >= expected };
+      } catch {
+        return { database: false, migrations: false };
+      }
+    },
     db: db as unknown as Db,
     close: () => sqlite.close(),
     backup: async (file) => {

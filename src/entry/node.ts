@@ -74,6 +74,11 @@ export const nextSteps = (publicUrl: string) =>
 export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const { deps, handle } = await buildNodeDeps(config, logger);
+  const runner = { lastTickAt: Date.now(), busy: false };
+  deps.readiness = async () => ({
+    ...handle.check(),
+    jobs: Date.now() - runner.lastTickAt < 3 * config.jobIntervalMs + 5_000,
+  });
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((done) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => done(s));
@@ -87,9 +92,13 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   const owner = `node-${process.pid}-${randomToken(6)}`;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = runDueJobs(deps, Date.now(), { owner }).catch((error: unknown) =>
-      logger.error('job runner failed', { error: String(error) }),
-    );
+    runner.lastTickAt = Date.now();
+    // A slow run is not doubled by the next tick (leases would keep it safe, this keeps it calm).
+    if (runner.busy) return;
+    runner.busy = true;
+    running = runDueJobs(deps, Date.now(), { owner })
+      .catch((error: unknown) => logger.error('job runner failed', { error: String(error) }))
+      .finally(() => (runner.busy = false));
   }, config.jobIntervalMs);
 
   let stopped = false;
@@ -97,8 +106,10 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
+    // Finish in-flight requests and the running jobs, then hand back any lease still held.
     await new Promise<void>((done) => server.close(() => done()));
     await running;
+    await deps.repos.jobs.releaseLeases(owner);
     handle.close();
   };
   return { url, stop };

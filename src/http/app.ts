@@ -10,6 +10,7 @@ import { auditRoutes } from './routes/audit.routes';
 import { googleRoutes } from './routes/google.routes';
 import { connectionsRoutes } from './routes/connections.routes';
 import { flagsRoutes } from './routes/flags.routes';
+import { focusRoutes } from './routes/focus.routes';
 import { membersRoutes } from './routes/members.routes';
 import { mailLinkRoutes, outboxRoutes } from './routes/outbox.routes';
 import { rotationsRoutes } from './routes/rotations.routes';
@@ -66,6 +67,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/outbox', outboxRoutes(deps));
   app.use('/v1/rotations/*', apiKeyAuth(deps));
   app.route('/v1/rotations', rotationsRoutes(deps));
+  app.use('/v1/focus/*', apiKeyAuth(deps));
+  app.route('/v1/focus', focusRoutes(deps));
   // Signed links in suggestion emails: no login, the signature is the authorisation.
   app.route('/v1/mail', mailLinkRoutes(deps));
 

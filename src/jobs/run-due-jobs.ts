@@ -1,6 +1,7 @@
 import { isUnmeetError } from '../domain/errors';
 import type { JobRow } from '../db/jobs.repository';
 import type { Deps } from '../services/deps';
+import { reconcileFocusAfterSync } from '../services/focus';
 import { renewGoogleChannel } from '../services/google';
 import { syncProviderCalendar } from '../services/provider-sync';
 import { syncIcsConnection } from '../services/sync';
@@ -19,7 +20,7 @@ export const jobHandlers: Record<string, JobHandler> = {
     }
     await syncIcsConnection(deps, job.workspaceId, connectionId);
   },
-  /** Brings a Google/Outlook calendar up to date; a connection deleted meanwhile ends the job. */
+  /** Brings a Google/Outlook calendar up to date, then its owner's focus blocks; a connection deleted meanwhile ends the job. */
   'calendar.sync': async (deps, job) => {
     const { connectionId, calendarId } = job.payload as { connectionId: string; calendarId: string };
     if (!job.workspaceId || !(await deps.repos.connections.get(job.workspaceId, connectionId))) {
@@ -27,6 +28,8 @@ export const jobHandlers: Record<string, JobHandler> = {
       return;
     }
     await syncProviderCalendar(deps, job.workspaceId, connectionId, calendarId);
+    // A meeting may now overlap a focus block, or the member moved or deleted one: defend them.
+    await reconcileFocusAfterSync(deps, job.workspaceId, connectionId);
   },
   /** Opens a fresh push channel before the current one expires, and stops the old one. */
   'calendar.watch': async (deps, job) => {

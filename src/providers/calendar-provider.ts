@@ -46,6 +46,37 @@ export interface WatchChannel {
   expiresAt: number;
 }
 
+/**
+ * An event unmeet writes and owns (a focus block). `clientId` is derived from our own block key,
+ * so a retried or concurrent create is recognised instead of duplicated (Google: the event id,
+ * base32hex; Graph: `transactionId`). Providers tag the event as ours (Google
+ * `extendedProperties.private.unmeet = "1"`, Graph a single-value extended property).
+ */
+export interface OwnedEventDraft {
+  clientId: string;
+  title: string;
+  description: string;
+  start: number;
+  end: number;
+  /** IANA zone the times are shown in. */
+  timeZone: string;
+  focus: {
+    /** Try Google's `eventType: 'focusTime'`; false writes a normal opaque (busy) event. */
+    asFocusTime: boolean;
+    autoDeclineMode: 'declineNone' | 'declineOnlyNewConflictingInvitations' | 'declineAllConflictingInvitations';
+    declineMessage?: string | undefined;
+  };
+}
+
+export interface OwnedEventResult {
+  /** The provider's id of the event. */
+  externalId: string;
+  /** `exists`: the client id was already there (an earlier try got through) and already had these times. */
+  outcome: 'created' | 'exists' | 'updated';
+  /** Written as a focus-time event (false: a normal busy event, e.g. Google refused focus time). */
+  focusTime: boolean;
+}
+
 export interface CalendarProvider {
   readonly name: 'google' | 'microsoft';
   /** One page of changes: a full listing without a sync token, else changes since it. */
@@ -54,6 +85,16 @@ export interface CalendarProvider {
   freeBusy?(calendarExternalIds: string[], window: Interval): Promise<Record<string, Interval[]>>;
   watch?(calendarExternalId: string, channel: { id: string; token: string; address: string; expiresAt: number }): Promise<WatchChannel>;
   stopWatch?(channel: { id: string; resourceId: string }): Promise<void>;
+  /**
+   * Creates an event we own, idempotently by `draft.clientId`; when it already exists (ours),
+   * brings its times to the draft's. Throws `conflict` (reason `not_owned`) for an event that
+   * is not ours, and `gone` for one the member deleted.
+   */
+  upsertOwnedEvent?(calendarExternalId: string, draft: OwnedEventDraft): Promise<OwnedEventResult>;
+  /** Moves an event we own; `gone` when the member deleted it; refuses (`conflict`, `not_owned`) anything not ours. */
+  updateOwnedEvent?(calendarExternalId: string, externalId: string, times: { start: number; end: number; timeZone: string }): Promise<'updated' | 'gone'>;
+  /** Deletes an event we own; `gone` when it was already deleted; refuses (`conflict`, `not_owned`) anything not ours. */
+  deleteOwnedEvent?(calendarExternalId: string, externalId: string): Promise<'deleted' | 'gone'>;
   /** Revokes the grant (on disconnect). */
   revoke?(): Promise<void>;
 }

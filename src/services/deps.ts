@@ -38,4 +38,6 @@ export interface Deps {
   enqueueJob?: ((jobId: string, delayMs: number) => Promise<void>) | undefined;
   /** Per-API-key request budget; absent, requests are not limited (tests, trusted local use). */
   rateLimiter?: RateLimiter | undefined;
+  /** Readiness checks for `GET /readyz` (database, migrations, job runner), from the entry point. */
+  readiness?: (() => Promise<Record<string, boolean>>) | undefined;
 }

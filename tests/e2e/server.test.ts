@@ -36,6 +36,9 @@ describe('the real server process', () => {
     expect(existsSync(join(dir, 'unmeet.db'))).toBe(true);
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, checks: { database: true, migrations: true, jobs: true } });
     const created = await fetch(`${url}/v1/workspaces`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -6,7 +6,12 @@
  *    `nextSyncToken` only on the last), incremental sync with tombstones, the parameters that
  *    are forbidden with `syncToken` rejected with 400, expired tokens answered 410 fullSyncRequired
  *  - cancelled instances of a series carry only id, recurringEventId and originalStartTime
- *  - events.insert with client ids (base32hex, 5–1024) and 409 duplicate
+ *  - events.insert with client ids (base32hex, 5–1024) and 409 duplicate (deleted ids stay taken);
+ *    events.get / patch / update / delete (410 for an event already deleted)
+ *  - focus time (guides/calendar-status): `eventType: 'focusTime'` must be timed, opaque, on the
+ *    primary calendar, with a valid `focusTimeProperties.autoDeclineMode`; `focusTime` switches
+ *    the account kind: 'allowed' (Workspace), 'reject' (consumer: 400 as Google answers it) or
+ *    'downgrade' (older reports: the event is stored as `eventType: 'default'`)
  *  - events.watch / channels.stop, freeBusy (≤ 90 days a call)
  *  - OAuth: authorize (auto-consent), token (authorization_code with PKCE S256, refresh_token),
  *    revoke; revoked grants answer invalid_grant; API calls need a live bearer token
@@ -31,6 +36,8 @@ export interface FakeEvent {
   transparency?: 'opaque' | 'transparent';
   eventType?: string;
   extendedProperties?: { private?: Record<string, string> };
+  focusTimeProperties?: { autoDeclineMode?: string; declineMessage?: string; chatStatus?: string };
+  reminders?: { useDefault?: boolean };
   hangoutLink?: string;
   updated?: string;
 }
@@ -38,6 +45,8 @@ export interface FakeEvent {
 export type Fault =
   | { kind: 'status'; status: 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number }
   | { kind: 'drop' }
+  /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
+  | { kind: 'dropResponse' }
   | { kind: 'delay'; ms: number }
   | { kind: 'gone' };
 
@@ -71,6 +80,8 @@ export class FakeGoogle {
   private snapshots = new Map<string, { items: FakeEvent[]; syncVersion: number; epoch: number; calendarId: string }>();
   pageSize = 250;
   accessTokenLifetimeSeconds = 3600;
+  /** What the account does with focus time: Workspace accounts allow it, consumer accounts reject it. */
+  focusTime: 'allowed' | 'reject' | 'downgrade' = 'allowed';
   private seq = 0;
 
   async start(): Promise<this> {
@@ -175,6 +186,12 @@ export class FakeGoogle {
         return;
       }
       if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      if (fault.kind === 'dropResponse') {
+        res.end = (() => {
+          req.socket.destroy();
+          return res;
+        }) as never;
+      }
       if (fault.kind === 'status') {
         const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
         return this.error(res, fault.status, fault.reason ?? (fault.status === 429 ? 'rateLimitExceeded' : 'backendError'), 'injected fault', headers);
@@ -294,8 +311,28 @@ export class FakeGoogle {
         if (!/^[a-v0-9]{5,1024}$/.test(event.id)) return this.error(res, 400, 'invalid', 'Invalid resource id value.');
         if (cal.events.has(event.id)) return this.error(res, 409, 'duplicate', 'The requested identifier already exists.');
       }
+      const problem = this.checkEvent(calendarId, event);
+      if (problem) return this.error(res, 400, problem.reason, problem.message);
       const id = event.id ?? randomBytes(10).toString('hex').replace(/[w-z]/g, 'a');
-      this.put(calendarId, { ...event, id, status: event.status ?? 'confirmed', iCalUID: `${id}@google.com` });
+      this.put(calendarId, this.stored({ ...event, id, status: event.status ?? 'confirmed', iCalUID: `${id}@google.com` }));
+      return this.send(res, 200, cal.events.get(id)!.event);
+    }
+    if (match[2] && req.method === 'GET') {
+      const stored = cal.events.get(decodeURIComponent(match[2]));
+      if (!stored) return this.error(res, 404, 'notFound', 'Not Found');
+      // A deleted event can still be fetched by id: it comes back with status "cancelled".
+      return this.send(res, 200, stored.event);
+    }
+    if (match[2] && (req.method === 'PATCH' || req.method === 'PUT')) {
+      const id = decodeURIComponent(match[2]);
+      const stored = cal.events.get(id);
+      if (!stored) return this.error(res, 404, 'notFound', 'Not Found');
+      const body = JSON.parse(await this.body(req)) as Partial<FakeEvent>;
+      const { updated: _updated, ...current } = stored.event;
+      const next = this.stored(req.method === 'PATCH' ? { ...current, ...body, id } : ({ ...body, id, iCalUID: current.iCalUID, status: body.status ?? 'confirmed' } as FakeEvent));
+      const problem = this.checkEvent(calendarId, next);
+      if (problem) return this.error(res, 400, problem.reason, problem.message);
+      this.put(calendarId, next);
       return this.send(res, 200, cal.events.get(id)!.event);
     }
     if (match[2] && req.method === 'DELETE') {
@@ -308,6 +345,28 @@ export class FakeGoogle {
     }
     if (!match[2] && req.method === 'GET') return this.list(calendarId, url.searchParams, res);
     return this.error(res, 404, 'notFound', 'Not Found');
+  }
+
+  /** Google's rules for status events (guides/calendar-status), as far as focus time goes. */
+  private checkEvent(calendarId: string, event: FakeEvent): { reason: string; message: string } | null {
+    if (event.focusTimeProperties && event.eventType !== 'focusTime') return { reason: 'invalid', message: 'focusTimeProperties requires eventType focusTime.' };
+    if (event.eventType !== 'focusTime') return null;
+    if (this.focusTime === 'reject') return { reason: 'invalid', message: 'Focus time is only available for eligible work or school accounts.' };
+    if (calendarId !== 'primary') return { reason: 'invalid', message: 'Focus time events can only be created on the primary calendar.' };
+    if (!event.start?.dateTime || !event.end?.dateTime) return { reason: 'invalid', message: 'Focus time events cannot be all-day events.' };
+    if (event.transparency === 'transparent') return { reason: 'invalid', message: 'Focus time events must be opaque.' };
+    const mode = event.focusTimeProperties?.autoDeclineMode;
+    if (mode !== undefined && !['declineNone', 'declineAllConflictingInvitations', 'declineOnlyNewConflictingInvitations'].includes(mode)) {
+      return { reason: 'invalid', message: 'Invalid autoDeclineMode.' };
+    }
+    return null;
+  }
+
+  /** What Google stores: on a 'downgrade' account, focus time silently becomes a default event. */
+  private stored(event: FakeEvent): FakeEvent {
+    if (event.eventType !== 'focusTime' || this.focusTime !== 'downgrade') return event;
+    const { focusTimeProperties: _props, ...rest } = event;
+    return { ...rest, eventType: 'default' };
   }
 
   private list(calendarId: string, p: URLSearchParams, res: ServerResponse) {
