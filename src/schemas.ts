@@ -52,12 +52,35 @@ export const dateRangeQuery = z.object({
   to: localDate.openapi({ example: '2026-11-30', description: 'exclusive' }),
 });
 
+/** A member's focus policy overrides (every key optional; unset keys follow the workspace). */
+export const memberFocusPolicyInput = z
+  .object({
+    weeklyTargetHours: z.number().min(0).max(60),
+    minBlockMinutes: z.number().int().min(15).max(480),
+    maxPerDayMinutes: z.number().int().min(15).max(1440),
+    preferredTime: z.enum(['morning', 'afternoon', 'any']),
+    bufferMinutes: z.number().int().min(0).max(120),
+    planAheadDays: z.number().int().min(1).max(60),
+    autoDeclineMode: z.enum(['declineNone', 'declineOnlyNewConflictingInvitations', 'declineAllConflictingInvitations']),
+  })
+  .partial()
+  .strict()
+  .openapi('MemberFocusPolicy');
+
+/** The workspace's focus policy defaults, with the team's no-meeting days. */
+export const focusPolicyInput = memberFocusPolicyInput
+  .extend({ noMeetingDays: z.array(z.enum(WEEKDAYS)).max(7) })
+  .partial()
+  .strict()
+  .openapi('FocusPolicy');
+
 /** team.json, the CLI's team file (paths are relative to the file). */
 export const teamFile = z.object({
-  workspace: workspaceSettingsInput,
+  workspace: workspaceSettingsInput.extend({ focus: focusPolicyInput.optional() }),
   members: z
     .array(
       memberInput.extend({
+        focus: memberFocusPolicyInput.optional(),
         calendars: z
           .array(z.union([z.object({ ics: z.string().min(1) }), z.object({ url: z.string().url() })]))
           .default([]),

@@ -3,6 +3,7 @@ import type { Db } from './database';
 import { createOAuthRepository } from './oauth.repository';
 import { createEventRepository } from './events.repository';
 import { createFlagRepository } from './flags.repository';
+import { createFocusRepository } from './focus.repository';
 import { createJobRepository } from './jobs.repository';
 import { createMemberRepository } from './members.repository';
 import { createOutboxRepository } from './outbox.repository';
@@ -20,6 +21,7 @@ export function createRepositories({ db }: { db: Db }) {
     flags: createFlagRepository({ db }),
     outbox: createOutboxRepository({ db }),
     rotations: createRotationRepository({ db }),
+    focus: createFocusRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

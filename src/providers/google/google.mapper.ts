@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { describeText, hasConferencingLink } from '../../domain/event-facts';
 import type { Attendee, CalendarEvent, ResponseStatus } from '../../domain/types';
-import type { EventChange } from '../calendar-provider';
+import type { EventChange, OwnedEventDraft } from '../calendar-provider';
 
 /**
  * Google Calendar v3 event JSON → domain changes. Pure: validated with zod, vendor shapes stop
@@ -104,4 +104,55 @@ export function mapGoogleItem(raw: unknown, calendarZone: string): EventChange |
     createdByUnmeet: e.extendedProperties?.private?.[UNMEET_TAG] === '1',
   };
   return { kind: 'upsert', event };
+}
+
+/** RFC 3339 with offset 0 and no milliseconds, as Google writes instants. */
+const googleInstant = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/**
+ * The Google event body for a block we own: tagged as ours, opaque and timed; as focus time
+ * (`eventType: 'focusTime'` with `focusTimeProperties`) when `asFocusTime`, else a normal busy
+ * event (where Google refuses focus time, e.g. consumer accounts).
+ */
+export function toGoogleOwnedEvent(draft: OwnedEventDraft, asFocusTime: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    id: draft.clientId,
+    summary: draft.title,
+    description: draft.description,
+    start: { dateTime: googleInstant(draft.start), timeZone: draft.timeZone },
+    end: { dateTime: googleInstant(draft.end), timeZone: draft.timeZone },
+    transparency: 'opaque',
+    reminders: { useDefault: false },
+    extendedProperties: { private: { [UNMEET_TAG]: '1', [`${UNMEET_TAG}Kind`]: 'focus' } },
+  };
+  if (asFocusTime) {
+    body.eventType = 'focusTime';
+    body.focusTimeProperties = {
+      autoDeclineMode: draft.focus.autoDeclineMode,
+      chatStatus: 'doNotDisturb',
+      ...(draft.focus.autoDeclineMode !== 'declineNone' && draft.focus.declineMessage ? { declineMessage: draft.focus.declineMessage } : {}),
+    };
+  }
+  return body;
+}
+
+/** New start and end of a block we own, for `events.patch`. */
+export const toGoogleTimes = (times: { start: number; end: number; timeZone: string }) => ({
+  start: { dateTime: googleInstant(times.start), timeZone: times.timeZone },
+  end: { dateTime: googleInstant(times.end), timeZone: times.timeZone },
+});
+
+/** What the write path needs to know of a fetched event: deleted, ours, and its times. */
+export function ownedEventState(raw: unknown): { cancelled: boolean; ours: boolean; start: number | null; end: number | null; focusTime: boolean } {
+  const parsed = googleEvent.safeParse(raw);
+  if (!parsed.success) return { cancelled: false, ours: false, start: null, end: null, focusTime: false };
+  const e = parsed.data;
+  const at = (w: z.infer<typeof when> | undefined) => (w?.dateTime ? Date.parse(w.dateTime) : null);
+  return {
+    cancelled: e.status === 'cancelled',
+    ours: e.extendedProperties?.private?.[UNMEET_TAG] === '1',
+    start: at(e.start),
+    end: at(e.end),
+    focusTime: e.eventType === 'focusTime',
+  };
 }

@@ -1,8 +1,8 @@
 import { calendar } from '@googleapis/calendar';
 import type { Interval } from '../../domain/types';
-import { ProviderError, type CalendarProvider, type ChangePage, type SyncCursor } from '../calendar-provider';
+import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor } from '../calendar-provider';
 import { createLimiter, withRetry, type RetryPolicy } from '../retry';
-import { mapGoogleItem } from './google.mapper';
+import { mapGoogleItem, ownedEventState, toGoogleOwnedEvent, toGoogleTimes } from './google.mapper';
 import { createGoogleOAuthClient, type GoogleConfig, type GoogleTokens } from './google.oauth';
 
 const FREEBUSY_MAX_MS = 90 * 86_400_000;
@@ -79,6 +79,21 @@ export function createGoogleProvider(options: {
     }
   };
 
+  /** Whether an event exists and is ours: only then may it be changed. */
+  const ownedState = async (calendarId: string, eventId: string): Promise<'ours' | 'gone'> => {
+    let data: unknown;
+    try {
+      data = (await call(() => api.events.get({ calendarId, eventId }))).data;
+    } catch (error) {
+      if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone';
+      throw error;
+    }
+    const state = ownedEventState(data);
+    if (state.cancelled) return 'gone';
+    if (!state.ours) throw new ProviderError('google', 'conflict', 'this event is not ours to change', undefined, 'not_owned');
+    return 'ours';
+  };
+
   return {
     name: 'google',
 
@@ -126,6 +141,49 @@ export function createGoogleProvider(options: {
 
     async stopWatch(channel) {
       await call(() => api.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }));
+    },
+
+    async upsertOwnedEvent(calendarId, draft): Promise<OwnedEventResult> {
+      const insert = async (asFocusTime: boolean) => {
+        const res = await call(() => api.events.insert({ calendarId, requestBody: toGoogleOwnedEvent(draft, asFocusTime) as never }));
+        return { externalId: draft.clientId, outcome: 'created' as const, focusTime: asFocusTime && ownedEventState(res.data).focusTime };
+      };
+      try {
+        try {
+          return await insert(draft.focus.asFocusTime);
+        } catch (error) {
+          // Focus time is refused for some accounts (consumer ones): the same block as a normal busy event.
+          if (!draft.focus.asFocusTime || !isProviderError(error) || error.kind !== 'invalid') throw error;
+          return await insert(false);
+        }
+      } catch (error) {
+        // 409 duplicate: an earlier attempt (a lost answer, a concurrent run) already created it.
+        if (!isProviderError(error) || error.kind !== 'conflict') throw error;
+        const existing = ownedEventState((await call(() => api.events.get({ calendarId, eventId: draft.clientId }))).data);
+        if (!existing.ours) throw new ProviderError('google', 'conflict', 'an event with this id exists and is not ours', undefined, 'not_owned');
+        if (existing.cancelled) throw new ProviderError('google', 'gone', 'the member deleted this event', undefined, 'deleted');
+        if (existing.start === draft.start && existing.end === draft.end) return { externalId: draft.clientId, outcome: 'exists', focusTime: existing.focusTime };
+        await call(() => api.events.patch({ calendarId, eventId: draft.clientId, requestBody: toGoogleTimes(draft) }));
+        return { externalId: draft.clientId, outcome: 'updated', focusTime: existing.focusTime };
+      }
+    },
+
+    async updateOwnedEvent(calendarId, eventId, times) {
+      const state = await ownedState(calendarId, eventId);
+      if (state === 'gone') return 'gone';
+      await call(() => api.events.patch({ calendarId, eventId, requestBody: toGoogleTimes(times) }));
+      return 'updated';
+    },
+
+    async deleteOwnedEvent(calendarId, eventId) {
+      if ((await ownedState(calendarId, eventId)) === 'gone') return 'gone';
+      try {
+        await call(() => api.events.delete({ calendarId, eventId }));
+        return 'deleted';
+      } catch (error) {
+        if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone';
+        throw error;
+      }
     },
 
     async revoke() {
