@@ -115,7 +115,7 @@ export function connectionsRoutes(deps: Deps) {
       summary: 'Sync now (a subscription re-fetches its URL; an upload takes the new file as the body)',
       request: {
         params: idParam,
-        body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1) }) }, 'text/calendar': { schema: calendarText } } },
+        body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1).optional() }) }, 'text/calendar': { schema: calendarText } } },
       },
       responses: {
         200: { description: 'Synced', content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int() }) } } },
