@@ -23,6 +23,11 @@ const schema = z.object({
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   GOOGLE_API_ROOT: z.url().default('https://www.googleapis.com'),
   GOOGLE_OAUTH_ROOT: z.url().optional(),
+  MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+  MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'MICROSOFT_TENANT must be common, organizations, consumers, a tenant id or a domain').default('common'),
+  GRAPH_API_ROOT: z.url().default('https://graph.microsoft.com/v1.0'),
+  MICROSOFT_OAUTH_ROOT: z.url().default('https://login.microsoftonline.com'),
   UNMEET_SYNC_POLL_MINUTES: z.coerce.number().int().min(1).default(15),
   UNMEET_SECRET_PREVIOUS: z.string().optional(),
   UNMEET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
@@ -44,6 +49,8 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Google OAuth client and endpoints; null when no Google app is configured. */
   google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null;
+  /** Microsoft (Entra ID) app, tenant and endpoints; null when no Microsoft app is configured. */
+  microsoft: { clientId: string; clientSecret: string; tenant: string; apiRoot: string; oauthRoot: string } | null;
   /** How often connected calendars are polled (a safety net under push notifications). */
   syncPollMinutes: number;
   /** Secrets being rotated out: still open what they sealed until `unmeet rotate-secret` re-seals it. */
@@ -83,6 +90,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     google:
       e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
         ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiRoot: e.GOOGLE_API_ROOT, oauthRoot: e.GOOGLE_OAUTH_ROOT ?? null }
+        : null,
+    microsoft:
+      e.MICROSOFT_CLIENT_ID && e.MICROSOFT_CLIENT_SECRET
+        ? {
+            clientId: e.MICROSOFT_CLIENT_ID,
+            clientSecret: e.MICROSOFT_CLIENT_SECRET,
+            tenant: e.MICROSOFT_TENANT,
+            apiRoot: e.GRAPH_API_ROOT.replace(/\/$/, ''),
+            oauthRoot: e.MICROSOFT_OAUTH_ROOT.replace(/\/$/, ''),
+          }
         : null,
     syncPollMinutes: e.UNMEET_SYNC_POLL_MINUTES,
     smtpUrl: e.SMTP_URL,

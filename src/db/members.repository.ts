@@ -1,4 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
+import type { WorkingHours } from '../domain/types';
 import type { Member } from '../domain/types';
 import type { Db } from './database';
 import { newId } from './ids';
@@ -34,12 +35,31 @@ export function createMemberRepository({ db }: { db: Db }) {
       return (await this.get(workspaceId, row.id))!;
     },
 
-    async update(workspaceId: string, memberId: string, patch: Partial<Member>, now: number) {
+    async update(workspaceId: string, memberId: string, patch: Partial<Member> & { profileOverridden?: boolean }, now: number) {
       await db
         .update(members)
         .set({ ...patch, ...(patch.email ? { email: patch.email.toLowerCase() } : {}), updatedAt: now })
         .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)));
       return this.get(workspaceId, memberId);
+    },
+
+    /**
+     * Zone and working hours from a connected calendar's settings, unless the member overrode
+     * them (checked in the same statement). Returns whether the profile changed.
+     */
+    async applyCalendarProfile(
+      workspaceId: string,
+      memberId: string,
+      profile: { timeZone?: string; workingHours?: WorkingHours },
+      now: number,
+    ): Promise<boolean> {
+      if (profile.timeZone === undefined && profile.workingHours === undefined) return false;
+      const updated = await db
+        .update(members)
+        .set({ ...profile, updatedAt: now })
+        .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId), eq(members.profileOverridden, false)))
+        .returning({ id: members.id });
+      return updated.length > 0;
     },
 
     async remove(workspaceId: string, memberId: string): Promise<boolean> {

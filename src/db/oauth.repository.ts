@@ -47,6 +47,11 @@ export function createOAuthRepository({ db }: { db: Db }) {
         .where(and(eq(watchChannels.workspaceId, workspaceId), eq(watchChannels.connectionId, connectionId)));
     },
 
+    /** A channel renewed in place (Graph subscriptions keep their id and secret). */
+    async extendChannel(workspaceId: string, id: string, expiresAt: number): Promise<void> {
+      await db.update(watchChannels).set({ expiresAt }).where(and(eq(watchChannels.workspaceId, workspaceId), eq(watchChannels.id, id)));
+    },
+
     async removeChannel(workspaceId: string, id: string): Promise<void> {
       await db.delete(watchChannels).where(and(eq(watchChannels.workspaceId, workspaceId), eq(watchChannels.id, id)));
     },

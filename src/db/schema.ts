@@ -51,6 +51,8 @@ export const members = sqliteTable(
     timeZone: text('time_zone').notNull(),
     locale: text('locale').notNull().default('en'),
     workingHours: text('working_hours', { mode: 'json' }).$type<WorkingHours>().notNull(),
+    /** Set when the member edits their zone or hours: calendar settings (Outlook) then stop replacing them. */
+    profileOverridden: integer('profile_overridden', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -99,6 +99,7 @@ async function buildDeps(env: Env): Promise<Deps> {
     adminToken: config.adminToken,
     rateLimiter: isolateRateLimiter(config.rateLimitPerMinute),
     google: config.google,
+    microsoft: config.microsoft,
     syncPollMinutes: config.syncPollMinutes,
     enqueueJob: async (jobId, delayMs) => {
       await env.JOBS.send({ jobId }, { delaySeconds: Math.ceil(delayMs / 1000) });

@@ -8,6 +8,7 @@ import { problem, renderError } from './errors';
 import { apiKeyAuth, type AuthVariables } from './middleware/auth';
 import { auditRoutes } from './routes/audit.routes';
 import { googleRoutes } from './routes/google.routes';
+import { microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
@@ -59,6 +60,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/audit', auditRoutes(deps));
   app.use('/v1/connect/*', apiKeyAuth(deps));
   app.route('/', googleRoutes(deps));
+  app.route('/', microsoftRoutes(deps));
   app.use('/v1/flags/*', apiKeyAuth(deps));
   app.use('/v1/flags', apiKeyAuth(deps));
   app.route('/v1/flags', flagsRoutes(deps));

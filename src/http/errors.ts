@@ -26,6 +26,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'webhook.forbidden': 401,
   'webhook.unknown_channel': 404,
   'google.not_configured': 501,
+  'microsoft.not_configured': 501,
   'config.secret_missing': 503,
   'rate_limited': 429,
 };

@@ -2,7 +2,7 @@ import { isUnmeetError } from '../domain/errors';
 import type { JobRow } from '../db/jobs.repository';
 import type { Deps } from '../services/deps';
 import { reconcileFocusAfterSync } from '../services/focus';
-import { renewGoogleChannel } from '../services/google';
+import { renewChannel } from '../services/oauth-connections';
 import { syncProviderCalendar } from '../services/provider-sync';
 import { syncIcsConnection } from '../services/sync';
 import { OUTBOX_JOB_KIND, runOutboxJob } from '../services/suggestions';
@@ -31,10 +31,10 @@ export const jobHandlers: Record<string, JobHandler> = {
     // A meeting may now overlap a focus block, or the member moved or deleted one: defend them.
     await reconcileFocusAfterSync(deps, job.workspaceId, connectionId);
   },
-  /** Opens a fresh push channel before the current one expires, and stops the old one. */
+  /** Renews a push channel (Google channel, Graph subscription) before it expires. */
   'calendar.watch': async (deps, job) => {
     const { connectionId, calendarId } = job.payload as { connectionId: string; calendarId: string };
-    if (job.workspaceId) await renewGoogleChannel(deps, job.workspaceId, connectionId, calendarId);
+    if (job.workspaceId) await renewChannel(deps, job.workspaceId, connectionId, calendarId);
   },
   /** Sends the workspace's due outbox messages, at most once each (see services/suggestions.ts). */
   [OUTBOX_JOB_KIND]: async (deps, job, now) => {

@@ -1,4 +1,4 @@
-import type { CalendarEvent, Interval } from '../domain/types';
+import type { CalendarEvent, Interval, WorkingHours } from '../domain/types';
 
 /**
  * The narrow port the services need from a calendar vendor. Vendor types and vendor errors
@@ -46,6 +46,14 @@ export interface WatchChannel {
   expiresAt: number;
 }
 
+/** What the vendor knows of the member's own settings (Outlook mailbox settings). */
+export interface ProviderProfile {
+  /** IANA zone, or null when the vendor's zone has no IANA equivalent. */
+  timeZone: string | null;
+  /** Local working hours in `timeZone`; null when the vendor has none. */
+  workingHours: WorkingHours | null;
+}
+
 /**
  * An event unmeet writes and owns (a focus block). `clientId` is derived from our own block key,
  * so a retried or concurrent create is recognised instead of duplicated (Google: the event id,
@@ -79,12 +87,21 @@ export interface OwnedEventResult {
 
 export interface CalendarProvider {
   readonly name: 'google' | 'microsoft';
+  /**
+   * Sync tokens cover only the window of the full sync that issued them (Graph calendarView
+   * delta): the stored window stays in force, and the calendar is re-listed once it is stale.
+   */
+  readonly tokensBoundToWindow?: boolean;
   /** One page of changes: a full listing without a sync token, else changes since it. */
   listChanges(calendarExternalId: string, cursor: SyncCursor): Promise<ChangePage>;
   /** Busy intervals per calendar over the window (chunked by the provider as its API needs). */
   freeBusy?(calendarExternalIds: string[], window: Interval): Promise<Record<string, Interval[]>>;
   watch?(calendarExternalId: string, channel: { id: string; token: string; address: string; expiresAt: number }): Promise<WatchChannel>;
   stopWatch?(channel: { id: string; resourceId: string }): Promise<void>;
+  /** Extends a channel in place (Graph subscriptions), keeping its id and secret; `not_found` when it is gone. */
+  renewWatch?(channel: { id: string; resourceId: string }, expiresAt: number): Promise<WatchChannel>;
+  /** The member's time zone and working hours as the vendor knows them. */
+  profile?(): Promise<ProviderProfile>;
   /**
    * Creates an event we own, idempotently by `draft.clientId`; when it already exists (ours),
    * brings its times to the draft's. Throws `conflict` (reason `not_owned`) for an event that

@@ -1,6 +1,6 @@
 import { UnmeetError } from '../domain/errors';
 import type { Deps } from './deps';
-import { releaseGoogleConnection } from './google';
+import { releaseOAuthConnection } from './oauth-connections';
 import { icsRefreshJobKey } from './sync';
 
 /**
@@ -10,7 +10,7 @@ import { icsRefreshJobKey } from './sync';
 export async function disconnect(deps: Deps, workspaceId: string, connectionId: string): Promise<void> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
   if (!connection) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
-  if (connection.provider === 'google') await releaseGoogleConnection(deps, connection);
+  if (connection.provider !== 'ics') await releaseOAuthConnection(deps, connection);
   await deps.repos.jobs.removeByKey(icsRefreshJobKey(connectionId));
   await deps.repos.connections.remove(workspaceId, connectionId);
 }

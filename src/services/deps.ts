@@ -30,6 +30,8 @@ export interface Deps {
   mail?: MailDeps | undefined;
   /** Google OAuth app and endpoints; unset when no Google app is configured. */
   google?: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null | undefined;
+  /** Microsoft (Entra ID) app, tenant and endpoints; unset when no Microsoft app is configured. */
+  microsoft?: { clientId: string; clientSecret: string; tenant: string; apiRoot: string; oauthRoot: string } | null | undefined;
   /** Retry policy for provider calls (tests inject one that does not sleep). */
   retry?: RetryPolicy | undefined;
   /** Polling period for connected calendars, minutes. */

@@ -9,6 +9,9 @@ export const calendarSyncJobKey = (calendarId: string) => `calendar.sync:${calen
 export const watchJobKey = (calendarId: string) => `calendar.watch:${calendarId}`;
 
 const MAX_PAGES = 10_000;
+/** A window-bound token (Graph) is given up for a fresh full listing once its window is this stale. */
+const WINDOW_ROLL_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** Schedules the periodic sync of a provider calendar, due now (the first full sync). */
 export async function scheduleCalendarSync(deps: Deps, workspaceId: string, connectionId: string, calendarId: string, now: number) {
@@ -28,6 +31,25 @@ export async function markNeedsReauth(deps: Deps, connection: ConnectionRow): Pr
   for (const calendar of await deps.repos.connections.calendars(connection.workspaceId, connection.id)) {
     await deps.repos.jobs.removeByKey(calendarSyncJobKey(calendar.id));
     await deps.repos.jobs.removeByKey(watchJobKey(calendar.id));
+  }
+}
+
+/**
+ * The member's zone and working hours from the vendor's settings, unless the member overrode
+ * them. Settings are a nicety: failing to read them never fails the sync, a revoked grant aside.
+ */
+async function importCalendarProfile(deps: Deps, connection: ConnectionRow, client: CalendarProvider, now: number): Promise<void> {
+  try {
+    const { timeZone, workingHours } = await client.profile!();
+    await deps.repos.members.applyCalendarProfile(
+      connection.workspaceId,
+      connection.memberId,
+      { ...(timeZone ? { timeZone } : {}), ...(workingHours ? { workingHours } : {}) },
+      now,
+    );
+  } catch (error) {
+    if (isProviderError(error) && error.reason === 'invalid_grant') throw error;
+    deps.logger.warn('could not read calendar settings', { connectionId: connection.id, error: String(error) });
   }
 }
 
@@ -55,11 +77,18 @@ export async function syncProviderCalendar(
   if (!calendar) throw new UnmeetError('calendar.not_found', `No calendar ${calendarId} under connection ${connectionId}.`);
   const client = provider ?? (await providerFor(deps, connection));
   const now = deps.clock();
-  const window = syncWindow(now);
+  const fresh = syncWindow(now);
+  let window = fresh;
 
   const state = await deps.repos.events.syncState(workspaceId, calendarId);
   let syncToken = state?.syncToken ?? null;
   let pageToken = state?.pageToken ?? null;
+  // Tokens bound to their full sync's window (Graph delta) keep that window until it is stale.
+  if (client.tokensBoundToWindow && (syncToken || pageToken) && state?.windowStart != null && state.windowEnd != null) {
+    if (!pageToken && fresh.start - state.windowStart >= WINDOW_ROLL_MS) syncToken = null;
+    else window = { start: state.windowStart, end: state.windowEnd };
+  }
+  const fullSync = !syncToken;
   let restarts = 0;
   let pages = 0;
   let changes = 0;
@@ -75,12 +104,14 @@ export async function syncProviderCalendar(
           restarts++;
           syncToken = null;
           pageToken = null;
+          window = fresh;
           await deps.repos.events.resetCalendar(workspaceId, calendarId, now);
           continue;
         }
         if (error.kind === 'invalid' && pageToken) {
           restarts++;
           pageToken = null;
+          if (!syncToken) window = fresh;
           if (!syncToken) await deps.repos.events.resetCalendar(workspaceId, calendarId, now);
           continue;
         }
@@ -95,6 +126,9 @@ export async function syncProviderCalendar(
       await deps.repos.events.applyChanges(workspaceId, calendarId, kept, { syncToken, pageToken, window }, now);
       if (last) break;
     }
+    // Calendar settings (Outlook working hours and zone): on a full sync, and at most daily.
+    const newDay = Math.floor(now / DAY_MS) !== Math.floor((connection.lastSyncAt ?? 0) / DAY_MS);
+    if (client.profile && calendar.isPrimary && (fullSync || newDay)) await importCalendarProfile(deps, connection, client, now);
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', { lastSyncAt: now, lastError: null });
     return { pages, changes };
   } catch (error) {

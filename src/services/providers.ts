@@ -2,6 +2,7 @@ import { UnmeetError } from '../domain/errors';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import type { GoogleConfig, GoogleTokens } from '../providers/google/google.oauth';
+import type { MicrosoftConfig, MicrosoftTokens } from '../providers/microsoft/microsoft.oauth';
 import { defaultRetryPolicy } from '../providers/retry';
 import type { Deps } from './deps';
 
@@ -13,6 +14,14 @@ export function googleConfig(deps: Deps): GoogleConfig {
   return { ...deps.google, redirectUri: `${deps.publicUrl}/oauth/google/callback` };
 }
 
+/** The Microsoft (Entra ID) app settings, or a clear error when none is configured. */
+export function microsoftConfig(deps: Deps): MicrosoftConfig {
+  if (!deps.microsoft) {
+    throw new UnmeetError('microsoft.not_configured', 'Outlook / Microsoft 365 is not configured: set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET.');
+  }
+  return { ...deps.microsoft, redirectUri: `${deps.publicUrl}/oauth/microsoft/callback` };
+}
+
 /** Seals a connection's OAuth tokens (bound to the connection id) and stores them. */
 export async function storeTokens(deps: Deps, connection: Pick<ConnectionRow, 'id' | 'workspaceId'>, tokens: unknown): Promise<void> {
   await deps.repos.connections.setCredentials(connection.workspaceId, connection.id, await deps.vault.seal(JSON.stringify(tokens), connection.id));
@@ -21,7 +30,7 @@ export async function storeTokens(deps: Deps, connection: Pick<ConnectionRow, 'i
 /** The provider client for an OAuth connection, with its tokens opened and refreshes persisted. */
 export async function providerFor(deps: Deps, connection: ConnectionRow): Promise<CalendarProvider> {
   if (!connection.credentials) throw new UnmeetError('connection.no_credentials', `Connection ${connection.id} holds no credentials.`);
-  const tokens = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as GoogleTokens;
+  const tokens = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as GoogleTokens & MicrosoftTokens;
   if (connection.provider === 'google') {
     // Loaded on first use: the Google client is large, and only Google connections need it.
     const { createGoogleProvider } = await import('../providers/google/google.provider');
@@ -30,6 +39,17 @@ export async function providerFor(deps: Deps, connection: ConnectionRow): Promis
       tokens,
       onTokens: (fresh) => storeTokens(deps, connection, fresh),
       retry: deps.retry ?? defaultRetryPolicy,
+    });
+  }
+  if (connection.provider === 'microsoft') {
+    // Loaded on first use, like Google's: only Outlook connections need the Graph client.
+    const { createMicrosoftProvider } = await import('../providers/microsoft/microsoft.provider');
+    return createMicrosoftProvider({
+      config: microsoftConfig(deps),
+      tokens,
+      onTokens: (fresh) => storeTokens(deps, connection, fresh),
+      retry: deps.retry ?? defaultRetryPolicy,
+      now: deps.clock,
     });
   }
   throw new UnmeetError('connection.unsupported', `No provider client for ${connection.provider}.`);

@@ -9,6 +9,7 @@ import { openSqlite } from '../../src/db/sqlite';
 import { syncProviderCalendar } from '../../src/services/provider-sync';
 import { startFakeGoogle, type FakeEvent, type FakeGoogle, type Fault } from '../fakes/google/server';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { changeOp, syncThroughFaults } from '../helpers/sync-convergence';
 
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
 
@@ -192,19 +193,7 @@ describe('Google sync', () => {
   });
 
   it('when random changes meet random faults, then after syncing the store equals the truth', async () => {
-    type Op =
-      | { kind: 'add'; n: number; hour: number }
-      | { kind: 'series'; n: number; count: number }
-      | { kind: 'move'; pick: number; hour: number }
-      | { kind: 'cancel'; pick: number }
-      | { kind: 'expire' };
-    const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ kind: fc.constant('add' as const), n: fc.nat(50), hour: fc.integer({ min: -200, max: 200 }) }),
-      fc.record({ kind: fc.constant('series' as const), n: fc.nat(10), count: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), hour: fc.integer({ min: -100, max: 100 }) }),
-      fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
-      fc.constant({ kind: 'expire' as const }),
-    );
+    const op = changeOp();
     const fault: fc.Arbitrary<Fault> = fc.oneof(
       fc.constant<Fault>({ kind: 'status', status: 429, retryAfterSeconds: 0 }),
       fc.constant<Fault>({ kind: 'status', status: 403, reason: 'rateLimitExceeded' }),
@@ -229,21 +218,10 @@ describe('Google sync', () => {
                 const e = live[o.pick % live.length]!;
                 g.put('primary', { ...e, start: { dateTime: iso(BASE + o.hour * HOUR) }, end: { dateTime: iso(BASE + o.hour * HOUR + HOUR) } });
               }
-              if (o.kind === 'cancel' && live.length) g.cancel('primary', live[o.pick % live.length]!.id);
+              if (o.kind === 'remove' && live.length) g.cancel('primary', live[o.pick % live.length]!.id);
               if (o.kind === 'expire') g.expireSyncTokens('primary');
             }
-            g.faults.push(...faults);
-            for (let attempt = 0; attempt < 8; attempt++) {
-              try {
-                await c.sync();
-                break;
-              } catch {
-                // a fault outlasted the retries: the next run resumes
-              }
-            }
-            g.faults.length = 0;
-            await c.sync();
-            expect(await c.stored()).toEqual(c.truth());
+            await syncThroughFaults({ faults, schedule: g.faults, sync: c.sync, check: async () => expect(await c.stored()).toEqual(c.truth()) });
           }
           ctx.t.close();
         } finally {

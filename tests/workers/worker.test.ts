@@ -145,4 +145,33 @@ describe('the Worker in workerd with D1', () => {
     // Brought forward to now and handed to the queue (a consumer may already have run it).
     expect(job === null || job.run_at <= before + 1_000 || job.run_at > before + 60_000).toBe(true);
   });
+
+  it('when Microsoft Graph validates the webhook and then notifies, then the token is echoed, a forged clientState refused and the sync queued', async () => {
+    const { key, memberId } = await workspaceWithAlice();
+    const ws = (await call('/v1/workspace', { key })).json.id as string;
+    const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('client-state')))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    await env.DB.batch([
+      env.DB.prepare("insert into connections (id, workspace_id, member_id, provider, status, label) values ('con_m', ?, ?, 'microsoft', 'ok', 'Outlook')").bind(ws, memberId),
+      env.DB.prepare("insert into calendars (id, workspace_id, connection_id, external_id, name) values ('cal_m', ?, 'con_m', 'primary', 'Primary')").bind(ws),
+      env.DB.prepare("insert into watch_channels (id, workspace_id, connection_id, calendar_id, provider, resource_id, token_hash, expires_at) values ('sub-1', ?, 'con_m', 'cal_m', 'microsoft', 'me/events', ?, ?)").bind(ws, hash, Date.now() + 86_400_000),
+      env.DB.prepare("insert into jobs (id, workspace_id, kind, key, payload, run_at, every_ms) values ('job_m', ?, 'calendar.sync', 'calendar.sync:cal_m', '{}', ?, 900000)").bind(ws, Date.now() + 3_600_000),
+    ]);
+    const token = 'Validation: Testing client application reachability for subscription Request-Id: 4f1c';
+    const handshake = await SELF.fetch(`http://unmeet.test/webhooks/microsoft?validationToken=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'text/plain' } });
+    expect(handshake.status).toBe(200);
+    expect(handshake.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await handshake.text()).toBe(token);
+
+    const notify = (clientState: string) =>
+      SELF.fetch('http://unmeet.test/webhooks/microsoft', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [{ subscriptionId: 'sub-1', clientState, changeType: 'updated', resource: 'Users/x/Events/y', tenantId: 't' }] }),
+      });
+    expect((await notify('forged')).status).toBe(401);
+    const before = Date.now();
+    expect((await notify('client-state')).status).toBe(202);
+    const job = await env.DB.prepare("select run_at from jobs where key = 'calendar.sync:cal_m'").first<{ run_at: number }>();
+    expect(job === null || job.run_at <= before + 1_000 || job.run_at > before + 60_000).toBe(true);
+  });
 });

@@ -97,7 +97,9 @@ export function membersRoutes(deps: Deps) {
       if (merged.email !== existing.email && (await deps.repos.members.getByEmail(workspaceId, merged.email))) {
         throw new UnmeetError('member.already_exists', `A member with email ${merged.email} already exists.`);
       }
-      const row = await deps.repos.members.update(workspaceId, id, merged, deps.clock());
+      // Edited zone or hours are the member's own: calendar settings no longer replace them.
+      const overrides = patch.timeZone !== undefined || patch.workingHours !== undefined;
+      const row = await deps.repos.members.update(workspaceId, id, { ...merged, ...(overrides ? { profileOverridden: true } : {}) }, deps.clock());
       return c.json(view(row!), 200);
     },
   );

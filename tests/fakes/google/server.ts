@@ -18,8 +18,8 @@
  * Tests mutate the "truth" and can inject faults that apply to the next matching requests.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHttpFake, type TransportFault } from '../local-server';
 
 export interface FakeEvent {
   id: string;
@@ -44,10 +44,9 @@ export interface FakeEvent {
 
 export type Fault =
   | { kind: 'status'; status: 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number }
-  | { kind: 'drop' }
+  | TransportFault
   /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
   | { kind: 'dropResponse' }
-  | { kind: 'delay'; ms: number }
   | { kind: 'gone' };
 
 interface Stored {
@@ -65,9 +64,7 @@ interface Calendar {
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const unb64 = (s: string) => Buffer.from(s, 'base64url').toString();
 
-export class FakeGoogle {
-  server!: Server;
-  url = '';
+export class FakeGoogle extends LocalHttpFake {
   readonly calendars = new Map<string, Calendar>();
   readonly faults: Array<Fault & { path?: RegExp }> = [];
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
@@ -83,18 +80,6 @@ export class FakeGoogle {
   /** What the account does with focus time: Workspace accounts allow it, consumer accounts reject it. */
   focusTime: 'allowed' | 'reject' | 'downgrade' = 'allowed';
   private seq = 0;
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((done) => this.server.close(() => done()));
-  }
 
   calendar(id: string): Calendar {
     let cal = this.calendars.get(id);
@@ -158,22 +143,11 @@ export class FakeGoogle {
     return statuses;
   }
 
-  private send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-    res.end(body === undefined ? '' : JSON.stringify(body));
-  }
-
   private error(res: ServerResponse, status: number, reason: string, message: string, headers: Record<string, string> = {}) {
     this.send(res, status, { error: { errors: [{ domain: status === 410 ? 'calendar' : 'usageLimits', reason, message }], code: status, message } }, headers);
   }
 
-  private async body(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString();
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
@@ -181,11 +155,7 @@ export class FakeGoogle {
     const faultIndex = this.faults.findIndex((f) => !f.path || f.path.test(url.pathname));
     if (faultIndex >= 0 && url.pathname.startsWith('/calendar/')) {
       const fault = this.faults.splice(faultIndex, 1)[0]!;
-      if (fault.kind === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      if (await this.transportFault(fault, req)) return;
       if (fault.kind === 'dropResponse') {
         res.end = (() => {
           req.socket.destroy();
@@ -193,8 +163,7 @@ export class FakeGoogle {
         }) as never;
       }
       if (fault.kind === 'status') {
-        const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-        return this.error(res, fault.status, fault.reason ?? (fault.status === 429 ? 'rateLimitExceeded' : 'backendError'), 'injected fault', headers);
+        return this.error(res, fault.status, fault.reason ?? (fault.status === 429 ? 'rateLimitExceeded' : 'backendError'), 'injected fault', this.retryAfter(fault));
       }
       if (fault.kind === 'gone') {
         return this.send(res, 410, { error: { errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.', locationType: 'parameter', location: 'syncToken' }], code: 410, message: 'Sync token is no longer valid, a full sync is required.' } });

@@ -1,0 +1,1 @@
+ALTER TABLE `members` ADD `profile_overridden` integer DEFAULT false NOT NULL;

@@ -1,0 +1,171 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { describeText, hasConferencingLink } from '../../domain/event-facts';
+import { normalizeWorkingHours } from '../../domain/working-hours';
+import type { Attendee, CalendarEvent, ResponseStatus } from '../../domain/types';
+import type { EventChange, ProviderProfile } from '../calendar-provider';
+import { ianaFromTzid } from '../ics/ics.mapper';
+
+/**
+ * Microsoft Graph event and mailboxSettings JSON → domain values. Pure: validated with zod,
+ * vendor shapes stop here. Delta responses cannot expand extended properties, so events unmeet
+ * created are recognised by their category.
+ */
+export const UNMEET_CATEGORY = 'unmeet';
+
+const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().optional() });
+const emailAddress = z.object({ address: z.string().optional(), name: z.string().optional() }).optional();
+
+export const graphEvent = z.object({
+  id: z.string().min(1),
+  subject: z.string().nullish(),
+  body: z.object({ contentType: z.string().optional(), content: z.string().optional() }).nullish(),
+  bodyPreview: z.string().nullish(),
+  start: dateTimeTimeZone.nullish(),
+  end: dateTimeTimeZone.nullish(),
+  isAllDay: z.boolean().nullish(),
+  isCancelled: z.boolean().nullish(),
+  showAs: z.string().nullish(),
+  type: z.enum(['singleInstance', 'occurrence', 'exception', 'seriesMaster']).nullish(),
+  seriesMasterId: z.string().nullish(),
+  originalStart: z.string().nullish(),
+  iCalUId: z.string().nullish(),
+  organizer: z.object({ emailAddress }).nullish(),
+  attendees: z
+    .array(
+      z.object({
+        type: z.string().optional(),
+        status: z.object({ response: z.string().optional() }).nullish(),
+        emailAddress,
+      }),
+    )
+    .nullish(),
+  responseStatus: z.object({ response: z.string().optional() }).nullish(),
+  isOnlineMeeting: z.boolean().nullish(),
+  onlineMeeting: z.object({ joinUrl: z.string().nullish() }).nullish(),
+  onlineMeetingUrl: z.string().nullish(),
+  location: z.object({ displayName: z.string().nullish() }).nullish(),
+  categories: z.array(z.string()).nullish(),
+});
+export type GraphEvent = z.infer<typeof graphEvent>;
+
+const responses: Record<string, ResponseStatus> = {
+  accepted: 'accepted',
+  organizer: 'accepted',
+  declined: 'declined',
+  tentativelyAccepted: 'tentative',
+  none: 'needsAction',
+  notResponded: 'needsAction',
+};
+
+/** `{ dateTime, timeZone }` → an instant: UTC (what `Prefer: outlook.timezone="UTC"` asks for) or a Windows/IANA zone. */
+function instant(value: z.infer<typeof dateTimeTimeZone>, fallbackZone: string): number | null {
+  const zone = value.timeZone ? (ianaFromTzid(value.timeZone) ?? fallbackZone) : 'UTC';
+  const parsed = DateTime.fromISO(value.dateTime, { zone });
+  return parsed.isValid ? parsed.toMillis() : null;
+}
+
+/** An all-day date (midnight in whatever zone Graph reports) is that local date's midnight in the calendar's zone. */
+function localDate(value: z.infer<typeof dateTimeTimeZone>, calendarZone: string): number | null {
+  const parsed = DateTime.fromISO(value.dateTime.slice(0, 10), { zone: calendarZone });
+  return parsed.isValid ? parsed.toMillis() : null;
+}
+
+const plainText = (e: GraphEvent): string | null => {
+  const content = e.body?.content;
+  if (content === undefined || content === null) return e.bodyPreview ?? null;
+  return content;
+};
+
+/**
+ * Maps one item of a calendarView delta page. `@removed` entries and cancelled occurrences
+ * become removals; series masters (calendarView lists occurrences, never masters) and items
+ * without usable times are skipped rather than failing the page.
+ */
+export function mapGraphItem(raw: unknown, calendarZone: string): EventChange | null {
+  const removed = raw as { '@removed'?: unknown; id?: unknown } | null;
+  if (removed && typeof removed === 'object' && removed['@removed'] && typeof removed.id === 'string') return { kind: 'remove', externalId: removed.id };
+  const parsed = graphEvent.safeParse(raw);
+  if (!parsed.success) return null;
+  const e = parsed.data;
+  if (e.isCancelled) return { kind: 'remove', externalId: e.id };
+  if (e.type === 'seriesMaster' || !e.start || !e.end) return null;
+  const allDay = e.isAllDay === true;
+  const start = allDay ? localDate(e.start, calendarZone) : instant(e.start, calendarZone);
+  const end = allDay ? localDate(e.end, calendarZone) : instant(e.end, calendarZone);
+  if (start === null || end === null) return null;
+  const attendees: Attendee[] = (e.attendees ?? [])
+    .filter((a) => a.emailAddress?.address)
+    .map((a) => ({
+      email: a.emailAddress!.address!.toLowerCase(),
+      ...(a.emailAddress?.name ? { name: a.emailAddress.name } : {}),
+      response: responses[a.status?.response ?? ''] ?? 'needsAction',
+      optional: a.type === 'optional',
+      ...(a.type === 'resource' ? { resource: true } : {}),
+    }));
+  const text = plainText(e);
+  const recurring = e.type === 'occurrence' || e.type === 'exception';
+  const originalStart = e.originalStart ? Date.parse(e.originalStart) : NaN;
+  const event: CalendarEvent = {
+    externalId: e.id,
+    seriesKey: recurring ? (e.seriesMasterId ?? null) : null,
+    originalStart: recurring && !Number.isNaN(originalStart) ? originalStart : recurring ? start : null,
+    title: e.subject ?? '',
+    start,
+    end: Math.max(start, end),
+    allDay,
+    status: e.showAs === 'tentative' ? 'tentative' : 'confirmed',
+    transparency: e.showAs === 'free' || e.showAs === 'workingElsewhere' ? 'transparent' : 'opaque',
+    organizer: e.organizer?.emailAddress?.address?.toLowerCase() ?? null,
+    attendees,
+    description: describeText(text),
+    hasConferencing:
+      Boolean(e.isOnlineMeeting || e.onlineMeeting?.joinUrl || e.onlineMeetingUrl) ||
+      hasConferencingLink(`${e.location?.displayName ?? ''}\n${text ?? ''}`),
+    createdByUnmeet: (e.categories ?? []).includes(UNMEET_CATEGORY),
+  };
+  return { kind: 'upsert', event };
+}
+
+export const graphMailboxSettings = z.object({
+  timeZone: z.string().nullish(),
+  workingHours: z
+    .object({
+      daysOfWeek: z.array(z.string()).nullish(),
+      startTime: z.string().nullish(),
+      endTime: z.string().nullish(),
+      timeZone: z.object({ name: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+});
+
+/** "08:30:00.0000000" → "08:30"; midnight as an end is "24:00". */
+const hhmm = (value: string, isEnd: boolean): string => {
+  const local = value.slice(0, 5);
+  return isEnd && local === '00:00' ? '24:00' : local;
+};
+
+/**
+ * `GET /me/mailboxSettings` → the member's zone and working hours. Working hours are local
+ * times in `workingHours.timeZone` (a Windows name such as "Pacific Standard Time", or a
+ * custom zone), so that zone becomes the member's zone when it maps to IANA, keeping hours and
+ * zone together across DST; otherwise the mailbox's own zone. Unusable parts come back null.
+ */
+export function mapMailboxSettings(raw: unknown): ProviderProfile {
+  const parsed = graphMailboxSettings.safeParse(raw);
+  if (!parsed.success) return { timeZone: null, workingHours: null };
+  const { timeZone, workingHours: wh } = parsed.data;
+  const hoursZone = wh?.timeZone?.name ? ianaFromTzid(wh.timeZone.name) : null;
+  const mailboxZone = timeZone ? ianaFromTzid(timeZone) : null;
+  let workingHours = null;
+  if (wh?.daysOfWeek?.length && wh.startTime && wh.endTime) {
+    try {
+      workingHours = normalizeWorkingHours({ days: wh.daysOfWeek, start: hhmm(wh.startTime, false), end: hhmm(wh.endTime, true) });
+    } catch {
+      workingHours = null;
+    }
+  }
+  // Hours without a zone we can read would be misplaced: keep neither rather than guess.
+  if (workingHours && !hoursZone && wh?.timeZone?.name && wh.timeZone.name !== timeZone) workingHours = null;
+  return { timeZone: (workingHours ? hoursZone : null) ?? mailboxZone, workingHours };
+}

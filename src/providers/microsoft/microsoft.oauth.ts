@@ -1,0 +1,104 @@
+import { ProviderError } from '../calendar-provider';
+
+/**
+ * Microsoft identity platform v2: authorization-code flow with PKCE (S256) against
+ * `${oauthRoot}/${tenant}/oauth2/v2.0/{authorize,token}`. Every refresh returns a new refresh
+ * token, which replaces the old one (callers store it every time). Endpoints come from config
+ * (MICROSOFT_OAUTH_ROOT), so tests and local demos point at a fake. Plain `fetch`: runs on Node
+ * and Workers alike.
+ */
+export interface MicrosoftConfig {
+  clientId: string;
+  clientSecret: string;
+  /** `common` (any work, school or personal account), `organizations`, `consumers`, or a tenant id/domain. */
+  tenant: string;
+  /** Graph root including the version, e.g. https://graph.microsoft.com/v1.0 */
+  apiRoot: string;
+  /** e.g. https://login.microsoftonline.com */
+  oauthRoot: string;
+  redirectUri: string;
+  /** Adds Mail.Send when the workspace sends suggestions through Outlook. */
+  sendMail?: boolean;
+}
+
+export interface MicrosoftTokens {
+  access_token?: string | null;
+  refresh_token?: string | null;
+  /** When the access token expires, epoch ms. */
+  expires_at?: number | null;
+  scope?: string;
+}
+
+/** Least privilege: read/write events (focus blocks, rotated series), read the mailbox settings. */
+export const microsoftScopes = (config: Pick<MicrosoftConfig, 'sendMail'>): string[] => [
+  'offline_access',
+  'Calendars.ReadWrite',
+  'MailboxSettings.Read',
+  ...(config.sendMail ? ['Mail.Send'] : []),
+];
+
+const endpoint = (config: MicrosoftConfig, name: 'authorize' | 'token') =>
+  `${config.oauthRoot.replace(/\/$/, '')}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
+
+export function microsoftAuthorizeUrl(config: MicrosoftConfig, state: string, codeChallenge: string): string {
+  const url = new URL(endpoint(config, 'authorize'));
+  url.search = new URLSearchParams({
+    client_id: config.clientId,
+    response_type: 'code',
+    redirect_uri: config.redirectUri,
+    response_mode: 'query',
+    scope: microsoftScopes(config).join(' '),
+    state,
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  return url.toString();
+}
+
+const retryAfter = (res: Response): number | undefined => {
+  const value = res.headers.get('retry-after');
+  return value !== null && /^\d+$/.test(value) ? Number(value) * 1000 : undefined;
+};
+
+/** One call to the token endpoint; failures become ProviderErrors (`invalid_grant` → auth). */
+async function tokenRequest(config: MicrosoftConfig, params: Record<string, string>, now: () => number): Promise<MicrosoftTokens> {
+  let res: Response;
+  try {
+    res = await fetch(endpoint(config, 'token'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ client_id: config.clientId, client_secret: config.clientSecret, ...params }).toString(),
+    });
+  } catch (error) {
+    throw new ProviderError('microsoft', 'unavailable', `network error talking to the Microsoft token endpoint (${String(error)})`);
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: string; access_token?: string; refresh_token?: string; expires_in?: number; scope?: string };
+  if (!res.ok || !body.access_token) {
+    const reason = body.error;
+    if (reason === 'invalid_grant' || reason === 'interaction_required' || reason === 'invalid_client') {
+      throw new ProviderError('microsoft', 'auth', 'the Microsoft grant was revoked or expired', undefined, reason);
+    }
+    if (res.status === 429) throw new ProviderError('microsoft', 'rate_limited', 'the token endpoint asked us to slow down', retryAfter(res), reason);
+    if (res.status >= 500) throw new ProviderError('microsoft', 'unavailable', `the token endpoint answered ${res.status}`, retryAfter(res), reason);
+    throw new ProviderError('microsoft', 'invalid', `the token endpoint refused the request (${res.status})`, undefined, reason);
+  }
+  return {
+    access_token: body.access_token,
+    refresh_token: body.refresh_token ?? null,
+    expires_at: now() + (body.expires_in ?? 3600) * 1000,
+    ...(body.scope ? { scope: body.scope } : {}),
+  };
+}
+
+export function exchangeMicrosoftCode(config: MicrosoftConfig, code: string, codeVerifier: string, now: () => number = Date.now): Promise<MicrosoftTokens> {
+  return tokenRequest(
+    config,
+    { grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: config.redirectUri, scope: microsoftScopes(config).join(' ') },
+    now,
+  );
+}
+
+/** A fresh access token and the rotated refresh token that replaces `refreshToken`. */
+export function refreshMicrosoftTokens(config: MicrosoftConfig, refreshToken: string, now: () => number = Date.now): Promise<MicrosoftTokens> {
+  return tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: microsoftScopes(config).join(' ') }, now);
+}

@@ -1,0 +1,216 @@
+import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { clip, normalize } from '../../domain/intervals';
+import type { Interval } from '../../domain/types';
+import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type SyncCursor, type WatchChannel } from '../calendar-provider';
+import { createLimiter, withRetry, type RetryPolicy } from '../retry';
+import { mapGraphItem, mapMailboxSettings } from './microsoft.mapper';
+import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from './microsoft.oauth';
+
+const PAGE_SIZE = 100;
+/** Outlook allows 4 concurrent requests per app and mailbox. */
+const MAX_CONCURRENT = 4;
+/** Refresh this long before the access token expires. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/** Turns whatever the Graph client threw into a ProviderError; vendor bodies stay here. */
+export function toGraphError(error: unknown): ProviderError {
+  if (isProviderError(error)) return error;
+  const e = error as { statusCode?: number; code?: string | null; headers?: Headers };
+  const status = typeof e.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
+  const reason = e.code ?? undefined;
+  const header = e.headers instanceof Headers ? e.headers.get('retry-after') : null;
+  const retryAfterMs = header !== null && /^\d+$/.test(header) ? Number(header) * 1000 : undefined;
+  const make = (kind: ProviderError['kind'], message: string, retry?: number) => new ProviderError('microsoft', kind, message, retry, reason);
+
+  if (status === undefined) return make('unavailable', `network error talking to Microsoft Graph (${reason ?? 'no response'})`);
+  // Graph answers an expired delta token with 410 Gone, or a 4xx with code syncStateNotFound.
+  if (status === 410 || /^syncState(NotFound|Invalid)$/i.test(reason ?? '')) return make('gone', 'delta token expired: full sync required');
+  if (status === 401) return make('auth', 'Microsoft Graph rejected the access token');
+  if (status === 403) return make('auth', 'Microsoft Graph refused access to this mailbox');
+  if (status === 404) return make('not_found', 'Microsoft Graph has no such resource');
+  if (status === 409) return make('conflict', 'Microsoft Graph reports a conflict');
+  if (status === 429) return make('rate_limited', 'Microsoft Graph asked us to slow down', retryAfterMs);
+  if (status >= 500) return make('unavailable', `Microsoft Graph answered ${status}`, retryAfterMs);
+  return make('invalid', `Microsoft Graph rejected the request (${status})`);
+}
+
+/** Our auth middleware: the current bearer token on every request, whatever the host (the local fake included). */
+class BearerAuth implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly token: () => string | null | undefined) {}
+  async execute(context: Context): Promise<void> {
+    const token = this.token();
+    const options = (context.options ??= {});
+    if (token) {
+      if (options.headers instanceof Headers) options.headers.set('Authorization', `Bearer ${token}`);
+      else options.headers = { ...(options.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` };
+    }
+    await this.next!.execute(context);
+  }
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Graph paths of a calendar: the primary one is `/me`, others `/me/calendars/{id}`. */
+const calendarPath = (calendarId: string) => (calendarId === 'primary' ? '/me' : `/me/calendars/${encodeURIComponent(calendarId)}`);
+const eventsResource = (calendarId: string) => (calendarId === 'primary' ? 'me/events' : `me/calendars/${calendarId}/events`);
+
+/**
+ * The Microsoft Graph provider: `@microsoft/microsoft-graph-client` built with
+ * `initWithMiddleware` (our bearer middleware → the client's HTTPMessageHandler) against
+ * `config.apiRoot`, the same construction in production and tests. Tokens are refreshed ahead of
+ * expiry (single flight) and every rotated refresh token goes to `onTokens`; calls go through
+ * our retry policy (Retry-After honoured) and at most 4 run at once per mailbox.
+ */
+export function createMicrosoftProvider(options: {
+  config: MicrosoftConfig;
+  tokens: MicrosoftTokens;
+  onTokens: (tokens: MicrosoftTokens) => Promise<void>;
+  retry: RetryPolicy;
+  now?: () => number;
+}): CalendarProvider {
+  const now = options.now ?? Date.now;
+  const root = options.config.apiRoot.replace(/\/$/, '');
+  const version = root.slice(root.lastIndexOf('/') + 1);
+  const client = Client.initWithMiddleware({
+    baseUrl: root.slice(0, root.lastIndexOf('/')),
+    defaultVersion: version,
+    middleware: [new BearerAuth(() => current.access_token), new HTTPMessageHandler()],
+  } as never);
+  let current: MicrosoftTokens = { ...options.tokens };
+  let refreshing: Promise<void> | null = null;
+
+  const ensureToken = async (force = false) => {
+    if (!force && current.access_token && (current.expires_at ?? 0) - EXPIRY_MARGIN_MS > now()) return;
+    refreshing ??= (async () => {
+      if (!current.refresh_token) throw new ProviderError('microsoft', 'auth', 'no refresh token stored', undefined, 'invalid_grant');
+      const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now);
+      // The refresh token rotates: the new one replaces the old, and is stored before going on.
+      current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token };
+      await options.onTokens(current);
+    })().finally(() => {
+      refreshing = null;
+    });
+    await refreshing;
+  };
+
+  const limit = createLimiter(MAX_CONCURRENT);
+  const attempt = async <T>(fn: () => Promise<T>, force: boolean): Promise<T> => {
+    await ensureToken(force);
+    try {
+      return await fn();
+    } catch (error) {
+      throw toGraphError(error);
+    }
+  };
+  const call = <T>(fn: () => Promise<T>): Promise<T> =>
+    limit(() =>
+      withRetry(async () => {
+        try {
+          return await attempt(fn, false);
+        } catch (error) {
+          // A token revoked early: one forced refresh, then the answer stands.
+          if (isProviderError(error) && error.kind === 'auth' && error.reason !== 'invalid_grant') return attempt(fn, true);
+          throw error;
+        }
+      }, options.retry),
+    );
+
+  /** nextLink/deltaLink under our API root become relative paths (the client mangles absolute http:// links). */
+  const relative = (link: string) => (link.startsWith(`${root}/`) ? link.slice(root.length) : link);
+
+  let usePageSize = true;
+  let lastSignature: string | null = null;
+
+  return {
+    name: 'microsoft',
+    tokensBoundToWindow: true,
+
+    async listChanges(calendarId: string, cursor: SyncCursor): Promise<ChangePage> {
+      const link = cursor.pageToken ?? cursor.syncToken ?? null;
+      const path = link
+        ? relative(link)
+        : `${calendarPath(calendarId)}/calendarView/delta?startDateTime=${iso(cursor.window.start)}&endDateTime=${iso(cursor.window.end)}`;
+      const prefer = ['outlook.timezone="UTC"', 'IdType="ImmutableId"', ...(usePageSize ? [`odata.maxpagesize=${PAGE_SIZE}`] : [])].join(', ');
+      const data = (await call(() => client.api(path).header('Prefer', prefer).get())) as {
+        value?: Array<Record<string, unknown>>;
+        '@odata.nextLink'?: string;
+        '@odata.deltaLink'?: string;
+      };
+      const items = data.value ?? [];
+      const next = data['@odata.nextLink'];
+      // Graph can page forever with maxpagesize and recurring series (msgraph-sdk-dotnet#3070):
+      // a page that repeats the previous one starts the listing over, without a page size.
+      const signature = JSON.stringify(items.map((i) => [i.id, i.changeKey ?? (i['@removed'] ? '-' : '')]));
+      const repeated = Boolean(cursor.pageToken) && (next === cursor.pageToken || (items.length > 0 && signature === lastSignature));
+      lastSignature = signature;
+      if (repeated) {
+        usePageSize = false;
+        lastSignature = null;
+        throw new ProviderError('microsoft', 'gone', 'Graph repeated a delta page: listing again without a page size', undefined, 'pagingLoop');
+      }
+      const changes = items.map((item) => mapGraphItem(item, 'UTC')).filter((c) => c !== null);
+      return { changes, nextPageToken: next, nextSyncToken: next ? undefined : data['@odata.deltaLink'] };
+    },
+
+    async freeBusy(calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> {
+      const out: Record<string, Interval[]> = {};
+      for (const id of calendarIds) {
+        const busy: Interval[] = [];
+        let path: string | undefined =
+          `${calendarPath(id)}/calendarView?startDateTime=${iso(window.start)}&endDateTime=${iso(window.end)}&$select=showAs,start,end,isAllDay,isCancelled,type`;
+        while (path) {
+          const current: string = path;
+          const data = (await call(() => client.api(current).header('Prefer', `outlook.timezone="UTC", odata.maxpagesize=${PAGE_SIZE}`).get())) as {
+            value?: unknown[];
+            '@odata.nextLink'?: string;
+          };
+          for (const item of data.value ?? []) {
+            const change = mapGraphItem(item, 'UTC');
+            if (change?.kind === 'upsert' && change.event.transparency === 'opaque') busy.push({ start: change.event.start, end: change.event.end });
+          }
+          path = data['@odata.nextLink'] ? relative(data['@odata.nextLink']) : undefined;
+        }
+        out[id] = clip(normalize(busy), window);
+      }
+      return out;
+    },
+
+    async profile() {
+      return mapMailboxSettings(await call(() => client.api('/me/mailboxSettings').get()));
+    },
+
+    async watch(calendarId, channel): Promise<WatchChannel> {
+      const resource = eventsResource(calendarId);
+      const res = (await call(() =>
+        client.api('/subscriptions').post({
+          changeType: 'created,updated,deleted',
+          notificationUrl: channel.address,
+          lifecycleNotificationUrl: channel.address,
+          resource,
+          expirationDateTime: iso(channel.expiresAt),
+          clientState: channel.token,
+        }),
+      )) as { id: string; resource?: string; expirationDateTime?: string };
+      return { id: res.id, resourceId: res.resource ?? resource, expiresAt: Date.parse(res.expirationDateTime ?? iso(channel.expiresAt)) };
+    },
+
+    async renewWatch(channel, expiresAt): Promise<WatchChannel> {
+      const res = (await call(() => client.api(`/subscriptions/${encodeURIComponent(channel.id)}`).patch({ expirationDateTime: iso(expiresAt) }))) as {
+        expirationDateTime?: string;
+      };
+      return { id: channel.id, resourceId: channel.resourceId, expiresAt: Date.parse(res.expirationDateTime ?? iso(expiresAt)) };
+    },
+
+    async stopWatch(channel) {
+      try {
+        await call(() => client.api(`/subscriptions/${encodeURIComponent(channel.id)}`).delete());
+      } catch (error) {
+        // Already gone is what we wanted.
+        if (!isProviderError(error) || error.kind !== 'not_found') throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { UnmeetError, isUnmeetError } from '../domain/errors';
+import type { ConnectionRow } from '../db/connections.repository';
+import type { Deps } from './deps';
+import { beginOAuth, createOAuthConnection, exchangeOrFail, expediteJob, takeOAuthState, verifyChannel } from './oauth-connections';
+import { calendarSyncJobKey, watchJobKey } from './provider-sync';
+import { microsoftConfig } from './providers';
+
+/** Starts "Connect Outlook": PKCE + signed single-use state, then Microsoft's consent URL. */
+export async function startMicrosoftConnect(deps: Deps, workspaceId: string, memberId: string): Promise<string> {
+  const config = microsoftConfig(deps);
+  const { state, challenge } = await beginOAuth(deps, workspaceId, memberId, 'microsoft');
+  const { microsoftAuthorizeUrl } = await import('../providers/microsoft/microsoft.oauth');
+  return microsoftAuthorizeUrl(config, state, challenge);
+}
+
+/**
+ * Finishes the consent: the state is checked and consumed, the code exchanged with the PKCE
+ * verifier, the tokens sealed; the first sync (which also reads the mailbox's zone and working
+ * hours) and, with a public HTTPS address, the change-notification subscription are scheduled.
+ */
+export async function completeMicrosoftConnect(
+  deps: Deps,
+  query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
+): Promise<ConnectionRow> {
+  const config = microsoftConfig(deps);
+  const { workspaceId, memberId, verifier, code } = await takeOAuthState(deps, 'microsoft', query);
+  const { exchangeMicrosoftCode } = await import('../providers/microsoft/microsoft.oauth');
+  const tokens = await exchangeOrFail('microsoft', () => exchangeMicrosoftCode(config, code, verifier, deps.clock));
+  return createOAuthConnection(deps, { workspaceId, memberId, provider: 'microsoft', label: 'Outlook calendar', tokens });
+}
+
+/** A Graph change or lifecycle notification (concepts/change-notifications-delivery-webhooks.md). */
+const notification = z.object({
+  subscriptionId: z.string().min(1),
+  clientState: z.string().nullish(),
+  changeType: z.string().nullish(),
+  lifecycleEvent: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']).nullish(),
+});
+export const graphNotifications = z.object({ value: z.array(z.unknown()).max(1000) });
+
+export type MicrosoftNotificationResult = { accepted: number; ignored: number };
+
+/**
+ * A batch of Graph notifications. Each is accepted only for a live subscription whose
+ * clientState matches; work is never done inline (Graph wants a 2xx within 3 s), jobs are
+ * brought forward instead:
+ *  - a change, or `missed` (notifications were lost) → the delta sync;
+ *  - `reauthorizationRequired` → the renewal job (which extends the subscription in place);
+ *  - `subscriptionRemoved` → the subscription is forgotten, the renewal job creates a new one,
+ *    and a sync catches what happened meanwhile.
+ * A batch with nothing acceptable is refused (forged → `webhook.forbidden`, else unknown).
+ */
+export async function handleMicrosoftNotifications(deps: Deps, body: unknown): Promise<MicrosoftNotificationResult> {
+  const parsed = graphNotifications.safeParse(body);
+  if (!parsed.success) throw new UnmeetError('webhook.invalid', 'Not a Microsoft Graph notification batch.');
+  const now = deps.clock();
+  const result: MicrosoftNotificationResult = { accepted: 0, ignored: 0 };
+  let refusal: UnmeetError | undefined;
+  for (const raw of parsed.data.value) {
+    const item = notification.safeParse(raw);
+    if (!item.success) {
+      result.ignored++;
+      continue;
+    }
+    const n = item.data;
+    let channel;
+    try {
+      channel = await verifyChannel(deps, 'microsoft', n.subscriptionId, n.clientState ?? undefined, now);
+    } catch (error) {
+      if (!isUnmeetError(error)) throw error;
+      if (refusal?.code !== 'webhook.forbidden') refusal = error;
+      result.ignored++;
+      continue;
+    }
+    result.accepted++;
+    if (n.lifecycleEvent === 'reauthorizationRequired') {
+      await expediteJob(deps, watchJobKey(channel.calendarId), now);
+      continue;
+    }
+    if (n.lifecycleEvent === 'subscriptionRemoved') {
+      await deps.repos.oauth.removeChannel(channel.workspaceId, channel.id);
+      await expediteJob(deps, watchJobKey(channel.calendarId), now);
+    }
+    await expediteJob(deps, calendarSyncJobKey(channel.calendarId), now);
+  }
+  if (result.accepted === 0 && refusal) throw refusal;
+  return result;
+}

@@ -1,0 +1,446 @@
+/**
+ * A local fake of the parts of Microsoft Graph v1.0 and the Microsoft identity platform v2 that
+ * unmeet uses, following the documented behaviour (learn.microsoft.com: event-delta,
+ * delta-query-overview, change-notifications-delivery-webhooks, mailboxsettings,
+ * v2-oauth2-auth-code-flow, throttling):
+ *  - `GET /v1.0/me/calendarView/delta`: parameters only on the first call, then `@odata.nextLink`
+ *    ($skiptoken) pages and a final `@odata.deltaLink` ($deltatoken); `Prefer: odata.maxpagesize`;
+ *    changes since a token, `@removed` for deleted items and for items that left the window;
+ *    expired tokens answer `410 Gone` (with Location) or `400 syncStateNotFound`
+ *  - the documented endless-paging bug with maxpagesize (a `loop` fault repeats a page forever)
+ *  - `GET /v1.0/me/calendarView` (paged), `GET /v1.0/me/mailboxSettings` (Windows zone names)
+ *  - `POST/PATCH/DELETE /v1.0/subscriptions`: creation first POSTs `?validationToken=` to the
+ *    notification and lifecycle URLs and fails unless both echo it (200 text/plain, 10 s);
+ *    expiry at most 10,080 minutes ahead; `notify()` and `lifecycle()` deliver notifications
+ *  - OAuth: authorize (auto-consent, PKCE S256 required), token (authorization_code with PKCE,
+ *    refresh_token that rotates: each refresh token works once, the new one replaces it;
+ *    `invalid_grant` otherwise); API calls need a live bearer token
+ * Faults (the Google fake's schedule plus Graph's own) apply to the next matching API requests.
+ * Webhook deliveries go through `webhookFetch`, which tests point at the app (it has no socket).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHttpFake, type TransportFault } from '../local-server';
+
+export interface FakeGraphEvent {
+  id: string;
+  subject: string;
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  type: 'singleInstance' | 'occurrence' | 'exception';
+  seriesMasterId?: string;
+  originalStart?: string;
+  isAllDay?: boolean;
+  isCancelled?: boolean;
+  showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+  organizer?: { emailAddress: { address: string; name?: string } };
+  attendees?: Array<{ type: 'required' | 'optional' | 'resource'; status: { response: string }; emailAddress: { address: string; name?: string } }>;
+  bodyPreview?: string;
+  isOnlineMeeting?: boolean;
+  categories?: string[];
+  changeKey?: string;
+  iCalUId?: string;
+}
+
+export type GraphFault =
+  | { kind: 'status'; status: 429 | 500 | 503 | 504; retryAfterSeconds?: number }
+  | TransportFault
+  | { kind: 'gone' }
+  | { kind: 'syncStateNotFound' }
+  /** The maxpagesize paging bug: from the next page request on, that listing repeats a page forever. */
+  | { kind: 'loop' };
+
+interface Stored {
+  event: FakeGraphEvent | null;
+  version: number;
+}
+
+interface Snapshot {
+  items: unknown[];
+  version: number;
+  epoch: number;
+  window: [number, number];
+  looping: boolean;
+}
+
+export interface FakeSubscription {
+  id: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl?: string;
+  clientState?: string;
+  expirationDateTime: string;
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+const unb64 = (s: string) => Buffer.from(s, 'base64url').toString();
+const MAX_SUBSCRIPTION_MS = 10_080 * 60_000;
+
+export class FakeGraph extends LocalHttpFake {
+  protected override contentType = 'application/json; odata.metadata=minimal';
+  readonly tenant = 'contoso.onmicrosoft.com';
+  readonly clientId = '11111111-2222-3333-4444-555555555555';
+  readonly clientSecret = 'fake~graph~secret';
+  readonly events = new Map<string, Stored>();
+  readonly faults: GraphFault[] = [];
+  readonly requests: Array<{ method: string; path: string; query: Record<string, string>; prefer: string; tenant?: string }> = [];
+  readonly subscriptions = new Map<string, FakeSubscription>();
+  /** Validation handshakes and notifications sent, with the status our webhook answered. */
+  readonly deliveries: Array<{ url: string; kind: 'validation' | 'notification' | 'lifecycle'; status: number; ok: boolean }> = [];
+  mailboxSettings: unknown = {
+    timeZone: 'Pacific Standard Time',
+    language: { locale: 'en-US', displayName: 'English (United States)' },
+    workingHours: {
+      daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+      startTime: '08:00:00.0000000',
+      endTime: '17:00:00.0000000',
+      timeZone: { name: 'Pacific Standard Time' },
+    },
+  };
+  pageSize = 10;
+  accessTokenLifetimeSeconds = 3600;
+  /** How the fake reaches webhooks; tests route it to the app under test. */
+  webhookFetch: (url: string, init: RequestInit) => Promise<Response> = (url, init) => fetch(url, init);
+  /** "Now" for subscription expiry rules (tests share the app's clock). */
+  now: () => number = Date.now;
+  private version = 0;
+  private epoch = 0;
+  private codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
+  private accessTokens = new Map<string, number>();
+  /** Live refresh tokens: each works once, then only its successor does. */
+  readonly refreshTokens = new Set<string>();
+  readonly usedRefreshTokens = new Set<string>();
+  private snapshots = new Map<string, Snapshot>();
+
+  get apiRoot() {
+    return `${this.url}/v1.0`;
+  }
+
+  /** Creates or replaces an event in the truth (a new version, with a new changeKey). */
+  put(event: FakeGraphEvent): void {
+    this.version++;
+    this.events.set(event.id, { event: { ...event, changeKey: `ck${this.version}` }, version: this.version });
+  }
+
+  /** Deletes an event: the next delta reports it `@removed`. */
+  remove(id: string): void {
+    if (!this.events.get(id)?.event) return;
+    this.version++;
+    this.events.set(id, { event: null, version: this.version });
+  }
+
+  /** Every live event (callers filter by the window they keep). */
+  truth(): FakeGraphEvent[] {
+    return [...this.events.values()].flatMap((s) => (s.event ? [s.event] : []));
+  }
+
+  /** Makes every delta token issued so far expire. */
+  expireDeltaTokens(): void {
+    this.epoch++;
+  }
+
+  revokeAll(): void {
+    this.refreshTokens.clear();
+    this.accessTokens.clear();
+  }
+
+  /** Delivers a change notification for every subscription (optionally with a forged clientState). */
+  async notify(options: { clientState?: string; changeType?: string } = {}): Promise<number[]> {
+    const statuses: number[] = [];
+    for (const sub of this.subscriptions.values()) {
+      const res = await this.deliver(sub.notificationUrl, 'notification', {
+        value: [
+          {
+            subscriptionId: sub.id,
+            subscriptionExpirationDateTime: sub.expirationDateTime,
+            changeType: options.changeType ?? 'updated',
+            resource: `Users/fake-user/Events/${randomBytes(6).toString('hex')}`,
+            resourceData: { '@odata.type': '#Microsoft.Graph.Event', id: 'x' },
+            clientState: options.clientState ?? sub.clientState,
+            tenantId: this.tenant,
+          },
+        ],
+      });
+      statuses.push(res);
+    }
+    return statuses;
+  }
+
+  /** Delivers a lifecycle notification; `subscriptionRemoved` also removes the subscription, as Graph does. */
+  async lifecycle(event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed', options: { clientState?: string } = {}): Promise<number[]> {
+    const statuses: number[] = [];
+    for (const sub of [...this.subscriptions.values()]) {
+      if (event === 'subscriptionRemoved') this.subscriptions.delete(sub.id);
+      const res = await this.deliver(sub.lifecycleNotificationUrl ?? sub.notificationUrl, 'lifecycle', {
+        value: [
+          {
+            subscriptionId: sub.id,
+            subscriptionExpirationDateTime: sub.expirationDateTime,
+            tenantId: this.tenant,
+            clientState: options.clientState ?? sub.clientState,
+            lifecycleEvent: event,
+          },
+        ],
+      });
+      statuses.push(res);
+    }
+    return statuses;
+  }
+
+  private async deliver(url: string, kind: 'notification' | 'lifecycle', body: unknown): Promise<number> {
+    const res = await this.webhookFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    this.deliveries.push({ url, kind, status: res.status, ok: res.status >= 200 && res.status < 300 });
+    return res.status;
+  }
+
+  private error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    this.send(res, status, { error: { code, message, innerError: { 'request-id': randomUUID(), date: new Date().toISOString() } } }, headers);
+  }
+
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', this.url);
+    const query = Object.fromEntries(url.searchParams);
+    const prefer = ([] as string[]).concat(req.headers.prefer ?? []).join(', ');
+    const tenant = /^\/([^/]+)\/oauth2\/v2\.0\//.exec(url.pathname)?.[1];
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, prefer, ...(tenant ? { tenant } : {}) });
+
+    try {
+      if (tenant && url.pathname.endsWith('/authorize')) return this.authorize(url, res);
+      if (tenant && url.pathname.endsWith('/token') && req.method === 'POST') return this.token(new URLSearchParams(await this.body(req)), res);
+      if (!url.pathname.startsWith('/v1.0/')) return this.error(res, 404, 'NotFound', 'Not Found');
+
+      const paging = Boolean(query.$skiptoken) && /odata\.maxpagesize=\d+/.test(prefer);
+      const faultIndex = this.faults.findIndex((f) => f.kind !== 'loop' || paging);
+      if (faultIndex >= 0) {
+        const fault = this.faults.splice(faultIndex, 1)[0]!;
+        if (await this.transportFault(fault, req)) return;
+        if (fault.kind === 'status') {
+          const code = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' }[fault.status];
+          return this.error(res, fault.status, code, 'injected fault', this.retryAfter(fault));
+        }
+        if (fault.kind === 'gone') return this.gone(res);
+        if (fault.kind === 'syncStateNotFound') return this.error(res, 400, 'syncStateNotFound', 'The sync state generation was not found.');
+        if (fault.kind === 'loop' && query.$skiptoken) {
+          const [id] = unb64(query.$skiptoken).split(':');
+          const snap = id ? this.snapshots.get(id) : undefined;
+          if (snap) snap.looping = true;
+        }
+      }
+
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const expires = bearer ? this.accessTokens.get(bearer) : undefined;
+      if (!expires || expires < Date.now()) return this.error(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+      return await this.api(req, url, prefer, res);
+    } catch (error) {
+      this.error(res, 500, 'InternalServerError', String(error));
+    }
+  }
+
+  private gone(res: ServerResponse) {
+    this.error(res, 410, 'resyncRequired', 'Resync required. Replace any local cache with the server copy.', {
+      location: `${this.apiRoot}/me/calendarView/delta`,
+    });
+  }
+
+  private authorize(url: URL, res: ServerResponse) {
+    const p = url.searchParams;
+    if (p.get('client_id') !== this.clientId) return this.send(res, 400, { error: 'unauthorized_client' });
+    if (p.get('response_type') !== 'code') return this.send(res, 400, { error: 'unsupported_response_type' });
+    if (p.get('code_challenge_method') !== 'S256' || !p.get('code_challenge')) return this.send(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required' });
+    if (!(p.get('scope') ?? '').split(' ').includes('offline_access')) return this.send(res, 400, { error: 'invalid_scope', error_description: 'offline_access needed for a refresh token' });
+    const code = `M.C5${randomBytes(10).toString('hex')}`;
+    this.codes.set(code, { challenge: p.get('code_challenge')!, redirectUri: p.get('redirect_uri')!, scope: p.get('scope') ?? '' });
+    const back = new URL(p.get('redirect_uri')!);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', p.get('state') ?? '');
+    res.writeHead(302, { location: back.toString() });
+    res.end();
+  }
+
+  private issue(scope: string) {
+    const access = `eyJ0eXAi.${randomBytes(16).toString('hex')}`;
+    this.accessTokens.set(access, Date.now() + this.accessTokenLifetimeSeconds * 1000);
+    const refresh = `0.AR${randomBytes(16).toString('hex')}`;
+    this.refreshTokens.add(refresh);
+    return { token_type: 'Bearer', scope, expires_in: this.accessTokenLifetimeSeconds, ext_expires_in: this.accessTokenLifetimeSeconds, access_token: access, refresh_token: refresh };
+  }
+
+  private token(p: URLSearchParams, res: ServerResponse) {
+    if (p.get('client_id') !== this.clientId || p.get('client_secret') !== this.clientSecret) {
+      return this.send(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+    }
+    if (p.get('grant_type') === 'authorization_code') {
+      const grant = this.codes.get(p.get('code') ?? '');
+      this.codes.delete(p.get('code') ?? '');
+      const challenge = createHash('sha256').update(p.get('code_verifier') ?? '').digest('base64url');
+      if (!grant || grant.redirectUri !== p.get('redirect_uri') || grant.challenge !== challenge) {
+        return this.send(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired or is invalid.' });
+      }
+      return this.send(res, 200, this.issue(grant.scope));
+    }
+    if (p.get('grant_type') === 'refresh_token') {
+      const refresh = p.get('refresh_token') ?? '';
+      if (!this.refreshTokens.has(refresh)) {
+        return this.send(res, 400, { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired or was revoked.' });
+      }
+      this.refreshTokens.delete(refresh);
+      this.usedRefreshTokens.add(refresh);
+      return this.send(res, 200, this.issue(p.get('scope') ?? ''));
+    }
+    this.send(res, 400, { error: 'unsupported_grant_type' });
+  }
+
+  private async api(req: IncomingMessage, url: URL, prefer: string, res: ServerResponse) {
+    const path = url.pathname.slice('/v1.0'.length);
+    if (path === '/me/calendarView/delta' && req.method === 'GET') return this.delta(url.searchParams, prefer, res);
+    if (path === '/me/calendarView' && req.method === 'GET') return this.calendarView(url.searchParams, prefer, res);
+    if (path === '/me/mailboxSettings' && req.method === 'GET') return this.send(res, 200, { '@odata.context': `${this.apiRoot}/$metadata#users('x')/mailboxSettings`, ...(this.mailboxSettings as object) });
+    if (path === '/subscriptions' && req.method === 'POST') return this.subscribe(JSON.parse(await this.body(req)) as Partial<FakeSubscription>, res);
+    const sub = /^\/subscriptions\/([^/]+)$/.exec(path);
+    if (sub) {
+      const existing = this.subscriptions.get(decodeURIComponent(sub[1]!));
+      if (!existing) return this.error(res, 404, 'ResourceNotFound', 'The object was not found.');
+      if (req.method === 'DELETE') {
+        this.subscriptions.delete(existing.id);
+        res.writeHead(204).end();
+        return;
+      }
+      if (req.method === 'PATCH') {
+        const body = JSON.parse(await this.body(req)) as { expirationDateTime?: string };
+        const expiry = Date.parse(body.expirationDateTime ?? '');
+        if (!(expiry > this.now()) || expiry - this.now() > MAX_SUBSCRIPTION_MS) return this.error(res, 400, 'InvalidRequest', 'Subscription expiration can only be 10070 minutes in the future.');
+        existing.expirationDateTime = new Date(expiry).toISOString();
+        return this.send(res, 200, existing);
+      }
+    }
+    return this.error(res, 400, 'BadRequest', `Resource not found for the segment '${path}'.`);
+  }
+
+  /** The fields Graph returns for an event in delta and calendarView responses. */
+  private shape(e: FakeGraphEvent) {
+    return { '@odata.etag': `W/"${e.changeKey}"`, isCancelled: false, isAllDay: false, showAs: 'busy', ...e };
+  }
+
+  private overlaps(e: FakeGraphEvent, [start, end]: [number, number]) {
+    return Date.parse(`${e.start.dateTime}Z`) < end && Date.parse(`${e.end.dateTime}Z`) > start;
+  }
+
+  private pageSizeFor(prefer: string) {
+    const requested = /odata\.maxpagesize=(\d+)/.exec(prefer)?.[1];
+    return Math.max(1, Math.min(requested ? Number(requested) : this.pageSize, this.pageSize));
+  }
+
+  private delta(p: URLSearchParams, prefer: string, res: ServerResponse) {
+    const skip = p.get('$skiptoken');
+    const deltaToken = p.get('$deltatoken');
+    let snapId: string;
+    let offset = 0;
+    if (skip) {
+      const [id, at] = unb64(skip).split(':');
+      if (!id || !this.snapshots.has(id)) return this.error(res, 400, 'BadRequest', 'Invalid skip token.');
+      snapId = id;
+      offset = Number(at);
+    } else {
+      let items: unknown[];
+      let window: [number, number];
+      let since: number;
+      if (deltaToken) {
+        const [version, epoch, start, end] = unb64(deltaToken).split(':').map(Number);
+        if ([version, epoch, start, end].some((n) => n === undefined || Number.isNaN(n))) return this.error(res, 400, 'BadRequest', 'Invalid delta token.');
+        if (epoch! < this.epoch) return epoch! % 2 === 0 ? this.gone(res) : this.error(res, 400, 'syncStateNotFound', 'The sync state generation was not found.');
+        window = [start!, end!];
+        since = version!;
+      } else {
+        const start = Date.parse(p.get('startDateTime') ?? '');
+        const end = Date.parse(p.get('endDateTime') ?? '');
+        if (Number.isNaN(start) || Number.isNaN(end)) return this.error(res, 400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+        window = [start, end];
+        since = 0;
+      }
+      items = [...this.events.entries()]
+        .filter(([, s]) => s.version > since)
+        .sort((a, b) => a[1].version - b[1].version)
+        .flatMap(([id, s]): unknown[] => {
+          if (s.event && this.overlaps(s.event, window)) return [this.shape(s.event)];
+          // Deleted, or moved out of the window: reported removed (only to incremental rounds).
+          return since > 0 ? [{ '@odata.type': '#microsoft.graph.event', id, '@removed': { reason: 'deleted' } }] : [];
+        });
+      snapId = randomBytes(6).toString('hex');
+      this.snapshots.set(snapId, { items, version: this.version, epoch: this.epoch, window, looping: false });
+    }
+    const snap = this.snapshots.get(snapId)!;
+    const size = this.pageSizeFor(prefer);
+    // The paging bug: the previous page again, with a fresh link to the same place.
+    const at = snap.looping && /odata\.maxpagesize/.test(prefer) ? Math.max(0, offset - size) : offset;
+    const page = snap.items.slice(at, at + size);
+    const last = !snap.looping && offset + size >= snap.items.length;
+    const context = `${this.apiRoot}/$metadata#Collection(event)`;
+    this.send(res, 200, {
+      '@odata.context': context,
+      ...(last
+        ? { '@odata.deltaLink': `${this.apiRoot}/me/calendarView/delta?$deltatoken=${b64(`${snap.version}:${snap.epoch}:${snap.window[0]}:${snap.window[1]}`)}` }
+        : { '@odata.nextLink': `${this.apiRoot}/me/calendarView/delta?$skiptoken=${b64(`${snapId}:${snap.looping ? offset : offset + size}:${randomBytes(3).toString('hex')}`)}` }),
+      value: page,
+    });
+  }
+
+  private calendarView(p: URLSearchParams, prefer: string, res: ServerResponse) {
+    const start = Date.parse(p.get('startDateTime') ?? '');
+    const end = Date.parse(p.get('endDateTime') ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end)) return this.error(res, 400, 'ErrorInvalidParameter', 'StartDateTime and EndDateTime are required.');
+    const skip = Number(p.get('$skip') ?? 0);
+    const size = this.pageSizeFor(prefer);
+    const all = this.truth()
+      .filter((e) => this.overlaps(e, [start, end]))
+      .sort((a, b) => a.start.dateTime.localeCompare(b.start.dateTime));
+    const select = p.get('$select')?.split(',');
+    const value = all.slice(skip, skip + size).map((e) => {
+      const full = this.shape(e) as Record<string, unknown>;
+      return select ? Object.fromEntries(Object.entries(full).filter(([k]) => k === 'id' || k.startsWith('@') || select.includes(k))) : full;
+    });
+    const more = skip + size < all.length;
+    const next = new URLSearchParams(p);
+    next.set('$skip', String(skip + size));
+    this.send(res, 200, { value, ...(more ? { '@odata.nextLink': `${this.apiRoot}/me/calendarView?${next.toString().replaceAll('%24', '$').replaceAll('%2C', ',')}` } : {}) });
+  }
+
+  private async subscribe(body: Partial<FakeSubscription>, res: ServerResponse) {
+    const expiry = Date.parse(body.expirationDateTime ?? '');
+    if (!body.changeType || !body.resource || !body.notificationUrl) return this.error(res, 400, 'InvalidRequest', 'changeType, notificationUrl and resource are required.');
+    if (!body.notificationUrl.startsWith('https://')) return this.error(res, 400, 'InvalidRequest', 'The notification URL must be https.');
+    if (!(expiry > this.now()) || expiry - this.now() > MAX_SUBSCRIPTION_MS) return this.error(res, 400, 'InvalidRequest', 'Subscription expiration can only be 10070 minutes in the future.');
+    if (body.clientState && body.clientState.length > 128) return this.error(res, 400, 'InvalidRequest', 'clientState is limited to 128 characters.');
+    for (const target of new Set([body.notificationUrl, body.lifecycleNotificationUrl].filter((u): u is string => Boolean(u)))) {
+      const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+      let ok = false;
+      let status = 0;
+      try {
+        const answer = await this.webhookFetch(`${target}${target.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          signal: AbortSignal.timeout(10_000),
+        });
+        status = answer.status;
+        ok = answer.status === 200 && (answer.headers.get('content-type') ?? '').startsWith('text/plain') && (await answer.text()) === token;
+      } catch {
+        ok = false;
+      }
+      this.deliveries.push({ url: target, kind: 'validation', status, ok });
+      if (!ok) return this.error(res, 400, 'ValidationError', `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.`);
+    }
+    const sub: FakeSubscription = {
+      id: randomUUID(),
+      resource: body.resource,
+      changeType: body.changeType,
+      notificationUrl: body.notificationUrl,
+      ...(body.lifecycleNotificationUrl ? { lifecycleNotificationUrl: body.lifecycleNotificationUrl } : {}),
+      ...(body.clientState ? { clientState: body.clientState } : {}),
+      expirationDateTime: new Date(expiry).toISOString(),
+    };
+    this.subscriptions.set(sub.id, sub);
+    this.send(res, 201, { '@odata.context': `${this.apiRoot}/$metadata#subscriptions/$entity`, ...sub });
+  }
+}
+
+export const startFakeGraph = () => new FakeGraph().start();
