@@ -10,6 +10,7 @@ import { auditRoutes } from './routes/audit.routes';
 import { googleRoutes } from './routes/google.routes';
 import { microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
+import { dashboardRoutes } from './routes/dashboard.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
 import { membersRoutes } from './routes/members.routes';
@@ -73,6 +74,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/focus', focusRoutes(deps));
   // Signed links in suggestion emails: no login, the signature is the authorisation.
   app.route('/v1/mail', mailLinkRoutes(deps));
+  // The web dashboard (HTML, session cookie + CSRF; its middleware covers only its own paths).
+  app.route('/', dashboardRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

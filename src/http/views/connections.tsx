@@ -1,0 +1,114 @@
+import type { ConnectionRow } from '../../db/connections.repository';
+import type { MemberRow } from '../../db/members.repository';
+import type { Messages } from './i18n';
+import { Csrf, Layout, type PageContext } from './layout';
+
+/** Which providers this server can connect (configured OAuth apps; ICS always). */
+export interface ProviderAvailability {
+  google: boolean;
+  microsoft: boolean;
+  /** Whether the Outlook connection exists in this build at all. */
+  microsoftBuilt: boolean;
+}
+
+const PROVIDER_NAMES = { ics: 'ICS', google: 'Google', microsoft: 'Outlook' } as const;
+
+const statusLabel = (t: Messages, status: ConnectionRow['status']) => t[`status_${status}`];
+
+function formatInstant(ms: number | null, locale: string, timeZone: string, never: string) {
+  if (ms === null) return never;
+  return new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms);
+}
+
+/** "Connect …" for an OAuth provider: a form post (CSRF-checked) that redirects to its consent screen. */
+function ConnectButton(props: { ctx: PageContext; provider: 'google' | 'microsoft'; memberId: string; enabled: boolean; label: string }) {
+  return (
+    <form method="post" action={`/connections/${props.provider}`} class="inline">
+      <Csrf token={props.ctx.session!.csrf} />
+      <input type="hidden" name="memberId" value={props.memberId} />
+      <button type="submit" class="small" disabled={!props.enabled} title={props.enabled ? undefined : props.ctx.t.notConfigured}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+function MemberConnections(props: { ctx: PageContext; member: MemberRow; connections: ConnectionRow[]; providers: ProviderAvailability }) {
+  const { ctx, member, providers } = props;
+  const { t, locale } = ctx;
+  const csrf = ctx.session!.csrf;
+  const id = member.id.replace(/[^A-Za-z0-9_-]/g, '');
+  return (
+    <section class="card member-connections" aria-labelledby={`m-${id}`} data-member={member.email}>
+      <h2 id={`m-${id}`}>
+        {member.name} <span class="muted small-text">{`${member.email} · ${member.timeZone}`}</span>
+      </h2>
+      {props.connections.length === 0 ? (
+        <p class="empty">{t.connNone}</p>
+      ) : (
+        <ul class="connections">
+          {props.connections.map((c) => (
+            <li data-connection={c.id}>
+              <span class="provider">{PROVIDER_NAMES[c.provider]}</span>
+              <span class="label">{c.label}</span>
+              <span class={`badge status-${c.status}`}>
+                <span class="sr-only">{`${t.connStatus}: `}</span>
+                {statusLabel(t, c.status)}
+              </span>
+              <span class="muted small-text">
+                {`${t.connLastSync}: ${formatInstant(c.lastSyncAt, locale, member.timeZone, t.connNever)}`}
+              </span>
+              {c.lastError ? <span class="error-text small-text">{c.lastError}</span> : null}
+              <form method="post" action={`/connections/${encodeURIComponent(c.id)}/disconnect`} class="inline" data-confirm={t.confirmDisconnect}>
+                <Csrf token={csrf} />
+                <button type="submit" class="small secondary">
+                  {t.disconnect}
+                  <span class="sr-only">{` ${c.label}`}</span>
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="connect-actions">
+        <ConnectButton ctx={ctx} provider="google" memberId={member.id} enabled={providers.google} label={t.connectGoogle} />
+        {providers.microsoftBuilt ? (
+          <ConnectButton ctx={ctx} provider="microsoft" memberId={member.id} enabled={providers.microsoft} label={t.connectOutlook} />
+        ) : (
+          <button type="button" class="small" disabled title={t.notConfigured}>
+            {t.connectOutlook}
+          </button>
+        )}
+        <details>
+          <summary>{t.connectIcs}</summary>
+          <form method="post" action="/connections/ics" class="stack">
+            <Csrf token={csrf} />
+            <input type="hidden" name="memberId" value={member.id} />
+            <label for={`ics-${id}`}>{t.icsUrl}</label>
+            <input id={`ics-${id}`} name="url" type="url" required maxlength={2048} placeholder="https://…/basic.ics" />
+            <button type="submit" class="small">
+              {t.connect}
+            </button>
+          </form>
+        </details>
+      </div>
+    </section>
+  );
+}
+
+export function ConnectionsPage(props: { ctx: PageContext; members: MemberRow[]; connections: ConnectionRow[]; providers: ProviderAvailability }) {
+  const { ctx } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.navConnections}>
+      <h1>{t.connectionsTitle}</h1>
+      <p class="lead">{t.connectionsLead}</p>
+      {props.members.length === 0 ? <p class="empty">{t.noMembers}</p> : null}
+      <div class="grid-cards">
+        {props.members.map((m) => (
+          <MemberConnections ctx={ctx} member={m} connections={props.connections.filter((c) => c.memberId === m.id)} providers={props.providers} />
+        ))}
+      </div>
+    </Layout>
+  );
+}

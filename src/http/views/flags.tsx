@@ -1,0 +1,216 @@
+import type { listFlags } from '../../services/flags';
+import { formatMoney, type Messages } from './i18n';
+import { Csrf, Layout, type PageContext } from './layout';
+
+export type FlagRow = Awaited<ReturnType<typeof listFlags>>['series'][number];
+export const FLAG_SORT_KEYS = ['title', 'organizer', 'score', 'verdict', 'cost'] as const;
+export type FlagSortKey = (typeof FLAG_SORT_KEYS)[number];
+export type SortDir = 'asc' | 'desc';
+
+const VERDICT_RANK = { keep: 0, 'consider-async': 1, async: 2 } as const;
+
+/**
+ * Orders flagged series for the table: by title, organizer, score, verdict (keep <
+ * consider-async < async) or yearly cost; ties by score then title, so the order is stable.
+ */
+export function sortFlags(rows: readonly FlagRow[], key: FlagSortKey, dir: SortDir): FlagRow[] {
+  const value = (r: FlagRow): string | number => {
+    switch (key) {
+      case 'title':
+        return r.title.toLowerCase();
+      case 'organizer':
+        return r.organizer ?? '';
+      case 'score':
+        return r.score;
+      case 'verdict':
+        return VERDICT_RANK[r.verdict];
+      case 'cost':
+        return r.cost.personHoursPerYear;
+    }
+  };
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    const primary = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+    return sign * primary || b.score - a.score || a.title.localeCompare(b.title);
+  });
+}
+
+function SortHeader(props: { t: Messages; label: string; column: FlagSortKey; sort: FlagSortKey; dir: SortDir; numeric?: boolean; range: string }) {
+  const active = props.sort === props.column;
+  const next: SortDir = active ? (props.dir === 'asc' ? 'desc' : 'asc') : props.numeric ? 'desc' : 'asc';
+  return (
+    <th scope="col" class={props.numeric ? 'num' : undefined} aria-sort={active ? (props.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <a href={`/flags?${props.range}sort=${props.column}&dir=${next}`} data-sort={props.column} aria-label={`${props.t.sortBy} ${props.label}`}>
+        {props.label}
+        <span aria-hidden="true" class="sort-mark">
+          {active ? (props.dir === 'asc' ? ' ▲' : ' ▼') : ' ⇅'}
+        </span>
+      </a>
+    </th>
+  );
+}
+
+const verdictLabel = (t: Messages, v: FlagRow['verdict']) => t[`verdict_${v}`];
+
+function DecideForm(props: { ctx: PageContext; seriesKey: string; decision: 'keep' | 'converted'; label: string }) {
+  return (
+    <form method="post" action="/flags/decide" class="inline">
+      <Csrf token={props.ctx.session!.csrf} />
+      <input type="hidden" name="seriesKey" value={props.seriesKey} />
+      <input type="hidden" name="decision" value={props.decision} />
+      <button type="submit" class="small secondary">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+export function QueueForm(props: { ctx: PageContext; seriesKey: string; range: { from: string; to: string } }) {
+  const { t } = props.ctx;
+  return (
+    <form method="post" action="/flags/queue" class="inline" data-confirm={t.confirmQueue}>
+      <Csrf token={props.ctx.session!.csrf} />
+      <input type="hidden" name="seriesKey" value={props.seriesKey} />
+      <input type="hidden" name="from" value={props.range.from} />
+      <input type="hidden" name="to" value={props.range.to} />
+      <button type="submit" class="small">
+        {t.queue}
+      </button>
+    </form>
+  );
+}
+
+export function FlagsPage(props: {
+  ctx: PageContext;
+  range: { from: string; to: string };
+  currency: string;
+  rows: FlagRow[];
+  sort: FlagSortKey;
+  dir: SortDir;
+}) {
+  const { ctx, rows, sort, dir } = props;
+  const { t, locale } = ctx;
+  const rangeQuery = `from=${props.range.from}&to=${props.range.to}&`;
+  const header = (label: string, column: FlagSortKey, numeric = false) => (
+    <SortHeader t={t} label={label} column={column} sort={sort} dir={dir} numeric={numeric} range={rangeQuery} />
+  );
+  return (
+    <Layout ctx={ctx} title={t.navFlags}>
+      <div class="page-head">
+        <h1>{t.flagsTitle}</h1>
+        <form method="get" class="picker">
+          <label>
+            {t.rangeStart}
+            <input type="date" name="from" value={props.range.from} required />
+          </label>
+          <label>
+            {t.rangeEnd}
+            <input type="date" name="to" value={props.range.to} required />
+          </label>
+          <button type="submit">{t.show}</button>
+        </form>
+      </div>
+      <p class="lead">{t.flagsLead}</p>
+      {rows.length === 0 ? (
+        <p class="empty">{t.flagsNone}</p>
+      ) : (
+        <div class="table-scroll card" role="region" aria-label={t.flagsTitle} tabindex={0}>
+          <table class="data flags" data-testid="flags-table">
+            <thead>
+              <tr>
+                {header(t.colTitle, 'title')}
+                {header(t.colOrganizer, 'organizer')}
+                {header(t.colScore, 'score', true)}
+                {header(t.colVerdict, 'verdict')}
+                <th scope="col">{t.colReasons}</th>
+                {header(t.colCost, 'cost', true)}
+                <th scope="col">{t.colDecision}</th>
+                <th scope="col">{t.colActions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr data-series={row.seriesKey}>
+                  <th scope="row" class="title-cell">
+                    <span class="title">{row.title}</span>
+                    <span class="muted small-text">{`${row.occurrences}× · ${row.attendeeCount} · ${row.durationMinutes} ${t.minutes}`}</span>
+                  </th>
+                  <td>{row.organizer ?? '—'}</td>
+                  <td class="num" data-key="score">
+                    <span class={`score score-${row.verdict}`}>{String(row.score)}</span>
+                  </td>
+                  <td>
+                    <span class={`badge verdict-${row.verdict}`}>{verdictLabel(t, row.verdict)}</span>
+                  </td>
+                  <td>
+                    <ul class="reasons">
+                      {row.reasons.map((r) => (
+                        <li>
+                          <span class={`points ${r.points < 0 ? 'neg' : ''}`}>{r.points > 0 ? `+${r.points}` : String(r.points)}</span> {r.detail}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td class="num" data-key="cost" data-value={String(row.cost.personHoursPerYear)}>
+                    {row.cost.moneyPerYear !== null ? <span>{formatMoney(locale, row.cost.moneyPerYear, props.currency)}</span> : null}
+                    <span class={row.cost.moneyPerYear !== null ? 'muted small-text' : undefined}>{`${Math.round(row.cost.personHoursPerYear)} ${t.hours}`}</span>
+                  </td>
+                  <td>{row.decision ? t[`decision_${row.decision.decision}`] : <span class="muted">{t.decisionNone}</span>}</td>
+                  <td class="actions">
+                    {row.verdict !== 'keep' ? (
+                      <>
+                        <a class="button small secondary" href={`/flags/preview?series=${encodeURIComponent(row.seriesKey)}&from=${props.range.from}&to=${props.range.to}`}>
+                          {t.preview}
+                        </a>
+                        <QueueForm ctx={ctx} seriesKey={row.seriesKey} range={props.range} />
+                      </>
+                    ) : null}
+                    <DecideForm ctx={ctx} seriesKey={row.seriesKey} decision="keep" label={t.markKeep} />
+                    <DecideForm ctx={ctx} seriesKey={row.seriesKey} decision="converted" label={t.markConverted} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+export function PreviewPage(props: {
+  ctx: PageContext;
+  seriesKey: string;
+  range: { from: string; to: string };
+  to: string;
+  subject: string;
+  text: string;
+  deliverAfter: string;
+}) {
+  const { ctx } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.previewTitle}>
+      <p>
+        <a href={`/flags?from=${props.range.from}&to=${props.range.to}`}>← {t.previewBack}</a>
+      </p>
+      <section class="card email-preview" aria-labelledby="preview-title">
+        <h1 id="preview-title">{t.previewTitle}</h1>
+        <dl class="meta">
+          <dt>{t.previewTo}</dt>
+          <dd>{props.to}</dd>
+          <dt>{t.previewSubject}</dt>
+          <dd data-testid="preview-subject">{props.subject}</dd>
+          <dt>{t.previewDeliver}</dt>
+          <dd>{props.deliverAfter}</dd>
+        </dl>
+        <pre class="email-body" data-testid="preview-body" tabindex={0}>
+          {props.text}
+        </pre>
+        <QueueForm ctx={ctx} seriesKey={props.seriesKey} range={props.range} />
+      </section>
+    </Layout>
+  );
+}

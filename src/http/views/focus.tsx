@@ -1,0 +1,137 @@
+import { DateTime } from 'luxon';
+import { layoutTimeline } from './charts';
+import { formatHours } from './i18n';
+import { Csrf, Layout, Swatch, type PageContext } from './layout';
+
+/** One member's focus plan as the panel shows it (DESIGN.md "Focus" contract, plus state). */
+export interface FocusMemberView {
+  memberId: string;
+  email: string;
+  name: string;
+  timeZone: string;
+  targetHours: number;
+  achievableHours: number;
+  plannedHours: number;
+  /** Hours already protected by blocks in the calendar. */
+  protectedHours: number;
+  enabled: boolean | null;
+  missedReason: string | null;
+  /** Planned (not yet in the calendar) and protected (already written) blocks, UTC ms. */
+  blocks: Array<{ start: number; end: number; kind: 'planned' | 'protected' }>;
+}
+
+export interface FocusView {
+  /** Local dates of the week shown, Monday first. */
+  days: string[];
+  members: FocusMemberView[];
+  /** Whether "apply" and per-member enable are available (the service supports them). */
+  canApply: boolean;
+  canToggle: boolean;
+}
+
+const DAY_START_HOUR = 7;
+const DAY_END_HOUR = 20;
+
+function WeekTimeline(props: { ctx: PageContext; member: FocusMemberView; days: string[] }) {
+  const { t } = props.ctx;
+  const { member } = props;
+  const width = 560;
+  const left = 44;
+  const rowH = 18;
+  return (
+    <svg viewBox={`0 0 ${left + width + 4} ${props.days.length * rowH + 20}`} class="chart focus-week" role="img" aria-label={`${t.focusTitle}: ${member.name}`}>
+      {[DAY_START_HOUR, 10, 13, 16, 19].map((h) => (
+        <text class="axis" x={left + ((h - DAY_START_HOUR) / (DAY_END_HOUR - DAY_START_HOUR)) * width} y={10}>
+          {`${String(h).padStart(2, '0')}:00`}
+        </text>
+      ))}
+      {props.days.map((date, i) => {
+        const day = DateTime.fromISO(date, { zone: member.timeZone });
+        const window = { start: day.set({ hour: DAY_START_HOUR }).toMillis(), end: day.set({ hour: DAY_END_HOUR }).toMillis() };
+        const y = 14 + i * rowH;
+        return (
+          <g>
+            <text class="axis" x={left - 4} y={y + 12} text-anchor="end">
+              {t.days[day.weekday - 1]!}
+            </text>
+            <rect class="track" x={left} y={y + 2} width={width} height={rowH - 5} />
+            {layoutTimeline(member.blocks, window, { x0: left, width }).map((b) => (
+              <rect class={`focus-${b.kind}`} x={b.x} y={y + 2} width={b.width} height={rowH - 5}>
+                <title>{`${b.kind === 'protected' ? t.focusProtected : t.focusPlanned}: ${DateTime.fromMillis(b.start, { zone: member.timeZone }).toFormat('ccc HH:mm')}–${DateTime.fromMillis(b.end, { zone: member.timeZone }).toFormat('HH:mm')}`}</title>
+              </rect>
+            ))}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefined }) {
+  const { ctx, focus } = props;
+  const { t, locale } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.navFocus}>
+      <h1>{t.focusTitle}</h1>
+      <p class="lead">{t.focusLead}</p>
+      {!focus ? (
+        <p class="empty" data-testid="focus-unavailable">
+          {t.focusUnavailable}
+        </p>
+      ) : (
+        <>
+          {focus.canApply ? (
+            <form method="post" action="/focus/apply" class="card apply">
+              <Csrf token={ctx.session!.csrf} />
+              <label class="check">
+                <input type="checkbox" name="confirm" value="yes" required />
+                {t.focusConfirm}
+              </label>
+              <button type="submit">{t.focusApply}</button>
+            </form>
+          ) : null}
+          <ul class="legend">
+            {(['planned', 'protected'] as const).map((kind) => (
+              <li>
+                <Swatch class={`focus-${kind}`} />
+                {kind === 'planned' ? t.focusPlanned : t.focusProtected}
+              </li>
+            ))}
+          </ul>
+          <div class="grid-cards">
+            {focus.members.map((m) => {
+              const share = m.targetHours > 0 ? Math.min(1, (m.plannedHours + m.protectedHours) / m.targetHours) : 0;
+              return (
+                <section class="card" data-member={m.email} aria-label={m.name}>
+                  <h2>
+                    {m.name} <span class="muted small-text">{m.timeZone}</span>
+                  </h2>
+                  <div class="progress-row">
+                    <svg viewBox="0 0 200 12" class="progress" role="img" aria-label={`${t.focusPlanned} + ${t.focusProtected}: ${formatHours(locale, m.plannedHours + m.protectedHours)} / ${formatHours(locale, m.targetHours)} ${t.hours}`}>
+                      <rect class="track" width="200" height="12" rx="6" />
+                      <rect class="focus-protected" width={String(Math.round(share * 200))} height="12" rx="6" />
+                    </svg>
+                    <span>{`${formatHours(locale, m.plannedHours + m.protectedHours)} / ${formatHours(locale, m.targetHours)} ${t.hours}`}</span>
+                  </div>
+                  {m.missedReason ? <p class="muted small-text">{m.missedReason}</p> : null}
+                  {m.blocks.length === 0 ? <p class="empty">{t.focusNone}</p> : <WeekTimeline ctx={ctx} member={m} days={focus.days} />}
+                  {focus.canToggle && m.enabled !== null ? (
+                    <form method="post" action="/focus/enable" class="inline">
+                      <Csrf token={ctx.session!.csrf} />
+                      <input type="hidden" name="memberId" value={m.memberId} />
+                      <input type="hidden" name="enabled" value={m.enabled ? 'false' : 'true'} />
+                      <span class="muted">{m.enabled ? t.focusEnabled : t.focusDisabled}</span>{' '}
+                      <button type="submit" class="small secondary">
+                        {m.enabled ? t.focusDisable : t.focusEnable}
+                      </button>
+                    </form>
+                  ) : null}
+                </section>
+              );
+            })}
+          </div>
+        </>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,83 @@
+import type { MeetingHeatmap } from '../../domain/meeting-heatmap';
+import type { MemberRow } from '../../db/members.repository';
+import type { WeekRange } from '../../services/dashboard';
+import { layoutHeatmap } from './charts';
+import { Layout, Swatch, WeekPicker, type PageContext } from './layout';
+
+const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+function MemberHeatmap(props: { ctx: PageContext; member: MemberRow; heatmap: MeetingHeatmap; index: number }) {
+  const { t } = props.ctx;
+  const { member, heatmap } = props;
+  const layout = layoutHeatmap(heatmap.minutes, heatmap.working);
+  const id = `hm-${props.index}`;
+  return (
+    <figure class="card heatmap" data-member={member.email}>
+      <figcaption>
+        <strong>{member.name}</strong> <span class="muted">{member.timeZone}</span>
+        <span class="pill" data-testid="outside-per-week">
+          {`${Math.round(heatmap.outsideMinutesPerWeek)} ${t.minutes} ${t.outsidePerWeek}`}
+        </span>
+      </figcaption>
+      <svg viewBox={`0 0 ${layout.width} ${layout.height}`} class="chart" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+        <title id={`${id}-title`}>{`${t.heatmapTitle}: ${member.name} (${member.timeZone})`}</title>
+        <desc id={`${id}-desc`}>{`${Math.round(heatmap.outsideMinutesPerWeek)} ${t.minutes} ${t.outsidePerWeek}`}</desc>
+        {layout.hourLabels.map((l) => (
+          <text class="axis" x={l.x} y={layout.top - 4}>
+            {pad(l.hour)}
+          </text>
+        ))}
+        {layout.dayLabels.map((l) => (
+          <text class="axis" x={layout.left - 4} y={l.y} text-anchor="end">
+            {t.days[l.day]!}
+          </text>
+        ))}
+        {layout.cells.map((c) => (
+          <rect x={c.x} y={c.y} width={c.width} height={c.height} class={`heat-${c.level}`}>
+            <title>{`${t.days[c.day]} ${pad(c.hour)}: ${c.minutes} ${t.minutes}`}</title>
+          </rect>
+        ))}
+        {layout.outlines.map((o) => (
+          <rect class="working" x={o.x} y={o.y} width={o.width} height={o.height} />
+        ))}
+      </svg>
+    </figure>
+  );
+}
+
+export function HeatmapPage(props: { ctx: PageContext; range: WeekRange; heatmaps: Array<{ member: MemberRow; heatmap: MeetingHeatmap }> }) {
+  const { ctx } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.navHeatmap}>
+      <div class="page-head">
+        <h1>{t.heatmapTitle}</h1>
+        <WeekPicker ctx={ctx} from={props.range.from} weeks={props.range.weeks.length} />
+      </div>
+      <p class="lead">{t.heatmapLead}</p>
+      <ul class="legend" aria-label={t.heatmapLegend}>
+        {['0', '≤ 10', '≤ 20', '≤ 30', '≤ 45', '> 45'].map((label, level) => (
+          <li>
+            <Swatch class={`heat-${level}`} />
+            {`${label} ${t.minutes}`}
+          </li>
+        ))}
+        <li>
+          <svg width="20" height="14" aria-hidden="true" focusable="false">
+            <rect x="1" y="1" width="18" height="12" class="working" />
+          </svg>
+          {t.workingHours}
+        </li>
+      </ul>
+      {props.heatmaps.length === 0 ? (
+        <p class="empty">{t.noMembers}</p>
+      ) : (
+        <div class="grid-heatmaps">
+          {props.heatmaps.map((h, i) => (
+            <MemberHeatmap ctx={ctx} member={h.member} heatmap={h.heatmap} index={i} />
+          ))}
+        </div>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,236 @@
+import type { MemberRow } from '../../db/members.repository';
+import type { LedgerView, RotationView } from '../../services/rotation';
+import { layoutHorizontalBars, painLevel } from './charts';
+import type { Messages } from './i18n';
+import { Csrf, Layout, Swatch, type PageContext } from './layout';
+
+export interface RotationFormValues {
+  title: string;
+  durationMinutes: number;
+  every: number;
+  unit: 'week' | 'day';
+  occurrences: number;
+  startDate: string;
+  participants: string[];
+  extra: string;
+}
+
+/** Local start `HH:MM` and weekday of an ISO instant with offset (as the plan gives them). */
+const localTime = (iso: string) => iso.slice(11, 16);
+
+function RotationForm(props: { ctx: PageContext; members: MemberRow[]; values: RotationFormValues }) {
+  const { t } = props.ctx;
+  const v = props.values;
+  return (
+    <form method="post" action="/rotation" class="card rotation-form" aria-labelledby="rot-form-title">
+      <h2 id="rot-form-title">{t.rotPreview}</h2>
+      <Csrf token={props.ctx.session!.csrf} />
+      <div class="fields">
+        <label>
+          {t.rotTitle}
+          <input name="title" required maxlength={200} value={v.title} />
+        </label>
+        <label>
+          {t.rotDuration}
+          <select name="durationMinutes">
+            {[15, 30, 45, 60, 90].map((m) => (
+              <option value={String(m)} selected={m === v.durationMinutes}>
+                {String(m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.rotEvery}
+          <input name="every" type="number" min={1} max={52} value={String(v.every)} required />
+        </label>
+        <label>
+          {t.rotUnit}
+          <select name="unit">
+            <option value="week" selected={v.unit === 'week'}>
+              {t.rotWeek}
+            </option>
+            <option value="day" selected={v.unit === 'day'}>
+              {t.rotDay}
+            </option>
+          </select>
+        </label>
+        <label>
+          {t.rotOccurrences}
+          <input name="occurrences" type="number" min={1} max={52} value={String(v.occurrences)} required />
+        </label>
+        <label>
+          {t.rotStart}
+          <input name="startDate" type="date" value={v.startDate} required />
+        </label>
+      </div>
+      <fieldset>
+        <legend>{t.rotParticipants}</legend>
+        <div class="checks">
+          {props.members.map((m) => (
+            <label class="check">
+              <input type="checkbox" name="participant" value={m.email} checked={v.participants.includes(m.email)} />
+              {m.name} <span class="muted">{m.timeZone}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label>
+        {t.rotExtra}
+        <textarea name="extra" rows={2}>
+          {v.extra}
+        </textarea>
+      </label>
+      <button type="submit">{t.rotPreview}</button>
+    </form>
+  );
+}
+
+function LedgerBars(props: { t: Messages; rows: Array<{ label: string; history: number; series: number }>; title: string; id: string }) {
+  const { t } = props;
+  const layout = layoutHorizontalBars(
+    props.rows.map((r) => ({ label: r.label, parts: [{ key: 'history', value: r.history }, { key: 'series', value: r.series }] })),
+    { width: 700 },
+  );
+  return (
+    <svg viewBox={`0 0 ${layout.width} ${layout.height}`} class="chart ledger" role="img" aria-labelledby={`${props.id}-t`}>
+      <title id={`${props.id}-t`}>{props.title}</title>
+      {layout.rows.map((row) => (
+        <g>
+          <text x={layout.rows.length ? 184 : 0} y={row.labelY + 4} text-anchor="end" class="axis">
+            {row.label}
+          </text>
+          {row.parts.map((p) => (
+            <rect x={p.x} y={row.y} width={p.width} height={p.height} class={`ledger-${p.key}`}>
+              <title>{`${row.label}: ${p.key === 'history' ? t.rotHistory : t.rotSeries} ${Math.round(p.value)}`}</title>
+            </rect>
+          ))}
+          <text x={(row.parts.at(-1)?.x ?? 190) + (row.parts.at(-1)?.width ?? 0) + 6} y={row.labelY + 4} class="axis">
+            {String(Math.round(row.total))}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+function PainLegend(props: { t: Messages }) {
+  return (
+    <ul class="legend">
+      {props.t.painLegend.map((label, level) => (
+        <li>
+          <Swatch class={`pain-${level}`} />
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function RotationResult(props: { ctx: PageContext; rotation: RotationView; names: Map<string, string> }) {
+  const { ctx, rotation } = props;
+  const { t } = ctx;
+  const emails = rotation.ledger.map((l) => l.email);
+  const name = (email: string) => props.names.get(email) ?? email;
+  return (
+    <section class="card" aria-labelledby="rot-result" data-testid="rotation-result">
+      <h2 id="rot-result">{`${rotation.title}: ${t.rotGrid}`}</h2>
+      <p class="lead">{t.rotGridLead}</p>
+      <PainLegend t={t} />
+      <div class="table-scroll" role="region" aria-label={t.rotGrid} tabindex={0}>
+        <table class="data rotation-grid" data-testid="rotation-grid">
+          <thead>
+            <tr>
+              <th scope="col">{t.rotDate}</th>
+              {emails.map((e) => (
+                <th scope="col">
+                  {name(e)}
+                  <span class="muted small-text">{rotation.ledger.find((l) => l.email === e)?.timeZone}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rotation.occurrences.map((o) => (
+              <tr>
+                <th scope="row">{`${o.date} ${o.slot}`}</th>
+                {emails.map((e) => {
+                  const pain = o.pain[e] ?? 0;
+                  const level = painLevel(pain);
+                  return (
+                    <td class={`pain-cell pain-${level}`} title={`${name(e)}: ${o.local[e] ?? ''} · ${Math.round(pain)}`}>
+                      {localTime(o.local[e] ?? '')}
+                      <span class="sr-only">{` (${t.painLegend[level]})`}</span>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>{t.rotLedger}</h3>
+      <ul class="legend">
+        {(['history', 'series'] as const).map((key) => (
+          <li>
+            <Swatch class={`ledger-${key}`} />
+            {key === 'history' ? t.rotHistory : t.rotSeries}
+          </li>
+        ))}
+      </ul>
+      <LedgerBars t={t} id="rot-ledger" title={t.rotLedger} rows={rotation.ledger.map((l) => ({ label: name(l.email), history: l.history, series: l.seriesPain }))} />
+      <dl class="meta inline-meta">
+        <dt>{t.rotMaxOverMean}</dt>
+        <dd>{rotation.fairness.maxOverMean.toFixed(2)}</dd>
+        <dt>{t.rotGini}</dt>
+        <dd>{rotation.fairness.gini.toFixed(2)}</dd>
+        <dt>{t.rotSlots}</dt>
+        <dd>{String(rotation.fairness.distinctSlots)}</dd>
+      </dl>
+      <p class="explanation">{rotation.explanation}</p>
+      <div class="row-actions">
+        <a class="button secondary" href={`/rotation/${encodeURIComponent(rotation.id)}/ics`}>
+          {t.rotIcs}
+        </a>
+        {rotation.status === 'preview' ? (
+          <form method="post" action={`/rotation/${encodeURIComponent(rotation.id)}/commit`} class="inline" data-confirm={t.confirmCommit}>
+            <Csrf token={ctx.session!.csrf} />
+            <button type="submit">{t.rotCommit}</button>
+          </form>
+        ) : (
+          <span class="badge verdict-keep">{t.rotCommitted}</span>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function RotationPage(props: {
+  ctx: PageContext;
+  members: MemberRow[];
+  values: RotationFormValues;
+  rotation?: RotationView | undefined;
+  ledger: LedgerView;
+}) {
+  const { ctx } = props;
+  const { t } = ctx;
+  const names = new Map(props.members.map((m) => [m.email, m.name]));
+  return (
+    <Layout ctx={ctx} title={t.navRotation}>
+      <h1>{t.rotationTitle}</h1>
+      <p class="lead">{t.rotationLead}</p>
+      <div class="rotation-layout">
+        <RotationForm ctx={ctx} members={props.members} values={props.values} />
+        <section class="card" aria-labelledby="ledger-title">
+          <h2 id="ledger-title">{t.ledgerTitle}</h2>
+          {props.ledger.people.length === 0 ? (
+            <p class="empty">{t.ledgerEmpty}</p>
+          ) : (
+            <LedgerBars t={t} id="ws-ledger" title={t.ledgerTitle} rows={props.ledger.people.map((p) => ({ label: names.get(p.email) ?? p.email, history: p.burden, series: 0 }))} />
+          )}
+        </section>
+      </div>
+      {props.rotation ? <RotationResult ctx={ctx} rotation={props.rotation} names={names} /> : null}
+    </Layout>
+  );
+}
