@@ -39,6 +39,12 @@ export function createApp(deps: Deps) {
   });
 
   app.use('*', requestId());
+  // One structured line per request: the path only (a query may hold an OAuth code), never bodies.
+  app.use('*', async (c, next) => {
+    const started = Date.now();
+    await next();
+    deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
+  });
   app.use('*', secureHeaders());
   app.use('*', async (c, next) => {
     const ics = /^\/v1\/connections\//.test(c.req.path);
@@ -49,6 +55,11 @@ export function createApp(deps: Deps) {
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    const checks = deps.readiness ? await deps.readiness() : { database: true };
+    const ok = Object.values(checks).every(Boolean);
+    return c.json({ ok, checks }, ok ? 200 : 503);
+  });
 
   app.route('/v1', workspacesRoutes(deps));
   app.use('/v1/members/*', apiKeyAuth(deps));
