@@ -1,5 +1,6 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from './database';
+import { bumpDataVersion } from './workspaces.repository';
 import { newId } from './ids';
 import { calendars, connections, type ConnectionStatus, type ProviderName } from './schema';
 
@@ -64,6 +65,8 @@ export function createConnectionRepository({ db }: { db: Db }) {
 
     async remove(workspaceId: string, connectionId: string): Promise<boolean> {
       const rows = await db.delete(connections).where(scoped(workspaceId, connectionId)).returning({ id: connections.id });
+      // Its calendars and events went with it (cascade).
+      if (rows.length > 0) await bumpDataVersion(db, workspaceId);
       return rows.length > 0;
     },
 

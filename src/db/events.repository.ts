@@ -3,6 +3,7 @@ import type { CalendarEvent } from '../domain/types';
 import type { EventChange } from '../providers/calendar-provider';
 import { atomic, insertMany, type Statement } from './atomic';
 import type { Db } from './database';
+import { bumpDataVersion } from './workspaces.repository';
 import { calendars, connections, events, syncState } from './schema';
 
 type EventRow = typeof events.$inferSelect;
@@ -78,6 +79,7 @@ export function createEventRepository({ db }: { db: Db }) {
             set: { windowStart: window.start, windowEnd: window.end, updatedAt: now, pageToken: null },
           }),
       );
+      statements.push(bumpDataVersion(db, workspaceId));
       await atomic(db, statements);
     },
 
@@ -148,6 +150,7 @@ export function createEventRepository({ db }: { db: Db }) {
       statements.push(
         db.insert(syncState).values({ calendarId, workspaceId, ...state }).onConflictDoUpdate({ target: syncState.calendarId, set: state }),
       );
+      if (changes.length > 0) statements.push(bumpDataVersion(db, workspaceId));
       await atomic(db, statements);
     },
 
@@ -159,6 +162,7 @@ export function createEventRepository({ db }: { db: Db }) {
           .update(syncState)
           .set({ syncToken: null, pageToken: null, updatedAt: now })
           .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.calendarId, calendarId))),
+        bumpDataVersion(db, workspaceId),
       ]);
     },
 

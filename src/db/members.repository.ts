@@ -1,7 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { WorkingHours } from '../domain/types';
 import type { Member } from '../domain/types';
+import { atomic } from './atomic';
 import type { Db } from './database';
+import { bumpDataVersion } from './workspaces.repository';
 import { newId } from './ids';
 import { members } from './schema';
 
@@ -31,15 +33,18 @@ export function createMemberRepository({ db }: { db: Db }) {
 
     async create(workspaceId: string, member: Member, now: number): Promise<MemberRow> {
       const row = { id: newId('mem'), workspaceId, ...member, email: member.email.toLowerCase(), updatedAt: now };
-      await db.insert(members).values(row);
+      await atomic(db, [db.insert(members).values(row), bumpDataVersion(db, workspaceId)]);
       return (await this.get(workspaceId, row.id))!;
     },
 
     async update(workspaceId: string, memberId: string, patch: Partial<Member> & { profileOverridden?: boolean }, now: number) {
-      await db
-        .update(members)
-        .set({ ...patch, ...(patch.email ? { email: patch.email.toLowerCase() } : {}), updatedAt: now })
-        .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)));
+      await atomic(db, [
+        db
+          .update(members)
+          .set({ ...patch, ...(patch.email ? { email: patch.email.toLowerCase() } : {}), updatedAt: now })
+          .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId))),
+        bumpDataVersion(db, workspaceId),
+      ]);
       return this.get(workspaceId, memberId);
     },
 
@@ -59,6 +64,7 @@ export function createMemberRepository({ db }: { db: Db }) {
         .set({ ...profile, updatedAt: now })
         .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId), eq(members.profileOverridden, false)))
         .returning({ id: members.id });
+      if (updated.length > 0) await bumpDataVersion(db, workspaceId);
       return updated.length > 0;
     },
 
@@ -67,6 +73,7 @@ export function createMemberRepository({ db }: { db: Db }) {
         .delete(members)
         .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)))
         .returning({ id: members.id });
+      if (deleted.length > 0) await bumpDataVersion(db, workspaceId);
       return deleted.length > 0;
     },
   };

@@ -19,6 +19,8 @@ export const workspaces = sqliteTable('workspaces', {
   hourlyRate: real('hourly_rate').notNull().default(0),
   currency: text('currency').notNull().default('USD'),
   focusMinMinutes: integer('focus_min_minutes').notNull().default(120),
+  /** Bumped by every write that can change an audit or a flag: cached results carry it. */
+  dataVersion: integer('data_version').notNull().default(0),
   createdAt: createdAt(),
 });
 

@@ -1,10 +1,20 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import { atomic } from './atomic';
 import type { Db } from './database';
 import { newId } from './ids';
 import { apiKeys, workspaces } from './schema';
 
 export type Workspace = typeof workspaces.$inferSelect;
+
+/**
+ * The statement that marks a workspace's data as changed (events, members, settings): part of
+ * the same atomic unit as the change, so a cached audit can never outlive what it was built on.
+ */
+export const bumpDataVersion = (db: Db, workspaceId: string) =>
+  db
+    .update(workspaces)
+    .set({ dataVersion: sql`${workspaces.dataVersion} + 1` })
+    .where(eq(workspaces.id, workspaceId));
 export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'>;
 
 export function createWorkspaceRepository({ db }: { db: Db }) {
@@ -19,6 +29,11 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
       return (await this.get(id))!;
     },
 
+    async dataVersion(workspaceId: string): Promise<number> {
+      const rows = await db.select({ v: workspaces.dataVersion }).from(workspaces).where(eq(workspaces.id, workspaceId));
+      return rows[0]?.v ?? 0;
+    },
+
     /** How many workspaces exist (system-wide: only to tell a fresh install apart). */
     async count(): Promise<number> {
       const rows = await db.select({ n: count() }).from(workspaces);
@@ -31,7 +46,9 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     },
 
     async update(workspaceId: string, patch: Partial<WorkspaceSettings>): Promise<Workspace | undefined> {
-      if (Object.keys(patch).length > 0) await db.update(workspaces).set(patch).where(eq(workspaces.id, workspaceId));
+      if (Object.keys(patch).length > 0) {
+        await db.update(workspaces).set({ ...patch, dataVersion: sql`${workspaces.dataVersion} + 1` }).where(eq(workspaces.id, workspaceId));
+      }
       return this.get(workspaceId);
     },
 

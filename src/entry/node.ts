@@ -12,6 +12,7 @@ import { createRateLimiter } from '../http/middleware/rate-limit';
 import { runDueJobs } from '../jobs/run-due-jobs';
 import { createLogger, type Logger } from '../logger';
 import { createTokenVault } from '../providers/token-vault';
+import { createMemo } from '../services/memo';
 import { createLinkSigner } from '../providers/mail/signed-links';
 import { createSmtpTransport } from '../providers/mail/smtp.transport';
 import type { Deps } from '../services/deps';
@@ -49,6 +50,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
       refreshMinutes: config.icsRefreshMinutes,
     },
     adminToken: config.adminToken,
+    memo: createMemo(),
     rateLimiter: config.rateLimitPerMinute > 0 ? createRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock: () => Date.now() }) : undefined,
     google: config.google,
     microsoft: config.microsoft,

@@ -15,6 +15,7 @@ import { createRateLimiter, type RateLimiter } from '../http/middleware/rate-lim
 import { runJobById } from '../jobs/run-due-jobs';
 import { createLogger } from '../logger';
 import { createTokenVault, type TokenVault } from '../providers/token-vault';
+import { createMemo } from '../services/memo';
 import { createLinkSigner } from '../providers/mail/signed-links';
 import type { Deps } from '../services/deps';
 
@@ -70,6 +71,9 @@ async function resolveHost(hostname: string): Promise<string[]> {
 
 const vaults = new Map<string, Promise<TokenVault>>();
 
+/** Audits and flag scores cached per isolate (keys carry the workspace's data version in D1). */
+const isolateMemo = createMemo(64);
+
 /** One limiter per isolate and rate: deps are rebuilt per request, the budget must not be. */
 const limiters = new Map<number, RateLimiter>();
 function isolateRateLimiter(perMinute: number): RateLimiter | undefined {
@@ -98,6 +102,7 @@ async function buildDeps(env: Env): Promise<Deps> {
     ics: { fetch: (input, init) => fetch(input, init), resolveHost, allowPrivate: config.allowPrivateUrls, refreshMinutes: config.icsRefreshMinutes },
     adminToken: config.adminToken,
     rateLimiter: isolateRateLimiter(config.rateLimitPerMinute),
+    memo: isolateMemo,
     google: config.google,
     microsoft: config.microsoft,
     syncPollMinutes: config.syncPollMinutes,

@@ -4,6 +4,7 @@ import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
 import { toMember } from '../db/members.repository';
 import type { Deps } from './deps';
+import { memoized } from './memo';
 
 const DAY = 86_400_000;
 
@@ -13,11 +14,19 @@ const DAY = 86_400_000;
  * with no events and only the chosen member is reported.
  */
 export async function auditWorkspace(
-  deps: Pick<Deps, 'repos'>,
+  deps: Pick<Deps, 'repos' | 'memo'>,
   workspaceId: string,
   query: { from: string; to: string; member?: string | undefined },
 ): Promise<AuditReport> {
   parseDateRange(query.from, query.to);
+  return memoized(deps, workspaceId, 'audit', [query.from, query.to, query.member ?? null], () => computeAudit(deps, workspaceId, query));
+}
+
+async function computeAudit(
+  deps: Pick<Deps, 'repos'>,
+  workspaceId: string,
+  query: { from: string; to: string; member?: string | undefined },
+): Promise<AuditReport> {
   const workspace = await deps.repos.workspaces.get(workspaceId);
   if (!workspace) throw new UnmeetError('workspace.not_found', 'Workspace not found.');
   const rows = await deps.repos.members.list(workspaceId);

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { MailDeps } from '../providers/mail/mail-transport';
 import type { RateLimiter } from '../http/middleware/rate-limit';
 import type { RetryPolicy } from '../providers/retry';
+import type { Memo } from './memo';
 import type { TokenVault } from '../providers/token-vault';
 
 /**
@@ -42,4 +43,6 @@ export interface Deps {
   rateLimiter?: RateLimiter | undefined;
   /** Readiness checks for `GET /readyz` (database, migrations, job runner), from the entry point. */
   readiness?: (() => Promise<Record<string, boolean>>) | undefined;
+  /** Cache of audits and flag scores, keyed by workspace data version; absent, nothing is cached. */
+  memo?: Memo | undefined;
 }

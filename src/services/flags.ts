@@ -13,6 +13,7 @@ import { toMember, type MemberRow } from '../db/members.repository';
 import type { SeriesDecision } from '../db/schema';
 import type { Workspace } from '../db/workspaces.repository';
 import type { Deps } from './deps';
+import { memoized } from './memo';
 
 const DAY = 86_400_000;
 /** How long a `keep` decision holds by default, in days. */
@@ -40,8 +41,12 @@ export interface WorkspaceFlags {
 }
 
 /** Scores every series of the workspace over the range (no filtering, no decisions). */
-export async function computeWorkspaceFlags(deps: Pick<Deps, 'repos'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
+export async function computeWorkspaceFlags(deps: Pick<Deps, 'repos' | 'memo'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
   parseDateRange(range.from, range.to);
+  return memoized(deps, workspaceId, 'flags', [range.from, range.to], () => scoreWorkspace(deps, workspaceId, range));
+}
+
+async function scoreWorkspace(deps: Pick<Deps, 'repos'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
   const workspace = await deps.repos.workspaces.get(workspaceId);
   if (!workspace) throw new UnmeetError('workspace.not_found', 'Workspace not found.');
   const members = await deps.repos.members.list(workspaceId);

@@ -4,6 +4,7 @@ import { createApp } from '../../src/http/app';
 import { silentLogger } from '../../src/logger';
 import { createTokenVault } from '../../src/providers/token-vault';
 import type { Deps } from '../../src/services/deps';
+import { createMemo } from '../../src/services/memo';
 
 export interface TestClock {
   now: number;
@@ -29,6 +30,8 @@ export async function createTestApp(overrides: Partial<Deps> = {}) {
       refreshMinutes: 60,
     },
     publicUrl: 'http://127.0.0.1:8787',
+    // As in production: audits and flag scores cached by data version, so tests see invalidation work.
+    memo: createMemo(),
     ...overrides,
   };
   const app = createApp(deps);

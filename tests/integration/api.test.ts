@@ -322,3 +322,29 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('audit cache', () => {
+  it('when events, members or settings change, then the next audit reflects them (cached results carry the data version)', async () => {
+    const { key, memberId } = await withMember();
+    const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });
+    const audit = () => t.api('GET', '/v1/audit?from=2026-11-02&to=2026-11-09', { key });
+    const first = await audit();
+    expect(first.json.members[0].metrics.meetingHours).toBe(3);
+    expect((await audit()).json).toEqual(first.json);
+
+    await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key, json: { ics: aliceCalendar.replace(/BEGIN:VEVENT\r?\nUID:one-off@test[\s\S]*?END:VEVENT\r?\n/, '') } });
+    expect((await audit()).json.members[0].metrics.meetingHours).toBe(1);
+
+    await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { workingHours: { days: ['mon'], start: '09:00', end: '10:30' } } });
+    expect((await audit()).json.members[0].metrics.workingTimeHours).toBe(1.5);
+
+    // Monday 09:00-12:30 around the 10:00-11:00 meeting leaves gaps of 60 and 90 minutes.
+    await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { workingHours: { days: ['mon'], start: '09:00', end: '12:30' } } });
+    expect((await audit()).json.members[0].metrics.focusHours).toBe(0);
+    await t.api('PATCH', '/v1/workspace', { key, json: { focusMinMinutes: 60 } });
+    expect((await audit()).json.members[0].metrics.focusHours).toBe(2.5);
+
+    await t.api('DELETE', `/v1/connections/${up.json.id}`, { key });
+    expect((await audit()).json.members[0].metrics.meetingHours).toBe(0);
+  });
+});
