@@ -62,6 +62,15 @@ export function createFocusRepository({ db }: { db: Db }) {
         .orderBy(asc(focusBlocks.start), asc(focusBlocks.id));
     },
 
+    /** Provider ids of every event we wrote for blocks on this connection (to recognise them where the vendor hides our tag). */
+    async eventIds(workspaceId: string, connectionId: string): Promise<Set<string>> {
+      const rows = await db
+        .select({ eventId: focusBlocks.eventId })
+        .from(focusBlocks)
+        .where(and(eq(focusBlocks.workspaceId, workspaceId), eq(focusBlocks.connectionId, connectionId)));
+      return new Set(rows.flatMap((r) => (r.eventId ? [r.eventId] : [])));
+    },
+
     /** Records a block we are about to create; a row with the same key (a concurrent run) wins. */
     async claimBlock(workspaceId: string, row: Omit<typeof focusBlocks.$inferInsert, 'id' | 'workspaceId'>): Promise<FocusBlockRow> {
       await db

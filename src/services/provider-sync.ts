@@ -58,6 +58,15 @@ const inWindow = (changes: EventChange[], window: { start: number; end: number }
   changes.filter((c) => c.kind === 'remove' || (c.event.start < window.end && c.event.end > window.start));
 
 /**
+ * Marks the events we wrote as ours where the vendor's listing cannot say so (Graph delta does
+ * not return extended properties): by the provider ids remembered in the focus blocks table.
+ */
+function markOwn(changes: EventChange[], own: ReadonlySet<string>): EventChange[] {
+  if (own.size === 0) return changes;
+  return changes.map((c) => (c.kind === 'upsert' && !c.event.createdByUnmeet && own.has(c.event.externalId) ? { ...c, event: { ...c.event, createdByUnmeet: true } } : c));
+}
+
+/**
  * Brings one provider calendar up to date. Without a sync token this is a full sync over the
  * window, starting from an empty calendar; with one, the changes since. Every page is applied
  * together with the cursor that follows it, so a crash resumes at the next page instead of
@@ -89,6 +98,7 @@ export async function syncProviderCalendar(
     else window = { start: state.windowStart, end: state.windowEnd };
   }
   const fullSync = !syncToken;
+  const own = await deps.repos.focus.eventIds(workspaceId, connectionId);
   let restarts = 0;
   let pages = 0;
   let changes = 0;
@@ -118,7 +128,7 @@ export async function syncProviderCalendar(
         throw error;
       }
       pages++;
-      const kept = inWindow(page.changes, window);
+      const kept = markOwn(inWindow(page.changes, window), own);
       changes += kept.length;
       const last = !page.nextPageToken;
       pageToken = last ? null : page.nextPageToken!;

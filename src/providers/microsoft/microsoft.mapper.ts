@@ -1,17 +1,24 @@
 import { DateTime } from 'luxon';
+import { findWindows } from 'windows-iana';
 import { z } from 'zod';
 import { describeText, hasConferencingLink } from '../../domain/event-facts';
 import { normalizeWorkingHours } from '../../domain/working-hours';
 import type { Attendee, CalendarEvent, ResponseStatus } from '../../domain/types';
-import type { EventChange, ProviderProfile } from '../calendar-provider';
+import type { EventChange, OwnedEventDraft, ProviderProfile } from '../calendar-provider';
 import { ianaFromTzid } from '../ics/ics.mapper';
 
 /**
- * Microsoft Graph event and mailboxSettings JSON → domain values. Pure: validated with zod,
- * vendor shapes stop here. Delta responses cannot expand extended properties, so events unmeet
- * created are recognised by their category.
+ * Microsoft Graph event and mailboxSettings JSON → domain values, and the bodies of the events
+ * unmeet writes. Pure: validated with zod, vendor shapes stop here. Events unmeet created carry
+ * a single-value extended property in our own namespace (`UNMEET_TAG_ID`, value: the block's
+ * client id); Graph returns it only when asked with `$expand`, which delta forbids, so sync
+ * also recognises our events by the ids remembered in the focus blocks table.
  */
-export const UNMEET_CATEGORY = 'unmeet';
+export const UNMEET_TAG_ID = 'String {9dab2a89-a6ad-4c2e-88ef-1c1f603e875d} Name unmeetTag';
+/** The Outlook category our focus blocks carry (shown to the member; not proof of ownership). */
+export const FOCUS_CATEGORY = 'Focus time';
+/** `$expand` that returns our tag, and only it, with an event. */
+export const EXPAND_TAG = `singleValueExtendedProperties($filter=id eq '${UNMEET_TAG_ID}')`;
 
 const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().optional() });
 const emailAddress = z.object({ address: z.string().optional(), name: z.string().optional() }).optional();
@@ -46,6 +53,7 @@ export const graphEvent = z.object({
   onlineMeetingUrl: z.string().nullish(),
   location: z.object({ displayName: z.string().nullish() }).nullish(),
   categories: z.array(z.string()).nullish(),
+  singleValueExtendedProperties: z.array(z.object({ id: z.string(), value: z.string().nullish() })).nullish(),
 });
 export type GraphEvent = z.infer<typeof graphEvent>;
 
@@ -122,9 +130,60 @@ export function mapGraphItem(raw: unknown, calendarZone: string): EventChange | 
     hasConferencing:
       Boolean(e.isOnlineMeeting || e.onlineMeeting?.joinUrl || e.onlineMeetingUrl) ||
       hasConferencingLink(`${e.location?.displayName ?? ''}\n${text ?? ''}`),
-    createdByUnmeet: (e.categories ?? []).includes(UNMEET_CATEGORY),
+    createdByUnmeet: ourTag(e) !== null,
   };
   return { kind: 'upsert', event };
+}
+
+/** Our tag's value on an event read with `EXPAND_TAG` (Graph may change the GUID's case), else null. */
+function ourTag(e: GraphEvent): string | null {
+  const wanted = UNMEET_TAG_ID.toLowerCase();
+  return e.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === wanted)?.value ?? null;
+}
+
+/**
+ * `{ dateTime, timeZone }` for Graph: local time in the Windows zone of `timeZone` (so Outlook
+ * shows the block in the member's zone), or UTC where the IANA zone has no Windows name —
+ * Graph rejects IANA names outside its own list.
+ */
+export function toGraphDateTime(ms: number, timeZone: string): { dateTime: string; timeZone: string } {
+  const windows = findWindows(timeZone)[0];
+  const zone = windows ? timeZone : 'UTC';
+  const local = DateTime.fromMillis(ms, { zone }).toFormat("yyyy-LL-dd'T'HH:mm:ss");
+  return { dateTime: local, timeZone: windows ?? 'UTC' };
+}
+
+/** New start and end of a block we own, for `PATCH /me/events/{id}`. */
+export const toGraphTimes = (times: { start: number; end: number; timeZone: string }) => ({
+  start: toGraphDateTime(times.start, times.timeZone),
+  end: toGraphDateTime(times.end, times.timeZone),
+});
+
+/**
+ * The Graph event body for a block we own: busy, category "Focus time", no reminder, tagged as
+ * ours, and `transactionId` = the block's deterministic client id, so a repeated POST (a retry
+ * after a lost answer, a concurrent run) returns the event already created instead of a second.
+ */
+export function toGraphOwnedEvent(draft: OwnedEventDraft): Record<string, unknown> {
+  return {
+    subject: draft.title,
+    body: { contentType: 'text', content: draft.description },
+    ...toGraphTimes(draft),
+    showAs: 'busy',
+    categories: [FOCUS_CATEGORY],
+    isReminderOn: false,
+    transactionId: draft.clientId,
+    singleValueExtendedProperties: [{ id: UNMEET_TAG_ID, value: draft.clientId }],
+  };
+}
+
+/** What the write path needs to know of an event read with `EXPAND_TAG` (UTC times): deleted, ours, times. */
+export function graphOwnedState(raw: unknown): { id: string | null; cancelled: boolean; ours: boolean; start: number | null; end: number | null } {
+  const parsed = graphEvent.safeParse(raw);
+  if (!parsed.success) return { id: null, cancelled: false, ours: false, start: null, end: null };
+  const e = parsed.data;
+  const at = (v: z.infer<typeof dateTimeTimeZone> | null | undefined) => (v ? instant(v, 'UTC') : null);
+  return { id: e.id, cancelled: e.isCancelled === true, ours: ourTag(e) !== null, start: at(e.start), end: at(e.end) };
 }
 
 export const graphMailboxSettings = z.object({

@@ -1,9 +1,9 @@
 import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { clip, normalize } from '../../domain/intervals';
 import type { Interval } from '../../domain/types';
-import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type SyncCursor, type WatchChannel } from '../calendar-provider';
+import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor, type WatchChannel } from '../calendar-provider';
 import { createLimiter, withRetry, type RetryPolicy } from '../retry';
-import { mapGraphItem, mapMailboxSettings } from './microsoft.mapper';
+import { EXPAND_TAG, UNMEET_TAG_ID, graphOwnedState, mapGraphItem, mapMailboxSettings, toGraphOwnedEvent, toGraphTimes } from './microsoft.mapper';
 import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from './microsoft.oauth';
 
 const PAGE_SIZE = 100;
@@ -56,13 +56,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Graph paths of a calendar: the primary one is `/me`, others `/me/calendars/{id}`. */
 const calendarPath = (calendarId: string) => (calendarId === 'primary' ? '/me' : `/me/calendars/${encodeURIComponent(calendarId)}`);
 const eventsResource = (calendarId: string) => (calendarId === 'primary' ? 'me/events' : `me/calendars/${calendarId}/events`);
+/** One event by id (ids are mailbox-wide). */
+const eventPath = (eventId: string) => `/me/events/${encodeURIComponent(eventId)}`;
+/** Event reads and writes: UTC times, and the same immutable ids delta reports. */
+const EVENT_PREFER = 'outlook.timezone="UTC", IdType="ImmutableId"';
+/** What the write path reads of an event: times, cancellation, and our tag. */
+const OWNED_QUERY = `$select=id,start,end,isCancelled&$expand=${EXPAND_TAG}`;
+const notOwned = (message: string) => new ProviderError('microsoft', 'conflict', message, undefined, 'not_owned');
 
 /**
  * The Microsoft Graph provider: `@microsoft/microsoft-graph-client` built with
  * `initWithMiddleware` (our bearer middleware → the client's HTTPMessageHandler) against
  * `config.apiRoot`, the same construction in production and tests. Tokens are refreshed ahead of
  * expiry (single flight) and every rotated refresh token goes to `onTokens`; calls go through
- * our retry policy (Retry-After honoured) and at most 4 run at once per mailbox.
+ * our retry policy (Retry-After honoured) and at most 4 run at once per mailbox. It writes only
+ * events it owns (focus blocks): tagged with our extended property, created with a
+ * `transactionId`, and read back with the tag expanded before any change.
  */
 export function createMicrosoftProvider(options: {
   config: MicrosoftConfig;
@@ -123,6 +132,31 @@ export function createMicrosoftProvider(options: {
 
   let usePageSize = true;
   let lastSignature: string | null = null;
+
+  /** Whether an event exists and carries our tag: only then may it be changed. */
+  const ownedState = async (eventId: string) => {
+    let data: unknown;
+    try {
+      data = await call(() => client.api(`${eventPath(eventId)}?${OWNED_QUERY}`).header('Prefer', EVENT_PREFER).get());
+    } catch (error) {
+      if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone' as const;
+      throw error;
+    }
+    const state = graphOwnedState(data);
+    if (state.cancelled) return 'gone' as const;
+    if (!state.ours) throw notOwned('this event is not ours to change');
+    return state;
+  };
+
+  /** Our event for a block, found by our tag's value (the block's client id), or null. */
+  const findOwned = async (calendarId: string, clientId: string) => {
+    const filter = `singleValueExtendedProperties/any(ep: ep/id eq '${UNMEET_TAG_ID}' and ep/value eq '${clientId}')`;
+    const data = (await call(() =>
+      client.api(`${calendarPath(calendarId)}/events?$filter=${encodeURIComponent(filter)}&${OWNED_QUERY}`).header('Prefer', EVENT_PREFER).get(),
+    )) as { value?: unknown[] };
+    const found = (data.value ?? []).map(graphOwnedState).find((s) => s.id && s.ours && !s.cancelled);
+    return found ?? null;
+  };
 
   return {
     name: 'microsoft',
@@ -202,6 +236,51 @@ export function createMicrosoftProvider(options: {
         expirationDateTime?: string;
       };
       return { id: channel.id, resourceId: channel.resourceId, expiresAt: Date.parse(res.expirationDateTime ?? iso(expiresAt)) };
+    },
+
+    async upsertOwnedEvent(calendarId, draft): Promise<OwnedEventResult> {
+      // An earlier try that got through (its answer lost, or beyond Graph's transactionId memory) is found by our tag.
+      const existing = await findOwned(calendarId, draft.clientId);
+      if (existing?.id) {
+        if (existing.start === draft.start && existing.end === draft.end) return { externalId: existing.id, outcome: 'exists', focusTime: false };
+        await call(() => client.api(eventPath(existing.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
+        return { externalId: existing.id, outcome: 'updated', focusTime: false };
+      }
+      // A repeated transactionId (a retry of this POST, a concurrent run) returns the event already created.
+      const created = graphOwnedState(
+        await call(() => client.api(`${calendarPath(calendarId)}/events`).header('Prefer', EVENT_PREFER).post(toGraphOwnedEvent(draft))),
+      );
+      if (!created.id) throw new ProviderError('microsoft', 'invalid', 'Microsoft Graph answered the event creation without an id');
+      if (created.start !== draft.start || created.end !== draft.end) {
+        // The transaction was an earlier try with other times: confirm it is ours, then move it.
+        const state = await ownedState(created.id);
+        if (state === 'gone') throw new ProviderError('microsoft', 'gone', 'the member deleted this event', undefined, 'deleted');
+        await call(() => client.api(eventPath(created.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
+        return { externalId: created.id, outcome: 'updated', focusTime: false };
+      }
+      return { externalId: created.id, outcome: 'created', focusTime: false };
+    },
+
+    async updateOwnedEvent(_calendarId, eventId, times) {
+      if ((await ownedState(eventId)) === 'gone') return 'gone';
+      try {
+        await call(() => client.api(eventPath(eventId)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(times)));
+        return 'updated';
+      } catch (error) {
+        if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone';
+        throw error;
+      }
+    },
+
+    async deleteOwnedEvent(_calendarId, eventId) {
+      if ((await ownedState(eventId)) === 'gone') return 'gone';
+      try {
+        await call(() => client.api(eventPath(eventId)).header('Prefer', EVENT_PREFER).delete());
+        return 'deleted';
+      } catch (error) {
+        if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone';
+        throw error;
+      }
     },
 
     async stopWatch(channel) {

@@ -9,17 +9,29 @@
  *    expired tokens answer `410 Gone` (with Location) or `400 syncStateNotFound`
  *  - the documented endless-paging bug with maxpagesize (a `loop` fault repeats a page forever)
  *  - `GET /v1.0/me/calendarView` (paged), `GET /v1.0/me/mailboxSettings` (Windows zone names)
+ *  - events (user-post-events, event-get/update/delete, singlevaluelegacyextendedproperty-get):
+ *    `POST /v1.0/me/events` with `{dateTime, timeZone}` in a Windows or IANA zone (stored as
+ *    UTC; an unknown zone answers 400), `transactionId` remembered for `transactionWindowMs`: a
+ *    repeated one returns the event it created (201) instead of a second; `GET /me/events` with
+ *    `$filter=singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…')`;
+ *    `GET/PATCH/DELETE /me/events/{id}` (404 ErrorItemNotFound once deleted); extended
+ *    properties only with `$expand=singleValueExtendedProperties($filter=id eq '…')`, never in
+ *    delta or calendarView; created and changed events show up in delta
  *  - `POST/PATCH/DELETE /v1.0/subscriptions`: creation first POSTs `?validationToken=` to the
  *    notification and lifecycle URLs and fails unless both echo it (200 text/plain, 10 s);
  *    expiry at most 10,080 minutes ahead; `notify()` and `lifecycle()` deliver notifications
  *  - OAuth: authorize (auto-consent, PKCE S256 required), token (authorization_code with PKCE,
  *    refresh_token that rotates: each refresh token works once, the new one replaces it;
  *    `invalid_grant` otherwise); API calls need a live bearer token
- * Faults (the Google fake's schedule plus Graph's own) apply to the next matching API requests.
+ * Faults (the Google fake's schedule plus Graph's own) apply to the next matching API requests
+ * (optionally only to paths matching `path`, or to one `method`); `dropResponse` carries the request out, then drops
+ * the connection before the answer.
  * Webhook deliveries go through `webhookFetch`, which tests point at the app (it has no socket).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DateTime } from 'luxon';
+import { findIana } from 'windows-iana';
 import { LocalHttpFake, type TransportFault } from '../local-server';
 
 export interface FakeGraphEvent {
@@ -40,11 +52,19 @@ export interface FakeGraphEvent {
   categories?: string[];
   changeKey?: string;
   iCalUId?: string;
+  body?: { contentType: string; content: string };
+  isReminderOn?: boolean;
+  transactionId?: string;
+  originalStartTimeZone?: string;
+  originalEndTimeZone?: string;
+  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
 }
 
 export type GraphFault =
   | { kind: 'status'; status: 429 | 500 | 503 | 504; retryAfterSeconds?: number }
   | TransportFault
+  /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
+  | { kind: 'dropResponse' }
   | { kind: 'gone' }
   | { kind: 'syncStateNotFound' }
   /** The maxpagesize paging bug: from the next page request on, that listing repeats a page forever. */
@@ -83,7 +103,7 @@ export class FakeGraph extends LocalHttpFake {
   readonly clientId = '11111111-2222-3333-4444-555555555555';
   readonly clientSecret = 'fake~graph~secret';
   readonly events = new Map<string, Stored>();
-  readonly faults: GraphFault[] = [];
+  readonly faults: Array<GraphFault & { path?: RegExp; method?: string }> = [];
   readonly requests: Array<{ method: string; path: string; query: Record<string, string>; prefer: string; tenant?: string }> = [];
   readonly subscriptions = new Map<string, FakeSubscription>();
   /** Validation handshakes and notifications sent, with the status our webhook answered. */
@@ -100,6 +120,12 @@ export class FakeGraph extends LocalHttpFake {
   };
   pageSize = 10;
   accessTokenLifetimeSeconds = 3600;
+  /** How long Graph remembers a transactionId (⚠ undocumented; a day here). */
+  transactionWindowMs = 86_400_000;
+  /** transactionId → the event it created and when. */
+  readonly transactions = new Map<string, { id: string; at: number }>();
+  /** POSTs answered with an earlier event because their transactionId was known. */
+  transactionReplays = 0;
   /** How the fake reaches webhooks; tests route it to the app under test. */
   webhookFetch: (url: string, init: RequestInit) => Promise<Response> = (url, init) => fetch(url, init);
   /** "Now" for subscription expiry rules (tests share the app's clock). */
@@ -211,10 +237,16 @@ export class FakeGraph extends LocalHttpFake {
       if (!url.pathname.startsWith('/v1.0/')) return this.error(res, 404, 'NotFound', 'Not Found');
 
       const paging = Boolean(query.$skiptoken) && /odata\.maxpagesize=\d+/.test(prefer);
-      const faultIndex = this.faults.findIndex((f) => f.kind !== 'loop' || paging);
+      const faultIndex = this.faults.findIndex((f) => (f.kind !== 'loop' || paging) && (!f.path || f.path.test(url.pathname)) && (!f.method || f.method === req.method));
       if (faultIndex >= 0) {
         const fault = this.faults.splice(faultIndex, 1)[0]!;
         if (await this.transportFault(fault, req)) return;
+        if (fault.kind === 'dropResponse') {
+          res.end = (() => {
+            req.socket.destroy();
+            return res;
+          }) as never;
+        }
         if (fault.kind === 'status') {
           const code = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' }[fault.status];
           return this.error(res, fault.status, code, 'injected fault', this.retryAfter(fault));
@@ -297,6 +329,10 @@ export class FakeGraph extends LocalHttpFake {
     if (path === '/me/calendarView' && req.method === 'GET') return this.calendarView(url.searchParams, prefer, res);
     if (path === '/me/mailboxSettings' && req.method === 'GET') return this.send(res, 200, { '@odata.context': `${this.apiRoot}/$metadata#users('x')/mailboxSettings`, ...(this.mailboxSettings as object) });
     if (path === '/subscriptions' && req.method === 'POST') return this.subscribe(JSON.parse(await this.body(req)) as Partial<FakeSubscription>, res);
+    if (path === '/me/events' && req.method === 'POST') return this.createEvent(await this.body(req), res);
+    if (path === '/me/events' && req.method === 'GET') return this.listEvents(url.searchParams, res);
+    const one = /^\/me\/events\/([^/]+)$/.exec(path);
+    if (one) return this.eventById(req, decodeURIComponent(one[1]!), url.searchParams, res);
     const sub = /^\/subscriptions\/([^/]+)$/.exec(path);
     if (sub) {
       const existing = this.subscriptions.get(decodeURIComponent(sub[1]!));
@@ -317,9 +353,111 @@ export class FakeGraph extends LocalHttpFake {
     return this.error(res, 400, 'BadRequest', `Resource not found for the segment '${path}'.`);
   }
 
-  /** The fields Graph returns for an event in delta and calendarView responses. */
+  /** The fields Graph returns for an event in delta and calendarView responses (extended properties only when expanded). */
   private shape(e: FakeGraphEvent) {
-    return { '@odata.etag': `W/"${e.changeKey}"`, isCancelled: false, isAllDay: false, showAs: 'busy', ...e };
+    const { singleValueExtendedProperties: _hidden, ...rest } = e;
+    return { '@odata.etag': `W/"${e.changeKey}"`, isCancelled: false, isAllDay: false, showAs: 'busy', ...rest };
+  }
+
+  /** An event as `GET /me/events…` answers it: `$select`, and `$expand=singleValueExtendedProperties($filter=id eq '…')`. */
+  private view(e: FakeGraphEvent, p: URLSearchParams) {
+    const full: Record<string, unknown> = this.shape(e);
+    const expand = /^singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)$/i.exec(p.get('$expand') ?? '');
+    if (p.get('$expand') && !expand) throw new Error(`unsupported $expand in this fake: ${p.get('$expand')}`);
+    const props = expand ? (e.singleValueExtendedProperties ?? []).filter((x) => x.id.toLowerCase() === expand[1]!.toLowerCase()) : [];
+    const select = p.get('$select')?.split(',');
+    const picked = select ? Object.fromEntries(Object.entries(full).filter(([k]) => k === 'id' || k.startsWith('@') || select.includes(k))) : full;
+    return props.length ? { ...picked, singleValueExtendedProperties: props } : picked;
+  }
+
+  /** `{ dateTime, timeZone }` (Windows or IANA zone) → UTC in Graph's format, or null for a zone Graph would refuse. */
+  private toUtc(value: unknown): { dateTime: string; timeZone: string } | null {
+    const v = value as { dateTime?: unknown; timeZone?: unknown } | undefined;
+    if (typeof v?.dateTime !== 'string' || typeof v.timeZone !== 'string') return null;
+    const zone = v.timeZone === 'UTC' ? 'UTC' : (findIana(v.timeZone)[0] ?? (DateTime.local().setZone(v.timeZone).isValid ? v.timeZone : null));
+    if (!zone) return null;
+    const at = DateTime.fromISO(v.dateTime, { zone });
+    if (!at.isValid) return null;
+    return { dateTime: at.toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss.SSS'0000'"), timeZone: 'UTC' };
+  }
+
+  private timesFrom(body: Record<string, unknown>, res: ServerResponse): { start: FakeGraphEvent['start']; end: FakeGraphEvent['end'] } | null {
+    const start = this.toUtc(body.start);
+    const end = this.toUtc(body.end);
+    if (!start || !end) {
+      this.error(res, 400, 'TimeZoneNotSupportedException', 'A valid TimeZone value must be specified.');
+      return null;
+    }
+    return { start, end };
+  }
+
+  private createEvent(raw: string, res: ServerResponse) {
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    const tid = typeof body.transactionId === 'string' ? body.transactionId : undefined;
+    const known = tid ? this.transactions.get(tid) : undefined;
+    const earlier = known && this.now() - known.at < this.transactionWindowMs ? this.events.get(known.id)?.event : undefined;
+    if (earlier) {
+      this.transactionReplays++;
+      return this.send(res, 201, { '@odata.context': `${this.apiRoot}/$metadata#users('x')/events/$entity`, ...this.shape(earlier) });
+    }
+    const times = this.timesFrom(body, res);
+    if (!times) return;
+    const event: FakeGraphEvent = {
+      id: `AAMkADimm${randomBytes(12).toString('base64url')}=`,
+      subject: String(body.subject ?? ''),
+      ...times,
+      type: 'singleInstance',
+      showAs: (body.showAs as FakeGraphEvent['showAs']) ?? 'busy',
+      organizer: { emailAddress: { address: 'alice@example.com', name: 'Alice' } },
+      attendees: [],
+      ...(body.body ? { body: body.body as FakeGraphEvent['body'], bodyPreview: String((body.body as { content?: unknown }).content ?? '').slice(0, 255) } : {}),
+      ...(Array.isArray(body.categories) ? { categories: body.categories as string[] } : {}),
+      ...(typeof body.isReminderOn === 'boolean' ? { isReminderOn: body.isReminderOn } : {}),
+      ...(tid ? { transactionId: tid } : {}),
+      originalStartTimeZone: String((body.start as { timeZone?: unknown }).timeZone),
+      originalEndTimeZone: String((body.end as { timeZone?: unknown }).timeZone),
+      ...(Array.isArray(body.singleValueExtendedProperties) ? { singleValueExtendedProperties: body.singleValueExtendedProperties as Array<{ id: string; value: string }> } : {}),
+      iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`,
+    };
+    this.put(event);
+    if (tid) this.transactions.set(tid, { id: event.id, at: this.now() });
+    this.send(res, 201, { '@odata.context': `${this.apiRoot}/$metadata#users('x')/events/$entity`, ...this.shape(this.events.get(event.id)!.event!) });
+  }
+
+  private listEvents(p: URLSearchParams, res: ServerResponse) {
+    const filter = p.get('$filter');
+    let match = (_e: FakeGraphEvent) => true;
+    if (filter) {
+      const tag = /^singleValueExtendedProperties\/any\((\w+): \1\/id eq '([^']+)' and \1\/value eq '([^']*)'\)$/i.exec(filter);
+      if (!tag) return this.error(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+      match = (e) => (e.singleValueExtendedProperties ?? []).some((x) => x.id.toLowerCase() === tag[2]!.toLowerCase() && x.value === tag[3]);
+    }
+    this.send(res, 200, { '@odata.context': `${this.apiRoot}/$metadata#users('x')/events`, value: this.truth().filter(match).map((e) => this.view(e, p)) });
+  }
+
+  private async eventById(req: IncomingMessage, id: string, p: URLSearchParams, res: ServerResponse) {
+    const event = this.events.get(id)?.event;
+    if (!event) return this.error(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    if (req.method === 'GET') return this.send(res, 200, this.view(event, p));
+    if (req.method === 'DELETE') {
+      this.remove(id);
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'PATCH') {
+      const body = JSON.parse(await this.body(req)) as Record<string, unknown>;
+      if (body.transactionId !== undefined && body.transactionId !== event.transactionId) return this.error(res, 400, 'ErrorInvalidRequest', 'transactionId cannot be changed.');
+      const next: FakeGraphEvent = { ...event };
+      if (body.start !== undefined || body.end !== undefined) {
+        const times = this.timesFrom({ start: body.start ?? event.start, end: body.end ?? event.end }, res);
+        if (!times) return;
+        Object.assign(next, times);
+      }
+      for (const key of ['subject', 'showAs', 'categories', 'body', 'isReminderOn'] as const) if (body[key] !== undefined) (next as unknown as Record<string, unknown>)[key] = body[key];
+      this.put(next);
+      return this.send(res, 200, this.view(this.events.get(id)!.event!, p));
+    }
+    return this.error(res, 405, 'ErrorInvalidRequest', 'Method not allowed.');
   }
 
   private overlaps(e: FakeGraphEvent, [start, end]: [number, number]) {
