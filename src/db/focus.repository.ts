@@ -1,6 +1,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { FocusPolicy } from '../domain/focus-planner';
 import type { Db } from './database';
+import { bumpDataVersion } from './workspaces.repository';
 import { focusBlocks, focusConnections, focusMembers, focusSettings, providerWrites, type FocusBlockStatus } from './schema';
 
 export type FocusBlockRow = typeof focusBlocks.$inferSelect;
@@ -21,6 +22,7 @@ export function createFocusRepository({ db }: { db: Db }) {
         .insert(focusSettings)
         .values({ workspaceId, policy, updatedAt: now })
         .onConflictDoUpdate({ target: focusSettings.workspaceId, set: { policy, updatedAt: now } });
+      await bumpDataVersion(db, workspaceId);
     },
 
     async members(workspaceId: string): Promise<FocusMemberRow[]> {
@@ -44,6 +46,7 @@ export function createFocusRepository({ db }: { db: Db }) {
         .insert(focusMembers)
         .values({ workspaceId, memberId, enabled, policy, updatedAt: now })
         .onConflictDoUpdate({ target: [focusMembers.workspaceId, focusMembers.memberId], set: { enabled, policy, updatedAt: now } });
+      await bumpDataVersion(db, workspaceId);
       return (await this.member(workspaceId, memberId))!;
     },
 
@@ -77,6 +80,7 @@ export function createFocusRepository({ db }: { db: Db }) {
         .insert(focusBlocks)
         .values({ ...row, workspaceId })
         .onConflictDoNothing({ target: [focusBlocks.workspaceId, focusBlocks.key] });
+      await bumpDataVersion(db, workspaceId);
       const rows = await db
         .select()
         .from(focusBlocks)
@@ -91,6 +95,7 @@ export function createFocusRepository({ db }: { db: Db }) {
       now: number,
     ): Promise<void> {
       await db.update(focusBlocks).set({ ...patch, updatedAt: now }).where(blockScope(workspaceId, id));
+      await bumpDataVersion(db, workspaceId);
     },
 
     /** Whether the connection accepts Google focus time: null until tried. */
@@ -107,6 +112,7 @@ export function createFocusRepository({ db }: { db: Db }) {
         .insert(focusConnections)
         .values({ connectionId, workspaceId, focusTimeSupported: supported, checkedAt: now })
         .onConflictDoUpdate({ target: focusConnections.connectionId, set: { focusTimeSupported: supported, checkedAt: now } });
+      await bumpDataVersion(db, workspaceId);
     },
 
     /** Appends to the audit log of writes made to providers. */

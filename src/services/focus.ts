@@ -25,6 +25,7 @@ import type { MemberRow } from '../db/members.repository';
 import type { FocusBlockStatus } from '../db/schema';
 import { isProviderError, type CalendarProvider, type OwnedEventDraft } from '../providers/calendar-provider';
 import type { Deps } from './deps';
+import { memoized } from './memo';
 import { providerFor } from './providers';
 
 const DAY = 86_400_000;
@@ -444,6 +445,12 @@ const iso = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toIS
 
 /** The dry run as the API shows it: per member, the figures, the blocks and the actions, in the member's zone. */
 export async function previewFocus(deps: Deps, workspaceId: string, memberRef?: string) {
+  // Plans start "now": a cached plan is reused within the same quarter hour and data version.
+  const slot = Math.floor(deps.clock() / (15 * 60_000));
+  return memoized(deps, workspaceId, 'focus-plan', [memberRef ?? null, slot], () => planPreview(deps, workspaceId, memberRef));
+}
+
+async function planPreview(deps: Deps, workspaceId: string, memberRef?: string) {
   const out = [];
   for (const member of await chosenMembers(deps, workspaceId, memberRef)) {
     const p = await planMemberFocus(deps, workspaceId, member);
