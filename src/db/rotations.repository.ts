@@ -43,6 +43,11 @@ export function createRotationRepository({ db }: { db: Db }) {
       return true;
     },
 
+    /** Replaces the stored plan of a rotation (e.g. to remember what was written to a calendar). */
+    async updatePlan(workspaceId: string, rotationId: string, plan: Record<string, unknown>): Promise<void> {
+      await db.update(rotations).set({ plan }).where(scoped(workspaceId, rotationId));
+    },
+
     /** Every ledger entry of the workspace (optionally of some people), oldest first. */
     async ledger(workspaceId: string): Promise<RotationBurdenRow[]> {
       return db

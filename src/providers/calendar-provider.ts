@@ -68,6 +68,14 @@ export interface OwnedEventDraft {
   end: number;
   /** IANA zone the times are shown in. */
   timeZone: string;
+  /** What the event is, recorded in our tag; a focus block when absent. */
+  kind?: 'focus' | 'rotation' | undefined;
+  /**
+   * Invitees of a meeting we own (a rotation occurrence; the calendar's owner is the organizer
+   * and is not listed). Providers invite them (Google `sendUpdates: 'all'`). None for focus blocks.
+   */
+  attendees?: ReadonlyArray<{ email: string; name?: string | undefined }> | undefined;
+  /** Focus-block options; a meeting passes `{ asFocusTime: false, autoDeclineMode: 'declineNone' }`. */
   focus: {
     /** Try Google's `eventType: 'focusTime'`; false writes a normal opaque (busy) event. */
     asFocusTime: boolean;

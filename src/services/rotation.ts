@@ -4,10 +4,11 @@
  * the free/busy sources, let the domain plan the series, keep the preview; on commit record each
  * person's burden in the ledger. The ICS export lets anyone import the series today.
  *
- * Free/busy is a port (`FreeBusySource`): today the one source reads events already synced from
- * ICS-connected calendars; a Google/Outlook free/busy source (freeBusy.query, getSchedule) plugs
- * in as another source without touching this file's logic. Writing the series into an
- * organizer's connected calendar waits for those connections too (see `commitRotation`).
+ * Free/busy is a port (`FreeBusySource`), asked in order: members with a Google or Outlook
+ * connection are answered by their provider's free/busy (`connectedCalendarsFreeBusy`), everyone
+ * else (ICS feeds, or a provider that failed) by the events already synced
+ * (`storedEventsFreeBusy`). A commit can also write the series into the organizer's connected
+ * calendar (`rotation-calendar.ts`); the ledger is recorded only once that write is complete.
  */
 import { UnmeetError } from '../domain/errors';
 import { normalize } from '../domain/intervals';
@@ -17,12 +18,19 @@ import type { CalendarEvent, Interval } from '../domain/types';
 import { assertTimeZone, normalizeWorkingHours } from '../domain/working-hours';
 import { newId } from '../db/ids';
 import type { RotationRow } from '../db/rotations.repository';
+import { isProviderError } from '../providers/calendar-provider';
 import type { Deps } from './deps';
+import { providerFor } from './providers';
+import { writeRotationEvents, type RotationCalendarWrite } from './rotation-calendar';
 import type { RotationRequest } from './rotation-input';
 
 const DAY = 86_400_000;
 
-/** Busy time of some workspace members over a UTC window, keyed by lower-cased email. */
+/**
+ * Busy time of some workspace members over a UTC window, keyed by lower-cased email. A source
+ * answers for the members it has a key for (an empty list means "free throughout"); members it
+ * leaves out are asked of the next source.
+ */
 export interface FreeBusySource {
   readonly name: string;
   busy(workspaceId: string, members: ReadonlyArray<{ id: string; email: string }>, window: Interval): Promise<Map<string, Interval[]>>;
@@ -52,6 +60,47 @@ export function storedEventsFreeBusy(deps: Pick<Deps, 'repos'>): FreeBusySource 
   };
 }
 
+/**
+ * Free/busy from the members' connected Google and Outlook calendars (Google freebusy.query,
+ * Graph calendarView, through the port's `freeBusy`), over every calendar of each live
+ * connection. A member whose provider fails (revoked grant, outage) is left to the next source
+ * (stored events), and the failure is logged.
+ */
+export function connectedCalendarsFreeBusy(deps: Deps): FreeBusySource {
+  return {
+    name: 'connected-calendars',
+    async busy(workspaceId, members, window) {
+      const out = new Map<string, Interval[]>();
+      for (const member of members) {
+        const connections = (await deps.repos.connections.list(workspaceId, member.id)).filter(
+          (c) => (c.provider === 'google' || c.provider === 'microsoft') && c.status !== 'needs_reauth',
+        );
+        if (connections.length === 0) continue;
+        try {
+          const intervals: Interval[] = [];
+          for (const connection of connections) {
+            const calendarIds = (await deps.repos.connections.calendars(workspaceId, connection.id)).map((c) => c.externalId);
+            const provider = await providerFor(deps, connection);
+            if (calendarIds.length === 0 || !provider.freeBusy) throw new UnmeetError('rotation.freebusy_unsupported', `no free/busy for ${connection.id}`);
+            for (const busy of Object.values(await provider.freeBusy(calendarIds, window))) intervals.push(...busy);
+          }
+          out.set(member.email, intervals);
+        } catch (error) {
+          deps.logger.warn('free/busy failed, using synced events', {
+            workspaceId,
+            memberId: member.id,
+            error: isProviderError(error) ? `provider.${error.kind}` : error instanceof UnmeetError ? error.code : String(error),
+          });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** The free/busy sources of the service, in the order they are asked. */
+export const rotationFreeBusySources = (deps: Deps): FreeBusySource[] => [connectedCalendarsFreeBusy(deps), storedEventsFreeBusy(deps)];
+
 export interface RotationView extends RotationPlan {
   id: string;
   status: 'preview' | 'committed';
@@ -59,6 +108,8 @@ export interface RotationView extends RotationPlan {
   committedAt: string | null;
   /** Where busy time came from, and how many participants had any. */
   freeBusy: { sources: string[]; participantsWithBusyTime: number };
+  /** What the last commit with `writeEvents` wrote into the organizer's calendar; null when none was asked. */
+  calendar: RotationCalendarWrite | null;
 }
 
 export interface LedgerView {
@@ -67,13 +118,14 @@ export interface LedgerView {
 }
 
 const view = (row: RotationRow): RotationView => {
-  const stored = row.plan as unknown as RotationPlan & { freeBusy: RotationView['freeBusy'] };
+  const stored = row.plan as unknown as RotationPlan & { freeBusy: RotationView['freeBusy']; calendar?: RotationCalendarWrite };
   return {
     id: row.id,
     status: row.status,
     createdAt: new Date(row.createdAt).toISOString(),
     committedAt: row.committedAt === null ? null : new Date(row.committedAt).toISOString(),
     ...stored,
+    calendar: stored.calendar ?? null,
   };
 };
 
@@ -110,7 +162,10 @@ export async function previewRotation(
   const known = request.participants.map((p) => members.get(p.email)).filter((m) => m !== undefined);
   const busy = new Map<string, Interval[]>();
   for (const source of sources) {
-    for (const [email, intervals] of await source.busy(workspaceId, known.map((m) => ({ id: m.id, email: m.email })), window)) {
+    // The first source that answers for a member is theirs (a connected provider before stored events).
+    const unanswered = known.filter((m) => !busy.has(m.email)).map((m) => ({ id: m.id, email: m.email }));
+    if (unanswered.length === 0) break;
+    for (const [email, intervals] of await source.busy(workspaceId, unanswered, window)) {
       busy.set(email, [...(busy.get(email) ?? []), ...intervals]);
     }
   }
@@ -165,24 +220,26 @@ export async function getRotation(deps: Pick<Deps, 'repos'>, workspaceId: string
 
 /**
  * Commits a preview: records each participant's pain of this series in the ledger (dated at the
- * series' last occurrence, so decay starts once the series is over), all or nothing. Writing
- * the occurrences into the organizer's calendar needs a connected Google/Outlook calendar with
- * write access, which the service does not have yet: asking for it fails with
- * `rotation.calendar_write_unavailable` before anything is recorded (import the ICS instead).
+ * series' last occurrence, so decay starts once the series is over), all or nothing. With
+ * `writeEvents`, first creates every occurrence in the `organizer`'s connected calendar (see
+ * `writeRotationEvents`, whose checks fail with 422 codes before anything is written); the
+ * outcome is stored on the rotation (`calendar`), and when some occurrence could not be
+ * written the rotation stays a preview with no ledger entry: committing again resumes, finding
+ * the events already written by their deterministic ids.
  */
 export async function commitRotation(
-  deps: Pick<Deps, 'repos' | 'clock'>,
+  deps: Deps,
   workspaceId: string,
   id: string,
-  options: { writeEvents?: boolean | undefined } = {},
+  options: { writeEvents?: boolean | undefined; organizer?: string | undefined } = {},
 ): Promise<RotationView> {
   const current = await getRotation(deps, workspaceId, id);
   if (current.status === 'committed') throw new UnmeetError('rotation.conflict', `Rotation ${id} is already committed.`);
   if (options.writeEvents) {
-    throw new UnmeetError(
-      'rotation.calendar_write_unavailable',
-      'Writing the series into a calendar needs a connected Google or Outlook calendar, which this service cannot connect yet. Commit without writeEvents and import the ICS from GET /v1/rotations/{id}/ics.',
-    );
+    const calendar = await writeRotationEvents(deps, workspaceId, current, options.organizer);
+    const row = (await deps.repos.rotations.get(workspaceId, id))!;
+    await deps.repos.rotations.updatePlan(workspaceId, id, { ...row.plan, calendar });
+    if (!calendar.complete) return getRotation(deps, workspaceId, id);
   }
   const lastEnd = Math.max(...current.occurrences.map((o) => Date.parse(o.end)));
   const committed = await deps.repos.rotations.commit(

@@ -43,7 +43,7 @@ describe('rotations API', () => {
     const { key } = await workspace();
     const res = await t.api('POST', '/v1/rotations', { key, json: request() });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ status: 'preview', title: 'Weekly sync', committedAt: null, freeBusy: { sources: ['synced-calendars'] } });
+    expect(res.json).toMatchObject({ status: 'preview', title: 'Weekly sync', committedAt: null, freeBusy: { sources: ['connected-calendars', 'synced-calendars'] }, calendar: null });
     expect(res.json.id).toMatch(/^rot_/);
     expect(res.json.occurrences).toHaveLength(4);
     const first = res.json.occurrences[0];
@@ -109,13 +109,22 @@ describe('rotations API', () => {
     expect(decayed.json.people.find((p: any) => p.email === 'kenji@example.com').burden).toBeCloseTo(kenji.burden / 2, 1);
   });
 
-  it('when a rotation is committed twice, or with calendar writes, then it is refused and nothing more is recorded', async () => {
+  it('when a rotation is committed twice, or with calendar writes for an organizer without a connected calendar, then it is refused and nothing more is recorded', async () => {
     const { key } = await workspace();
     const preview = await t.api('POST', '/v1/rotations', { key, json: request() });
-    const write = await t.api('POST', `/v1/rotations/${preview.json.id}/commit`, { key, json: { writeEvents: true } });
-    expect(write.status).toBe(422);
-    expect(write.json.code).toBe('rotation.calendar_write_unavailable');
+    const commit = (json: Record<string, unknown>) => t.api('POST', `/v1/rotations/${preview.json.id}/commit`, { key, json });
+    for (const [json, code] of [
+      [{ writeEvents: true }, 'rotation.organizer_required'],
+      [{ writeEvents: true, organizer: 'zoe@example.com' }, 'rotation.organizer_not_participant'],
+      [{ writeEvents: true, organizer: 'kenji@example.com' }, 'rotation.organizer_not_member'],
+      [{ writeEvents: true, organizer: 'lena@example.com' }, 'rotation.organizer_not_connected'],
+    ] as const) {
+      const write = await commit(json);
+      expect(write.status).toBe(422);
+      expect(write.json.code).toBe(code);
+    }
     expect((await t.api('GET', '/v1/rotations/ledger', { key })).json.people).toEqual([]);
+    expect((await t.api('GET', `/v1/rotations/${preview.json.id}`, { key })).json).toMatchObject({ status: 'preview', calendar: null });
     expect((await t.api('POST', `/v1/rotations/${preview.json.id}/commit`, { key, json: {} })).status).toBe(200);
     const twice = await t.api('POST', `/v1/rotations/${preview.json.id}/commit`, { key });
     expect(twice.status).toBe(409);

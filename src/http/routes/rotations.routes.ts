@@ -1,8 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
-import { commitRotation, getRotation, previewRotation, rotationIcs, rotationLedger } from '../../services/rotation';
+import { commitRotation, getRotation, previewRotation, rotationFreeBusySources, rotationIcs, rotationLedger } from '../../services/rotation';
 import { rotationInput } from '../../services/rotation-input';
 import type { AppEnv } from '../app';
+import { problem } from '../errors';
 import { errorResponses, idParam } from './shared';
 
 const occurrence = z.object({
@@ -48,6 +49,25 @@ const rotation = z
     }),
     explanation: z.string(),
     freeBusy: z.object({ sources: z.array(z.string()), participantsWithBusyTime: z.number() }),
+    calendar: z
+      .object({
+        organizer: z.string(),
+        provider: z.enum(['google', 'microsoft']),
+        connectionId: z.string(),
+        complete: z.boolean(),
+        events: z.array(
+          z.object({
+            index: z.number(),
+            start: z.string(),
+            clientId: z.string(),
+            externalId: z.string().nullable(),
+            outcome: z.enum(['created', 'exists', 'updated', 'deleted_by_organizer', 'failed', 'not_attempted']),
+            error: z.string().optional(),
+          }),
+        ),
+      })
+      .nullable()
+      .openapi({ description: "What the last commit with writeEvents wrote into the organizer's calendar, per occurrence" }),
   })
   .openapi('Rotation');
 
@@ -74,7 +94,7 @@ export function rotationsRoutes(deps: Deps) {
       request: { body: { required: true, content: { 'application/json': { schema: rotationInput } } } },
       responses: { 201: json(rotation, 'The planned series, its ledger, fairness metrics and explanation'), ...errorResponses },
     }),
-    async (c) => c.json(await previewRotation(deps, c.get('workspaceId'), c.req.valid('json')), 201),
+    async (c) => c.json(await previewRotation(deps, c.get('workspaceId'), c.req.valid('json'), rotationFreeBusySources(deps)), 201),
   );
 
   app.openapi(
@@ -106,18 +126,38 @@ export function rotationsRoutes(deps: Deps) {
       method: 'post',
       path: '/{id}/commit',
       tags: ['Rotation'],
-      summary: "Commit a preview: record each person's burden in the ledger",
+      summary: "Commit a preview: record each person's burden in the ledger, optionally creating the series in the organizer's calendar",
       description:
-        '`writeEvents: true` (create the series in the organizer\'s calendar) needs a connected Google/Outlook calendar and answers 422 `rotation.calendar_write_unavailable` until those exist; import the ICS export instead.',
+        "`writeEvents: true` creates each occurrence as its own event (tagged as ours, the other participants invited) in the calendar of `organizer`, a participant who is a member with a connected Google or Outlook calendar; otherwise 422 (`rotation.organizer_required`, `rotation.organizer_not_participant`, `rotation.organizer_not_member`, `rotation.organizer_not_connected`) and nothing is written. Event ids derive from the rotation and occurrence, so retrying never duplicates. When some occurrence cannot be written, the answer is 502 `rotation.calendar_write_incomplete` with `rotation.calendar` listing each occurrence's outcome; the ledger is not recorded and committing again resumes.",
       request: {
         params: idParam,
-        body: { required: false, content: { 'application/json': { schema: z.object({ writeEvents: z.boolean().optional() }) } } },
+        body: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: z.object({
+                writeEvents: z.boolean().optional(),
+                organizer: z.string().email().max(320).optional().openapi({ description: 'whose calendar holds the series (with writeEvents)' }),
+              }),
+            },
+          },
+        },
       },
-      responses: { 200: json(rotation, 'Committed rotation'), 409: { description: 'Already committed' }, ...errorResponses },
+      responses: {
+        200: json(rotation, 'Committed rotation'),
+        409: { description: 'Already committed' },
+        502: { description: 'Some occurrences could not be written; nothing recorded in the ledger; commit again to resume' },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-      return c.json(await commitRotation(deps, c.get('workspaceId'), c.req.valid('param').id, body), 200);
+      const result = await commitRotation(deps, c.get('workspaceId'), c.req.valid('param').id, body);
+      if (result.calendar && !result.calendar.complete && result.status === 'preview') {
+        const failed = result.calendar.events.filter((e) => e.outcome === 'failed' || e.outcome === 'not_attempted').length;
+        return problem(c, 502, 'rotation.calendar_write_incomplete', `${failed} of ${result.calendar.events.length} occurrences could not be written to the organizer's calendar; the ledger was not recorded. Commit again to resume: events already written are found, not duplicated.`, { rotation: result });
+      }
+      return c.json(result, 200);
     },
   );
 

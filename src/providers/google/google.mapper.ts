@@ -122,9 +122,14 @@ export function toGoogleOwnedEvent(draft: OwnedEventDraft, asFocusTime: boolean)
     start: { dateTime: googleInstant(draft.start), timeZone: draft.timeZone },
     end: { dateTime: googleInstant(draft.end), timeZone: draft.timeZone },
     transparency: 'opaque',
-    reminders: { useDefault: false },
-    extendedProperties: { private: { [UNMEET_TAG]: '1', [`${UNMEET_TAG}Kind`]: 'focus' } },
+    // A meeting keeps the member's usual reminders; a focus block needs none.
+    reminders: { useDefault: draft.kind === 'rotation' },
+    extendedProperties: { private: { [UNMEET_TAG]: '1', [`${UNMEET_TAG}Kind`]: draft.kind ?? 'focus' } },
   };
+  if (draft.attendees?.length) {
+    body.attendees = draft.attendees.map((a) => ({ email: a.email, ...(a.name ? { displayName: a.name } : {}) }));
+    body.guestsCanModify = false;
+  }
   if (asFocusTime) {
     body.eventType = 'focusTime';
     body.focusTimeProperties = {

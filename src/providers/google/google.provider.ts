@@ -145,7 +145,12 @@ export function createGoogleProvider(options: {
 
     async upsertOwnedEvent(calendarId, draft): Promise<OwnedEventResult> {
       const insert = async (asFocusTime: boolean) => {
-        const res = await call(() => api.events.insert({ calendarId, requestBody: toGoogleOwnedEvent(draft, asFocusTime) as never }));
+        const res = await call(() => api.events.insert({
+            calendarId,
+            requestBody: toGoogleOwnedEvent(draft, asFocusTime) as never,
+            // A meeting we own invites its attendees; a focus block has none to tell.
+            ...(draft.attendees?.length ? { sendUpdates: 'all' } : {}),
+          }));
         return { externalId: draft.clientId, outcome: 'created' as const, focusTime: asFocusTime && ownedEventState(res.data).focusTime };
       };
       try {
