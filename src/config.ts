@@ -23,6 +23,8 @@ const schema = z.object({
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   GOOGLE_API_ROOT: z.url().default('https://www.googleapis.com'),
   GOOGLE_OAUTH_ROOT: z.url().optional(),
+  /** Gmail API root for suggestion emails sent through a member's Google connection. */
+  GMAIL_API_ROOT: z.url().default('https://gmail.googleapis.com'),
   MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
   MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
   MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'MICROSOFT_TENANT must be common, organizations, consumers, a tenant id or a domain').default('common'),
@@ -48,7 +50,7 @@ export type Config = {
   icsRefreshMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Google OAuth client and endpoints; null when no Google app is configured. */
-  google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null;
+  google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null; gmailRoot: string } | null;
   /** Microsoft (Entra ID) app, tenant and endpoints; null when no Microsoft app is configured. */
   microsoft: { clientId: string; clientSecret: string; tenant: string; apiRoot: string; oauthRoot: string } | null;
   /** How often connected calendars are polled (a safety net under push notifications). */
@@ -89,7 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     previousSecrets: (e.UNMEET_SECRET_PREVIOUS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     google:
       e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
-        ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiRoot: e.GOOGLE_API_ROOT, oauthRoot: e.GOOGLE_OAUTH_ROOT ?? null }
+        ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiRoot: e.GOOGLE_API_ROOT, oauthRoot: e.GOOGLE_OAUTH_ROOT ?? null, gmailRoot: e.GMAIL_API_ROOT }
         : null,
     microsoft:
       e.MICROSOFT_CLIENT_ID && e.MICROSOFT_CLIENT_SECRET

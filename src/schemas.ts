@@ -44,6 +44,13 @@ export const workspaceSettingsInput = z.object({
     .regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD')
     .optional(),
   focusMinMinutes: z.number().int().min(15).max(480).optional(),
+  mailTransport: z
+    .enum(['outbox', 'smtp', 'gmail', 'microsoft'])
+    .optional()
+    .openapi({
+      description:
+        "How suggestion emails leave: smtp (the server's SMTP_URL; outbox only without one), outbox (kept, never sent), gmail / microsoft (through the organizer's own connected Google / Outlook account, which then asks for the send permission)",
+    }),
 });
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');

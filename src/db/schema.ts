@@ -13,12 +13,20 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch() * 1000)`);
 
+export type MailTransportSetting = 'outbox' | 'smtp' | 'gmail' | 'microsoft';
+
 export const workspaces = sqliteTable('workspaces', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   hourlyRate: real('hourly_rate').notNull().default(0),
   currency: text('currency').notNull().default('USD'),
   focusMinMinutes: integer('focus_min_minutes').notNull().default(120),
+  /**
+   * How suggestion emails leave: `smtp` (the server's SMTP_URL; outbox only without one),
+   * `outbox` (never sent: viewable and exportable), `gmail` / `microsoft` (through the
+   * organizer's own Google / Outlook connection).
+   */
+  mailTransport: text('mail_transport').$type<MailTransportSetting>().notNull().default('smtp'),
   /** Bumped by every write that can change an audit or a flag: cached results carry it. */
   dataVersion: integer('data_version').notNull().default(0),
   createdAt: createdAt(),

@@ -15,7 +15,7 @@ export const bumpDataVersion = (db: Db, workspaceId: string) =>
     .update(workspaces)
     .set({ dataVersion: sql`${workspaces.dataVersion} + 1` })
     .where(eq(workspaces.id, workspaceId));
-export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'>;
+export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'> & Partial<Pick<Workspace, 'mailTransport'>>;
 
 export function createWorkspaceRepository({ db }: { db: Db }) {
   return {

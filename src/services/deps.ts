@@ -30,7 +30,7 @@ export interface Deps {
   /** Suggestion emails: transport (null = outbox only), sender, link signing. Unset: suggestions are unavailable. */
   mail?: MailDeps | undefined;
   /** Google OAuth app and endpoints; unset when no Google app is configured. */
-  google?: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null } | null | undefined;
+  google?: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null; gmailRoot?: string | undefined } | null | undefined;
   /** Microsoft (Entra ID) app, tenant and endpoints; unset when no Microsoft app is configured. */
   microsoft?: { clientId: string; clientSecret: string; tenant: string; apiRoot: string; oauthRoot: string } | null | undefined;
   /** Retry policy for provider calls (tests inject one that does not sleep). */

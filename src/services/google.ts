@@ -2,14 +2,14 @@ import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
 import { beginOAuth, createOAuthConnection, exchangeOrFail, expediteJob, takeOAuthState, verifyChannel } from './oauth-connections';
 import { calendarSyncJobKey } from './provider-sync';
-import { googleConfig } from './providers';
+import { googleConfig, sendsMailThrough } from './providers';
 
 /**
  * Starts "Connect Google Calendar" for a member: a PKCE verifier (kept sealed server-side) and
  * a signed, single-use state that expires in 10 minutes. Returns the consent URL.
  */
 export async function startGoogleConnect(deps: Deps, workspaceId: string, memberId: string): Promise<string> {
-  const config = googleConfig(deps);
+  const config = googleConfig(deps, { sendMail: await sendsMailThrough(deps, workspaceId, 'google') });
   const { state, challenge } = await beginOAuth(deps, workspaceId, memberId, 'google');
   const { googleAuthorizeUrl } = await import('../providers/google/google.oauth');
   return googleAuthorizeUrl(config, state, challenge);

@@ -4,11 +4,11 @@ import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
 import { beginOAuth, createOAuthConnection, exchangeOrFail, expediteJob, takeOAuthState, verifyChannel } from './oauth-connections';
 import { calendarSyncJobKey, watchJobKey } from './provider-sync';
-import { microsoftConfig } from './providers';
+import { microsoftConfig, sendsMailThrough } from './providers';
 
 /** Starts "Connect Outlook": PKCE + signed single-use state, then Microsoft's consent URL. */
 export async function startMicrosoftConnect(deps: Deps, workspaceId: string, memberId: string): Promise<string> {
-  const config = microsoftConfig(deps);
+  const config = microsoftConfig(deps, { sendMail: await sendsMailThrough(deps, workspaceId, 'microsoft') });
   const { state, challenge } = await beginOAuth(deps, workspaceId, memberId, 'microsoft');
   const { microsoftAuthorizeUrl } = await import('../providers/microsoft/microsoft.oauth');
   return microsoftAuthorizeUrl(config, state, challenge);
@@ -23,8 +23,8 @@ export async function completeMicrosoftConnect(
   deps: Deps,
   query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
 ): Promise<ConnectionRow> {
-  const config = microsoftConfig(deps);
   const { workspaceId, memberId, verifier, code } = await takeOAuthState(deps, 'microsoft', query);
+  const config = microsoftConfig(deps, { sendMail: await sendsMailThrough(deps, workspaceId, 'microsoft') });
   const { exchangeMicrosoftCode } = await import('../providers/microsoft/microsoft.oauth');
   const tokens = await exchangeOrFail('microsoft', () => exchangeMicrosoftCode(config, code, verifier, deps.clock));
   return createOAuthConnection(deps, { workspaceId, memberId, provider: 'microsoft', label: 'Outlook calendar', tokens });

@@ -7,24 +7,30 @@ import { defaultRetryPolicy } from '../providers/retry';
 import type { Deps } from './deps';
 
 /** The Google app settings, or a clear error when none is configured. */
-export function googleConfig(deps: Deps): GoogleConfig {
+export function googleConfig(deps: Deps, options: { sendMail?: boolean } = {}): GoogleConfig {
   if (!deps.google) {
     throw new UnmeetError('google.not_configured', 'Google Calendar is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.');
   }
-  return { ...deps.google, redirectUri: `${deps.publicUrl}/oauth/google/callback` };
+  return { ...deps.google, redirectUri: `${deps.publicUrl}/oauth/google/callback`, ...(options.sendMail ? { sendMail: true } : {}) };
 }
 
 /** The Microsoft (Entra ID) app settings, or a clear error when none is configured. */
-export function microsoftConfig(deps: Deps): MicrosoftConfig {
+export function microsoftConfig(deps: Deps, options: { sendMail?: boolean } = {}): MicrosoftConfig {
   if (!deps.microsoft) {
     throw new UnmeetError('microsoft.not_configured', 'Outlook / Microsoft 365 is not configured: set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET.');
   }
-  return { ...deps.microsoft, redirectUri: `${deps.publicUrl}/oauth/microsoft/callback` };
+  return { ...deps.microsoft, redirectUri: `${deps.publicUrl}/oauth/microsoft/callback`, ...(options.sendMail ? { sendMail: true } : {}) };
 }
 
 /** Seals a connection's OAuth tokens (bound to the connection id) and stores them. */
 export async function storeTokens(deps: Deps, connection: Pick<ConnectionRow, 'id' | 'workspaceId'>, tokens: unknown): Promise<void> {
   await deps.repos.connections.setCredentials(connection.workspaceId, connection.id, await deps.vault.seal(JSON.stringify(tokens), connection.id));
+}
+
+/** Whether the workspace sends suggestions through this provider's connections (adds the send scope). */
+export async function sendsMailThrough(deps: Pick<Deps, 'repos'>, workspaceId: string, provider: 'google' | 'microsoft'): Promise<boolean> {
+  const setting = (await deps.repos.workspaces.get(workspaceId))?.mailTransport;
+  return setting === (provider === 'google' ? 'gmail' : 'microsoft');
 }
 
 /** The provider client for an OAuth connection, with its tokens opened and refreshes persisted. */

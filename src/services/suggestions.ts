@@ -17,10 +17,11 @@ import { newId, randomToken } from '../db/ids';
 import { toMember, type MemberRow } from '../db/members.repository';
 import type { OutboxRow } from '../db/outbox.repository';
 import type { OutboxStatus } from '../db/schema';
-import { MailTransportError, type MailDeps } from '../providers/mail/mail-transport';
+import { MailTransportError, type MailDeps, type MailTransport } from '../providers/mail/mail-transport';
 import type { LinkPayload } from '../providers/mail/signed-links';
 import type { Deps } from './deps';
 import { computeWorkspaceFlags, decideSeries, defaultFlagRange, type FlagRange } from './flags';
+import { transportByName, transportForMessage } from './mail-transports';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -38,6 +39,8 @@ export const SUGGESTION_POLICY = {
   backoffMs: (attempts: number) => 5 * MINUTE * 3 ** Math.max(0, attempts - 1),
   /** An attempt older than this without an outcome belongs to a runner that died (≥ the job lease). */
   staleAttemptMs: 5 * MINUTE,
+  /** A message held for its organizer's connection (Gmail/Outlook delivery) is looked at again after this long. */
+  heldRecheckMs: 60 * MINUTE,
 } as const;
 
 export const OUTBOX_JOB_KIND = 'outbox.deliver';
@@ -211,6 +214,8 @@ export interface DeliveryResult {
   retried: number;
   cancelled: number;
   deferred: number;
+  /** Waiting for the organizer's Google/Outlook connection (Gmail/Outlook delivery). */
+  held: number;
 }
 
 /**
@@ -218,12 +223,18 @@ export interface DeliveryResult {
  * transport that can look into Sent items (Gmail, Graph) decides; otherwise (SMTP) the
  * message becomes `unknown` for a person to resolve. Never resent blindly.
  */
-async function settleStaleAttempts(deps: Pick<Deps, 'repos' | 'mail'>, workspaceId: string, now: number, result: DeliveryResult) {
-  const transport = deps.mail?.transport ?? null;
+async function settleStaleAttempts(deps: Deps, workspaceId: string, now: number, result: DeliveryResult) {
   for (const row of await deps.repos.outbox.listStaleSending(workspaceId, now - SUGGESTION_POLICY.staleAttemptMs)) {
     let found: boolean | undefined;
-    if (transport?.findSent && transport.name === row.transport) {
-      found = await transport.findSent({ from: deps.mail!.from.email, messageId: row.messageId }).catch(() => undefined);
+    const transport = await transportByName(deps, workspaceId, row.transport, row.recipient);
+    if (transport?.findSent) {
+      try {
+        found = await transport.findSent({ from: deps.mail?.from.email ?? row.recipient, messageId: row.messageId });
+      } catch (error) {
+        // Sent items could not be read right now (rate limit, outage): ask again on the next run.
+        deps.logger.warn('mail sent-items lookup failed', { messageId: row.id, transport: row.transport, error: String((error as Error)?.message ?? error).slice(0, 200) });
+        continue;
+      }
     }
     if (found === true) {
       await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'sent', { sentAt: now, lastError: null });
@@ -241,16 +252,27 @@ async function settleStaleAttempts(deps: Pick<Deps, 'repos' | 'mail'>, workspace
 }
 
 /** Sends one claimed message and records its outcome. */
-async function sendClaimed(deps: Pick<Deps, 'repos' | 'mail' | 'logger'>, workspaceId: string, row: OutboxRow, now: number, result: DeliveryResult, recipientTz: Parameters<typeof nextDeliveryInstant>[1]) {
+async function sendClaimed(
+  deps: Pick<Deps, 'repos' | 'mail' | 'logger'>,
+  transport: MailTransport,
+  workspaceId: string,
+  row: OutboxRow,
+  now: number,
+  result: DeliveryResult,
+  recipientTz: Parameters<typeof nextDeliveryInstant>[1],
+) {
   const mail = deps.mail!;
-  const transport = mail.transport!;
   try {
     await transport.send({ from: mail.from.email, to: row.recipient, messageId: row.messageId, raw: row.mime });
   } catch (error) {
     const known = error instanceof MailTransportError;
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
     deps.logger.warn('mail send failed', { messageId: row.id, transport: transport.name, notSent: known && error.notSent });
-    if (!known || !error.notSent) {
+    if ((!known || !error.notSent) && transport.findSent) {
+      // Gmail/Graph: the attempt stays open; once stale, Sent items tell whether it left.
+      await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'sending', { lastError: `outcome uncertain: ${reason}; Sent items will be checked` });
+      result.unknown++;
+    } else if (!known || !error.notSent) {
       await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'unknown', { lastError: `outcome uncertain: ${reason}` });
       result.unknown++;
     } else if (error.retryable && row.attempts < SUGGESTION_POLICY.maxAttempts) {
@@ -274,11 +296,11 @@ async function sendClaimed(deps: Pick<Deps, 'repos' | 'mail' | 'logger'>, worksp
  * (else `cancelled`), and `now` must be inside their delivery window (else deferred to the
  * next one, e.g. when the runner was down all afternoon).
  */
-export async function deliverDueMessages(deps: Pick<Deps, 'repos' | 'mail' | 'logger'>, workspaceId: string, now: number): Promise<DeliveryResult> {
-  const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, retried: 0, cancelled: 0, deferred: 0 };
+export async function deliverDueMessages(deps: Deps, workspaceId: string, now: number): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, retried: 0, cancelled: 0, deferred: 0, held: 0 };
   await settleStaleAttempts(deps, workspaceId, now, result);
-  const transport = deps.mail?.transport;
-  if (!transport) return result;
+  const setting = (await deps.repos.workspaces.get(workspaceId))?.mailTransport ?? 'smtp';
+  if (!deps.mail || setting === 'outbox' || (setting === 'smtp' && !deps.mail.transport)) return result;
   for (const row of await deps.repos.outbox.listDue(workspaceId, now, 50)) {
     const member = await deps.repos.members.getByEmail(workspaceId, row.recipient);
     if (!member) {
@@ -299,9 +321,19 @@ export async function deliverDueMessages(deps: Pick<Deps, 'repos' | 'mail' | 'lo
       result.deferred++;
       continue;
     }
-    const claimed = await deps.repos.outbox.claim(workspaceId, row.id, transport.name, now);
+    const choice = await transportForMessage(deps, workspaceId, setting, row.recipient);
+    if (!choice.transport) {
+      if (choice.held) {
+        const next = nextDeliveryInstant(now + SUGGESTION_POLICY.heldRecheckMs, recipient);
+        await deps.repos.outbox.transition(workspaceId, row.id, ['queued'], 'queued', { lastError: choice.held, deliverAfter: next });
+        await scheduleDelivery(deps, workspaceId, row.id, next);
+        result.held++;
+      }
+      continue;
+    }
+    const claimed = await deps.repos.outbox.claim(workspaceId, row.id, choice.transport.name, now);
     if (!claimed) continue;
-    await sendClaimed(deps, workspaceId, claimed, now, result, recipient);
+    await sendClaimed(deps, choice.transport, workspaceId, claimed, now, result, recipient);
   }
   return result;
 }
@@ -311,7 +343,7 @@ export async function deliverDueMessages(deps: Pick<Deps, 'repos' | 'mail' | 'lo
  * for is mid-attempt (another runner is sending it), it fails so the runner retries later; a
  * dead attempt is settled once it is stale.
  */
-export async function runOutboxJob(deps: Pick<Deps, 'repos' | 'mail' | 'logger'>, workspaceId: string, messageId: string | undefined, now: number) {
+export async function runOutboxJob(deps: Deps, workspaceId: string, messageId: string | undefined, now: number) {
   const result = await deliverDueMessages(deps, workspaceId, now);
   if (messageId) {
     const row = await deps.repos.outbox.get(workspaceId, messageId);

@@ -9,7 +9,7 @@ import { apiKeyAuth } from '../middleware/auth';
 import { errorResponses } from './shared';
 
 const workspaceSchema = z
-  .object({ id: z.string(), name: z.string(), hourlyRate: z.number(), currency: z.string(), focusMinMinutes: z.number().int() })
+  .object({ id: z.string(), name: z.string(), hourlyRate: z.number(), currency: z.string(), focusMinMinutes: z.number().int(), mailTransport: z.enum(['outbox', 'smtp', 'gmail', 'microsoft']) })
   .openapi('Workspace');
 
 const view = (w: Workspace) => ({
@@ -18,6 +18,7 @@ const view = (w: Workspace) => ({
   hourlyRate: w.hourlyRate,
   currency: w.currency,
   focusMinMinutes: w.focusMinMinutes,
+  mailTransport: w.mailTransport,
 });
 
 /** `POST /v1/workspaces` (open, or behind UNMEET_ADMIN_TOKEN) and the caller's own workspace. */
@@ -68,7 +69,7 @@ export function workspacesRoutes(deps: Deps) {
       method: 'patch',
       path: '/workspace',
       tags: ['Workspaces'],
-      summary: 'Change workspace settings (hourly rate for cost estimates, focus threshold)',
+      summary: 'Change workspace settings (hourly rate for cost estimates, focus threshold, mail transport)',
       request: { body: { required: true, content: { 'application/json': { schema: workspaceSettingsInput.partial() } } } },
       responses: { 200: { description: 'Workspace', content: { 'application/json': { schema: workspaceSchema } } }, ...errorResponses },
     }),

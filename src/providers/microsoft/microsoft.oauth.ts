@@ -34,7 +34,8 @@ export const microsoftScopes = (config: Pick<MicrosoftConfig, 'sendMail'>): stri
   'offline_access',
   'Calendars.ReadWrite',
   'MailboxSettings.Read',
-  ...(config.sendMail ? ['Mail.Send'] : []),
+  // Mail.ReadBasic (no bodies) lets the at-most-once check find a message in Sent Items.
+  ...(config.sendMail ? ['Mail.Send', 'Mail.ReadBasic'] : []),
 ];
 
 const endpoint = (config: MicrosoftConfig, name: 'authorize' | 'token') =>

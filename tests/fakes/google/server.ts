@@ -15,6 +15,11 @@
  *  - events.watch / channels.stop, freeBusy (≤ 90 days a call)
  *  - OAuth: authorize (auto-consent), token (authorization_code with PKCE S256, refresh_token),
  *    revoke; revoked grants answer invalid_grant; API calls need a live bearer token
+ *  - Gmail (developers.google.com/gmail/api/reference/rest/v1/users.messages): `messages.send`
+ *    `{raw: base64url RFC 2822}` → `{id, threadId, labelIds: ['SENT']}` (needs gmail.send, or a
+ *    broader mail scope); `messages.list` with `q` (`rfc822msgid:<id>`, `in:sent`) → `{messages,
+ *    resultSizeEstimate}` — it needs a read scope (gmail.readonly, gmail.modify or the full mail
+ *    scope; gmail.metadata may not use `q`), else 403 insufficientPermissions, as Google answers
  * Tests mutate the "truth" and can inject faults that apply to the next matching requests.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -43,7 +48,7 @@ export interface FakeEvent {
 }
 
 export type Fault =
-  | { kind: 'status'; status: 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number }
+  | { kind: 'status'; status: 401 | 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number }
   | TransportFault
   /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
   | { kind: 'dropResponse' }
@@ -74,6 +79,10 @@ export class FakeGoogle extends LocalHttpFake {
   private codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
   private accessTokens = new Map<string, { refresh: string; expires: number }>();
   private refreshTokens = new Set<string>();
+  /** The scopes granted to each refresh token (access tokens inherit them). */
+  private grantedScopes = new Map<string, string>();
+  /** The mailbox behind the connection: every message sent through Gmail, as Gmail keeps it. */
+  readonly sentMail: Array<{ id: string; threadId: string; raw: string; messageId: string | null; labelIds: string[] }> = [];
   private snapshots = new Map<string, { items: FakeEvent[]; syncVersion: number; epoch: number; calendarId: string }>();
   pageSize = 250;
   accessTokenLifetimeSeconds = 3600;
@@ -153,7 +162,7 @@ export class FakeGoogle extends LocalHttpFake {
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
 
     const faultIndex = this.faults.findIndex((f) => !f.path || f.path.test(url.pathname));
-    if (faultIndex >= 0 && url.pathname.startsWith('/calendar/')) {
+    if (faultIndex >= 0 && (url.pathname.startsWith('/calendar/') || url.pathname.startsWith('/gmail/'))) {
       const fault = this.faults.splice(faultIndex, 1)[0]!;
       if (await this.transportFault(fault, req)) return;
       if (fault.kind === 'dropResponse') {
@@ -185,6 +194,12 @@ export class FakeGoogle extends LocalHttpFake {
         const live = bearer ? this.accessTokens.get(bearer) : undefined;
         if (!live || live.expires < Date.now()) return this.error(res, 401, 'authError', 'Invalid Credentials');
         return this.calendarApi(req, url, res);
+      }
+      if (url.pathname.startsWith('/gmail/v1/')) {
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const live = bearer ? this.accessTokens.get(bearer) : undefined;
+        if (!live || live.expires < Date.now()) return this.error(res, 401, 'authError', 'Invalid Credentials');
+        return this.gmailApi(req, url, res, this.grantedScopes.get(live.refresh) ?? '');
       }
       this.send(res, 404, { error: { code: 404, message: 'Not Found' } });
     } catch (error) {
@@ -223,6 +238,7 @@ export class FakeGoogle extends LocalHttpFake {
       }
       const refresh = `1//${randomBytes(12).toString('hex')}`;
       this.refreshTokens.add(refresh);
+      this.grantedScopes.set(refresh, grant.scope);
       return this.send(res, 200, { access_token: this.issue(refresh), refresh_token: refresh, expires_in: this.accessTokenLifetimeSeconds, scope: grant.scope, token_type: 'Bearer' });
     }
     if (p.get('grant_type') === 'refresh_token') {
@@ -231,6 +247,67 @@ export class FakeGoogle extends LocalHttpFake {
       return this.send(res, 200, { access_token: this.issue(refresh), expires_in: this.accessTokenLifetimeSeconds, token_type: 'Bearer' });
     }
     this.send(res, 400, { error: 'unsupported_grant_type' });
+  }
+
+  /**
+   * A grant made outside the consent screen (a test's shortcut): live tokens for these scopes,
+   * shaped as the token endpoint returns them after an exchange.
+   */
+  grant(scopes: string[]): { access_token: string; refresh_token: string; expiry_date: number; scope: string } {
+    const refresh = `1//${randomBytes(12).toString('hex')}`;
+    this.refreshTokens.add(refresh);
+    this.grantedScopes.set(refresh, scopes.join(' '));
+    return { access_token: this.issue(refresh), refresh_token: refresh, expiry_date: Date.now() + this.accessTokenLifetimeSeconds * 1000, scope: scopes.join(' ') };
+  }
+
+  /** Expires every access token issued so far: the next API call needs a refresh. */
+  expireAccessTokens(): void {
+    for (const t of this.accessTokens.values()) t.expires = 0;
+  }
+
+  private async gmailApi(req: IncomingMessage, url: URL, res: ServerResponse, scope: string) {
+    const scopes = new Set(scope.split(' ').map((s) => s.replace('https://www.googleapis.com/auth/', '').replace('https://mail.google.com/', 'mail.google.com')));
+    const insufficient = () =>
+      this.send(res, 403, {
+        error: { code: 403, message: 'Request had insufficient authentication scopes.', errors: [{ message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' }], status: 'PERMISSION_DENIED' },
+      });
+    const canRead = ['gmail.readonly', 'gmail.modify', 'mail.google.com'].some((s) => scopes.has(s));
+    if (url.pathname === '/gmail/v1/users/me/messages/send' && req.method === 'POST') {
+      if (!canRead && !scopes.has('gmail.send') && !scopes.has('gmail.compose')) return insufficient();
+      let body: { raw?: unknown };
+      try {
+        body = JSON.parse(await this.body(req)) as { raw?: unknown };
+      } catch {
+        return this.error(res, 400, 'parseError', 'Invalid JSON payload received.');
+      }
+      if (typeof body.raw !== 'string' || !/^[A-Za-z0-9_-]+=*$/.test(body.raw)) return this.error(res, 400, 'invalidArgument', "Invalid value for ByteString: 'raw'");
+      const raw = Buffer.from(body.raw, 'base64url').toString();
+      const headerEnd = raw.search(/\r?\n\r?\n/);
+      const headers = headerEnd < 0 ? raw : raw.slice(0, headerEnd);
+      if (!/^to:/im.test(headers)) return this.error(res, 400, 'invalidArgument', 'Invalid To header');
+      const messageId = /^message-id:\s*(<[^>\r\n]+>)/im.exec(headers)?.[1] ?? null;
+      const id = randomBytes(8).toString('hex');
+      this.sentMail.push({ id, threadId: id, raw, messageId, labelIds: ['SENT'] });
+      return this.send(res, 200, { id, threadId: id, labelIds: ['SENT'] });
+    }
+    if (url.pathname === '/gmail/v1/users/me/messages' && req.method === 'GET') {
+      const q = url.searchParams.get('q');
+      if (!canRead && !(scopes.has('gmail.metadata') && !q)) return insufficient();
+      const terms = (q ?? '').split(/\s+/).filter(Boolean);
+      const matches = this.sentMail.filter((m) =>
+        terms.every((term) => {
+          const [key, value = ''] = term.split(/:(.*)/s);
+          if (key === 'in') return value.toLowerCase() === 'sent' ? m.labelIds.includes('SENT') : false;
+          if (key === 'rfc822msgid') return m.messageId !== null && m.messageId.replace(/^<|>$/g, '') === value.replace(/^<|>$/g, '');
+          return m.raw.includes(term);
+        }),
+      );
+      return this.send(res, 200, {
+        ...(matches.length ? { messages: matches.map((m) => ({ id: m.id, threadId: m.threadId })) } : {}),
+        resultSizeEstimate: matches.length,
+      });
+    }
+    return this.error(res, 404, 'notFound', 'Not Found');
   }
 
   private async calendarApi(req: IncomingMessage, url: URL, res: ServerResponse) {

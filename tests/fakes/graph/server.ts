@@ -23,6 +23,12 @@
  *  - OAuth: authorize (auto-consent, PKCE S256 required), token (authorization_code with PKCE,
  *    refresh_token that rotates: each refresh token works once, the new one replaces it;
  *    `invalid_grant` otherwise); API calls need a live bearer token
+ *  - mail (api/user-sendmail, api/user-list-messages): `POST /me/sendMail` as JSON `{message,
+ *    saveToSentItems}` or as MIME (`Content-Type: text/plain`, base64 body) → `202` with no body,
+ *    needs Mail.Send; the message is kept in Sent Items (unless saveToSentItems is false), with
+ *    its `internetMessageId` (the MIME Message-ID); `GET /me/mailFolders/SentItems/messages` with
+ *    `$filter=internetMessageId eq '…'` needs a read scope (Mail.ReadBasic, Mail.Read,
+ *    Mail.ReadWrite), else 403 ErrorAccessDenied
  * Faults (the Google fake's schedule plus Graph's own) apply to the next matching API requests
  * (optionally only to paths matching `path`, or to one `method`); `dropResponse` carries the request out, then drops
  * the connection before the answer.
@@ -61,7 +67,7 @@ export interface FakeGraphEvent {
 }
 
 export type GraphFault =
-  | { kind: 'status'; status: 429 | 500 | 503 | 504; retryAfterSeconds?: number }
+  | { kind: 'status'; status: 401 | 429 | 500 | 503 | 504; retryAfterSeconds?: number }
   | TransportFault
   /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
   | { kind: 'dropResponse' }
@@ -134,6 +140,10 @@ export class FakeGraph extends LocalHttpFake {
   private epoch = 0;
   private codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
   private accessTokens = new Map<string, number>();
+  /** The scopes each access token carries (what the token request asked for). */
+  private accessScopes = new Map<string, string>();
+  /** Sent Items of the mailbox, as Graph keeps them after sendMail. */
+  readonly sentItems: Array<{ id: string; internetMessageId: string; subject: string; to: string[]; mime?: string }> = [];
   /** Live refresh tokens: each works once, then only its successor does. */
   readonly refreshTokens = new Set<string>();
   readonly usedRefreshTokens = new Set<string>();
@@ -248,7 +258,7 @@ export class FakeGraph extends LocalHttpFake {
           }) as never;
         }
         if (fault.kind === 'status') {
-          const code = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' }[fault.status];
+          const code = { 401: 'InvalidAuthenticationToken', 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' }[fault.status];
           return this.error(res, fault.status, code, 'injected fault', this.retryAfter(fault));
         }
         if (fault.kind === 'gone') return this.gone(res);
@@ -263,6 +273,9 @@ export class FakeGraph extends LocalHttpFake {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const expires = bearer ? this.accessTokens.get(bearer) : undefined;
       if (!expires || expires < Date.now()) return this.error(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+      if (url.pathname === '/v1.0/me/sendMail' || url.pathname.startsWith('/v1.0/me/mailFolders/')) {
+        return await this.mailApi(req, url, res, new Set((this.accessScopes.get(bearer!) ?? '').split(' ')));
+      }
       return await this.api(req, url, prefer, res);
     } catch (error) {
       this.error(res, 500, 'InternalServerError', String(error));
@@ -293,6 +306,7 @@ export class FakeGraph extends LocalHttpFake {
   private issue(scope: string) {
     const access = `eyJ0eXAi.${randomBytes(16).toString('hex')}`;
     this.accessTokens.set(access, Date.now() + this.accessTokenLifetimeSeconds * 1000);
+    this.accessScopes.set(access, scope);
     const refresh = `0.AR${randomBytes(16).toString('hex')}`;
     this.refreshTokens.add(refresh);
     return { token_type: 'Bearer', scope, expires_in: this.accessTokenLifetimeSeconds, ext_expires_in: this.accessTokenLifetimeSeconds, access_token: access, refresh_token: refresh };
@@ -321,6 +335,74 @@ export class FakeGraph extends LocalHttpFake {
       return this.send(res, 200, this.issue(p.get('scope') ?? ''));
     }
     this.send(res, 400, { error: 'unsupported_grant_type' });
+  }
+
+  /** Expires every access token issued so far: the next API call needs a refresh. */
+  expireAccessTokens(): void {
+    for (const token of this.accessTokens.keys()) this.accessTokens.set(token, 0);
+  }
+
+  private async mailApi(req: IncomingMessage, url: URL, res: ServerResponse, scopes: Set<string>) {
+    const denied = () => this.error(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+    if (url.pathname === '/v1.0/me/sendMail' && req.method === 'POST') {
+      if (!scopes.has('Mail.Send')) return denied();
+      const body = await this.body(req);
+      let item: (typeof this.sentItems)[number];
+      let save = true;
+      if ((req.headers['content-type'] ?? '').startsWith('text/plain')) {
+        const text = body.trim();
+        if (!/^[A-Za-z0-9+/]+=*$/.test(text)) return this.error(res, 400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+        const mime = Buffer.from(text, 'base64').toString();
+        const headerEnd = mime.search(/\r?\n\r?\n/);
+        const headers = (headerEnd < 0 ? mime : mime.slice(0, headerEnd)).replace(/\r?\n[ \t]+/g, ' ');
+        const to = /^to:\s*(.+)$/im.exec(headers)?.[1];
+        if (!to) return this.error(res, 400, 'ErrorMimeContentInvalid', 'The MIME content is invalid: no recipients.');
+        item = {
+          id: `AAMk${randomBytes(12).toString('hex')}`,
+          internetMessageId: /^message-id:\s*(<[^>]+>)/im.exec(headers)?.[1] ?? `<${randomUUID()}@fake.prod.outlook.com>`,
+          subject: /^subject:\s*(.*)$/im.exec(headers)?.[1] ?? '',
+          to: [...to.matchAll(/[^\s<>,"]+@[^\s<>,"]+/g)].map((m) => m[0]),
+          mime,
+        };
+      } else {
+        let parsed: { message?: { subject?: string; internetMessageId?: string; toRecipients?: Array<{ emailAddress?: { address?: string } }> }; saveToSentItems?: boolean };
+        try {
+          parsed = JSON.parse(body) as typeof parsed;
+        } catch {
+          return this.error(res, 400, 'BadRequest', 'Unable to read JSON request payload.');
+        }
+        const to = (parsed.message?.toRecipients ?? []).map((r) => r.emailAddress?.address).filter((a): a is string => Boolean(a));
+        if (!parsed.message || to.length === 0) return this.error(res, 400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
+        save = parsed.saveToSentItems !== false;
+        item = {
+          id: `AAMk${randomBytes(12).toString('hex')}`,
+          internetMessageId: parsed.message.internetMessageId ?? `<${randomUUID()}@fake.prod.outlook.com>`,
+          subject: parsed.message.subject ?? '',
+          to,
+        };
+      }
+      if (save) this.sentItems.push(item);
+      res.writeHead(202, { 'content-length': '0' }).end();
+      return;
+    }
+    if (url.pathname === '/v1.0/me/mailFolders/SentItems/messages' && req.method === 'GET') {
+      if (!['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'].some((s) => scopes.has(s))) return denied();
+      const filter = url.searchParams.get('$filter');
+      let items = this.sentItems;
+      if (filter !== null) {
+        const m = /^internetMessageId eq '((?:[^']|'')*)'$/.exec(filter.trim());
+        if (!m) return this.error(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+        const wanted = m[1]!.replaceAll("''", "'");
+        items = items.filter((i) => i.internetMessageId === wanted);
+      }
+      const select = url.searchParams.get('$select')?.split(',');
+      const value = items.map((i) => {
+        const full: Record<string, unknown> = { id: i.id, internetMessageId: i.internetMessageId, subject: i.subject, toRecipients: i.to.map((address) => ({ emailAddress: { address } })) };
+        return select ? Object.fromEntries(Object.entries(full).filter(([k]) => k === 'id' || select.includes(k))) : full;
+      });
+      return this.send(res, 200, { '@odata.context': `${this.apiRoot}/$metadata#Collection(message)`, value });
+    }
+    return this.error(res, 400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
   }
 
   private async api(req: IncomingMessage, url: URL, prefer: string, res: ServerResponse) {

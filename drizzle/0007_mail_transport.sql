@@ -1,0 +1,1 @@
+ALTER TABLE `workspaces` ADD `mail_transport` text DEFAULT 'smtp' NOT NULL;

@@ -1,0 +1,122 @@
+/**
+ * Microsoft Graph `POST /me/sendMail` through a member's Outlook connection, in MIME form
+ * (`Content-Type: text/plain`, the stored RFC 5322 message base64-encoded; api/user-sendmail):
+ * the same bytes as the `.eml` export, so the Message-ID recorded before the attempt becomes
+ * the message's `internetMessageId`. Graph answers `202` with no body. The access token is
+ * refreshed ahead of expiry (and once more on a 401); every rotated refresh token goes to
+ * `onTokens` before the call goes on. One attempt per call: the outbox owns retries.
+ *
+ * At most once: a 4xx means Graph did not take the message (retryable for 429); a 5xx or a
+ * connection lost mid-request may have sent it, so it is uncertain and settled later by
+ * `findSent` (`GET /me/mailFolders/SentItems/messages?$filter=internetMessageId eq '<id>'`,
+ * which needs Mail.ReadBasic; without it Graph answers 403 and `findSent` cannot tell).
+ */
+import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from '../microsoft/microsoft.oauth';
+import { isProviderError } from '../calendar-provider';
+import { MailTransportError, type MailTransport } from './mail-transport';
+
+const EXPIRY_MARGIN_MS = 60_000;
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+class HttpStatus extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(`Microsoft Graph ${status}${code ? ` ${code}` : ''}`);
+  }
+}
+
+function classify(error: unknown): MailTransportError {
+  if (error instanceof MailTransportError) return error;
+  if (isProviderError(error)) {
+    // The token endpoint: nothing was sent.
+    const retryable = error.kind === 'rate_limited' || error.kind === 'unavailable';
+    const hint = error.kind === 'auth' ? '; the organizer must reconnect Outlook' : '';
+    return new MailTransportError(`Microsoft sign-in: ${error.message}${hint}`, true, retryable);
+  }
+  if (error instanceof HttpStatus) {
+    const { status, message } = error;
+    if (status === 429) return new MailTransportError(`${message}: Graph asked us to slow down`, true, true);
+    if (status === 401) return new MailTransportError(`${message}: Graph rejected the access token`, true, true);
+    if (status === 403) return new MailTransportError(`${message}: Graph refused to send (the connection lacks Mail.Send; reconnect Outlook)`, true, false);
+    if (status >= 400 && status < 500) return new MailTransportError(`${message}: Graph refused the message`, true, false);
+    return new MailTransportError(`${message}: Graph failed mid-request; the message may have been sent`, false, false);
+  }
+  const e = error as { name?: string; cause?: { code?: string } };
+  const code = e.cause?.code ?? e.name ?? '';
+  if (NOT_CONNECTED.has(code)) return new MailTransportError(`Microsoft Graph unreachable (${code})`, true, true);
+  return new MailTransportError(`Microsoft Graph connection lost (${code || 'no response'}): the message may have been sent`, false, false);
+}
+
+export function createGraphTransport(options: {
+  config: MicrosoftConfig;
+  tokens: MicrosoftTokens;
+  onTokens: (tokens: MicrosoftTokens) => Promise<void>;
+  now?: () => number;
+}): MailTransport {
+  const now = options.now ?? Date.now;
+  const root = options.config.apiRoot.replace(/\/$/, '');
+  let current: MicrosoftTokens = { ...options.tokens };
+
+  const ensureToken = async (force: boolean) => {
+    if (!force && current.access_token && (current.expires_at ?? 0) - EXPIRY_MARGIN_MS > now()) return;
+    if (!current.refresh_token) throw new MailTransportError('Microsoft sign-in: no refresh token stored; the organizer must reconnect Outlook', true, false);
+    const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now);
+    // The refresh token rotates: store the new one before anything else happens.
+    current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token };
+    await options.onTokens(current);
+  };
+
+  const request = async (path: string, init: RequestInit): Promise<Response> => {
+    for (let attempt = 0; ; attempt++) {
+      await ensureToken(attempt > 0);
+      const res = await fetch(`${root}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${current.access_token}` },
+        signal: AbortSignal.timeout(60_000),
+      });
+      // A token revoked early: one forced refresh, then the answer stands (a 401 sent nothing).
+      if (res.status === 401 && attempt === 0) {
+        await res.body?.cancel();
+        continue;
+      }
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+        throw new HttpStatus(res.status, body.error?.code);
+      }
+      return res;
+    }
+  };
+
+  return {
+    name: 'graph',
+    async send(mail) {
+      try {
+        const res = await request('/me/sendMail', {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: Buffer.from(mail.raw, 'utf8').toString('base64'),
+        });
+        await res.body?.cancel();
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+    async findSent(mail) {
+      const filter = `internetMessageId eq '${mail.messageId.replaceAll("'", "''")}'`;
+      try {
+        const res = await request(`/me/mailFolders/SentItems/messages?$filter=${encodeURIComponent(filter)}&$select=id,internetMessageId&$top=1`, {
+          method: 'GET',
+          headers: { accept: 'application/json' },
+        });
+        const data = (await res.json()) as { value?: Array<{ internetMessageId?: string }> };
+        return (data.value ?? []).some((m) => m.internetMessageId === mail.messageId);
+      } catch (error) {
+        // No read permission (Mail.Send only): Graph cannot tell us; a person decides.
+        if (error instanceof HttpStatus && error.status === 403) return undefined;
+        throw classify(error);
+      }
+    },
+  };
+}
