@@ -17,6 +17,7 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   UNMEET_ALLOW_PRIVATE_URLS: boolish,
   UNMEET_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  UNMEET_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(300_000),
   UNMEET_ICS_REFRESH_MINUTES: z.coerce.number().int().min(5).default(60),
   UNMEET_ADMIN_TOKEN: z.string().min(16, 'UNMEET_ADMIN_TOKEN must be at least 16 characters').optional(),
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
@@ -47,6 +48,8 @@ export type Config = {
   publicUrl: string;
   allowPrivateUrls: boolean;
   jobIntervalMs: number;
+  /** How long a job run may hold its lease; a crashed run's job is free again after this. */
+  jobLeaseMs: number;
   icsRefreshMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Google OAuth client and endpoints; null when no Google app is configured. */
@@ -84,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     allowPrivateUrls: e.UNMEET_ALLOW_PRIVATE_URLS,
     jobIntervalMs: e.UNMEET_JOB_INTERVAL_MS,
+    jobLeaseMs: e.UNMEET_JOB_LEASE_MS,
     icsRefreshMinutes: e.UNMEET_ICS_REFRESH_MINUTES,
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,

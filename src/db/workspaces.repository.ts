@@ -18,6 +18,17 @@ export const bumpDataVersion = (db: Db, workspaceId: string) =>
 export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'> & Partial<Pick<Workspace, 'mailTransport'>>;
 
 export function createWorkspaceRepository({ db }: { db: Db }) {
+  // Prepared once: these two run on every authenticated request and every cached read.
+  const versionQuery = db
+    .select({ v: workspaces.dataVersion })
+    .from(workspaces)
+    .where(eq(workspaces.id, sql.placeholder('id')))
+    .prepare();
+  const keyQuery = db
+    .select({ workspaceId: apiKeys.workspaceId, hash: apiKeys.hash })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+    .prepare();
   return {
     /** Creates a workspace together with its first API key (stored only as a hash). */
     async create(settings: WorkspaceSettings, key: { hash: string; prefix: string }): Promise<Workspace> {
@@ -30,7 +41,7 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     },
 
     async dataVersion(workspaceId: string): Promise<number> {
-      const rows = await db.select({ v: workspaces.dataVersion }).from(workspaces).where(eq(workspaces.id, workspaceId));
+      const rows = (await versionQuery.all({ id: workspaceId })) as Array<{ v: number }>;
       return rows[0]?.v ?? 0;
     },
 
@@ -54,10 +65,7 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
 
     /** The workspace an active key hash belongs to (the hash is the lookup key; see auth). */
     async findByKeyHash(hash: string): Promise<{ workspaceId: string; hash: string } | undefined> {
-      const rows = await db
-        .select({ workspaceId: apiKeys.workspaceId, hash: apiKeys.hash })
-        .from(apiKeys)
-        .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
+      const rows = (await keyQuery.all({ hash })) as Array<{ workspaceId: string; hash: string }>;
       return rows[0];
     },
   };

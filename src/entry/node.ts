@@ -99,7 +99,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
     // A slow run is not doubled by the next tick (leases would keep it safe, this keeps it calm).
     if (runner.busy) return;
     runner.busy = true;
-    running = runDueJobs(deps, Date.now(), { owner })
+    running = runDueJobs(deps, Date.now(), { owner, leaseMs: config.jobLeaseMs })
       .catch((error: unknown) => logger.error('job runner failed', { error: String(error) }))
       .finally(() => (runner.busy = false));
   }, config.jobIntervalMs);

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { auditWorkspace } from '../../services/audit';
+import { memoized } from '../../services/memo';
 import { dateRangeQuery } from '../../schemas';
 import type { AppEnv } from '../app';
 import { errorResponses } from './shared';
@@ -37,7 +38,13 @@ export function auditRoutes(deps: Deps) {
       },
       responses: { 200: { description: 'Audit', content: { 'application/json': { schema: auditReport } } }, ...errorResponses },
     }),
-    async (c) => c.json(await auditWorkspace(deps, c.get('workspaceId'), c.req.valid('query')), 200),
+    async (c) => {
+      const workspaceId = c.get('workspaceId');
+      const query = c.req.valid('query');
+      // The serialized report is cached too: for a large team, stringifying costs more than the lookup.
+      const body = await memoized(deps, workspaceId, 'audit.json', query, async () => JSON.stringify(await auditWorkspace(deps, workspaceId, query)));
+      return c.body(body, 200, { 'content-type': 'application/json' }) as never;
+    },
   );
   return app;
 }
