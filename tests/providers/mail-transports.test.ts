@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildMimeMessage } from '../../src/domain/suggestion-email';
+import { MailTransportError, type OutgoingMail } from '../../src/providers/mail/mail-transport';
+import { createGmailTransport } from '../../src/providers/mail/gmail.transport';
+import { createGraphTransport } from '../../src/providers/mail/graph.transport';
+import { microsoftScopes, refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from '../../src/providers/microsoft/microsoft.oauth';
+import type { GoogleConfig, GoogleTokens } from '../../src/providers/google/google.oauth';
+import { FakeGoogle } from '../fakes/google/server';
+import { FakeGraph } from '../fakes/graph/server';
+
+const GMAIL_SEND = 'https://www.googleapis.com/auth/gmail.send';
+const GMAIL_READ = 'https://www.googleapis.com/auth/gmail.readonly';
+
+/** The message as the outbox stores it: built by the same composition as the `.eml` export. */
+function message(id = 'sug_1.abc'): OutgoingMail {
+  const messageId = `<${id}@unmeet.test>`;
+  const raw = buildMimeMessage({
+    from: { email: 'unmeet@unmeet.test', name: 'unmeet' },
+    to: { email: 'ayu@acme.id', name: 'Ayu' },
+    subject: 'Rapat mingguan: bisa jadi pembaruan tertulis?',
+    text: 'Halo Ayu',
+    html: '<p>Halo Ayu</p>',
+    messageId,
+    date: Date.parse('2026-11-30T02:30:00Z'),
+    unsubscribeUrl: 'https://unmeet.test/v1/mail/action?t=x',
+  });
+  return { from: 'unmeet@unmeet.test', to: 'ayu@acme.id', messageId, raw };
+}
+
+describe('Gmail transport (Google OAuth2 client against the local fake)', () => {
+  let google: FakeGoogle;
+  let stored: GoogleTokens[];
+  const config = (): GoogleConfig => ({ clientId: google.clientId, clientSecret: google.clientSecret, apiRoot: google.url, oauthRoot: google.url, redirectUri: 'http://127.0.0.1/cb', sendMail: true });
+  const transport = (tokens: GoogleTokens) => createGmailTransport({ config: config(), gmailRoot: google.url, tokens, onTokens: async (t) => void stored.push(t) });
+  beforeEach(async () => {
+    google = await new FakeGoogle().start();
+    stored = [];
+  });
+  afterEach(() => google.stop());
+
+  it('when a message is sent, then Gmail receives the exact stored bytes with their Message-ID', async () => {
+    const mail = message();
+    await transport(google.grant([GMAIL_SEND])).send(mail);
+    expect(google.sentMail).toHaveLength(1);
+    expect(google.sentMail[0]!.raw).toBe(mail.raw);
+    expect(google.sentMail[0]!.messageId).toBe(mail.messageId);
+  });
+
+  it('when the access token expired, then it is refreshed during the send and the fresh tokens are stored', async () => {
+    const tokens = google.grant([GMAIL_SEND]);
+    google.expireAccessTokens();
+    await transport(tokens).send(message());
+    expect(google.sentMail).toHaveLength(1);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.at(-1)!.access_token).not.toBe(tokens.access_token);
+    expect(stored.at(-1)!.refresh_token).toBe(tokens.refresh_token);
+  });
+
+  it('when the grant has a read scope, then findSent finds the message by rfc822msgid; without one it cannot tell', async () => {
+    const mail = message();
+    const reader = transport(google.grant([GMAIL_SEND, GMAIL_READ]));
+    expect(await reader.findSent!(mail)).toBe(false);
+    await reader.send(mail);
+    expect(await reader.findSent!(mail)).toBe(true);
+    expect(google.requests.some((r) => r.query.q === `in:sent rfc822msgid:${mail.messageId.slice(1, -1)}`)).toBe(true);
+    expect(await transport(google.grant([GMAIL_SEND])).findSent!(mail)).toBeUndefined();
+  });
+
+  it('when Gmail answers 429, then the failure is certain and retryable; a grant without gmail.send fails for good', async () => {
+    google.faults.push({ kind: 'status', status: 429, path: /\/gmail\// });
+    const error = await transport(google.grant([GMAIL_SEND])).send(message()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailTransportError);
+    expect(error).toMatchObject({ notSent: true, retryable: true });
+    const refused = await transport(google.grant(['https://www.googleapis.com/auth/calendar.events'])).send(message()).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ notSent: true, retryable: false });
+    expect(google.sentMail).toHaveLength(0);
+  });
+
+  it('when the connection drops after Gmail took the message, then the outcome is uncertain (never a blind retry)', async () => {
+    google.faults.push({ kind: 'dropResponse', path: /\/gmail\// });
+    const error = await transport(google.grant([GMAIL_SEND])).send(message()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ notSent: false });
+    expect(google.sentMail).toHaveLength(1);
+  });
+});
+
+describe('Graph transport (sendMail in MIME form against the local fake)', () => {
+  let graph: FakeGraph;
+  let stored: MicrosoftTokens[];
+  const config = (): MicrosoftConfig => ({
+    clientId: graph.clientId,
+    clientSecret: graph.clientSecret,
+    tenant: graph.tenant,
+    apiRoot: graph.apiRoot,
+    oauthRoot: graph.url,
+    redirectUri: 'http://127.0.0.1/cb',
+    sendMail: true,
+  });
+  /** A live grant: the fake's refresh flow, starting from a consented code. */
+  async function grant(scopes: string[]): Promise<MicrosoftTokens> {
+    const verifier = 'v'.repeat(50);
+    const { createHash } = await import('node:crypto');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = new URL(`${graph.url}/${graph.tenant}/oauth2/v2.0/authorize`);
+    authorize.search = new URLSearchParams({ client_id: graph.clientId, response_type: 'code', redirect_uri: 'http://127.0.0.1/cb', scope: scopes.join(' '), code_challenge: challenge, code_challenge_method: 'S256', state: 's' }).toString();
+    const res = await fetch(authorize, { redirect: 'manual' });
+    const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
+    const body = new URLSearchParams({ client_id: graph.clientId, client_secret: graph.clientSecret, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1/cb', scope: scopes.join(' ') });
+    const t = (await (await fetch(`${graph.url}/${graph.tenant}/oauth2/v2.0/token`, { method: 'POST', body })).json()) as { access_token: string; refresh_token: string; expires_in: number };
+    return { access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000, scope: scopes.join(' ') };
+  }
+  const transport = (tokens: MicrosoftTokens) => createGraphTransport({ config: config(), tokens, onTokens: async (t) => void stored.push(t) });
+  beforeEach(async () => {
+    graph = await new FakeGraph().start();
+    stored = [];
+  });
+  afterEach(() => graph.stop());
+
+  it('when a message is sent, then Graph answers 202 and Sent Items holds it under the stored Message-ID', async () => {
+    const mail = message();
+    const t = transport(await grant(microsoftScopes({ sendMail: true })));
+    expect(await t.findSent!(mail)).toBe(false);
+    await t.send(mail);
+    expect(graph.sentItems).toHaveLength(1);
+    expect(graph.sentItems[0]!.mime).toBe(mail.raw);
+    expect(graph.sentItems[0]!.internetMessageId).toBe(mail.messageId);
+    expect(await t.findSent!(mail)).toBe(true);
+  });
+
+  it('when the token was revoked early, then one refresh (rotated token stored) and the send goes through', async () => {
+    const tokens = await grant(microsoftScopes({ sendMail: true }));
+    graph.expireAccessTokens();
+    await transport(tokens).send(message());
+    expect(graph.sentItems).toHaveLength(1);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it('when Graph throttles, then the failure is certain and retryable; without Mail.ReadBasic findSent cannot tell', async () => {
+    graph.faults.push({ kind: 'status', status: 429, retryAfterSeconds: 2 });
+    const t = transport(await grant(['offline_access', 'Calendars.ReadWrite', 'Mail.Send']));
+    await expect(t.send(message())).rejects.toMatchObject({ notSent: true, retryable: true });
+    expect(await t.findSent!(message())).toBeUndefined();
+    expect(graph.sentItems).toHaveLength(0);
+  });
+
+  it('when Graph answers 5xx, then the outcome is uncertain', async () => {
+    graph.faults.push({ kind: 'status', status: 500 });
+    await expect(transport(await grant(microsoftScopes({ sendMail: true }))).send(message())).rejects.toMatchObject({ notSent: false });
+  });
+
+  it('scopes: sending through Outlook asks for Mail.Send and Mail.ReadBasic only when enabled', () => {
+    expect(microsoftScopes({})).not.toContain('Mail.Send');
+    expect(microsoftScopes({ sendMail: true })).toEqual(expect.arrayContaining(['Mail.Send', 'Mail.ReadBasic']));
+    void refreshMicrosoftTokens;
+  });
+});
