@@ -165,13 +165,16 @@ export const toGraphTimes = (times: { start: number; end: number; timeZone: stri
  * after a lost answer, a concurrent run) returns the event already created instead of a second.
  */
 export function toGraphOwnedEvent(draft: OwnedEventDraft): Record<string, unknown> {
+  const meeting = (draft.kind ?? 'focus') !== 'focus';
   return {
     subject: draft.title,
     body: { contentType: 'text', content: draft.description },
     ...toGraphTimes(draft),
     showAs: 'busy',
-    categories: [FOCUS_CATEGORY],
-    isReminderOn: false,
+    // A meeting we own (a rotation occurrence) invites its attendees (Graph sends the invitations) and keeps reminders.
+    ...(meeting
+      ? { isReminderOn: true, attendees: (draft.attendees ?? []).map((a) => ({ type: 'required', emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) } })) }
+      : { categories: [FOCUS_CATEGORY], isReminderOn: false }),
     transactionId: draft.clientId,
     singleValueExtendedProperties: [{ id: UNMEET_TAG_ID, value: draft.clientId }],
   };

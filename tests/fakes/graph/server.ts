@@ -491,7 +491,14 @@ export class FakeGraph extends LocalHttpFake {
       type: 'singleInstance',
       showAs: (body.showAs as FakeGraphEvent['showAs']) ?? 'busy',
       organizer: { emailAddress: { address: 'alice@example.com', name: 'Alice' } },
-      attendees: [],
+      // Invitees as Graph stores them: their response is 'none' until they answer.
+      attendees: Array.isArray(body.attendees)
+        ? (body.attendees as Array<{ type?: 'required' | 'optional' | 'resource'; emailAddress: { address: string; name?: string } }>).map((a) => ({
+            type: a.type ?? 'required',
+            status: { response: 'none' },
+            emailAddress: a.emailAddress,
+          }))
+        : [],
       ...(body.body ? { body: body.body as FakeGraphEvent['body'], bodyPreview: String((body.body as { content?: unknown }).content ?? '').slice(0, 255) } : {}),
       ...(Array.isArray(body.categories) ? { categories: body.categories as string[] } : {}),
       ...(typeof body.isReminderOn === 'boolean' ? { isReminderOn: body.isReminderOn } : {}),
