@@ -83,7 +83,9 @@ async function main() {
       console.log(`skipping ${route.name}: not available`);
       continue;
     }
-    const r = await autocannon({ url: route.url, method: route.method ?? 'GET', headers: route.headers, body: route.body, connections: CONNECTIONS, duration: DURATION });
+    const options = { url: route.url, method: route.method ?? 'GET', headers: route.headers, body: route.body, connections: CONNECTIONS } as const;
+    await autocannon({ ...options, duration: 1 }); // warm-up (JIT, caches, connection pools), not counted
+    const r = await autocannon({ ...options, duration: DURATION });
     results.push({ name: route.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
   }
   const base = results[0]!;
