@@ -1,5 +1,5 @@
 import { getTableColumns, sql } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database';
 
 /** A write to run inside `atomic`: a query builder not yet awaited, or a prepared bulk insert. */
@@ -24,7 +24,7 @@ export async function atomic(db: Db, statements: Statement[]): Promise<void> {
 }
 
 type RawStatement = { run(...params: unknown[]): unknown };
-const preparedInserts = new WeakMap<object, Map<SQLiteTable, { statement: RawStatement; order: string[] }>>();
+const preparedInserts = new WeakMap<object, Map<SQLiteTable, Map<string, { statement: RawStatement; order: string[] }>>>();
 
 /**
  * Statements that insert many rows of one table, for `atomic`. D1 binds at most 100 parameters
@@ -33,30 +33,50 @@ const preparedInserts = new WeakMap<object, Map<SQLiteTable, { statement: RawSta
  * encoded by drizzle's own column encoders: drizzle's per-query building otherwise dominates
  * bulk ingest several times over.
  */
-export function insertMany<T extends SQLiteTable>(db: Db, table: T, rows: Array<T['$inferInsert']>): Statement[] {
+export function insertMany<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  rows: Array<T['$inferInsert']>,
+  /** Upsert on this unique key instead of failing on it: rows already there are updated in place. */
+  conflictTarget?: SQLiteColumn[],
+): Statement[] {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table);
   const keys = Object.keys(rows[0]!).filter((k) => k in columns);
+  const withConflict = <Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q) =>
+    conflictTarget
+      ? (query.onConflictDoUpdate({ target: conflictTarget, set: Object.fromEntries(keys.map((k) => [k, sql.raw(`excluded."${columns[k]!.name}"`)])) }) as Q)
+      : query;
   if (isD1(db)) {
     const perStatement = Math.max(1, Math.floor(100 / keys.length));
     const out: Statement[] = [];
-    for (let i = 0; i < rows.length; i += perStatement) out.push(db.insert(table).values(rows.slice(i, i + perStatement)));
+    for (let i = 0; i < rows.length; i += perStatement) out.push(withConflict(db.insert(table).values(rows.slice(i, i + perStatement))) as Statement);
     return out;
   }
   let byTable = preparedInserts.get(db);
   if (!byTable) preparedInserts.set(db, (byTable = new Map()));
-  let prepared = byTable.get(table);
+  const cacheKey = conflictTarget ? `${conflictTarget.map((c) => c.name).join(',')}` : '';
+  let prepared = byTable.get(table)?.get(cacheKey);
   if (!prepared) {
     const placeholders = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
-    const query = db.insert(table).values(placeholders as never).toSQL();
+    const query = (withConflict(db.insert(table).values(placeholders as never)) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
     // Each bound parameter is a Param holding our Placeholder (by name) and the column encoder.
     const order = query.params.map((p) => (p as { value: { name: string } }).value.name);
     const client = (db as unknown as { $client: { prepare(sql: string): RawStatement } }).$client;
     prepared = { statement: client.prepare(query.sql), order };
-    byTable.set(table, prepared);
+    if (!byTable.has(table)) byTable.set(table, new Map());
+    byTable.get(table)!.set(cacheKey, prepared);
   }
   const { statement, order } = prepared;
   const encoders = order.map((k) => [k, columns[k]!] as const);
+  // Instances of one series share their attendee list: encode each JSON value once per batch.
+  const encoded = new WeakMap<object, unknown>();
+  const encode = (column: (typeof encoders)[number][1], v: unknown) => {
+    if (typeof v !== 'object' || v === null) return column.mapToDriverValue(v);
+    let out = encoded.get(v);
+    if (out === undefined) encoded.set(v, (out = column.mapToDriverValue(v)));
+    return out;
+  };
   return [
     {
       run() {
@@ -65,7 +85,7 @@ export function insertMany<T extends SQLiteTable>(db: Db, table: T, rows: Array<
           for (let i = 0; i < encoders.length; i++) {
             const [k, column] = encoders[i]!;
             const v = (row as Record<string, unknown>)[k];
-            params[i] = v === null || v === undefined ? null : column.mapToDriverValue(v);
+            params[i] = v === null || v === undefined ? null : encode(column, v);
           }
           statement.run(...params);
         }

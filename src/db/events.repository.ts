@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, lt, or } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
 import type { EventChange } from '../providers/calendar-provider';
 import { atomic, insertMany, type Statement } from './atomic';
@@ -139,13 +139,8 @@ export function createEventRepository({ db }: { db: Db }) {
       for (const id of removals) {
         statements.push(db.delete(events).where(and(scope, or(eq(events.externalId, id), and(gte(events.externalId, `${id}_`), lt(events.externalId, `${id}\``))))));
       }
-      if (upserts.length > 0) {
-        // One bound parameter for the whole id list (json_each), whatever its length: cheap to
-        // build, and within D1's 100-parameter limit.
-        const ids = JSON.stringify(upserts.map((e) => e.externalId));
-        statements.push(db.delete(events).where(and(scope, sql`${events.externalId} in (select value from json_each(${ids}))`)));
-      }
-      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now))));
+      // Changed events are updated in place on their (calendar, external id) key.
+      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now)), [events.calendarId, events.externalId]));
       const state = { syncToken: cursor.syncToken, pageToken: cursor.pageToken, windowStart: cursor.window.start, windowEnd: cursor.window.end, updatedAt: now };
       statements.push(
         db.insert(syncState).values({ calendarId, workspaceId, ...state }).onConflictDoUpdate({ target: syncState.calendarId, set: state }),

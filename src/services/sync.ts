@@ -107,7 +107,7 @@ export async function syncIcsConnection(
     if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', { lastSyncAt: now, lastError: null });
-    return { connection: (await deps.repos.connections.get(workspaceId, connectionId))!, events: parsed.events.length };
+    return { connection: { ...connection, status: 'ok', lastSyncAt: now, lastError: null }, events: parsed.events.length };
   } catch (error) {
     const code = isUnmeetError(error) ? error.code : 'sync.failed';
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code });
