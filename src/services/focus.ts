@@ -16,6 +16,7 @@
  * the block is written as a normal busy event and the connection remembers that.
  */
 import { DateTime } from 'luxon';
+import { ownedEventId } from '../providers/owned-event-id';
 import { UnmeetError } from '../domain/errors';
 import { focusBusy, planFocus, resolveFocusPolicy, type FocusPlan, type FocusPolicy, type PlannedBlock } from '../domain/focus-planner';
 import type { CalendarEvent } from '../domain/types';
@@ -172,8 +173,6 @@ function diffPlan(plan: FocusPlan, live: FocusBlockRow[]): FocusAction[] {
   return actions.sort((a, b) => order[a.kind] - order[b.kind] || a.start - b.start);
 }
 
-const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
-
 /**
  * The provider client id of a block: `unmeetf` + 26 base32hex characters of SHA-256 over the
  * workspace and the block key. Valid as a Google event id (base32hex, 5–1024 characters) and
@@ -181,20 +180,7 @@ const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
  * insert is answered "duplicate" instead of creating a second event.
  */
 export async function focusClientId(workspaceId: string, key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${workspaceId}|${key}`)));
-  let bits = 0;
-  let value = 0;
-  let out = 'unmeetf';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < 33) {
-      out += BASE32HEX[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= 0xff;
-  }
-  return out;
+  return ownedEventId('unmeetf', `${workspaceId}|${key}`);
 }
 
 export interface ApplyResult {

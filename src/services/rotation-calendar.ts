@@ -11,6 +11,7 @@
  * records the ledger only when the whole series is in the calendar.
  */
 import { UnmeetError } from '../domain/errors';
+import { ownedEventId } from '../providers/owned-event-id';
 import type { ConnectionRow } from '../db/connections.repository';
 import { isProviderError, type OwnedEventDraft } from '../providers/calendar-provider';
 import type { Deps } from './deps';
@@ -28,28 +29,13 @@ export interface RotationCalendarWrite {
   events: Array<{ index: number; start: string; clientId: string; externalId: string | null; outcome: OccurrenceWriteOutcome; error?: string }>;
 }
 
-const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
-
 /**
  * The provider client id of one occurrence: `unmeetr` + 26 base32hex characters of SHA-256 over
  * the workspace, the rotation and the occurrence index. A valid Google event id and Graph
  * transactionId; the same occurrence always gets the same id, so writes never duplicate.
  */
 export async function rotationClientId(workspaceId: string, rotationId: string, index: number): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${workspaceId}|rotation|${rotationId}|${index}`)));
-  let bits = 0;
-  let value = 0;
-  let out = 'unmeetr';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < 33) {
-      out += BASE32HEX[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= 0xff;
-  }
-  return out;
+  return ownedEventId('unmeetr', `${workspaceId}|rotation|${rotationId}|${index}`);
 }
 
 /** The organizer's calendar to write to: the first live Google or Outlook connection, its primary calendar. */
