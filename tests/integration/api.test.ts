@@ -348,3 +348,19 @@ describe('audit cache', () => {
     expect((await audit()).json.members[0].metrics.meetingHours).toBe(0);
   });
 });
+
+describe('flags pages', () => {
+  it('when flags are listed with limit and offset, then pages cut the highest-first list and total counts them all', async () => {
+    const { key, memberId } = await withMember();
+    await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });
+    const all = await t.api('GET', '/v1/flags?from=2026-11-02&to=2026-11-30', { key });
+    expect(all.status).toBe(200);
+    expect(all.json.total).toBe(all.json.series.length);
+    expect(all.json.total).toBeGreaterThanOrEqual(1);
+    const first = await t.api('GET', '/v1/flags?from=2026-11-02&to=2026-11-30&limit=1', { key });
+    expect(first.json.series).toEqual(all.json.series.slice(0, 1));
+    const past = await t.api('GET', `/v1/flags?from=2026-11-02&to=2026-11-30&offset=${all.json.total}`, { key });
+    expect(past.json).toMatchObject({ total: all.json.total, series: [] });
+    expect((await t.api('GET', '/v1/flags?limit=0', { key })).status).toBe(422);
+  });
+});

@@ -50,19 +50,27 @@ export function flagsRoutes(deps: Deps) {
           verdict: z.enum(['keep', 'consider-async', 'async']).optional(),
           organizer: z.string().max(320).optional(),
           includeDecided: z.enum(['true', 'false']).optional().openapi({ description: 'include series with a decision in force' }),
+          limit: z.coerce.number().int().min(1).max(1000).default(200).openapi({ description: 'series per page (highest score first)' }),
+          offset: z.coerce.number().int().min(0).default(0),
         }),
       },
       responses: {
         200: {
           description: 'Flags, highest score first',
-          content: { 'application/json': { schema: z.object({ range: z.object({ from: z.string(), to: z.string() }), currency: z.string(), series: z.array(flag) }) } },
+          content: {
+            'application/json': {
+              schema: z.object({ range: z.object({ from: z.string(), to: z.string() }), currency: z.string(), total: z.number().int(), series: z.array(flag) }),
+            },
+          },
         },
         ...errorResponses,
       },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      return c.json(await listFlags(deps, c.get('workspaceId'), { ...q, includeDecided: q.includeDecided === 'true' }), 200);
+      const { limit, offset, ...q } = c.req.valid('query');
+      const all = await listFlags(deps, c.get('workspaceId'), { ...q, includeDecided: q.includeDecided === 'true' });
+      // A large workspace has thousands of scored series: pages keep answers small and fast.
+      return c.json({ ...all, total: all.series.length, series: all.series.slice(offset, offset + limit) }, 200);
     },
   );
 
