@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gt, gte, isNull, or } from 'drizzle-orm';
 import type { Db } from './database';
+import { bumpDataVersion } from './workspaces.repository';
 import { newId } from './ids';
 import { events, mailOptOuts, seriesDecisions, suggestions, type SeriesDecision } from './schema';
 
@@ -32,6 +33,7 @@ export function createFlagRepository({ db }: { db: Db }) {
           set: { ...decision, decidedAt: now },
         })
         .returning();
+      await bumpDataVersion(db, workspaceId);
       return rows[0]!;
     },
 

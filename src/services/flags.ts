@@ -71,7 +71,13 @@ const decisionView = (d: DecisionRow | undefined) =>
  * force, filtered by verdict and organizer; series with a decision in force are left out
  * unless `includeDecided`.
  */
-export async function listFlags(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, query: FlagQuery) {
+export async function listFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, workspaceId: string, query: FlagQuery) {
+  // Decisions bump the data version; their expiry is by the minute.
+  const minute = Math.floor(deps.clock() / 60_000);
+  return memoized(deps, workspaceId, 'flags.list', [query, minute], () => filterFlags(deps, workspaceId, query));
+}
+
+async function filterFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, workspaceId: string, query: FlagQuery) {
   const now = deps.clock();
   const range = defaultFlagRange(now, query);
   const { workspace, flags } = await computeWorkspaceFlags(deps, workspaceId, range);
