@@ -32,13 +32,17 @@ export const workspaces = sqliteTable('workspaces', {
   createdAt: createdAt(),
 });
 
+/** The owning workspace: every row below `workspaces` has one, and goes with it. */
+const workspaceRef = () =>
+  text('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
+
 export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     /** SHA-256 of the key, hex; the key itself is shown once and never stored. */
     hash: text('hash').notNull(),
     /** The first characters of the key, so people can tell their keys apart. */
@@ -53,9 +57,7 @@ export const members = sqliteTable(
   'members',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     email: text('email').notNull(),
     name: text('name').notNull(),
     timeZone: text('time_zone').notNull(),
@@ -76,9 +78,7 @@ export const connections = sqliteTable(
   'connections',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     memberId: text('member_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
@@ -99,9 +99,7 @@ export const calendars = sqliteTable(
   'calendars',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     connectionId: text('connection_id')
       .notNull()
       .references(() => connections.id, { onDelete: 'cascade' }),
@@ -206,9 +204,7 @@ export const seriesDecisions = sqliteTable(
   'series_decisions',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     seriesKey: text('series_key').notNull(),
     decision: text('decision').$type<SeriesDecision>().notNull(),
     /** Who decided: `api` (an admin with the workspace key) or `link:<email>` (a signed email link). */
@@ -225,9 +221,7 @@ export const suggestions = sqliteTable(
   'suggestions',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     seriesKey: text('series_key').notNull(),
     recipient: text('recipient').notNull(),
     /** The dedupe period this suggestion belongs to (`floor(createdAt / period)`): one per series per period. */
@@ -255,9 +249,7 @@ export const outboxMessages = sqliteTable(
   'outbox_messages',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     suggestionId: text('suggestion_id'),
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
@@ -286,9 +278,7 @@ export const outboxMessages = sqliteTable(
 export const mailOptOuts = sqliteTable(
   'mail_opt_outs',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     email: text('email').notNull(),
     createdAt: integer('created_at').notNull(),
   },
@@ -300,9 +290,7 @@ export const mailOptOuts = sqliteTable(
 /** One pending OAuth authorization: single use, short-lived, holding the sealed PKCE verifier. */
 export const oauthStates = sqliteTable('oauth_states', {
   id: text('id').primaryKey(),
-  workspaceId: text('workspace_id')
-    .notNull()
-    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  workspaceId: workspaceRef(),
   memberId: text('member_id')
     .notNull()
     .references(() => members.id, { onDelete: 'cascade' }),
@@ -339,9 +327,7 @@ export const rotations = sqliteTable(
   'rotations',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     title: text('title').notNull(),
     status: text('status').$type<'preview' | 'committed'>().notNull(),
     input: text('input', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
@@ -360,9 +346,7 @@ export const rotationBurdens = sqliteTable(
   'rotation_burdens',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     rotationId: text('rotation_id')
       .notNull()
       .references(() => rotations.id, { onDelete: 'cascade' }),
@@ -394,9 +378,7 @@ export const focusSettings = sqliteTable('focus_settings', {
 export const focusMembers = sqliteTable(
   'focus_members',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     memberId: text('member_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
@@ -418,9 +400,7 @@ export const focusBlocks = sqliteTable(
   'focus_blocks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     memberId: text('member_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),

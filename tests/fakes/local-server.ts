@@ -39,10 +39,21 @@ export abstract class LocalHttpFake {
   }
 
   /** Applies a transport fault: true when the request is finished (dropped), false to go on. */
-  protected async transportFault(fault: { kind: string; ms?: number }, req: IncomingMessage): Promise<boolean> {
+  /**
+   * Faults at the connection level: `drop` closes it before answering, `dropResponse` lets the
+   * request take effect and then closes it instead of answering (a lost reply), `delay` waits.
+   * True when the request is finished with.
+   */
+  protected async transportFault(fault: { kind: string; ms?: number }, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (fault.kind === 'drop') {
       req.socket.destroy();
       return true;
+    }
+    if (fault.kind === 'dropResponse') {
+      res.end = (() => {
+        req.socket.destroy();
+        return res;
+      }) as never;
     }
     if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
     return false;

@@ -164,13 +164,7 @@ export class FakeGoogle extends LocalHttpFake {
     const faultIndex = this.faults.findIndex((f) => !f.path || f.path.test(url.pathname));
     if (faultIndex >= 0 && (url.pathname.startsWith('/calendar/') || url.pathname.startsWith('/gmail/'))) {
       const fault = this.faults.splice(faultIndex, 1)[0]!;
-      if (await this.transportFault(fault, req)) return;
-      if (fault.kind === 'dropResponse') {
-        res.end = (() => {
-          req.socket.destroy();
-          return res;
-        }) as never;
-      }
+      if (await this.transportFault(fault, req, res)) return;
       if (fault.kind === 'status') {
         return this.error(res, fault.status, fault.reason ?? (fault.status === 429 ? 'rateLimitExceeded' : 'backendError'), 'injected fault', this.retryAfter(fault));
       }

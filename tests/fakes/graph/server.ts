@@ -250,13 +250,7 @@ export class FakeGraph extends LocalHttpFake {
       const faultIndex = this.faults.findIndex((f) => (f.kind !== 'loop' || paging) && (!f.path || f.path.test(url.pathname)) && (!f.method || f.method === req.method));
       if (faultIndex >= 0) {
         const fault = this.faults.splice(faultIndex, 1)[0]!;
-        if (await this.transportFault(fault, req)) return;
-        if (fault.kind === 'dropResponse') {
-          res.end = (() => {
-            req.socket.destroy();
-            return res;
-          }) as never;
-        }
+        if (await this.transportFault(fault, req, res)) return;
         if (fault.kind === 'status') {
           const code = { 401: 'InvalidAuthenticationToken', 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' }[fault.status];
           return this.error(res, fault.status, code, 'injected fault', this.retryAfter(fault));
