@@ -55,6 +55,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
     google: config.google,
     microsoft: config.microsoft,
     syncPollMinutes: config.syncPollMinutes,
+    jobLeaseMs: config.jobLeaseMs,
     publicUrl: config.publicUrl,
     mail: {
       transport: config.smtpUrl ? createSmtpTransport(config.smtpUrl) : null,

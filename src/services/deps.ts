@@ -37,6 +37,11 @@ export interface Deps {
   retry?: RetryPolicy | undefined;
   /** Polling period for connected calendars, minutes. */
   syncPollMinutes?: number | undefined;
+  /**
+   * How long a job run holds its lease (ms; default 5 minutes): a run older than this belongs to a
+   * runner that died, and so does a mail attempt older than this that never recorded its outcome.
+   */
+  jobLeaseMs?: number | undefined;
   /** Hands a due job to a queue right away (Workers); absent, the job runner's timer finds it. */
   enqueueJob?: ((jobId: string, delayMs: number) => Promise<void>) | undefined;
   /** Per-API-key request budget; absent, requests are not limited (tests, trusted local use). */

@@ -37,7 +37,10 @@ export const SUGGESTION_POLICY = {
   maxAttempts: 5,
   /** Backoff after the n-th certainly-unsent failure: 5, 15, 45, 135 minutes (then the next delivery window). */
   backoffMs: (attempts: number) => 5 * MINUTE * 3 ** Math.max(0, attempts - 1),
-  /** An attempt older than this without an outcome belongs to a runner that died (≥ the job lease). */
+  /**
+   * An attempt older than this without an outcome belongs to a runner that died: the job lease
+   * (`deps.jobLeaseMs`, `UNMEET_JOB_LEASE_MS`), this by default (the default lease).
+   */
   staleAttemptMs: 5 * MINUTE,
   /** A message held for its organizer's connection (Gmail/Outlook delivery) is looked at again after this long. */
   heldRecheckMs: 60 * MINUTE,
@@ -224,7 +227,8 @@ export interface DeliveryResult {
  * message becomes `unknown` for a person to resolve. Never resent blindly.
  */
 async function settleStaleAttempts(deps: Deps, workspaceId: string, now: number, result: DeliveryResult) {
-  for (const row of await deps.repos.outbox.listStaleSending(workspaceId, now - SUGGESTION_POLICY.staleAttemptMs)) {
+  const staleAfterMs = deps.jobLeaseMs ?? SUGGESTION_POLICY.staleAttemptMs;
+  for (const row of await deps.repos.outbox.listStaleSending(workspaceId, now - staleAfterMs)) {
     let found: boolean | undefined;
     const transport = await transportByName(deps, workspaceId, row.transport, row.recipient);
     if (transport?.findSent) {
