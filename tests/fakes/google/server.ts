@@ -71,7 +71,8 @@ const unb64 = (s: string) => Buffer.from(s, 'base64url').toString();
 
 export class FakeGoogle extends LocalHttpFake {
   readonly calendars = new Map<string, Calendar>();
-  readonly faults: Array<Fault & { path?: RegExp }> = [];
+  /** Faults for the next matching requests: any request, or those whose path (and method, when given) match. */
+  readonly faults: Array<Fault & { path?: RegExp; method?: string }> = [];
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
   readonly channels = new Map<string, { calendarId: string; address: string; token?: string; resourceId: string; expiration: number }>();
   readonly clientId = 'fake-client-id.apps.googleusercontent.com';
@@ -161,7 +162,7 @@ export class FakeGoogle extends LocalHttpFake {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
 
-    const faultIndex = this.faults.findIndex((f) => !f.path || f.path.test(url.pathname));
+    const faultIndex = this.faults.findIndex((f) => (!f.path || f.path.test(url.pathname)) && (!f.method || f.method === req.method));
     if (faultIndex >= 0 && (url.pathname.startsWith('/calendar/') || url.pathname.startsWith('/gmail/'))) {
       const fault = this.faults.splice(faultIndex, 1)[0]!;
       if (await this.transportFault(fault, req, res)) return;
