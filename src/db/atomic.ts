@@ -37,16 +37,28 @@ export function insertMany<T extends SQLiteTable>(
   db: Db,
   table: T,
   rows: Array<T['$inferInsert']>,
-  /** Upsert on this unique key instead of failing on it: rows already there are updated in place. */
-  conflictTarget?: SQLiteColumn[],
+  /**
+   * Upsert on this unique key instead of failing on it: rows already there are updated in place,
+   * and only when a value other than the `stamps` (such as a synced-at time) differs, so a
+   * re-import of an unchanged feed rewrites nothing.
+   */
+  upsert?: { target: SQLiteColumn[]; stamps?: SQLiteColumn[] },
 ): Statement[] {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table);
   const keys = Object.keys(rows[0]!).filter((k) => k in columns);
-  const withConflict = <Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q) =>
-    conflictTarget
-      ? (query.onConflictDoUpdate({ target: conflictTarget, set: Object.fromEntries(keys.map((k) => [k, sql.raw(`excluded."${columns[k]!.name}"`)])) }) as Q)
-      : query;
+  const conflictTarget = upsert?.target;
+  const withConflict = <Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q) => {
+    if (!conflictTarget) return query;
+    const quoted = (k: string) => `"${columns[k]!.name}"`;
+    const fixed = new Set([...conflictTarget, ...(upsert.stamps ?? [])].map((c) => c.name));
+    const compared = keys.filter((k) => !fixed.has(columns[k]!.name));
+    return query.onConflictDoUpdate({
+      target: conflictTarget,
+      set: Object.fromEntries(keys.map((k) => [k, sql.raw(`excluded.${quoted(k)}`)])),
+      ...(compared.length > 0 && { setWhere: sql.raw(compared.map((k) => `${quoted(k)} IS NOT excluded.${quoted(k)}`).join(' OR ')) }),
+    }) as Q;
+  };
   if (isD1(db)) {
     const perStatement = Math.max(1, Math.floor(100 / keys.length));
     const out: Statement[] = [];
@@ -55,7 +67,7 @@ export function insertMany<T extends SQLiteTable>(
   }
   let byTable = preparedInserts.get(db);
   if (!byTable) preparedInserts.set(db, (byTable = new Map()));
-  const cacheKey = conflictTarget ? `${conflictTarget.map((c) => c.name).join(',')}` : '';
+  const cacheKey = upsert ? [upsert.target, upsert.stamps ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : '';
   let prepared = byTable.get(table)?.get(cacheKey);
   if (!prepared) {
     const placeholders = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));

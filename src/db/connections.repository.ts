@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './database';
 import { bumpDataVersion } from './workspaces.repository';
 import { newId } from './ids';
@@ -10,6 +10,18 @@ export type CalendarRow = typeof calendars.$inferSelect;
 export function createConnectionRepository({ db }: { db: Db }) {
   const scoped = (workspaceId: string, connectionId: string) =>
     and(eq(connections.workspaceId, workspaceId), eq(connections.id, connectionId));
+  // Prepared once: every sync reads its connection and calendars, and drizzle's query building
+  // costs some 20 times SQLite's own lookup.
+  const byId = db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.workspaceId, sql.placeholder('workspaceId')), eq(connections.id, sql.placeholder('id'))))
+    .prepare();
+  const calendarsOf = db
+    .select()
+    .from(calendars)
+    .where(and(eq(calendars.workspaceId, sql.placeholder('workspaceId')), eq(calendars.connectionId, sql.placeholder('connectionId'))))
+    .prepare();
 
   return {
     async list(workspaceId: string, memberId?: string): Promise<ConnectionRow[]> {
@@ -25,8 +37,7 @@ export function createConnectionRepository({ db }: { db: Db }) {
     },
 
     async get(workspaceId: string, connectionId: string): Promise<ConnectionRow | undefined> {
-      const rows = await db.select().from(connections).where(scoped(workspaceId, connectionId));
-      return rows[0];
+      return (await byId.all({ workspaceId, id: connectionId }))[0];
     },
 
     /** Creates a connection and its one calendar (ICS feeds hold exactly one). */
@@ -71,10 +82,7 @@ export function createConnectionRepository({ db }: { db: Db }) {
     },
 
     async calendars(workspaceId: string, connectionId: string): Promise<CalendarRow[]> {
-      return db
-        .select()
-        .from(calendars)
-        .where(and(eq(calendars.workspaceId, workspaceId), eq(calendars.connectionId, connectionId)));
+      return calendarsOf.all({ workspaceId, connectionId });
     },
 
     /** The calendar with this external id under the connection, created on first sight. */

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, lt, or } from 'drizzle-orm';
+import { and, count, eq, gt, gte, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
 import type { EventChange } from '../providers/calendar-provider';
 import { atomic, insertMany, type Statement } from './atomic';
@@ -34,6 +34,9 @@ const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: n
   syncedAt: now,
 });
 
+/** Events are keyed by (calendar, external id); `synced_at` alone changing is no reason to rewrite a row. */
+const upsertEvents = { target: [events.calendarId, events.externalId], stamps: [events.syncedAt] };
+
 export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
   externalId: r.externalId,
   seriesKey: r.seriesKey,
@@ -55,7 +58,11 @@ export function createEventRepository({ db }: { db: Db }) {
   return {
     /**
      * Replaces everything stored for a calendar with `incoming`, in one atomic unit: a re-import
-     * leaves no duplicates and no ghosts, and a failed one leaves the previous rows intact.
+     * leaves no duplicates and no ghosts, and a failed one leaves the previous rows intact. It is
+     * an upsert on (calendar, external id) that leaves unchanged rows untouched, then a sweep of
+     * the ids the feed no longer lists (passed as one JSON array: D1 binds at most 100 values).
+     * A calendar created in this same request (`fresh`) holds nothing yet, so it takes plain
+     * inserts: an upsert costs an extra index probe per row.
      */
     async replaceCalendar(
       workspaceId: string,
@@ -63,13 +70,30 @@ export function createEventRepository({ db }: { db: Db }) {
       incoming: CalendarEvent[],
       window: { start: number; end: number },
       now: number,
+      options: { fresh?: boolean } = {},
     ): Promise<void> {
       // One row per externalId: a feed listing the same instance twice keeps the last one.
-      const unique = [...new Map(incoming.map((e) => [e.externalId, e])).values()];
-      const statements: Statement[] = [
-        db.delete(events).where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId))),
-        ...insertMany(db, events, unique.map((e) => toRow(workspaceId, calendarId, e, now))),
-      ];
+      const at = new Map<string, number>();
+      const rows: EventInsert[] = [];
+      for (const e of incoming) {
+        const i = at.get(e.externalId);
+        if (i === undefined) at.set(e.externalId, rows.push(toRow(workspaceId, calendarId, e, now)) - 1);
+        else rows[i] = toRow(workspaceId, calendarId, e, now);
+      }
+      const statements: Statement[] = options.fresh
+        ? insertMany(db, events, rows)
+        : [
+            db
+              .delete(events)
+              .where(
+                and(
+                  eq(events.workspaceId, workspaceId),
+                  eq(events.calendarId, calendarId),
+                  notInArray(events.externalId, sql`(select value from json_each(${JSON.stringify([...at.keys()])}))`),
+                ),
+              ),
+            ...insertMany(db, events, rows, upsertEvents),
+          ];
       statements.push(
         db
           .insert(syncState)
@@ -140,7 +164,7 @@ export function createEventRepository({ db }: { db: Db }) {
         statements.push(db.delete(events).where(and(scope, or(eq(events.externalId, id), and(gte(events.externalId, `${id}_`), lt(events.externalId, `${id}\``))))));
       }
       // Changed events are updated in place on their (calendar, external id) key.
-      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now)), [events.calendarId, events.externalId]));
+      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now)), upsertEvents));
       const state = { syncToken: cursor.syncToken, pageToken: cursor.pageToken, windowStart: cursor.window.start, windowEnd: cursor.window.end, updatedAt: now };
       statements.push(
         db.insert(syncState).values({ calendarId, workspaceId, ...state }).onConflictDoUpdate({ target: syncState.calendarId, set: state }),

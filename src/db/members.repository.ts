@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { WorkingHours } from '../domain/types';
 import type { Member } from '../domain/types';
 import { atomic } from './atomic';
@@ -10,17 +10,19 @@ import { members } from './schema';
 export type MemberRow = typeof members.$inferSelect;
 
 export function createMemberRepository({ db }: { db: Db }) {
+  // Prepared once: read on every sync and most requests (see the connections repository).
+  const byId = db
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, sql.placeholder('workspaceId')), eq(members.id, sql.placeholder('id'))))
+    .prepare();
   return {
     async list(workspaceId: string): Promise<MemberRow[]> {
       return db.select().from(members).where(eq(members.workspaceId, workspaceId)).orderBy(asc(members.email));
     },
 
     async get(workspaceId: string, memberId: string): Promise<MemberRow | undefined> {
-      const rows = await db
-        .select()
-        .from(members)
-        .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)));
-      return rows[0];
+      return (await byId.all({ workspaceId, id: memberId }))[0];
     },
 
     async getByEmail(workspaceId: string, email: string): Promise<MemberRow | undefined> {

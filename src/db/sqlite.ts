@@ -19,6 +19,29 @@ export interface SqliteHandle {
 }
 
 /**
+ * drizzle prepares every query anew, and SQLite's prepare costs as much as running a small
+ * query. The same SQL text reuses its statement instead (bounded, least recently used first out).
+ * That is safe because drizzle runs each statement to completion before the next, and switches
+ * a statement to raw (array) rows itself whenever it wants them, so the mode is reset on reuse.
+ */
+function reusePreparedStatements(sqlite: Database.Database, size = 1000): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source);
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
+/**
  * Opens (creating if needed) the embedded SQLite database and applies pending migrations from
  * `drizzle/`. WAL mode lets readers run beside the writer; the busy timeout makes a second
  * process wait for the write lock instead of failing at once. `:memory:` gives a private test DB.
@@ -30,6 +53,7 @@ export function openSqlite(path: string): SqliteHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   const expected = (JSON.parse(readFileSync(resolve(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;

@@ -51,7 +51,7 @@ export async function connectIcs(
       timeZone: parsed.timeZone,
       isPrimary: true,
     });
-    await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
+    await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { fresh: true });
     await deps.repos.connections.setStatus(workspaceId, id, 'ok', { lastSyncAt: now, lastError: null });
   } catch (error) {
     await deps.repos.connections.remove(workspaceId, id);

@@ -191,6 +191,32 @@ describe('ICS connections and the audit', () => {
     expect(audit.json.members[0].metrics.meetingHours).toBe(4);
   });
 
+  it('when a re-upload renames, moves and adds events, then the stored rows are exactly the new feed', async () => {
+    const { key, memberId } = await withMember();
+    const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });
+    const edited = aliceCalendar
+      .replace('SUMMARY:Weekly sync', 'SUMMARY:Weekly planning')
+      .replace('DTSTART:20261103T140000Z\r\nDTEND:20261103T160000Z', 'DTSTART:20261104T140000Z\r\nDTEND:20261104T150000Z')
+      .replace('END:VCALENDAR', 'BEGIN:VEVENT\r\nUID:new@test\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261105T090000Z\r\nDTEND:20261105T093000Z\r\nSUMMARY:Added\r\nEND:VEVENT\r\nEND:VCALENDAR');
+    const workspaceId = (await t.api('GET', '/v1/workspace', { key })).json.id as string;
+    const stored = async () =>
+      (await t.deps.repos.events.listInWindow(workspaceId, { start: 0, end: Date.parse('2027-01-01') }))
+        .map(({ event: e }) => `${new Date(e.start).toISOString().slice(0, 16)} ${(e.end - e.start) / 60_000}m ${e.title}`)
+        .sort();
+    for (let i = 0; i < 2; i++) {
+      const res = await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key, json: { ics: edited } });
+      expect(res.json.events).toBe(6);
+      expect(await stored()).toEqual([
+        '2026-11-02T10:00 60m Weekly planning',
+        '2026-11-04T14:00 60m Review',
+        '2026-11-05T09:00 30m Added',
+        '2026-11-09T10:00 60m Weekly planning',
+        '2026-11-16T10:00 60m Weekly planning',
+        '2026-11-23T10:00 60m Weekly planning',
+      ]);
+    }
+  });
+
   it('when a malformed file is uploaded, then 422 names the line and earlier data stays intact', async () => {
     const { key, memberId } = await withMember();
     const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });
@@ -324,7 +350,7 @@ describe('rate limiting', () => {
 });
 
 describe('audit cache', () => {
-  it('when events, members or settings change, then the next audit reflects them (cached results carry the data version)', async () => {
+  it('when events, members or settings change, then the next audit reflects them (cached results carry the data version) and an old ETag no longer matches', async () => {
     const { key, memberId } = await withMember();
     const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });
     const audit = () => t.api('GET', '/v1/audit?from=2026-11-02&to=2026-11-09', { key });
@@ -332,8 +358,19 @@ describe('audit cache', () => {
     expect(first.json.members[0].metrics.meetingHours).toBe(3);
     expect((await audit()).json).toEqual(first.json);
 
+    // The same report revalidates for free; another workspace's ETag or a changed one does not.
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    const revalidate = (tag: string) => t.api('GET', '/v1/audit?from=2026-11-02&to=2026-11-09', { key, headers: { 'if-none-match': tag } });
+    const notModified = await revalidate(`W/"other", ${etag}`);
+    expect([notModified.status, notModified.text]).toEqual([304, '']);
+    expect(notModified.headers.get('etag')).toBe(etag);
+    expect((await revalidate('"other"')).status).toBe(200);
+
     await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key, json: { ics: aliceCalendar.replace(/BEGIN:VEVENT\r?\nUID:one-off@test[\s\S]*?END:VEVENT\r?\n/, '') } });
-    expect((await audit()).json.members[0].metrics.meetingHours).toBe(1);
+    const changed = await revalidate(etag);
+    expect([changed.status, changed.json.members[0].metrics.meetingHours]).toEqual([200, 1]);
+    expect(changed.headers.get('etag')).not.toBe(etag);
 
     await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { workingHours: { days: ['mon'], start: '09:00', end: '10:30' } } });
     expect((await audit()).json.members[0].metrics.workingTimeHours).toBe(1.5);

@@ -1,10 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { auditWorkspace } from '../../services/audit';
-import { memoized } from '../../services/memo';
 import { dateRangeQuery } from '../../schemas';
 import type { AppEnv } from '../app';
-import { errorResponses } from './shared';
+import { cachedJson, errorResponses, notModifiedResponse } from './shared';
 
 const metrics = z
   .record(z.string(), z.number())
@@ -36,14 +35,12 @@ export function auditRoutes(deps: Deps) {
       request: {
         query: dateRangeQuery.extend({ member: z.string().optional().openapi({ description: 'member id or email' }) }),
       },
-      responses: { 200: { description: 'Audit', content: { 'application/json': { schema: auditReport } } }, ...errorResponses },
+      responses: { 200: { description: 'Audit', content: { 'application/json': { schema: auditReport } } }, ...notModifiedResponse, ...errorResponses },
     }),
     async (c) => {
       const workspaceId = c.get('workspaceId');
       const query = c.req.valid('query');
-      // The serialized report is cached too: for a large team, stringifying costs more than the lookup.
-      const body = await memoized(deps, workspaceId, 'audit.json', query, async () => JSON.stringify(await auditWorkspace(deps, workspaceId, query)));
-      return c.body(body, 200, { 'content-type': 'application/json' }) as never;
+      return (await cachedJson(c, deps, 'audit.json', query, () => auditWorkspace(deps, workspaceId, query))) as never;
     },
   );
   return app;
