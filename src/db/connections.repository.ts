@@ -46,8 +46,8 @@ export function createConnectionRepository({ db }: { db: Db }) {
       input: { id?: string; memberId: string; provider: ProviderName; label: string; credentials: string | null },
     ): Promise<ConnectionRow> {
       const id = input.id ?? newId('con');
-      await db.insert(connections).values({ ...input, id, workspaceId });
-      return (await this.get(workspaceId, id))!;
+      const [row] = await db.insert(connections).values({ ...input, id, workspaceId }).returning();
+      return row!;
     },
 
     async setStatus(
@@ -91,24 +91,17 @@ export function createConnectionRepository({ db }: { db: Db }) {
       connectionId: string,
       input: { externalId: string; name: string; timeZone: string | null; isPrimary: boolean },
     ): Promise<CalendarRow> {
-      await db
+      // The conflict is on this connection's own calendar (connection ids are unique), so the
+      // returned row is in this workspace.
+      const [row] = await db
         .insert(calendars)
         .values({ id: newId('cal'), workspaceId, connectionId, ...input })
         .onConflictDoUpdate({
           target: [calendars.connectionId, calendars.externalId],
           set: { name: input.name, timeZone: input.timeZone },
-        });
-      const rows = await db
-        .select()
-        .from(calendars)
-        .where(
-          and(
-            eq(calendars.workspaceId, workspaceId),
-            eq(calendars.connectionId, connectionId),
-            eq(calendars.externalId, input.externalId),
-          ),
-        );
-      return rows[0]!;
+        })
+        .returning();
+      return row!;
     },
   };
 }

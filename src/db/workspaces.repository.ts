@@ -29,6 +29,7 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
     .prepare();
+  const byId = db.select().from(workspaces).where(eq(workspaces.id, sql.placeholder('id'))).prepare();
   return {
     /** Creates a workspace together with its first API key (stored only as a hash). */
     async create(settings: WorkspaceSettings, key: { hash: string; prefix: string }): Promise<Workspace> {
@@ -52,8 +53,7 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     },
 
     async get(workspaceId: string): Promise<Workspace | undefined> {
-      const rows = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
-      return rows[0];
+      return (await byId.all({ id: workspaceId }))[0];
     },
 
     async update(workspaceId: string, patch: Partial<WorkspaceSettings>): Promise<Workspace | undefined> {

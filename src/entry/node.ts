@@ -51,6 +51,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
     },
     adminToken: config.adminToken,
     memo: createMemo(),
+    gzipReports: true,
     rateLimiter: config.rateLimitPerMinute > 0 ? createRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock: () => Date.now() }) : undefined,
     google: config.google,
     microsoft: config.microsoft,

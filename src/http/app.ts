@@ -47,6 +47,9 @@ export function createApp(deps: Deps) {
   });
   app.use('*', secureHeaders());
   app.use('*', async (c, next) => {
+    // No GET or HEAD handler reads a body; and asking for one makes the Node adapter build a
+    // full Request object, a good share of a small request's cost.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const ics = /^\/v1\/connections\//.test(c.req.path);
     return bodyLimit({
       maxSize: ics ? BODY_LIMITS.ics : BODY_LIMITS.json,

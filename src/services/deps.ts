@@ -50,4 +50,9 @@ export interface Deps {
   readiness?: (() => Promise<Record<string, boolean>>) | undefined;
   /** Cache of audits and flag scores, keyed by workspace data version; absent, nothing is cached. */
   memo?: Memo | undefined;
+  /**
+   * Serve cached JSON reports gzip-compressed to clients that accept it (compressed once per
+   * cache fill). Set by the Node entry; on Workers the platform compresses responses itself.
+   */
+  gzipReports?: boolean | undefined;
 }

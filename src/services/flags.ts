@@ -72,10 +72,11 @@ const decisionView = (d: DecisionRow | undefined) =>
  * unless `includeDecided`.
  */
 export async function listFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, workspaceId: string, query: FlagQuery) {
-  // Decisions bump the data version; their expiry is by the minute.
-  const minute = Math.floor(deps.clock() / 60_000);
-  return memoized(deps, workspaceId, 'flags.list', [query, minute], () => filterFlags(deps, workspaceId, query));
+  return memoized(deps, workspaceId, 'flags.list', [query, flagListMinute(deps)], () => filterFlags(deps, workspaceId, query));
 }
+
+/** What a cached flag list depends on besides the data version: decisions expire by the minute. */
+export const flagListMinute = (deps: Pick<Deps, 'clock'>) => Math.floor(deps.clock() / 60_000);
 
 async function filterFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, workspaceId: string, query: FlagQuery) {
   const now = deps.clock();

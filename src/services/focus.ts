@@ -431,10 +431,11 @@ const iso = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toIS
 
 /** The dry run as the API shows it: per member, the figures, the blocks and the actions, in the member's zone. */
 export async function previewFocus(deps: Deps, workspaceId: string, memberRef?: string) {
-  // Plans start "now": a cached plan is reused within the same quarter hour and data version.
-  const slot = Math.floor(deps.clock() / (15 * 60_000));
-  return memoized(deps, workspaceId, 'focus-plan', [memberRef ?? null, slot], () => planPreview(deps, workspaceId, memberRef));
+  return memoized(deps, workspaceId, 'focus-plan', [memberRef ?? null, focusPlanSlot(deps)], () => planPreview(deps, workspaceId, memberRef));
 }
+
+/** Plans start "now": a cached plan is reused within the same quarter hour (and data version). */
+export const focusPlanSlot = (deps: Pick<Deps, 'clock'>) => Math.floor(deps.clock() / (15 * 60_000));
 
 async function planPreview(deps: Deps, workspaceId: string, memberRef?: string) {
   const out = [];

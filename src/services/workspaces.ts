@@ -31,10 +31,27 @@ export async function createWorkspace(
   return { workspace, apiKey };
 }
 
-/** The workspace a presented API key belongs to, or undefined for an unknown or revoked key. */
-export async function authenticateApiKey(deps: Pick<Deps, 'repos'>, key: string): Promise<string | undefined> {
+/**
+ * Digests of keys that authenticated recently. WebCrypto's digest is asynchronous and costs
+ * more than the rest of a small request; the digest of a key never changes, so it is kept
+ * (bounded, for valid keys only: garbage keys cannot evict them). Revocation is unaffected:
+ * every request still looks the hash up.
+ */
+const knownDigests = new Map<string, string>();
+const KNOWN_DIGESTS_MAX = 1024;
+
+/** The workspace a presented API key belongs to (and the key's hash), or undefined for an unknown or revoked key. */
+export async function authenticateApiKey(
+  deps: Pick<Deps, 'repos'>,
+  key: string,
+): Promise<{ workspaceId: string; keyHash: string } | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
-  const hash = await hashApiKey(key);
+  const hash = knownDigests.get(key) ?? (await hashApiKey(key));
   const found = await deps.repos.workspaces.findByKeyHash(hash);
-  return found && constantTimeEqual(found.hash, hash) ? found.workspaceId : undefined;
+  if (!found || !constantTimeEqual(found.hash, hash)) return undefined;
+  if (!knownDigests.has(key)) {
+    if (knownDigests.size >= KNOWN_DIGESTS_MAX) knownDigests.delete(knownDigests.keys().next().value!);
+    knownDigests.set(key, hash);
+  }
+  return { workspaceId: found.workspaceId, keyHash: hash };
 }

@@ -32,6 +32,7 @@ export async function createTestApp(overrides: Partial<Deps> = {}) {
     publicUrl: 'http://127.0.0.1:8787',
     // As in production: audits and flag scores cached by data version, so tests see invalidation work.
     memo: createMemo(),
+    gzipReports: true,
     ...overrides,
   };
   const app = createApp(deps);

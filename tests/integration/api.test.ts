@@ -386,6 +386,25 @@ describe('audit cache', () => {
   });
 });
 
+describe('compressed reports', () => {
+  it('when a client accepts gzip, then the cached audit comes compressed with its own ETag, and q=0 or no header gets identity', async () => {
+    const { key, memberId } = await withMember();
+    await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });
+    const get = (headers: Record<string, string>) => t.app.request('/v1/audit?from=2026-11-02&to=2026-11-30', { headers: { authorization: `Bearer ${key}`, ...headers } });
+    const plain = await get({});
+    const plainBody = await plain.text();
+    const gz = await get({ 'accept-encoding': 'br;q=1.0, gzip;q=0.8' });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gz.headers.get('vary')).toBe('Accept-Encoding');
+    expect(gz.headers.get('etag')).toBe(plain.headers.get('etag')!.replace(/"$/, '.gz"'));
+    const inflated = await new Response(gz.body!.pipeThrough(new DecompressionStream('gzip'))).text();
+    expect(inflated).toBe(plainBody);
+    expect((await get({ 'accept-encoding': 'gzip', 'if-none-match': gz.headers.get('etag')! })).status).toBe(304);
+    const refused = await get({ 'accept-encoding': 'gzip;q=0, identity' });
+    expect([refused.headers.get('content-encoding'), await refused.text()]).toEqual([null, plainBody]);
+  });
+});
+
 describe('flags pages', () => {
   it('when flags are listed with limit and offset, then pages cut the highest-first list and total counts them all', async () => {
     const { key, memberId } = await withMember();

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { Deps } from '../../services/deps';
-import { authenticateApiKey, hashApiKey } from '../../services/workspaces';
+import { authenticateApiKey } from '../../services/workspaces';
 import { problem } from '../errors';
 
 export type AuthVariables = { workspaceId: string };
@@ -17,15 +17,15 @@ export const apiKeyAuth = (deps: Deps) =>
     const header = c.req.header('authorization');
     if (!header) return problem(c, 401, 'auth.missing_key', 'Send your API key as "Authorization: Bearer <key>".');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const workspaceId = match ? await authenticateApiKey(deps, match[1]!) : undefined;
-    if (!workspaceId) return problem(c, 401, 'auth.invalid_key', 'The API key is not valid.');
+    const key = match ? await authenticateApiKey(deps, match[1]!) : undefined;
+    if (!key) return problem(c, 401, 'auth.invalid_key', 'The API key is not valid.');
     if (deps.rateLimiter) {
-      const verdict = deps.rateLimiter.take(await hashApiKey(match![1]!));
+      const verdict = deps.rateLimiter.take(key.keyHash);
       if (!verdict.ok) {
         c.header('Retry-After', String(verdict.retryAfterSeconds));
         return problem(c, 429, 'rate_limited', `Too many requests with this API key; retry in ${verdict.retryAfterSeconds} s.`);
       }
     }
-    c.set('workspaceId', workspaceId);
+    c.set('workspaceId', key.workspaceId);
     await next();
   });

@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomToken } from '../../db/ids';
 import type { Deps } from '../../services/deps';
-import { authenticateApiKey, hashApiKey } from '../../services/workspaces';
+import { authenticateApiKey } from '../../services/workspaces';
 
 export const SESSION_COOKIE = 'um_session';
 /** A pre-session nonce so the sign-in form itself carries a CSRF token. */
@@ -44,9 +44,9 @@ const cookieOptions = (c: Context, deps: Pick<Deps, 'publicUrl'>, maxAge: number
 /** Checks the API key and sets the session cookie; false for an unknown or revoked key. */
 export async function signIn(c: Context, deps: Pick<Deps, 'repos' | 'vault' | 'clock' | 'publicUrl'>, apiKey: string): Promise<boolean> {
   const key = apiKey.trim();
-  const workspaceId = await authenticateApiKey(deps, key);
-  if (!workspaceId) return false;
-  const payload: SealedSession = { w: workspaceId, k: await hashApiKey(key), e: deps.clock() + SESSION_TTL_MS, n: randomToken(24) };
+  const found = await authenticateApiKey(deps, key);
+  if (!found) return false;
+  const payload: SealedSession = { w: found.workspaceId, k: found.keyHash, e: deps.clock() + SESSION_TTL_MS, n: randomToken(24) };
   const token = await deps.vault.seal(JSON.stringify(payload), SEAL_CONTEXT);
   setCookie(c, SESSION_COOKIE, token, cookieOptions(c, deps, SESSION_TTL_MS / 1000));
   deleteCookie(c, PRE_SESSION_COOKIE, { path: '/' });

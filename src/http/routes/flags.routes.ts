@@ -1,9 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
-import { decideSeries, listFlags } from '../../services/flags';
+import { decideSeries, flagListMinute, listFlags } from '../../services/flags';
 import { prepareSuggestion, queueAllSuggestions, queueSuggestion } from '../../services/suggestions';
 import type { AppEnv } from '../app';
-import { errorResponses } from './shared';
+import { cachedJson, errorResponses, notModifiedResponse } from './shared';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const optionalRange = {
@@ -63,14 +63,17 @@ export function flagsRoutes(deps: Deps) {
             },
           },
         },
+        ...notModifiedResponse,
         ...errorResponses,
       },
     }),
     async (c) => {
       const { limit, offset, ...q } = c.req.valid('query');
-      const all = await listFlags(deps, c.get('workspaceId'), { ...q, includeDecided: q.includeDecided === 'true' });
       // A large workspace has thousands of scored series: pages keep answers small and fast.
-      return c.json({ ...all, total: all.series.length, series: all.series.slice(offset, offset + limit) }, 200);
+      return (await cachedJson(c, deps, 'flags.page.json', [q, limit, offset, flagListMinute(deps)], async () => {
+        const all = await listFlags(deps, c.get('workspaceId'), { ...q, includeDecided: q.includeDecided === 'true' });
+        return { ...all, total: all.series.length, series: all.series.slice(offset, offset + limit) };
+      })) as never;
     },
   );
 

@@ -3,9 +3,9 @@ import { UnmeetError } from '../../domain/errors';
 import { resolveFocusPolicy, type FocusPolicy } from '../../domain/focus-planner';
 import { focusPolicyInput, memberFocusPolicyInput } from '../../schemas';
 import type { Deps } from '../../services/deps';
-import { applyFocus, memberFocusPolicy, previewFocus, setMemberFocus } from '../../services/focus';
+import { applyFocus, focusPlanSlot, memberFocusPolicy, previewFocus, setMemberFocus } from '../../services/focus';
 import type { AppEnv } from '../app';
-import { errorResponses, idParam } from './shared';
+import { cachedJson, errorResponses, idParam, notModifiedResponse } from './shared';
 
 const effectivePolicy = z
   .object({
@@ -147,9 +147,12 @@ export function focusRoutes(deps: Deps) {
       tags: ['Focus'],
       summary: 'Dry run: the focus blocks that would be created, moved or deleted, with target, achievable and planned hours',
       request: { query: z.object({ member: memberRef }) },
-      responses: { 200: { description: 'Plan per member', content: { 'application/json': { schema: z.object({ members: z.array(memberPlan) }) } } }, ...errorResponses },
+      responses: { 200: { description: 'Plan per member', content: { 'application/json': { schema: z.object({ members: z.array(memberPlan) }) } } }, ...notModifiedResponse, ...errorResponses },
     }),
-    async (c) => c.json(await previewFocus(deps, c.get('workspaceId'), c.req.valid('query').member), 200),
+    async (c) => {
+      const { member } = c.req.valid('query');
+      return (await cachedJson(c, deps, 'focus-plan.json', [member ?? null, focusPlanSlot(deps)], () => previewFocus(deps, c.get('workspaceId'), member))) as never;
+    },
   );
 
   app.openapi(

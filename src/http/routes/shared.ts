@@ -31,28 +31,50 @@ export const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param:
 /** For routes that answer with {@link cachedJson}. */
 export const notModifiedResponse = { 304: { description: 'Not modified: `If-None-Match` named the current ETag' } } as const;
 
-const etagMatches = (header: string | undefined, etag: string) =>
-  header !== undefined && header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+const etagMatches = (header: string | undefined, etags: string[]) =>
+  header !== undefined &&
+  header.split(',').some((raw) => {
+    const tag = raw.trim().replace(/^W\//, '');
+    return tag === '*' || etags.includes(tag);
+  });
+
+/** Whether `Accept-Encoding` admits gzip (listed, or `*`, without `q=0`). */
+const acceptsGzip = (header: string | undefined) =>
+  header !== undefined &&
+  header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    return (coding === 'gzip' || coding === '*') && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
+
+async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
 
 /**
  * A JSON answer computed once per workspace data version (see `memoized`) and kept encoded, so
  * a hit costs neither serializing nor encoding a report that runs to hundreds of kilobytes for a
- * large team. It carries a strong ETag (a digest of the bytes): a client that sends it back in
- * `If-None-Match` gets an empty 304 until the data changes.
+ * large team; with `gzipReports`, also kept compressed for clients that accept gzip. Each
+ * representation has its own strong ETag (a digest of the bytes, `.gz` for the compressed one):
+ * a client that sends it back in `If-None-Match` gets an empty 304 until the data changes.
  */
 export async function cachedJson(
   c: Context<AppEnv>,
-  deps: Pick<Deps, 'repos' | 'memo'>,
+  deps: Pick<Deps, 'repos' | 'memo' | 'gzipReports'>,
   name: string,
   params: unknown,
   compute: () => Promise<unknown>,
 ): Promise<Response> {
-  const { bytes, etag } = await memoized(deps, c.get('workspaceId'), name, params, async () => {
+  const report = await memoized(deps, c.get('workspaceId'), name, params, async () => {
     const bytes = new TextEncoder().encode(JSON.stringify(await compute())) as Uint8Array<ArrayBuffer>;
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-    return { bytes, etag: `"${toBase64Url(digest.subarray(0, 16))}"` };
+    const tag = toBase64Url(digest.subarray(0, 16));
+    return { bytes, etag: `"${tag}"`, gzipped: deps.gzipReports && bytes.length > 1024 ? await gzip(bytes) : null, gzipEtag: `"${tag}.gz"` };
   });
-  const headers = { etag, 'cache-control': 'private, no-cache' };
-  if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
-  return c.body(bytes, 200, { ...headers, 'content-type': 'application/json' });
+  const compressed = report.gzipped !== null && acceptsGzip(c.req.header('accept-encoding'));
+  const etag = compressed ? report.gzipEtag : report.etag;
+  const headers: Record<string, string> = { etag, 'cache-control': 'private, no-cache', ...(report.gzipped && { vary: 'Accept-Encoding' }) };
+  if (etagMatches(c.req.header('if-none-match'), [report.etag, report.gzipEtag])) return c.body(null, 304, headers);
+  if (compressed) return c.body(report.gzipped!, 200, { ...headers, 'content-type': 'application/json', 'content-encoding': 'gzip' });
+  return c.body(report.bytes, 200, { ...headers, 'content-type': 'application/json' });
 }
