@@ -1,8 +1,9 @@
 /**
  * `npm run bench:load`: the real Node server (its own process, SQLite file in WAL mode) holding a
  * workspace of 200 members × 26 weeks, loaded with autocannon at 100 connections on the hot read
- * paths and one write path, beside a bare Hono "ok" route measured in the same run.
- * Targets: zero errors at 100 connections; audit p99 under 10× the bare route's p99.
+ * paths (API and the dashboard overview) and one write path, beside a bare Hono "ok" route
+ * measured in the same run. Requests say `Accept-Encoding: gzip, deflate, br`, as browsers and
+ * fetch do. Targets: zero errors at 100 connections; audit p99 under 10× the bare route's p99.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,6 +37,23 @@ function start(args: string[], env: Record<string, string>): Promise<{ child: Ch
   });
 }
 
+/** Signs in to the dashboard as a browser does (pre-session cookie and CSRF token, then the form) and returns the session cookie. */
+async function dashboardSession(url: string, apiKey: string): Promise<string> {
+  const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+  const page = await fetch(`${url}/sign-in`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error('no CSRF token on the sign-in page');
+  const signedIn = await fetch(`${url}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookieOf(page), 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    body: new URLSearchParams({ _csrf: csrf, apiKey }).toString(),
+  });
+  const cookie = cookieOf(signedIn);
+  if (signedIn.status !== 303 || !cookie.includes('um_session=')) throw new Error(`dashboard sign-in failed: ${signedIn.status}`);
+  return cookie;
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'unmeet-load-'));
   const dbPath = join(dir, 'load.db');
@@ -61,13 +79,15 @@ async function main() {
 
   const bare = await start(['--import', 'tsx', 'bench/bare-server.ts'], {});
   const app = await start(['bin/unmeet.js', 'serve'], { PORT: '0', UNMEET_DB: dbPath, UNMEET_SECRET: 'load-bench-secret-load-bench-secret-000', UNMEET_RATE_LIMIT_PER_MINUTE: '0', UNMEET_LOG_LEVEL: 'warn' });
-  const auth = { authorization: `Bearer ${apiKey}` };
+  const auth = { authorization: `Bearer ${apiKey}`, 'accept-encoding': 'gzip, deflate, br' };
+  const session = await dashboardSession(app.url, apiKey);
   const routes: Array<{ name: string; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }> = [
     { name: 'bare Hono ok', url: `${bare.url}/ok` },
     { name: 'GET /v1/audit', url: `${app.url}/v1/audit?from=${from}&to=${to}`, headers: auth },
     { name: 'GET /v1/flags', url: `${app.url}/v1/flags?from=${from}&to=${to}`, headers: auth },
     { name: 'GET /v1/focus/plan', url: `${app.url}/v1/focus/plan`, headers: auth },
     { name: 'GET /v1/workspace', url: `${app.url}/v1/workspace`, headers: auth },
+    { name: 'GET / (dashboard)', url: `${app.url}/`, headers: { cookie: session, 'accept-encoding': 'gzip, deflate, br' } },
     {
       name: 'POST ICS import (write)',
       url: `${app.url}/v1/connections/${firstConnection}/sync`,
@@ -76,7 +96,7 @@ async function main() {
       body: people[0]!.ics,
     },
   ];
-  const results: Array<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }> = [];
+  const results: Array<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; kb: number }> = [];
   for (const route of routes) {
     const probe = await fetch(route.url, { method: route.method ?? 'GET', headers: route.headers, body: route.body });
     if (probe.status === 404 && route.name.includes('focus')) {
@@ -86,13 +106,13 @@ async function main() {
     const options = { url: route.url, method: route.method ?? 'GET', headers: route.headers, body: route.body, connections: CONNECTIONS } as const;
     await autocannon({ ...options, duration: 1 }); // warm-up (JIT, caches, connection pools), not counted
     const r = await autocannon({ ...options, duration: DURATION });
-    results.push({ name: route.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+    results.push({ name: route.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, kb: r.throughput.total / Math.max(1, r.requests.total) / 1024 });
   }
   const base = results[0]!;
-  console.log('\nroute                      req/s     p50 ms   p99 ms   p99 / bare   errors   non-2xx');
+  console.log('\nroute                      req/s     p50 ms   p99 ms   p99 / bare   errors   non-2xx   KiB/answer');
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${(r.p99 / Math.max(1, base.p99)).toFixed(1).padStart(11)}x ${String(r.errors).padStart(8)} ${String(r.non2xx).padStart(9)}`,
+      `${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${(r.p99 / Math.max(1, base.p99)).toFixed(1).padStart(11)}x ${String(r.errors).padStart(8)} ${String(r.non2xx).padStart(9)} ${r.kb.toFixed(1).padStart(12)}`,
     );
   }
   const audit = results.find((r) => r.name === 'GET /v1/audit')!;

@@ -9,6 +9,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { isUnmeetError, UnmeetError } from '../../domain/errors';
@@ -16,6 +17,7 @@ import type { MemberRow } from '../../db/members.repository';
 import { disconnect } from '../../services/connections';
 import { loadHeatmaps, loadOverview, resolveWeeks } from '../../services/dashboard';
 import type { Deps } from '../../services/deps';
+import { memoized } from '../../services/memo';
 import { decideSeries, defaultFlagRange, listFlags } from '../../services/flags';
 import { applyFocus, planMemberFocus, setMemberFocus } from '../../services/focus';
 import { startGoogleConnect } from '../../services/google';
@@ -33,7 +35,7 @@ import { FocusPage, type FocusView } from '../views/focus';
 import { HeatmapPage } from '../views/heatmap';
 import { messages, pickLocale, type Locale } from '../views/i18n';
 import { ErrorPage, SignInPage, type PageContext } from '../views/layout';
-import { OverviewPage } from '../views/overview';
+import { OverviewContent, OverviewPage } from '../views/overview';
 import { RotationPage, type RotationFormValues } from '../views/rotation';
 
 type Form = Record<string, string | string[]>;
@@ -169,8 +171,14 @@ export function dashboardRoutes(deps: Deps) {
     const session = c.get('session');
     const range = resolveWeeks(deps.clock(), { from: c.req.query('from'), weeks: c.req.query('weeks') });
     try {
-      const overview = await loadOverview(deps, session.workspaceId, range);
-      return c.html(await render(c, session, (ctx) => OverviewPage({ ctx, overview }), overview.members));
+      const members = await deps.repos.members.list(session.workspaceId);
+      const ctx = await pageContext(c, session, members);
+      // The content (hundreds of kilobytes of tables and charts for a large team) is rendered
+      // once per data version, range and locale; only the page around it is per request.
+      const content = await memoized(deps, session.workspaceId, 'dashboard.overview', [range, ctx.locale], async () =>
+        raw(await OverviewContent({ ctx, overview: await loadOverview(deps, session.workspaceId, range) }).toString()),
+      );
+      return c.html(`<!doctype html>${await OverviewPage({ ctx, content }).toString()}`);
     } catch (error) {
       return failure(c, error);
     }

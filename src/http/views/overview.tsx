@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { Overview } from '../../services/dashboard';
 import { layoutStackedBars, sparkline, trend, type BarGroupInput } from './charts';
 import { formatHours, type Messages } from './i18n';
@@ -68,7 +69,17 @@ function Trend(props: { ctx: PageContext; label: string; values: number[]; unit?
   );
 }
 
-export function OverviewPage(props: { ctx: PageContext; overview: Overview }) {
+/** The overview page around its content (rendered apart: it depends only on the data, range and locale, so it can be cached). */
+export function OverviewPage(props: { ctx: PageContext; content: Child }) {
+  return (
+    <Layout ctx={props.ctx} title={props.ctx.t.navOverview}>
+      {props.content}
+    </Layout>
+  );
+}
+
+/** Reads only the locale's texts from `ctx`: cached per data version, range and locale. */
+export function OverviewContent(props: { ctx: PageContext; overview: Overview }) {
   const { ctx, overview } = props;
   const { t, locale } = ctx;
   const weeks = overview.weeks;
@@ -76,7 +87,7 @@ export function OverviewPage(props: { ctx: PageContext; overview: Overview }) {
   const anyMeeting = weeks.some((w) => w.team.meetingHours > 0);
   const teamMeeting = weeks.map((w) => w.team.meetingHours);
   return (
-    <Layout ctx={ctx} title={t.navOverview}>
+    <>
       <div class="page-head">
         <h1>{t.overviewTitle}</h1>
         <WeekPicker ctx={ctx} from={overview.range.from} weeks={overview.range.weeks.length} />
@@ -170,6 +181,6 @@ export function OverviewPage(props: { ctx: PageContext; overview: Overview }) {
           </section>
         </>
       )}
-    </Layout>
+    </>
   );
 }
