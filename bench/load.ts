@@ -87,7 +87,7 @@ async function main() {
     { name: 'GET /v1/flags', url: `${app.url}/v1/flags?from=${from}&to=${to}`, headers: auth },
     { name: 'GET /v1/focus/plan', url: `${app.url}/v1/focus/plan`, headers: auth },
     { name: 'GET /v1/workspace', url: `${app.url}/v1/workspace`, headers: auth },
-    { name: 'GET / (dashboard)', url: `${app.url}/`, headers: { cookie: session, 'accept-encoding': 'gzip, deflate, br' } },
+    { name: 'GET / (dashboard)', url: `${app.url}/`, headers: { cookie: session, 'accept-encoding': 'gzip, deflate, br', 'accept-language': 'en-US,en;q=0.9' } },
     {
       name: 'POST ICS import (write)',
       url: `${app.url}/v1/connections/${firstConnection}/sync`,

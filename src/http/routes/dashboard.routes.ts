@@ -33,7 +33,7 @@ import { ConnectionsPage } from '../views/connections';
 import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, sortFlags, type FlagSortKey, type SortDir } from '../views/flags';
 import { FocusPage, type FocusView } from '../views/focus';
 import { HeatmapPage } from '../views/heatmap';
-import { messages, pickLocale, type Locale } from '../views/i18n';
+import { messages, pickLocale, requestedLocale, type Locale } from '../views/i18n';
 import { ErrorPage, SignInPage, type PageContext } from '../views/layout';
 import { OverviewContent, OverviewPage } from '../views/overview';
 import { RotationPage, type RotationFormValues } from '../views/rotation';
@@ -96,17 +96,21 @@ export function dashboardRoutes(deps: Deps) {
     });
   }
 
-  /** The locale: `?lang=` (remembered in a cookie), then the cookie, Accept-Language, the members' majority. */
-  function localeOf(c: Context, members: readonly MemberRow[] = []): Locale {
+  /**
+   * The locale: `?lang=` (remembered in a cookie), then the cookie, Accept-Language, and last the
+   * members' majority (listed only when nothing else decides).
+   */
+  async function localeOf(c: Context, members: () => Promise<readonly MemberRow[]> | readonly MemberRow[] = () => []): Promise<Locale> {
     const query = c.req.query('lang');
     if (query === 'en' || query === 'id') {
       setCookie(c, LANG_COOKIE, query, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isSecureRequest(c, deps.publicUrl), maxAge: 365 * 86_400 });
     }
-    return pickLocale({ chosen: query ?? getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('accept-language'), memberLocales: members.map((m) => m.locale) });
+    const asked = { chosen: query ?? getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('accept-language') };
+    return requestedLocale(asked) ?? pickLocale({ ...asked, memberLocales: (await members()).map((m) => m.locale) });
   }
 
   async function pageContext(c: Context, session: DashboardSession | undefined, members?: readonly MemberRow[]): Promise<PageContext> {
-    const locale = localeOf(c, members ?? (session ? await deps.repos.members.list(session.workspaceId) : []));
+    const locale = await localeOf(c, () => members ?? (session ? deps.repos.members.list(session.workspaceId) : []));
     const t = messages(locale);
     const ok = c.req.query('ok');
     const notice = ok && (OK_NOTICES as readonly string[]).includes(ok) ? { kind: 'ok' as const, text: t.done } : undefined;
@@ -171,8 +175,7 @@ export function dashboardRoutes(deps: Deps) {
     const session = c.get('session');
     const range = resolveWeeks(deps.clock(), { from: c.req.query('from'), weeks: c.req.query('weeks') });
     try {
-      const members = await deps.repos.members.list(session.workspaceId);
-      const ctx = await pageContext(c, session, members);
+      const ctx = await pageContext(c, session);
       // The content (hundreds of kilobytes of tables and charts for a large team) is rendered
       // once per data version, range and locale; only the page around it is per request.
       const content = await memoized(deps, session.workspaceId, 'dashboard.overview', [range, ctx.locale], async () =>
@@ -391,7 +394,7 @@ export function dashboardRoutes(deps: Deps) {
         return { email: email.toLowerCase(), ...(timeZone ? { timeZone } : {}) };
       });
     const participants = [...values.participants.map((email) => ({ email })), ...extra];
-    const t = messages(localeOf(c));
+    const t = messages(await localeOf(c));
     if (participants.length === 0) return rotationPage(c, values, undefined, { kind: 'error', text: t.rotNoParticipants }, 422);
     const parsed = rotationInput.safeParse({
       title: values.title,

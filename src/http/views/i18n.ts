@@ -355,10 +355,15 @@ export function fromAcceptLanguage(header: string | undefined): Locale | undefin
 }
 
 /** Picks the UI locale: explicit choice, then Accept-Language, then the members' majority, then English. */
-export function pickLocale(input: { chosen?: string | undefined; acceptLanguage?: string | undefined; memberLocales?: readonly string[] }): Locale {
+/** The locale a request asks for itself: an explicit choice, then Accept-Language; undefined if neither decides. */
+export function requestedLocale(input: { chosen?: string | undefined; acceptLanguage?: string | undefined }): Locale | undefined {
   if (input.chosen === 'en' || input.chosen === 'id') return input.chosen;
-  const accepted = fromAcceptLanguage(input.acceptLanguage);
-  if (accepted) return accepted;
+  return fromAcceptLanguage(input.acceptLanguage);
+}
+
+export function pickLocale(input: { chosen?: string | undefined; acceptLanguage?: string | undefined; memberLocales?: readonly string[] }): Locale {
+  const requested = requestedLocale(input);
+  if (requested) return requested;
   const locales = (input.memberLocales ?? []).map((l) => l.toLowerCase().split('-')[0]);
   const idCount = locales.filter((l) => l === 'id').length;
   return idCount > locales.length / 2 ? 'id' : 'en';
@@ -366,8 +371,14 @@ export function pickLocale(input: { chosen?: string | undefined; acceptLanguage?
 
 /** Hours for display: one decimal, locale decimal separator. */
 export function formatHours(locale: Locale, hours: number): string {
-  return new Intl.NumberFormat(locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(hours);
+  return hourFormats[locale].format(hours);
 }
+
+// Built once: a report formats thousands of figures, and a formatter costs more than formatting.
+const hourFormats: Record<Locale, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+  id: new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+};
 
 export function formatMoney(locale: Locale, amount: number, currency: string): string {
   try {
