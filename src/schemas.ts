@@ -53,6 +53,19 @@ export const workspaceSettingsInput = z.object({
     }),
 });
 
+export const apiKeyInput = z
+  .object({
+    label: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+      .optional()
+      .openapi({ description: 'What the key is for, to tell keys apart', example: 'CI' }),
+  })
+  .openapi('ApiKeyInput');
+
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 export const dateRangeQuery = z.object({
   from: localDate.openapi({ example: '2026-11-02' }),

@@ -16,6 +16,7 @@ import { createWorkspace } from '../services/workspaces';
 import { flagsFromTeamFile, formatFlags } from './flags';
 import { focusCommand } from './focus';
 import { formatAuditTable } from './format';
+import { workspaceKeysCommand } from './keys';
 import { rotateCommand } from './rotate';
 import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
 
@@ -30,6 +31,7 @@ Usage:
   unmeet focus plan --team team.json [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]   plan focus blocks offline (default: the next 14 days)
   unmeet rotate --input rotation.json [--json]  plan a fair rotation of a recurring meeting across zones
   unmeet workspace create --name NAME       create a workspace and print its API key (once)
+  unmeet workspace keys [create [--label TEXT] | revoke KEY_ID] --workspace ID [--json]   list a workspace's API keys (prefixes only), add one (printed once) or revoke one (never the last active)
   unmeet backup FILE                        online backup of the database into FILE
   unmeet rotate-secret                      re-seal stored credentials under UNMEET_SECRET (old one in UNMEET_SECRET_PREVIOUS)
   unmeet demo [--team examples/team.json]   create a workspace holding the sample team
@@ -150,6 +152,8 @@ export async function run(argv: string[]): Promise<number> {
       to: { type: 'string' },
       json: { type: 'boolean' },
       name: { type: 'string' },
+      workspace: { type: 'string' },
+      label: { type: 'string' },
       input: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -186,7 +190,13 @@ export async function run(argv: string[]): Promise<number> {
       console.log(await focusCommand(positionals[0], values));
       return 0;
     case 'workspace': {
-      if (positionals[0] !== 'create' || !values.name) throw new InputError('usage: unmeet workspace create --name NAME');
+      if (positionals[0] === 'keys') {
+        const [, action, keyId] = positionals;
+        const { workspace, label, json } = values;
+        console.log(await workspaceKeysCommand({ action, keyId, workspace, label, json }, withDeps));
+        return 0;
+      }
+      if (positionals[0] !== 'create' || !values.name) throw new InputError('usage: unmeet workspace create --name NAME | unmeet workspace keys ...');
       const name = values.name;
       await withDeps(async (deps) => {
         const { workspace, apiKey } = await createWorkspace(deps, { name });

@@ -47,10 +47,13 @@ export const apiKeys = sqliteTable(
     hash: text('hash').notNull(),
     /** The first characters of the key, so people can tell their keys apart. */
     prefix: text('prefix').notNull(),
+    /** What the key is for ("CI", "Ayu's laptop"), as its creator named it; null if unnamed. */
+    label: text('label'),
     createdAt: createdAt(),
+    /** When the key was revoked; the row stays for the record, and the key no longer authenticates. */
     revokedAt: integer('revoked_at'),
   },
-  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash)],
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_workspace_idx').on(t.workspaceId)],
 );
 
 export const members = sqliteTable(

@@ -1,10 +1,23 @@
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, isNull, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { atomic } from './atomic';
 import type { Db } from './database';
 import { newId } from './ids';
 import { apiKeys, workspaces } from './schema';
 
 export type Workspace = typeof workspaces.$inferSelect;
+
+/** An API key as it may be shown: never the key, never its hash. */
+export type ApiKey = Pick<typeof apiKeys.$inferSelect, 'id' | 'prefix' | 'label' | 'createdAt' | 'revokedAt'>;
+
+/** What revoking a key came to; anything but `revoked` changed nothing. */
+export type RevokeKeyResult =
+  | { outcome: 'revoked'; key: ApiKey }
+  | { outcome: 'already_revoked'; key: ApiKey }
+  | { outcome: 'last_active' }
+  | { outcome: 'not_found' };
+
+const keyColumns = { id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt };
 
 /**
  * The statement that marks a workspace's data as changed (events, members, settings): part of
@@ -25,7 +38,7 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     .where(eq(workspaces.id, sql.placeholder('id')))
     .prepare();
   const keyQuery = db
-    .select({ workspaceId: apiKeys.workspaceId, hash: apiKeys.hash })
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, hash: apiKeys.hash })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
     .prepare();
@@ -63,10 +76,57 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
       return this.get(workspaceId);
     },
 
-    /** The workspace an active key hash belongs to (the hash is the lookup key; see auth). */
-    async findByKeyHash(hash: string): Promise<{ workspaceId: string; hash: string } | undefined> {
-      const rows = (await keyQuery.all({ hash })) as Array<{ workspaceId: string; hash: string }>;
+    /** The workspace an active key hash belongs to, and the key's id (the hash is the lookup key; see auth). */
+    async findByKeyHash(hash: string): Promise<{ id: string; workspaceId: string; hash: string } | undefined> {
+      const rows = (await keyQuery.all({ hash })) as Array<{ id: string; workspaceId: string; hash: string }>;
       return rows[0];
+    },
+
+    /** The workspace's keys, revoked ones included, oldest first. */
+    async listKeys(workspaceId: string): Promise<ApiKey[]> {
+      return db.select(keyColumns).from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+    },
+
+    /** Adds a key to the workspace (stored only as a hash). Nothing else changes: keys are not data an audit depends on. */
+    async createKey(workspaceId: string, key: { hash: string; prefix: string; label?: string | null }): Promise<ApiKey> {
+      const rows = await db
+        .insert(apiKeys)
+        .values({ id: newId('key'), workspaceId, hash: key.hash, prefix: key.prefix, label: key.label ?? null })
+        .returning(keyColumns);
+      return rows[0]!;
+    },
+
+    /**
+     * Revokes a key of the workspace unless it is the workspace's last active one. The check and
+     * the write are one statement, so two revocations racing on a workspace's last two keys
+     * cannot both succeed and lock it out. The row stays, with `revoked_at` set, for the record.
+     */
+    async revokeKey(workspaceId: string, keyId: string, now: number): Promise<RevokeKeyResult> {
+      const other = alias(apiKeys, 'other_key');
+      const revoked = await db
+        .update(apiKeys)
+        .set({ revokedAt: now })
+        .where(
+          and(
+            eq(apiKeys.workspaceId, workspaceId),
+            eq(apiKeys.id, keyId),
+            isNull(apiKeys.revokedAt),
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(other)
+                .where(and(eq(other.workspaceId, workspaceId), ne(other.id, keyId), isNull(other.revokedAt))),
+            ),
+          ),
+        )
+        .returning(keyColumns);
+      if (revoked[0]) return { outcome: 'revoked', key: revoked[0] };
+      const [key] = await db
+        .select(keyColumns)
+        .from(apiKeys)
+        .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, keyId)));
+      if (!key) return { outcome: 'not_found' };
+      return key.revokedAt !== null ? { outcome: 'already_revoked', key } : { outcome: 'last_active' };
     },
   };
 }

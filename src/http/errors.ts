@@ -22,6 +22,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'ics.too_large': 413,
   'ics.url_unreachable': 502,
   'member.already_exists': 409,
+  'key.last_active': 409,
   'request.not_found': 404,
   'webhook.forbidden': 401,
   'webhook.unknown_channel': 404,

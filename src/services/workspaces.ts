@@ -1,5 +1,6 @@
+import { UnmeetError } from '../domain/errors';
 import { randomToken } from '../db/ids';
-import type { Workspace, WorkspaceSettings } from '../db/workspaces.repository';
+import type { ApiKey, Workspace, WorkspaceSettings } from '../db/workspaces.repository';
 import type { Deps } from './deps';
 
 const KEY_PREFIX = 'um_';
@@ -18,17 +19,50 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** A new random API key and what is stored of it: its hash, and its first 8 characters to tell keys apart. */
+async function generateApiKey(): Promise<{ apiKey: string; stored: { hash: string; prefix: string } }> {
+  const apiKey = `${KEY_PREFIX}${randomToken(40)}`;
+  return { apiKey, stored: { hash: await hashApiKey(apiKey), prefix: apiKey.slice(0, 8) } };
+}
+
 /** Creates a workspace and returns its API key: the only time the key is ever visible. */
 export async function createWorkspace(
   deps: Pick<Deps, 'repos'>,
   settings: Partial<WorkspaceSettings> & { name: string },
 ): Promise<{ workspace: Workspace; apiKey: string }> {
-  const apiKey = `${KEY_PREFIX}${randomToken(40)}`;
-  const workspace = await deps.repos.workspaces.create(
-    { hourlyRate: 0, currency: 'USD', focusMinMinutes: 120, ...settings },
-    { hash: await hashApiKey(apiKey), prefix: apiKey.slice(0, 8) },
-  );
+  const { apiKey, stored } = await generateApiKey();
+  const workspace = await deps.repos.workspaces.create({ hourlyRate: 0, currency: 'USD', focusMinMinutes: 120, ...settings }, stored);
   return { workspace, apiKey };
+}
+
+/** Adds an API key to a workspace and returns it: as with the first key, the only time it is visible. */
+export async function createApiKey(
+  deps: Pick<Deps, 'repos'>,
+  workspaceId: string,
+  options: { label?: string } = {},
+): Promise<{ key: ApiKey; apiKey: string }> {
+  const { apiKey, stored } = await generateApiKey();
+  const key = await deps.repos.workspaces.createKey(workspaceId, { ...stored, label: options.label });
+  return { key, apiKey };
+}
+
+/**
+ * Revokes one of the workspace's keys; it stops authenticating (API and dashboard sessions) on the
+ * next request. Revoking an already revoked key changes nothing and answers the key as it is.
+ * Throws `key.not_found` (unknown, or another workspace's) and `key.last_active` (the workspace
+ * would be locked out: create another key first).
+ */
+export async function revokeApiKey(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, keyId: string): Promise<ApiKey> {
+  const result = await deps.repos.workspaces.revokeKey(workspaceId, keyId, deps.clock());
+  switch (result.outcome) {
+    case 'revoked':
+    case 'already_revoked':
+      return result.key;
+    case 'not_found':
+      throw new UnmeetError('key.not_found', `No API key ${keyId} in this workspace.`);
+    case 'last_active':
+      throw new UnmeetError('key.last_active', `Key ${keyId} is the workspace's last active API key; create another before revoking it.`);
+  }
 }
 
 /**
@@ -40,11 +74,11 @@ export async function createWorkspace(
 const knownDigests = new Map<string, string>();
 const KNOWN_DIGESTS_MAX = 1024;
 
-/** The workspace a presented API key belongs to (and the key's hash), or undefined for an unknown or revoked key. */
+/** The workspace a presented API key belongs to (and the key's id and hash), or undefined for an unknown or revoked key. */
 export async function authenticateApiKey(
   deps: Pick<Deps, 'repos'>,
   key: string,
-): Promise<{ workspaceId: string; keyHash: string } | undefined> {
+): Promise<{ workspaceId: string; keyId: string; keyHash: string } | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
   const hash = knownDigests.get(key) ?? (await hashApiKey(key));
   const found = await deps.repos.workspaces.findByKeyHash(hash);
@@ -53,5 +87,5 @@ export async function authenticateApiKey(
     if (knownDigests.size >= KNOWN_DIGESTS_MAX) knownDigests.delete(knownDigests.keys().next().value!);
     knownDigests.set(key, hash);
   }
-  return { workspaceId: found.workspaceId, keyHash: hash };
+  return { workspaceId: found.workspaceId, keyId: found.id, keyHash: hash };
 }

@@ -74,6 +74,33 @@ describe('the unmeet CLI', () => {
     expect(demo.stdout).toMatch(/with 7 members/);
     expect(demo.stdout).toContain('/docs');
   });
+
+  it("when an operator lists, creates and revokes a workspace's keys, then the new key is printed once, lists show prefixes only, and the last key stays", async () => {
+    const env = { UNMEET_DB: join(dir, 'keys.db') };
+    const created = await unmeet(['workspace', 'create', '--name', 'Keys'], env);
+    const workspaceId = /\((ws_\w+)\)/.exec(created.stdout)![1]!;
+    const firstKey = /um_\w+/.exec(created.stdout)![0];
+    const added = await unmeet(['workspace', 'keys', 'create', '--workspace', workspaceId, '--label', 'recovery', '--json'], env);
+    expect(added.code).toBe(0);
+    const { key, apiKey } = JSON.parse(added.stdout);
+    expect(apiKey).toMatch(/^um_\w{40}$/);
+    expect(key).toMatchObject({ prefix: apiKey.slice(0, 8), label: 'recovery', revokedAt: null });
+
+    const list = await unmeet(['workspace', 'keys', '--workspace', workspaceId], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout.trim().split('\n')).toHaveLength(2);
+    expect(list.stdout).toContain(firstKey.slice(0, 8));
+    expect(list.stdout).not.toContain(firstKey);
+    expect(list.stdout).not.toContain(apiKey);
+
+    const firstId = list.stdout.split(/\s+/).find((word) => word.startsWith('key_') && word !== key.id)!;
+    const revoked = await unmeet(['workspace', 'keys', 'revoke', firstId, '--workspace', workspaceId], env);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`Revoked key ${firstId}`);
+    const last = await unmeet(['workspace', 'keys', 'revoke', key.id, '--workspace', workspaceId], env);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain('(key.last_active)');
+  });
 });
 
 describe('operations commands', () => {

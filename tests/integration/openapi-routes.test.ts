@@ -47,7 +47,7 @@ const rotation = JSON.parse(readFileSync('examples/rotation.json', 'utf8'));
 let t: T;
 let operations: Operation[];
 const A = { key: '', memberId: '', connectionId: '' };
-const B = { key: '', ids: [] as string[], memberId: '', seriesKey: '' };
+const B = { key: '', ids: [] as string[], keyIds: [] as string[], memberId: '', seriesKey: '' };
 
 async function seed(key: string) {
   const member = await t.api('POST', '/v1/members', { key, json: { email: 'ayu@example.com', name: 'Ayu', timeZone: 'Asia/Jakarta' } });
@@ -69,7 +69,10 @@ beforeAll(async () => {
   Object.assign(A, await seed(A.key));
   const seeded = await seed(B.key);
   B.memberId = seeded.memberId;
-  B.ids = [seeded.memberId, seeded.connectionId, ...(seeded.rotationId ? [seeded.rotationId] : [])];
+  // B gets a second key, so revoking one of B's keys through A's would not be stopped by the last-key rule.
+  await t.api('POST', '/v1/workspace/keys', { key: B.key });
+  B.keyIds = ((await t.api('GET', '/v1/workspace/keys', { key: B.key })).json?.keys ?? []).map((k: { id: string }) => k.id);
+  B.ids = [seeded.memberId, seeded.connectionId, ...(seeded.rotationId ? [seeded.rotationId] : []), ...B.keyIds];
   const flags = await t.api('GET', '/v1/flags?from=2026-11-02&to=2026-11-30', { key: B.key });
   B.seriesKey = flags.json?.series?.[0]?.seriesKey ?? 'none';
   const doc = (await t.api('GET', '/openapi.json')).json as {
@@ -102,6 +105,7 @@ describe('tenant isolation, generated from /openapi.json', () => {
   it("when workspace A's key is used on workspace B's ids, then every route answers 404 and shows none of B's data", async () => {
     const withIds = operations.filter((o) => o.pathParams.length > 0);
     expect(withIds.length).toBeGreaterThanOrEqual(8);
+    expect(B.keyIds).toHaveLength(2);
     for (const op of withIds) {
       for (const id of B.ids) {
         const res = await t.api(op.method, fill(op.path, id), { key: A.key, json: ['POST', 'PATCH'].includes(op.method) ? op.sampleBody : undefined });
@@ -117,6 +121,9 @@ describe('tenant isolation, generated from /openapi.json', () => {
       if (res.status === 200) expect(res.text, `${op.method} ${op.path}?${param}=B`).not.toContain(B.memberId);
       else expect(res.status, `${op.method} ${op.path}?${param}=B`).toBe(404);
     }
+    const bKeys = await t.api('GET', '/v1/workspace/keys', { key: B.key });
+    expect(bKeys.status, "B's key still works").toBe(200);
+    expect(bKeys.json.keys.map((k: { revokedAt: string | null }) => k.revokedAt), "none of B's keys revoked").toEqual([null, null]);
     const upload = await t.api('POST', '/v1/connections/ics', { key: A.key, json: { memberId: B.memberId, ics } });
     expect(upload.status).toBe(404);
     const preview = await t.api('GET', `/v1/flags/preview?seriesKey=${encodeURIComponent(B.seriesKey)}&from=2026-11-02&to=2026-11-30`, { key: A.key });

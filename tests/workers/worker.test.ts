@@ -64,6 +64,22 @@ describe('the Worker in workerd with D1', () => {
     expect((await call('/healthz')).status).toBe(200);
   });
 
+  it('when a second key is created and the first revoked on D1, then the first is refused at once and the last one cannot be revoked', async () => {
+    const { key } = await workspaceWithAlice();
+    const created = await call('/v1/workspace/keys', { method: 'POST', key, json: { label: 'edge' } });
+    expect(created.status).toBe(201);
+    const second = created.json.apiKey as string;
+    const firstId = (await call('/v1/workspace/keys', { key })).json.keys.find((k: { current: boolean }) => k.current).id as string;
+    const revoked = await call(`/v1/workspace/keys/${firstId}`, { method: 'DELETE', key: second });
+    expect(revoked.status).toBe(200);
+    expect(revoked.json.revokedAt).toEqual(expect.any(String));
+    expect((await call('/v1/members', { key })).status).toBe(401);
+    const last = await call(`/v1/workspace/keys/${created.json.key.id}`, { method: 'DELETE', key: second });
+    expect(last.status).toBe(409);
+    expect(last.json.code).toBe('key.last_active');
+    expect((await call('/v1/members', { key: second })).status).toBe(200);
+  });
+
   it('when an ICS body is imported, then the audit equals the domain run on the same data', async () => {
     const { key, memberId } = await workspaceWithAlice();
     const up = await call(`/v1/connections/ics?memberId=${memberId}&name=alice.ics`, { method: 'POST', key, body: calendar, type: 'text/calendar' });

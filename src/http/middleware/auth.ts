@@ -3,7 +3,8 @@ import type { Deps } from '../../services/deps';
 import { authenticateApiKey } from '../../services/workspaces';
 import { problem } from '../errors';
 
-export type AuthVariables = { workspaceId: string };
+/** `apiKeyId`: the id of the key that authenticated this request (so a key list can mark it). */
+export type AuthVariables = { workspaceId: string; apiKeyId: string };
 
 /**
  * Bearer API-key authentication: sets `workspaceId`, the only source of tenant scope for every
@@ -27,5 +28,6 @@ export const apiKeyAuth = (deps: Deps) =>
       }
     }
     c.set('workspaceId', key.workspaceId);
+    c.set('apiKeyId', key.keyId);
     await next();
   });

@@ -1,12 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { UnmeetError } from '../../domain/errors';
-import type { Workspace } from '../../db/workspaces.repository';
+import type { ApiKey, Workspace } from '../../db/workspaces.repository';
 import type { Deps } from '../../services/deps';
-import { constantTimeEqual, createWorkspace } from '../../services/workspaces';
-import { workspaceSettingsInput } from '../../schemas';
+import { constantTimeEqual, createApiKey, createWorkspace, revokeApiKey } from '../../services/workspaces';
+import { apiKeyInput, workspaceSettingsInput } from '../../schemas';
 import type { AppEnv } from '../app';
 import { apiKeyAuth } from '../middleware/auth';
-import { errorResponses } from './shared';
+import { errorResponses, idParam, problemSchema } from './shared';
 
 const workspaceSchema = z
   .object({ id: z.string(), name: z.string(), hourlyRate: z.number(), currency: z.string(), focusMinMinutes: z.number().int(), mailTransport: z.enum(['outbox', 'smtp', 'gmail', 'microsoft']) })
@@ -21,7 +21,28 @@ const view = (w: Workspace) => ({
   mailTransport: w.mailTransport,
 });
 
-/** `POST /v1/workspaces` (open, or behind UNMEET_ADMIN_TOKEN) and the caller's own workspace. */
+const apiKeySchema = z
+  .object({
+    id: z.string(),
+    prefix: z.string().openapi({ description: 'The first 8 characters of the key, to tell keys apart', example: 'um_4k2qx' }),
+    label: z.string().nullable(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    revokedAt: z.string().nullable().openapi({ format: 'date-time' }),
+    current: z.boolean().openapi({ description: 'Whether this request was made with this key' }),
+  })
+  .openapi('ApiKey');
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const keyView = (k: ApiKey, currentKeyId: string) => ({
+  id: k.id,
+  prefix: k.prefix,
+  label: k.label,
+  createdAt: iso(k.createdAt)!,
+  revokedAt: iso(k.revokedAt),
+  current: k.id === currentKeyId,
+});
+
+/** `POST /v1/workspaces` (open, or behind UNMEET_ADMIN_TOKEN), the caller's own workspace and its API keys. */
 export function workspacesRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
@@ -53,6 +74,7 @@ export function workspacesRoutes(deps: Deps) {
   );
 
   app.use('/workspace', apiKeyAuth(deps));
+  app.use('/workspace/*', apiKeyAuth(deps));
   app.openapi(
     createRoute({
       method: 'get',
@@ -74,6 +96,62 @@ export function workspacesRoutes(deps: Deps) {
       responses: { 200: { description: 'Workspace', content: { 'application/json': { schema: workspaceSchema } } }, ...errorResponses },
     }),
     async (c) => c.json(view((await deps.repos.workspaces.update(c.get('workspaceId'), c.req.valid('json')))!), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/workspace/keys',
+      tags: ['Workspaces'],
+      summary: "The workspace's API keys, revoked ones included (prefixes only: a key is shown once, when created)",
+      responses: { 200: { description: 'Keys, oldest first', content: { 'application/json': { schema: z.object({ keys: z.array(apiKeySchema) }) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const keys = await deps.repos.workspaces.listKeys(c.get('workspaceId'));
+      return c.json({ keys: keys.map((k) => keyView(k, c.get('apiKeyId'))) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/workspace/keys',
+      tags: ['Workspaces'],
+      summary: 'Create another API key; the answer holds it, shown this once',
+      request: { body: { required: false, content: { 'application/json': { schema: apiKeyInput } } } },
+      responses: {
+        201: {
+          description: 'Created',
+          content: { 'application/json': { schema: z.object({ key: apiKeySchema, apiKey: z.string().openapi({ description: 'The key itself; it is stored only as a hash' }) }) } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { key, apiKey } = await createApiKey(deps, c.get('workspaceId'), c.req.valid('json'));
+      // The answer holds a credential: no cache anywhere may keep it.
+      c.header('Cache-Control', 'no-store');
+      return c.json({ key: keyView(key, c.get('apiKeyId')), apiKey }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/workspace/keys/{id}',
+      tags: ['Workspaces'],
+      summary: 'Revoke an API key: it stops working on the next request (the record stays). The last active key cannot be revoked',
+      request: { params: idParam },
+      responses: {
+        200: { description: 'The key, revoked (revoking it again changes nothing)', content: { 'application/json': { schema: apiKeySchema } } },
+        409: { description: "The workspace's last active key (`key.last_active`)", content: { 'application/problem+json': { schema: problemSchema } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const key = await revokeApiKey(deps, c.get('workspaceId'), c.req.valid('param').id);
+      return c.json(keyView(key, c.get('apiKeyId')), 200);
+    },
   );
 
   return app;
