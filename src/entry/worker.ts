@@ -72,7 +72,7 @@ async function resolveHost(hostname: string): Promise<string[]> {
 const vaults = new Map<string, Promise<TokenVault>>();
 
 /** Audits and flag scores cached per isolate (keys carry the workspace's data version in D1). */
-const isolateMemo = createMemo(64);
+const isolateMemo = createMemo(64, 32 * 1024 * 1024);
 
 /** One limiter per isolate and rate: deps are rebuilt per request, the budget must not be. */
 const limiters = new Map<number, RateLimiter>();
