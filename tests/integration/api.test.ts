@@ -125,6 +125,26 @@ describe('members', () => {
     expect(email.json.code).toBe('request.invalid');
   });
 
+  it('when a member edits zone or hours, then calendar settings stop replacing them until they choose to follow them again', async () => {
+    const { key, memberId } = await withMember();
+    const workspaceId = (await t.api('GET', '/v1/workspace', { key })).json.id as string;
+    const fromCalendar = () => t.deps.repos.members.applyCalendarProfile(workspaceId, memberId, { timeZone: 'Asia/Jakarta' }, t.clock.now);
+    expect((await t.api('GET', `/v1/members/${memberId}`, { key })).json.followsCalendarSettings).toBe(true);
+
+    const edited = await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { timeZone: 'Europe/Berlin' } });
+    expect([edited.json.timeZone, edited.json.followsCalendarSettings]).toEqual(['Europe/Berlin', false]);
+    expect(await fromCalendar()).toBe(false);
+    expect((await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { name: 'Alice B.' } })).json.followsCalendarSettings).toBe(false);
+
+    const both = await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { timeZone: 'UTC', followCalendarSettings: true } });
+    expect([both.status, both.json.code]).toEqual([422, 'member.conflicting_profile']);
+
+    const follow = await t.api('PATCH', `/v1/members/${memberId}`, { key, json: { followCalendarSettings: true } });
+    expect([follow.json.timeZone, follow.json.followsCalendarSettings]).toEqual(['Europe/Berlin', true]);
+    expect(await fromCalendar()).toBe(true);
+    expect((await t.api('GET', `/v1/members/${memberId}`, { key })).json.timeZone).toBe('Asia/Jakarta');
+  });
+
   it('when the same email is added twice, then 409', async () => {
     const { key } = await withMember();
     const again = await t.api('POST', '/v1/members', { key, json: { ...member, email: 'ALICE@example.com' } });

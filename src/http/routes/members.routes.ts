@@ -16,10 +16,19 @@ export const memberSchema = z
     timeZone: z.string(),
     locale: z.string(),
     workingHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
+    followsCalendarSettings: z.boolean().openapi({
+      description: 'Whether time zone and working hours follow the connected Google or Outlook calendar settings (false once edited here)',
+    }),
   })
   .openapi('Member');
 
-const view = (row: MemberRow) => ({ id: row.id, ...toMember(row) });
+const view = (row: MemberRow) => ({ id: row.id, ...toMember(row), followsCalendarSettings: !row.profileOverridden });
+
+const memberPatch = memberInput.partial().extend({
+  followCalendarSettings: z.boolean().optional().openapi({
+    description: 'true: take time zone and working hours from the calendar settings again, from the next sync on; false: keep the current ones',
+  }),
+});
 
 /** Validates what zod cannot: the zone exists, the hours are sane. Throws stable codes. */
 export function toDomainMember(input: z.infer<typeof memberInput>): Member {
@@ -84,7 +93,7 @@ export function membersRoutes(deps: Deps) {
       path: '/{id}',
       tags: ['Members'],
       summary: 'Update a member',
-      request: { params: idParam, body: { required: true, content: { 'application/json': { schema: memberInput.partial() } } } },
+      request: { params: idParam, body: { required: true, content: { 'application/json': { schema: memberPatch } } } },
       responses: { 200: { description: 'Member', content: { 'application/json': { schema: memberSchema } } }, ...errorResponses },
     }),
     async (c) => {
@@ -92,14 +101,18 @@ export function membersRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const existing = await deps.repos.members.get(workspaceId, id);
       if (!existing) throw notFound(id);
-      const patch = c.req.valid('json');
+      const { followCalendarSettings, ...patch } = c.req.valid('json');
+      // Edited zone or hours are the member's own: calendar settings no longer replace them.
+      const edits = patch.timeZone !== undefined || patch.workingHours !== undefined;
+      if (followCalendarSettings && edits) {
+        throw new UnmeetError('member.conflicting_profile', 'Either edit the time zone and working hours, or follow the calendar settings; not both.');
+      }
       const merged = toDomainMember({ ...toMember(existing), locale: existing.locale, ...patch, workingHours: patch.workingHours ?? existing.workingHours });
       if (merged.email !== existing.email && (await deps.repos.members.getByEmail(workspaceId, merged.email))) {
         throw new UnmeetError('member.already_exists', `A member with email ${merged.email} already exists.`);
       }
-      // Edited zone or hours are the member's own: calendar settings no longer replace them.
-      const overrides = patch.timeZone !== undefined || patch.workingHours !== undefined;
-      const row = await deps.repos.members.update(workspaceId, id, { ...merged, ...(overrides ? { profileOverridden: true } : {}) }, deps.clock());
+      const overridden = followCalendarSettings === undefined ? (edits ? true : undefined) : !followCalendarSettings;
+      const row = await deps.repos.members.update(workspaceId, id, { ...merged, ...(overridden === undefined ? {} : { profileOverridden: overridden }) }, deps.clock());
       return c.json(view(row!), 200);
     },
   );
