@@ -6,6 +6,8 @@
  *             calendar) and a re-import of the same feeds (syncIcsConnection: upsert + sweep).
  *   ceiling = raw better-sqlite3: one prepared insert per row of the same parsed rows, one
  *             transaction per calendar, into an empty table. Parsing is not in it.
+ *   storing = the same parsed rows through the events repository, to show what the storage
+ *             layer adds and what parsing does.
  *   audit   = auditTeam over every member's instances, event-instances/s.
  * The machine is shared and noisy, so the ceiling and the ingest run back to back in each of
  * several rounds, on fresh databases, and the ratio is reported per round and as the median.
@@ -76,13 +78,19 @@ async function ingest(people: SyntheticMember[]): Promise<{ first: Timing; again
   return { first, again, rows };
 }
 
-/** The same parsed rows through one raw prepared insert, one transaction per calendar. */
-async function rawCeiling(parsed: CalendarEvent[][]): Promise<{ time: Timing; rows: number }> {
+/** A fresh database with one workspace, member and connection, and a calendar per parsed feed. */
+async function calendarsFor(parsed: CalendarEvent[][]) {
   const { deps, close } = await freshDeps();
   const raw = (deps.db as unknown as { $client: import('better-sqlite3').Database }).$client;
   raw.exec(`insert into workspaces (id, name) values ('ws', 'raw'); insert into members (id, workspace_id, email, name, time_zone, working_hours, updated_at) values ('m', 'ws', 'a@b', 'a', 'UTC', '{}', 0); insert into connections (id, workspace_id, member_id, provider, label) values ('c', 'ws', 'm', 'ics', 'x');`);
   const addCalendar = raw.prepare(`insert into calendars (id, workspace_id, connection_id, external_id, name) values (?, 'ws', 'c', ?, 'x')`);
   parsed.forEach((_, i) => addCalendar.run(`cal${i}`, `x${i}`));
+  return { deps, raw, close };
+}
+
+/** The same parsed rows through one raw prepared insert, one transaction per calendar. */
+async function rawCeiling(parsed: CalendarEvent[][]): Promise<{ time: Timing; rows: number }> {
+  const { raw, close } = await calendarsFor(parsed);
   const insert = raw.prepare(
     `insert into events (workspace_id, calendar_id, external_id, series_key, original_start, title, start, "end", all_day, status, transparency, organizer, attendees, desc_present, desc_length, has_agenda, has_doc_link, has_conferencing, created_by_unmeet, synced_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -99,6 +107,17 @@ async function rawCeiling(parsed: CalendarEvent[][]): Promise<{ time: Timing; ro
   const time = stop();
   close();
   return { time, rows };
+}
+
+/** The same parsed rows through the events repository (what ingest does after parsing). */
+async function repositoryStore(parsed: CalendarEvent[][]): Promise<Timing> {
+  const { deps, close } = await calendarsFor(parsed);
+  const window = syncWindow(NOW);
+  const stop = stopwatch();
+  for (let i = 0; i < parsed.length; i++) await deps.repos.events.replaceCalendar('ws', `cal${i}`, parsed[i]!, window, NOW, { fresh: true });
+  const time = stop();
+  close();
+  return time;
 }
 
 async function main() {
@@ -121,11 +140,15 @@ async function main() {
   const ratios = { first: [] as number[], firstCpu: [] as number[], again: [] as number[], againCpu: [] as number[] };
   const raws: number[] = [];
   const firsts: number[] = [];
+  const storeRatios: number[] = [];
   const cell = (t: Timing) => `${fmt(t.wall)} (${fmt(t.cpu)})`;
   for (let round = 0; round <= ROUNDS; round++) {
     // The ceiling's input is parsed outside its timing and dropped before the ingest runs: a
     // server holds one feed at a time, not the whole workspace's parsed events.
-    const ceiling = await rawCeiling(parseAll());
+    const input = parseAll();
+    const ceiling = await rawCeiling(input);
+    const stored = await repositoryStore(input);
+    input.length = 0;
     const run = await ingest(people);
     if (ceiling.rows !== instances || run.rows !== instances) throw new Error(`row counts differ: ${ceiling.rows} raw, ${run.rows} ingested, ${instances} parsed`);
     if (round === 0) continue; // warm-up: JIT and allocator
@@ -137,6 +160,7 @@ async function main() {
     };
     for (const k of Object.keys(ratios) as Array<keyof typeof ratios>) ratios[k].push(r[k]);
     raws.push(ceiling.time.wall);
+    storeRatios.push(stored.wall / ceiling.time.wall);
     firsts.push(run.first.wall);
     console.log(
       `${String(round).padStart(5)} ${cell(ceiling.time).padStart(14)} ${cell(run.first).padStart(17)} ${r.first.toFixed(2).padStart(6)}x (${r.firstCpu.toFixed(2)}x) ${cell(run.again).padStart(16)} ${r.again.toFixed(2).padStart(6)}x (${r.againCpu.toFixed(2)}x)`,
@@ -158,6 +182,7 @@ async function main() {
   }
   console.log(`\ningest (first import): ${fmt(instances)} instances, median ${fmt(median(firsts))} ms = ${fmt((instances / median(firsts)) * 1000)} events/s`);
   console.log(`  of which parse+expand alone: ${fmt(parseMs)} ms = ${fmt((instances / parseMs) * 1000)} events/s`);
+  console.log(`  of which storing alone (the events repository on parsed rows): median ${median(storeRatios).toFixed(2)}x the ceiling`);
   console.log(`raw better-sqlite3 insert ceiling: median ${fmt(median(raws))} ms = ${fmt((instances / median(raws)) * 1000)} rows/s`);
   console.log(
     `ingest ratio (ingest time / ceiling time), median of ${ROUNDS}: first import ${median(ratios.first).toFixed(2)}x wall, ${median(ratios.firstCpu).toFixed(2)}x CPU; re-import ${median(ratios.again).toFixed(2)}x wall, ${median(ratios.againCpu).toFixed(2)}x CPU   (target <= 2x)`,
