@@ -23,6 +23,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'ics.url_unreachable': 502,
   'member.already_exists': 409,
   'key.last_active': 409,
+  'key.limit_reached': 409,
   'request.not_found': 404,
   'webhook.forbidden': 401,
   'webhook.unknown_channel': 404,

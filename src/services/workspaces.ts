@@ -36,11 +36,22 @@ export async function createWorkspace(
 }
 
 /** Adds an API key to a workspace and returns it: as with the first key, the only time it is visible. */
+/**
+ * Active keys a workspace may hold. Each key has its own request budget, so minting keys must not
+ * multiply that budget without bound (two requests racing may pass the count together; the bound
+ * still holds within a few).
+ */
+export const MAX_ACTIVE_KEYS = 10;
+
 export async function createApiKey(
   deps: Pick<Deps, 'repos'>,
   workspaceId: string,
   options: { label?: string } = {},
 ): Promise<{ key: ApiKey; apiKey: string }> {
+  const active = (await deps.repos.workspaces.listKeys(workspaceId)).filter((k) => k.revokedAt === null).length;
+  if (active >= MAX_ACTIVE_KEYS) {
+    throw new UnmeetError('key.limit_reached', `A workspace holds at most ${MAX_ACTIVE_KEYS} active API keys; revoke one first.`);
+  }
   const { apiKey, stored } = await generateApiKey();
   const key = await deps.repos.workspaces.createKey(workspaceId, { ...stored, label: options.label });
   return { key, apiKey };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { MAX_ACTIVE_KEYS } from '../../src/services/workspaces';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -119,6 +120,17 @@ describe('creating API keys', () => {
       expect(res.json.code).toBe('request.invalid');
     }
     expect(storedRows()).toEqual(before);
+  });
+
+  it('when a workspace holds the most active keys allowed, then another is refused with 409 until one is revoked', async () => {
+    const ids: string[] = [];
+    for (let i = 1; i < MAX_ACTIVE_KEYS; i++) ids.push((await createKey()).key.id);
+    const before = storedRows();
+    const refused = await t.api('POST', '/v1/workspace/keys', { key });
+    expect([refused.status, refused.json.code]).toEqual([409, 'key.limit_reached']);
+    expect(storedRows()).toEqual(before);
+    expect((await t.api('DELETE', `/v1/workspace/keys/${ids[0]}`, { key })).status).toBe(200);
+    expect((await t.api('POST', '/v1/workspace/keys', { key })).status).toBe(201);
   });
 
   it('when keys are created and revoked, then the workspace data version is untouched (cached reports stay valid)', async () => {
