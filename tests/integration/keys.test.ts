@@ -259,3 +259,40 @@ describe('revoking API keys', () => {
     expect((await kept.request('GET', '/')).status).toBe(200);
   });
 });
+
+describe('API keys in the dashboard', () => {
+  it('when keys are created and revoked from the connections page, then the new key is shown once and works, and a revoked key stops', async () => {
+    const b = browser();
+    await b.signIn(key);
+    const page = await b.request('GET', '/connections');
+    expect(page.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const [own] = storedRows();
+    expect(page.text).toContain(`${own!.prefix}…`);
+    expect(page.text).not.toContain(own!.hash);
+
+    const created = await b.request('POST', '/connections/keys', { _csrf: csrf, label: 'Board <script>' });
+    expect(created.status).toBe(201);
+    const apiKey = /data-testid="new-key">(um_[A-Za-z0-9]+)</.exec(created.text)?.[1];
+    expect(apiKey).toBeTruthy();
+    expect(created.text).toContain('Board &lt;script&gt;');
+    expect((await t.api('GET', '/v1/workspace', { key: apiKey! })).status).toBe(200);
+    // Shown once: the page afterwards lists it by prefix only.
+    const again = await b.request('GET', '/connections');
+    expect(again.text).not.toContain(apiKey!);
+    expect(again.text).toContain(`${apiKey!.slice(0, 8)}…`);
+
+    const newId = storedRows().find((r) => r.label === 'Board <script>')!.id;
+    const revoked = await b.request('POST', `/connections/keys/${newId}/revoke`, { _csrf: csrf });
+    expect([revoked.status, revoked.location]).toEqual([303, '/connections?ok=revoked']);
+    expect((await t.api('GET', '/v1/workspace', { key: apiKey! })).status).toBe(401);
+
+    // The last active key stays, with the reason on the page; a forged form changes nothing.
+    const last = await b.request('POST', `/connections/keys/${own!.id}/revoke`, { _csrf: csrf });
+    expect(last.status).toBe(409);
+    expect((await t.api('GET', '/v1/workspace', { key })).status).toBe(200);
+    const before = storedRows();
+    expect((await b.request('POST', '/connections/keys', { _csrf: 'forged', label: 'x' })).status).toBe(403);
+    expect(storedRows()).toEqual(before);
+  });
+});

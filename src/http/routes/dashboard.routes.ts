@@ -26,6 +26,7 @@ import { commitRotation, getRotation, previewRotation, rotationIcs, rotationLedg
 import { rotationInput } from '../../services/rotation-input';
 import { prepareSuggestion, queueSuggestion } from '../../services/suggestions';
 import { connectIcs } from '../../services/sync';
+import { createApiKey, revokeApiKey } from '../../services/workspaces';
 import { statusForCode } from '../errors';
 import { csrfToken, isSecureRequest, preSessionToken, readSession, signIn, signOut, verifyCsrf, type DashboardSession } from '../middleware/session';
 import { DASHBOARD_CSS, DASHBOARD_ICON, DASHBOARD_JS } from '../views/assets';
@@ -45,7 +46,7 @@ type Ctx = Context<DashEnv>;
 const LANG_COOKIE = 'um_lang';
 const PROTECTED = ['/', '/heatmap', '/flags', '/flags/*', '/focus', '/focus/*', '/rotation', '/rotation/*', '/connections', '/connections/*', '/sign-out'];
 const ALL = [...PROTECTED, '/sign-in', '/assets/*'];
-const OK_NOTICES = ['queued', 'decided', 'disconnected', 'connected', 'committed', 'applied', 'toggled'] as const;
+const OK_NOTICES = ['queued', 'decided', 'disconnected', 'connected', 'committed', 'applied', 'toggled', 'revoked'] as const;
 
 const first = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
 const list = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : value ? [value] : []);
@@ -447,12 +448,13 @@ export function dashboardRoutes(deps: Deps) {
 
   // --- connections -------------------------------------------------------------------------------
 
-  async function connectionsPage(c: Ctx, notice?: PageContext['notice'], status: 200 | 422 | 502 = 200) {
+  async function connectionsPage(c: Ctx, notice?: PageContext['notice'], status: 200 | 201 | 409 | 422 | 502 = 200, newKey?: string) {
     const session = c.get('session');
     const members = await deps.repos.members.list(session.workspaceId);
     const connections = await deps.repos.connections.list(session.workspaceId);
+    const keys = await deps.repos.workspaces.listKeys(session.workspaceId);
     const providers = { google: !!deps.google, microsoft: !!deps.microsoft, microsoftBuilt: true };
-    return c.html(await render(c, session, (ctx) => ConnectionsPage({ ctx, members, connections, providers }), members, notice), status);
+    return c.html(await render(c, session, (ctx) => ConnectionsPage({ ctx, members, connections, providers, keys, newKey }), members, notice), status);
   }
 
   app.get('/connections', (c) => connectionsPage(c));
@@ -481,6 +483,29 @@ export function dashboardRoutes(deps: Deps) {
       }
     });
   }
+
+  // API keys: a new key is shown in the answer itself (never in a URL), once; pages are no-store.
+  app.post('/connections/keys', async (c) => {
+    try {
+      const label = first(c.get('form').label).trim();
+      if (label.length > 100 || /[\u0000-\u001f\u007f]/.test(label)) throw new UnmeetError('request.invalid', 'A label has at most 100 characters and no control characters.');
+      const created = await createApiKey(deps, c.get('session').workspaceId, label ? { label } : {});
+      return connectionsPage(c, undefined, 201, created.apiKey);
+    } catch (error) {
+      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, statusForCode(error.code) === 409 ? 409 : 422);
+      return failure(c, error);
+    }
+  });
+
+  app.post('/connections/keys/:id/revoke', async (c) => {
+    try {
+      await revokeApiKey(deps, c.get('session').workspaceId, c.req.param('id'));
+      return c.redirect('/connections?ok=revoked', 303);
+    } catch (error) {
+      if (isUnmeetError(error) && statusForCode(error.code) === 409) return connectionsPage(c, { kind: 'error', text: error.message }, 409);
+      return failure(c, error);
+    }
+  });
 
   app.post('/connections/:id/disconnect', async (c) => {
     try {

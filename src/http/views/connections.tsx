@@ -1,5 +1,6 @@
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { MemberRow } from '../../db/members.repository';
+import type { ApiKey } from '../../db/workspaces.repository';
 import type { Messages } from './i18n';
 import { Csrf, Layout, type PageContext } from './layout';
 
@@ -96,7 +97,77 @@ function MemberConnections(props: { ctx: PageContext; member: MemberRow; connect
   );
 }
 
-export function ConnectionsPage(props: { ctx: PageContext; members: MemberRow[]; connections: ConnectionRow[]; providers: ProviderAvailability }) {
+/** The workspace's API keys: list (prefix and label only), create (the key shown once), revoke. */
+function ApiKeys(props: { ctx: PageContext; keys: ApiKey[]; newKey?: string | undefined }) {
+  const { ctx } = props;
+  const { t, locale } = ctx;
+  const csrf = ctx.session!.csrf;
+  return (
+    <section class="card" aria-labelledby="keys-title" data-testid="api-keys">
+      <h2 id="keys-title">{t.keysTitle}</h2>
+      <p class="lead">{t.keysLead}</p>
+      {props.newKey ? (
+        <div class="notice ok" role="status">
+          <p>{t.keyNewNotice}</p>
+          <code data-testid="new-key">{props.newKey}</code>
+        </div>
+      ) : null}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t.keyPrefix}</th>
+            <th scope="col">{t.keyLabel}</th>
+            <th scope="col">{t.keyCreated}</th>
+            <th scope="col">{t.keyState}</th>
+            <th scope="col">
+              <span class="sr-only">{t.keyRevoke}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.keys.map((k) => (
+            <tr data-key={k.id}>
+              <td>
+                <code>{`${k.prefix}…`}</code>
+              </td>
+              <td>{k.label ?? ''}</td>
+              <td>{formatInstant(k.createdAt, locale, 'UTC', t.connNever)}</td>
+              <td>{k.revokedAt === null ? t.keyActive : t.keyRevokedState}</td>
+              <td>
+                {k.revokedAt === null ? (
+                  <form method="post" action={`/connections/keys/${encodeURIComponent(k.id)}/revoke`} class="inline" data-confirm={t.confirmRevoke}>
+                    <Csrf token={csrf} />
+                    <button type="submit" class="small secondary">
+                      {t.keyRevoke}
+                      <span class="sr-only">{` ${k.prefix}`}</span>
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/connections/keys" class="inline">
+        <Csrf token={csrf} />
+        <label for="key-label">{t.keyLabel}</label>
+        <input id="key-label" name="label" type="text" maxlength={100} />
+        <button type="submit" class="small">
+          {t.keyCreate}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function ConnectionsPage(props: {
+  ctx: PageContext;
+  members: MemberRow[];
+  connections: ConnectionRow[];
+  providers: ProviderAvailability;
+  keys: ApiKey[];
+  newKey?: string | undefined;
+}) {
   const { ctx } = props;
   const { t } = ctx;
   return (
@@ -109,6 +180,7 @@ export function ConnectionsPage(props: { ctx: PageContext; members: MemberRow[];
           <MemberConnections ctx={ctx} member={m} connections={props.connections.filter((c) => c.memberId === m.id)} providers={props.providers} />
         ))}
       </div>
+      <ApiKeys ctx={ctx} keys={props.keys} newKey={props.newKey} />
     </Layout>
   );
 }
