@@ -301,11 +301,16 @@ async function sendClaimed(
  * next one, e.g. when the runner was down all afternoon).
  */
 export async function deliverDueMessages(deps: Deps, workspaceId: string, now: number): Promise<DeliveryResult> {
+  const started = deps.clock();
   const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, retried: 0, cancelled: 0, deferred: 0, held: 0 };
   await settleStaleAttempts(deps, workspaceId, now, result);
   const setting = (await deps.repos.workspaces.get(workspaceId))?.mailTransport ?? 'smtp';
   if (!deps.mail || setting === 'outbox' || (setting === 'smtp' && !deps.mail.transport)) return result;
   for (const row of await deps.repos.outbox.listDue(workspaceId, now, 50)) {
+    // Each message is judged and claimed at its own time (`now` plus the time the batch has
+    // taken so far): sends before it may have been slow, and a claim that looks older than it
+    // is could be settled as dead by another runner.
+    const at = now + Math.max(0, deps.clock() - started);
     const member = await deps.repos.members.getByEmail(workspaceId, row.recipient);
     if (!member) {
       await deps.repos.outbox.transition(workspaceId, row.id, ['queued'], 'cancelled', { lastError: 'recipient is not a member of the workspace' });
@@ -318,8 +323,8 @@ export async function deliverDueMessages(deps: Deps, workspaceId: string, now: n
       continue;
     }
     const recipient = toMember(member);
-    const window = nextDeliveryInstant(now, recipient);
-    if (window > now) {
+    const window = nextDeliveryInstant(at, recipient);
+    if (window > at) {
       await deps.repos.outbox.transition(workspaceId, row.id, ['queued'], 'queued', { deliverAfter: window });
       await scheduleDelivery(deps, workspaceId, row.id, window);
       result.deferred++;
@@ -328,16 +333,16 @@ export async function deliverDueMessages(deps: Deps, workspaceId: string, now: n
     const choice = await transportForMessage(deps, workspaceId, setting, row.recipient);
     if (!choice.transport) {
       if (choice.held) {
-        const next = nextDeliveryInstant(now + SUGGESTION_POLICY.heldRecheckMs, recipient);
+        const next = nextDeliveryInstant(at + SUGGESTION_POLICY.heldRecheckMs, recipient);
         await deps.repos.outbox.transition(workspaceId, row.id, ['queued'], 'queued', { lastError: choice.held, deliverAfter: next });
         await scheduleDelivery(deps, workspaceId, row.id, next);
         result.held++;
       }
       continue;
     }
-    const claimed = await deps.repos.outbox.claim(workspaceId, row.id, choice.transport.name, now);
+    const claimed = await deps.repos.outbox.claim(workspaceId, row.id, choice.transport.name, at);
     if (!claimed) continue;
-    await sendClaimed(deps, choice.transport, workspaceId, claimed, now, result, recipient);
+    await sendClaimed(deps, choice.transport, workspaceId, claimed, at, result, recipient);
   }
   return result;
 }

@@ -409,6 +409,26 @@ describe('suggestions, outbox and delivery', () => {
     expect(smtp.received).toHaveLength(1);
   });
 
+  it('when earlier sends in a batch are slow, then each later message is claimed at its own time, not the batch start', async () => {
+    const { key } = await setupTeam(t);
+    await queue(key, {});
+    const ws = await workspaceId(t, key);
+    const rows = () =>
+      (t.deps.db as any).$client.prepare('select recipient, status, deliver_after as due, attempt_started_at as started from outbox_messages where workspace_id = ? order by started').all(ws) as Array<{ recipient: string; status: string; due: number; started: number | null }>;
+    // Ayu gets two suggestions, due together inside her working hours.
+    const ayu = () => rows().filter((r) => r.recipient === 'ayu@acme.id');
+    expect(ayu()).toHaveLength(2);
+    const due = Math.max(...ayu().map((r) => r.due));
+    // Each send takes six minutes of the clock (a slow server): later claims must show it.
+    const sixMinutes = 6 * 60_000;
+    const slow: MailTransport = { name: 'smtp', send: async () => { t.clock.now += sixMinutes; } };
+    t.clock.now = due;
+    await deliverDueMessages({ ...t.deps, mail: { ...mail, transport: slow } }, ws, due);
+    const started = ayu().map((r) => r.started! - due);
+    expect(ayu().map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(started[1]! - started[0]!).toBe(sixMinutes);
+  });
+
   it('when a failure is certain but keeps happening, then after the maximum attempts the message is failed', async () => {
     const { key } = await setupTeam(t);
     await queue(key, { seriesKey: 'rapat-mingguan' });
