@@ -4,17 +4,13 @@
  * Target: storing costs at most 1.5x the fetch-only run.
  */
 import { performance } from 'node:perf_hooks';
-import { createRepositories } from '../src/db/repositories';
-import { openSqlite } from '../src/db/sqlite';
-import { silentLogger } from '../src/logger';
-import { createTokenVault } from '../src/providers/token-vault';
-import type { Deps } from '../src/services/deps';
 import { storeTokens, providerFor } from '../src/services/providers';
 import { syncProviderCalendar } from '../src/services/provider-sync';
 import { syncWindow } from '../src/services/sync';
 import { createWorkspace } from '../src/services/workspaces';
 import { normalizeWorkingHours } from '../src/domain/working-hours';
 import { startFakeGoogle } from '../tests/fakes/google/server';
+import { benchDeps } from './deps';
 
 const EVENTS = 10_000;
 const PAGE = 250;
@@ -48,17 +44,9 @@ async function main() {
   });
   const tokens = await tokenRes.json();
 
-  const handle = openSqlite(':memory:');
-  const deps: Deps = {
-    db: handle.db,
-    repos: createRepositories({ db: handle.db }),
-    vault: await createTokenVault('bench-secret-bench-secret-bench-secret'),
-    clock: () => NOW,
-    logger: silentLogger,
-    ics: { fetch, resolveHost: async () => [], allowPrivate: false, refreshMinutes: 60 },
-    publicUrl: 'http://127.0.0.1',
+  const { deps, close } = await benchDeps(NOW, {
     google: { clientId: fake.clientId, clientSecret: fake.clientSecret, apiRoot: fake.url, oauthRoot: fake.url },
-  };
+  });
   const { workspace } = await createWorkspace(deps, { name: 'Bench' });
   const member = await deps.repos.members.create(workspace.id, { email: 'a@example.com', name: 'A', timeZone: 'UTC', locale: 'en', workingHours: normalizeWorkingHours(undefined) }, 0);
   const connection = await deps.repos.connections.create(workspace.id, { memberId: member.id, provider: 'google', label: 'g', credentials: null });
@@ -100,7 +88,7 @@ async function main() {
   console.log(`  fetch + map only:      ${Math.round(fetched.ms)} ms = ${Math.round((fetched.out.n / fetched.ms) * 1000).toLocaleString('en-US')} events/s`);
   console.log(`  fetch + map + store:   ${Math.round(synced.ms)} ms = ${Math.round((stored / synced.ms) * 1000).toLocaleString('en-US')} events/s (${stored} stored, ${synced.out.pages} pages)`);
   console.log(`  storing costs ${(synced.ms / fetched.ms).toFixed(2)}x the fetch-only run   (target <= 1.5x)`);
-  handle.close();
+  close();
   await fake.stop();
 }
 

@@ -16,14 +16,10 @@ import { performance } from 'node:perf_hooks';
 import { auditTeam } from '../src/domain/audit';
 import type { CalendarEvent } from '../src/domain/types';
 import { normalizeWorkingHours } from '../src/domain/working-hours';
-import { createRepositories } from '../src/db/repositories';
-import { openSqlite } from '../src/db/sqlite';
-import { silentLogger } from '../src/logger';
 import { parseIcs } from '../src/providers/ics/ics.mapper';
-import { createTokenVault } from '../src/providers/token-vault';
-import type { Deps } from '../src/services/deps';
 import { connectIcs, syncIcsConnection, syncWindow } from '../src/services/sync';
 import { createWorkspace } from '../src/services/workspaces';
+import { benchDeps } from './deps';
 import { syntheticWorkspace, type SyntheticMember } from './synthetic';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
@@ -44,23 +40,10 @@ const stopwatch = () => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function freshDeps(): Promise<{ deps: Deps; close: () => void }> {
-  const handle = openSqlite(':memory:');
-  const deps: Deps = {
-    db: handle.db,
-    repos: createRepositories({ db: handle.db }),
-    vault: await createTokenVault('bench-secret-bench-secret-bench-secret'),
-    clock: () => NOW,
-    logger: silentLogger,
-    ics: { fetch, resolveHost: async () => [], allowPrivate: false, refreshMinutes: 60 },
-    publicUrl: 'http://127.0.0.1',
-  };
-  return { deps, close: handle.close };
-}
 
 /** First import and re-import of every member's feed through the service; ms each and the row count. */
 async function ingest(people: SyntheticMember[]): Promise<{ first: Timing; again: Timing; rows: number }> {
-  const { deps, close } = await freshDeps();
+  const { deps, close } = await benchDeps(NOW);
   const { workspace } = await createWorkspace(deps, { name: 'Bench' });
   const members = [];
   for (const p of people) {
@@ -80,7 +63,7 @@ async function ingest(people: SyntheticMember[]): Promise<{ first: Timing; again
 
 /** A fresh database with one workspace, member and connection, and a calendar per parsed feed. */
 async function calendarsFor(parsed: CalendarEvent[][]) {
-  const { deps, close } = await freshDeps();
+  const { deps, close } = await benchDeps(NOW);
   const raw = (deps.db as unknown as { $client: import('better-sqlite3').Database }).$client;
   raw.exec(`insert into workspaces (id, name) values ('ws', 'raw'); insert into members (id, workspace_id, email, name, time_zone, working_hours, updated_at) values ('m', 'ws', 'a@b', 'a', 'UTC', '{}', 0); insert into connections (id, workspace_id, member_id, provider, label) values ('c', 'ws', 'm', 'ics', 'x');`);
   const addCalendar = raw.prepare(`insert into calendars (id, workspace_id, connection_id, external_id, name) values (?, 'ws', 'c', ?, 'x')`);
