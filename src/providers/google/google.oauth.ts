@@ -42,6 +42,30 @@ export function createGoogleOAuthClient(config: GoogleConfig) {
   });
 }
 
+/**
+ * An OAuth client holding a connection's tokens that hands every refreshed set to `onTokens`.
+ * Google does not rotate refresh tokens, so a refresh that omits one keeps ours. Callers await
+ * `saved()` after each call, so a refreshed token is stored before the call's answer is used.
+ */
+export function googleTokenClient(config: GoogleConfig, tokens: GoogleTokens, onTokens: (tokens: GoogleTokens) => Promise<void>) {
+  const client = createGoogleOAuthClient(config);
+  client.setCredentials(tokens);
+  let current: GoogleTokens = { ...tokens };
+  const saving: Array<Promise<void>> = [];
+  client.on('tokens', (fresh) => {
+    current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token ?? null };
+    saving.push(onTokens(current));
+  });
+  return {
+    client,
+    /** The tokens as they stand now (after any refresh). */
+    current: () => current,
+    saved: async () => {
+      await Promise.all(saving.splice(0));
+    },
+  };
+}
+
 export function googleAuthorizeUrl(config: GoogleConfig, state: string, codeChallenge: string): string {
   return createGoogleOAuthClient(config).generateAuthUrl({
     access_type: 'offline',

@@ -3,7 +3,7 @@ import type { Interval } from '../../domain/types';
 import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor } from '../calendar-provider';
 import { createLimiter, withRetry, type RetryPolicy } from '../retry';
 import { mapGoogleItem, ownedEventState, toGoogleOwnedEvent, toGoogleTimes } from './google.mapper';
-import { createGoogleOAuthClient, type GoogleConfig, type GoogleTokens } from './google.oauth';
+import { googleTokenClient, type GoogleConfig, type GoogleTokens } from './google.oauth';
 
 const FREEBUSY_MAX_MS = 90 * 86_400_000;
 const PAGE_SIZE = 250;
@@ -52,15 +52,7 @@ export function createGoogleProvider(options: {
   onTokens: (tokens: GoogleTokens) => Promise<void>;
   retry: RetryPolicy;
 }): CalendarProvider {
-  const client = createGoogleOAuthClient(options.config);
-  client.setCredentials(options.tokens);
-  let current: GoogleTokens = { ...options.tokens };
-  const saving: Array<Promise<void>> = [];
-  client.on('tokens', (tokens) => {
-    // Google does not rotate refresh tokens: keep the one we have when a refresh omits it.
-    current = { ...current, ...tokens, refresh_token: tokens.refresh_token ?? current.refresh_token ?? null };
-    saving.push(options.onTokens(current));
-  });
+  const { client, current, saved } = googleTokenClient(options.config, options.tokens, options.onTokens);
   const api = calendar({ version: 'v3', rootUrl: `${options.config.apiRoot.replace(/\/$/, '')}/`, auth: client, retry: false });
   const limit = createLimiter(4);
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -75,7 +67,7 @@ export function createGoogleProvider(options: {
         }, options.retry),
       );
     } finally {
-      await Promise.all(saving.splice(0));
+      await saved();
     }
   };
 
@@ -192,7 +184,7 @@ export function createGoogleProvider(options: {
     },
 
     async revoke() {
-      const token = current.refresh_token ?? current.access_token;
+      const token = current().refresh_token ?? current().access_token;
       if (!token) return;
       try {
         await client.revokeToken(token);

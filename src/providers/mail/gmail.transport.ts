@@ -11,7 +11,7 @@
  * `rfc822msgid:<id>`. That search needs a read scope (gmail.readonly); with only gmail.send
  * Google answers 403 and `findSent` says "cannot tell" (`undefined`).
  */
-import { createGoogleOAuthClient, type GoogleConfig, type GoogleTokens } from '../google/google.oauth';
+import { googleTokenClient, type GoogleConfig, type GoogleTokens } from '../google/google.oauth';
 import { MailTransportError, type MailTransport } from './mail-transport';
 
 /** Network failures that happen before any request byte reaches Google. */
@@ -56,23 +56,15 @@ export function createGmailTransport(options: {
   tokens: GoogleTokens;
   onTokens: (tokens: GoogleTokens) => Promise<void>;
 }): MailTransport {
-  const client = createGoogleOAuthClient(options.config);
+  const { client, saved } = googleTokenClient(options.config, options.tokens, options.onTokens);
   // A token revoked before its expiry: refresh once and try again (a 401 means nothing was sent).
   client.forceRefreshOnFailure = true;
-  client.setCredentials(options.tokens);
-  let current: GoogleTokens = { ...options.tokens };
-  const saving: Array<Promise<void>> = [];
-  client.on('tokens', (tokens) => {
-    // Google does not rotate refresh tokens: keep ours when a refresh omits it.
-    current = { ...current, ...tokens, refresh_token: tokens.refresh_token ?? current.refresh_token ?? null };
-    saving.push(options.onTokens(current));
-  });
   const root = `${options.gmailRoot.replace(/\/$/, '')}/gmail/v1/users/me`;
   const call = async <T>(opts: { url: string; method: 'GET' | 'POST'; data?: unknown }): Promise<T> => {
     try {
       return (await client.request<T>({ ...opts, retry: false, timeout: 60_000 })).data;
     } finally {
-      await Promise.all(saving.splice(0));
+      await saved();
     }
   };
 
