@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNMEET_TAG_ID } from '../../src/providers/microsoft/microsoft.mapper';
 import { providerFor } from '../../src/services/providers';
-import { startFakeGraph, type FakeGraph, type FakeGraphEvent } from '../fakes/graph/server';
+import { LONDON_MAILBOX, startFakeGraph, type FakeGraph, type FakeGraphEvent } from '../fakes/graph/server';
 import { createTestApp } from '../helpers/app';
 import { HOUR, MIN, MONDAY, connectAlice, focusScenarios, type FocusHarness, type FocusHarnessOptions } from '../helpers/focus-scenarios';
 
@@ -30,11 +30,7 @@ function meeting(id: string, startMs: number, minutes = 60): FakeGraphEvent {
 let fake: FakeGraph;
 beforeEach(async () => {
   fake = await startFakeGraph();
-  // Alice's mailbox: London, Monday–Friday 09:00–17:00 (the shared scenarios' member).
-  fake.mailboxSettings = {
-    timeZone: 'GMT Standard Time',
-    workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'GMT Standard Time' } },
-  };
+  fake.mailboxSettings = LONDON_MAILBOX;
 });
 afterEach(() => fake.stop());
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNMEET_TAG_ID } from '../../src/providers/microsoft/microsoft.mapper';
 import { rotationClientId } from '../../src/services/rotation-calendar';
-import { startFakeGraph, type FakeGraph, type FakeGraphEvent } from '../fakes/graph/server';
+import { LONDON_MAILBOX, startFakeGraph, type FakeGraph, type FakeGraphEvent } from '../fakes/graph/server';
 import { createTestApp, newWorkspace } from '../helpers/app';
 
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
@@ -12,10 +12,7 @@ const isOurs = (e: FakeGraphEvent) => (e.singleValueExtendedProperties ?? []).so
 let fake: FakeGraph;
 beforeEach(async () => {
   fake = await startFakeGraph();
-  fake.mailboxSettings = {
-    timeZone: 'GMT Standard Time',
-    workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'GMT Standard Time' } },
-  };
+  fake.mailboxSettings = LONDON_MAILBOX;
 });
 afterEach(() => fake.stop());
 

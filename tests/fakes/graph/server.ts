@@ -103,6 +103,12 @@ const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const unb64 = (s: string) => Buffer.from(s, 'base64url').toString();
 const MAX_SUBSCRIPTION_MS = 10_080 * 60_000;
 
+/** A London mailbox, Monday–Friday 09:00–17:00, as Outlook reports it (the shared scenarios' member). */
+export const LONDON_MAILBOX = {
+  timeZone: 'GMT Standard Time',
+  workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'GMT Standard Time' } },
+};
+
 export class FakeGraph extends LocalHttpFake {
   protected override contentType = 'application/json; odata.metadata=minimal';
   readonly tenant = 'contoso.onmicrosoft.com';
