@@ -112,8 +112,10 @@ interface RawProp {
 interface RawComponent {
   name: string;
   line: number;
-  /** The properties this mapper reads, in file order. */
+  /** The properties this mapper reads, in file order (ATTENDEE lines go to `attendees`). */
   props: RawProp[];
+  /** The ATTENDEE lines, read (null for an empty address), in file order. */
+  attendees: Array<Attendee | null>;
   /** jCal properties in order; kept only inside VTIMEZONE, for ICAL.Timezone. */
   jcalProps: JCalProp[] | null;
   children: RawComponent[];
@@ -329,11 +331,43 @@ function nameMatcher(names: Iterable<string>, fold: boolean): (src: string, star
   };
 }
 
-/** Upper-case names of the properties and components this reader meets most. */
-const knownName = nameMatcher(
-  [...EVENT_PROPS, ...CALENDAR_PROPS, 'BEGIN', 'END', 'DTSTAMP', 'VERSION', 'PRODID', 'CREATED', 'LAST-MODIFIED', 'CLASS'],
-  false,
-);
+/** A property name this reader meets often, spelled as exporters spell it (upper case). */
+interface KnownName {
+  name: string;
+  /** Its last character's code. */
+  last: number;
+  /** Read inside VEVENT / VCALENDAR. */
+  inEvent: boolean;
+  inCalendar: boolean;
+}
+
+/** The known names by their first character's code. */
+const KNOWN_NAMES: Array<KnownName[] | undefined> = [];
+for (const name of [...EVENT_PROPS, ...CALENDAR_PROPS, 'BEGIN', 'END', 'DTSTAMP', 'VERSION', 'PRODID', 'CREATED', 'LAST-MODIFIED', 'CLASS']) {
+  (KNOWN_NAMES[name.charCodeAt(0)] ??= []).push({
+    name,
+    last: name.charCodeAt(name.length - 1),
+    inEvent: EVENT_PROPS.has(name),
+    inCalendar: CALENDAR_PROPS.has(name),
+  });
+}
+
+/**
+ * The known name the content line `src[start, end)` starts with, when a parameter or the value
+ * follows it: a direct comparison, without scanning the name character by character.
+ */
+function knownNameAt(src: string, start: number, end: number): KnownName | null {
+  const candidates = KNOWN_NAMES[src.charCodeAt(start)];
+  if (candidates === undefined) return null;
+  for (let k = 0; k < candidates.length; k++) {
+    const known = candidates[k] as KnownName;
+    const at = start + known.name.length;
+    if (at >= end) continue;
+    const c = src.charCodeAt(at);
+    if ((c === 58 /* : */ || c === 59) /* ; */ && src.charCodeAt(at - 1) === known.last && src.startsWith(known.name, start)) return known;
+  }
+  return null;
+}
 /** Parameters the fast reader reads or must leave to ical.js (lower case). */
 const knownParam = nameMatcher(['tzid', 'role', 'cutype', 'partstat', 'cn', 'value', ...SPECIAL_PARAMS], true);
 
@@ -347,22 +381,45 @@ function readCalendars(text: string): RawComponent[] {
   const stack: RawComponent[] = [];
   let timezoneDepth = 0;
   let sawAnything = false;
+  const attendeeLines = new Map<string, Attendee | null>();
 
   /** One logical line: `src[start, end)`, starting at physical line `lineNo`. */
   const handle = (src: string, start: number, end: number, lineNo: number): void => {
-    let nameEnd = start;
-    for (; nameEnd < end; nameEnd++) {
-      const c = src.charCodeAt(nameEnd);
-      if (c === 58 /* : */ || c === 59 /* ; */) break;
-      if (!isNameChar(c)) {
-        nameEnd = end;
-        break;
+    const known = knownNameAt(src, start, end);
+    let name: string;
+    let nameEnd: number;
+    if (known !== null) {
+      name = known.name;
+      nameEnd = start + name.length;
+    } else {
+      nameEnd = start;
+      for (; nameEnd < end; nameEnd++) {
+        const c = src.charCodeAt(nameEnd);
+        if (c === 58 /* : */ || c === 59 /* ; */) break;
+        if (!isNameChar(c)) {
+          nameEnd = end;
+          break;
+        }
+      }
+      if (nameEnd === start || nameEnd >= end) {
+        throw parseError(lineNo, `malformed content line (expected NAME[;PARAMS]:VALUE): "${clip(src.slice(start, end))}"`);
+      }
+      name = src.slice(start, nameEnd).toUpperCase();
+    }
+    const top = stack[stack.length - 1];
+
+    // People attend many meetings with the same people: an ATTENDEE line is read once per file
+    // (a line read before is known to be well formed).
+    let attendeeKey: string | null = null;
+    if (name === 'ATTENDEE' && timezoneDepth === 0 && top?.name === 'VEVENT') {
+      attendeeKey = src.slice(nameEnd, end);
+      const read = attendeeLines.get(attendeeKey);
+      if (read !== undefined) {
+        top.attendees.push(read);
+        return;
       }
     }
-    if (nameEnd === start || nameEnd >= end) {
-      throw parseError(lineNo, `malformed content line (expected NAME[;PARAMS]:VALUE): "${clip(src.slice(start, end))}"`);
-    }
-    const name = knownName(src, start, nameEnd) ?? src.slice(start, nameEnd).toUpperCase();
+
     let valueStart: number;
     if (src.charCodeAt(nameEnd) === 58 /* : */) {
       valueStart = nameEnd + 1;
@@ -376,18 +433,16 @@ function readCalendars(text: string): RawComponent[] {
         end - valueStart === 6 && src.startsWith('VEVENT', valueStart) ? 'VEVENT' : src.slice(valueStart, end).trim().toUpperCase();
       if (compName !== 'VEVENT' && !/^[A-Z0-9-]+$/.test(compName)) throw parseError(lineNo, `invalid component name "${clip(compName)}"`);
       if (name === 'BEGIN') {
-        if (stack.length === 0 && compName !== 'VCALENDAR') {
+        if (!top && compName !== 'VCALENDAR') {
           throw parseError(lineNo, sawAnything ? `BEGIN:${compName} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
         }
         const inTimezone = timezoneDepth > 0 || compName === 'VTIMEZONE';
-        const comp: RawComponent = { name: compName, line: lineNo, props: [], jcalProps: inTimezone ? [] : null, children: [] };
-        const parent = stack[stack.length - 1];
-        if (parent) parent.children.push(comp);
+        const comp: RawComponent = { name: compName, line: lineNo, props: [], attendees: [], jcalProps: inTimezone ? [] : null, children: [] };
+        if (top) top.children.push(comp);
         else calendars.push(comp);
         stack.push(comp);
         if (inTimezone) timezoneDepth += 1;
       } else {
-        const top = stack[stack.length - 1];
         if (!top) throw parseError(lineNo, `END:${compName} without a matching BEGIN`);
         if (top.name !== compName) {
           throw parseError(lineNo, `END:${compName} does not close BEGIN:${top.name} (line ${top.line})`);
@@ -399,27 +454,33 @@ function readCalendars(text: string): RawComponent[] {
       return;
     }
 
-    const top = stack[stack.length - 1];
     if (!top) throw parseError(lineNo, sawAnything ? `property ${name} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
     const wanted =
       timezoneDepth > 0 ||
-      (top.name === 'VEVENT' && EVENT_PROPS.has(name)) ||
-      (top.name === 'VCALENDAR' && CALENDAR_PROPS.has(name));
+      (top.name === 'VEVENT' && (known ? known.inEvent : EVENT_PROPS.has(name))) ||
+      (top.name === 'VCALENDAR' && (known ? known.inCalendar : CALENDAR_PROPS.has(name)));
     if (!wanted) return;
 
     const prop =
       (timezoneDepth === 0 ? fastProperty(src, start, end, nameEnd, name, lineNo) : null) ??
       icalProperty(src.slice(start, end), name, src.slice(valueStart, end), lineNo);
+    if (attendeeKey !== null) {
+      const attendee = readAttendee(prop);
+      attendeeLines.set(attendeeKey, attendee);
+      top.attendees.push(attendee);
+      return;
+    }
     top.props.push(prop);
     if (top.jcalProps && prop.jcal) top.jcalProps.push(prop.jcal);
   };
 
   // Unfold (RFC 5545 §3.1) while remembering where each logical line starts. Physical lines end
-  // at CRLF, LF or a lone CR. A logical line is read in place from `text` unless it is folded.
+  // at CRLF, LF or a lone CR. Lone CRs are rare, so a text with any is first rewritten to LFs
+  // (one break stays one break: line numbers do not move) and lines are then found by LF alone.
+  // A logical line is read in place from `text` unless it is folded.
+  if (/\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, '\n');
   const length = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let nextLf = -2;
-  let nextCr = -2;
   let lineNo = 0;
   let currentStart = -1; // start in `text` of the pending unfolded line, -1 when none
   let currentEnd = 0;
@@ -433,9 +494,9 @@ function readCalendars(text: string): RawComponent[] {
   };
   for (;;) {
     lineNo += 1;
-    if (nextLf !== -1 && nextLf < pos) nextLf = text.indexOf('\n', pos);
-    if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
-    const end = nextLf === -1 ? (nextCr === -1 ? length : nextCr) : nextCr === -1 || nextLf < nextCr ? nextLf : nextCr;
+    let next = text.indexOf('\n', pos);
+    if (next === -1) next = length;
+    const end = next > pos && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
     const firstChar = pos < end ? text.charCodeAt(pos) : -1;
     if (firstChar === 32 || firstChar === 9) {
       if (currentStart < 0 && folded === null) {
@@ -451,8 +512,8 @@ function readCalendars(text: string): RawComponent[] {
         currentLine = lineNo;
       }
     }
-    if (end >= length) break;
-    pos = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+    if (next >= length) break;
+    pos = next + 1;
   }
   flush();
 
@@ -712,9 +773,11 @@ function digits2(text: string, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-/** A DATE (`YYYYMMDD`) or DATE-TIME (`YYYYMMDDTHHMMSS[Z]`) value as local wall-clock ms. */
-function parseLocal(value: string, prop: RawProp): { local: number; isDate: boolean; utc: boolean } {
-  const text = value.trim();
+/**
+ * A DATE (`YYYYMMDD`) or DATE-TIME (`YYYYMMDDTHHMMSS[Z]`) value, already trimmed, as local
+ * wall-clock ms. Its length tells which: 8 is a DATE, 16 a UTC DATE-TIME.
+ */
+function parseLocal(text: string, value: string, prop: RawProp): number {
   const n = text.length;
   const isDate = n === 8;
   const shaped = isDate || ((n === 15 || (n === 16 && text.charCodeAt(15) === 90)) /* Z */ && text.charCodeAt(8) === 84); /* T */
@@ -733,7 +796,7 @@ function parseLocal(value: string, prop: RawProp): { local: number; isDate: bool
   if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59 || second > 59) {
     throw parseError(prop.line, `invalid date or date-time "${clip(value)}" in ${prop.name}`);
   }
-  return { local: Date.UTC(year, month - 1, day, hour, minute, second), isDate, utc: n === 16 };
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 interface CalendarContext {
@@ -745,11 +808,13 @@ interface CalendarContext {
 }
 
 function wallTime(value: string, prop: RawProp, ctx: CalendarContext): WallTime {
-  const parsed = parseLocal(value, prop);
-  if (parsed.utc) return { local: parsed.local, utc: parsed.local, zone: UTC_ZONE, isDate: false };
-  const tzid = parsed.isDate ? null : param(prop, 'tzid');
+  const text = value.trim();
+  const local = parseLocal(text, value, prop);
+  if (text.length === 16) return { local, utc: local, zone: UTC_ZONE, isDate: false };
+  const isDate = text.length === 8;
+  const tzid = isDate ? null : param(prop, 'tzid');
   const zone = tzid ? ctx.zones.resolve(tzid, prop.line) : ctx.floating;
-  return { local: parsed.local, utc: zone.toUtc(parsed.local), zone, isDate: parsed.isDate };
+  return { local, utc: zone.toUtc(local), zone, isDate };
 }
 
 /** Nominal days (wall-clock) plus exact milliseconds. */
@@ -818,6 +883,44 @@ const upperText = (prop: RawProp | undefined): string | undefined => textValue(p
 /** Attendee lists up to this length are de-duplicated by scanning instead of with a Set. */
 const SCAN_DEDUPE_LIMIT = 16;
 
+/** An ATTENDEE line as an attendee; null when it names no address. */
+function readAttendee(prop: RawProp): Attendee | null {
+  const email = address(textValue(prop));
+  if (email === '') return null;
+  const role = param(prop, 'role')?.toUpperCase();
+  const cutype = param(prop, 'cutype')?.toUpperCase();
+  const attendee: Attendee = {
+    email,
+    response: PARTSTAT[param(prop, 'partstat')?.toUpperCase() ?? ''] ?? 'needsAction',
+    optional: role === 'OPT-PARTICIPANT' || role === 'NON-PARTICIPANT',
+  };
+  const name = param(prop, 'cn');
+  if (name) attendee.name = name;
+  if (cutype === 'RESOURCE' || cutype === 'ROOM') attendee.resource = true;
+  return attendee;
+}
+
+/** The attendees with an address, the first line of each address kept. */
+function uniqueAttendees(lines: ReadonlyArray<Attendee | null>): Attendee[] {
+  const attendees: Attendee[] = [];
+  let seen: Set<string> | null = null;
+  for (const attendee of lines) {
+    if (attendee === null) continue;
+    const email = attendee.email;
+    if (seen) {
+      if (seen.has(email)) continue;
+      seen.add(email);
+    } else {
+      let duplicate = false;
+      for (let i = 0; i < attendees.length && !duplicate; i++) duplicate = (attendees[i] as Attendee).email === email;
+      if (duplicate) continue;
+      if (attendees.length >= SCAN_DEDUPE_LIMIT) seen = new Set([...attendees.map((a) => a.email), email]);
+    }
+    attendees.push(attendee);
+  }
+  return attendees;
+}
+
 /**
  * The event's facts except time, read in one pass over its properties. Computed once per
  * VEVENT: every instance of a series shares its master's facts (and attendee list).
@@ -835,37 +938,10 @@ function readFacts(comp: RawComponent): Facts {
   let locationProp: RawProp | undefined;
   let googleProp: RawProp | undefined;
   let teamsProp: RawProp | undefined;
-  let attendees: Attendee[] | undefined;
-  let seen: Set<string> | null = null;
+  const attendees = comp.attendees.length > 0 ? uniqueAttendees(comp.attendees) : undefined;
 
   for (const prop of comp.props) {
     switch (prop.name) {
-      case 'ATTENDEE': {
-        attendees ??= [];
-        const email = address(textValue(prop));
-        if (email === '') break;
-        if (seen) {
-          if (seen.has(email)) break;
-          seen.add(email);
-        } else {
-          let duplicate = false;
-          for (let i = 0; i < attendees.length && !duplicate; i++) duplicate = (attendees[i] as Attendee).email === email;
-          if (duplicate) break;
-          if (attendees.length >= SCAN_DEDUPE_LIMIT) seen = new Set([...attendees.map((a) => a.email), email]);
-        }
-        const role = param(prop, 'role')?.toUpperCase();
-        const cutype = param(prop, 'cutype')?.toUpperCase();
-        const attendee: Attendee = {
-          email,
-          response: PARTSTAT[param(prop, 'partstat')?.toUpperCase() ?? ''] ?? 'needsAction',
-          optional: role === 'OPT-PARTICIPANT' || role === 'NON-PARTICIPANT',
-        };
-        const name = param(prop, 'cn');
-        if (name) attendee.name = name;
-        if (cutype === 'RESOURCE' || cutype === 'ROOM') attendee.resource = true;
-        attendees.push(attendee);
-        break;
-      }
       case 'SUMMARY':
         summary ??= prop;
         break;
