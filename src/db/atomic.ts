@@ -1,4 +1,4 @@
-import { getTableColumns, sql } from 'drizzle-orm';
+import { Column, getTableColumns, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database';
 
@@ -80,24 +80,28 @@ export function insertMany<T extends SQLiteTable>(
     byTable.get(table)!.set(cacheKey, prepared);
   }
   const { statement, order } = prepared;
-  const encoders = order.map((k) => [k, columns[k]!] as const);
+  // Most columns store values as they are; only the others are encoded.
+  const encoders = order.map((k) => {
+    const column = columns[k]!;
+    return column.mapToDriverValue === Column.prototype.mapToDriverValue ? null : column;
+  });
   // Instances of one series share their attendee list: encode each JSON value once per batch.
   const encoded = new WeakMap<object, unknown>();
-  const encode = (column: (typeof encoders)[number][1], v: unknown) => {
-    if (typeof v !== 'object' || v === null) return column.mapToDriverValue(v);
-    let out = encoded.get(v);
-    if (out === undefined) encoded.set(v, (out = column.mapToDriverValue(v)));
+  const encode = (column: SQLiteColumn, v: unknown) => {
+    if (typeof v !== 'object') return column.mapToDriverValue(v);
+    let out = encoded.get(v as object);
+    if (out === undefined) encoded.set(v as object, (out = column.mapToDriverValue(v)));
     return out;
   };
   return [
     {
       run() {
-        const params: unknown[] = new Array(encoders.length);
+        const params: unknown[] = new Array(order.length);
         for (const row of rows) {
-          for (let i = 0; i < encoders.length; i++) {
-            const [k, column] = encoders[i]!;
-            const v = (row as Record<string, unknown>)[k];
-            params[i] = v === null || v === undefined ? null : encode(column, v);
+          for (let i = 0; i < order.length; i++) {
+            const v = (row as Record<string, unknown>)[order[i]!];
+            const column = encoders[i];
+            params[i] = v === null || v === undefined ? null : column ? encode(column, v) : v;
           }
           statement.run(...params);
         }

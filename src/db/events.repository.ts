@@ -61,8 +61,7 @@ export function createEventRepository({ db }: { db: Db }) {
      * leaves no duplicates and no ghosts, and a failed one leaves the previous rows intact. It is
      * an upsert on (calendar, external id) that leaves unchanged rows untouched, then a sweep of
      * the ids the feed no longer lists (passed as one JSON array: D1 binds at most 100 values).
-     * A calendar created in this same request (`fresh`) holds nothing yet, so it takes plain
-     * inserts: an upsert costs an extra index probe per row.
+     * A calendar created in this same request (`fresh`) holds nothing yet: nothing to sweep.
      */
     async replaceCalendar(
       workspaceId: string,
@@ -72,16 +71,11 @@ export function createEventRepository({ db }: { db: Db }) {
       now: number,
       options: { fresh?: boolean } = {},
     ): Promise<void> {
-      // One row per externalId: a feed listing the same instance twice keeps the last one.
-      const at = new Map<string, number>();
-      const rows: EventInsert[] = [];
-      for (const e of incoming) {
-        const i = at.get(e.externalId);
-        if (i === undefined) at.set(e.externalId, rows.push(toRow(workspaceId, calendarId, e, now)) - 1);
-        else rows[i] = toRow(workspaceId, calendarId, e, now);
-      }
+      // Rows are upserted on (calendar, external id), so a feed listing the same instance twice
+      // keeps the last.
+      const rows = incoming.map((e) => toRow(workspaceId, calendarId, e, now));
       const statements: Statement[] = options.fresh
-        ? insertMany(db, events, rows)
+        ? []
         : [
             db
               .delete(events)
@@ -89,11 +83,11 @@ export function createEventRepository({ db }: { db: Db }) {
                 and(
                   eq(events.workspaceId, workspaceId),
                   eq(events.calendarId, calendarId),
-                  notInArray(events.externalId, sql`(select value from json_each(${JSON.stringify([...at.keys()])}))`),
+                  notInArray(events.externalId, sql`(select value from json_each(${JSON.stringify(incoming.map((e) => e.externalId))}))`),
                 ),
               ),
-            ...insertMany(db, events, rows, upsertEvents),
           ];
+      statements.push(...insertMany(db, events, rows, upsertEvents));
       statements.push(
         db
           .insert(syncState)
