@@ -348,28 +348,25 @@ describe('parseIcs recurrence', () => {
     expect(inWindow.events.map((e) => e.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
-  it('when a series started years ago, then expansion jumps ahead instead of walking every day', () => {
-    const text = series('RRULE:FREQ=DAILY', '', 'DTSTART;TZID=Europe/Berlin:19000101T090000', 'DTEND;TZID=Europe/Berlin:19000101T091500');
-    const t0 = performance.now();
+  it('when a series started centuries ago, then expansion jumps ahead instead of walking every day', () => {
+    // Walking day by day from 1800 would take more than MAX_RULE_ITERATIONS steps and stop
+    // before the window: every instance in it shows that expansion skipped ahead.
+    const text = series('RRULE:FREQ=DAILY', '', 'DTSTART;TZID=Europe/Berlin:18000101T090000', 'DTEND;TZID=Europe/Berlin:18000101T091500');
     const { events } = parseIcs(text, window);
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(events).toHaveLength(43);
     expect(DateTime.fromMillis(events[10]!.start, { zone: 'Europe/Berlin' }).toFormat('HH:mm')).toBe('09:00');
   });
 
   it('when a rule would produce more than the cap, then expansion stops at the cap', () => {
     const text = series('RRULE:FREQ=MINUTELY;INTERVAL=5', '', 'DTSTART:20261001T000000Z', 'DTEND:20261001T000100Z');
-    const t0 = performance.now();
     const { events } = parseIcs(text, window);
     expect(events).toHaveLength(MAX_INSTANCES_PER_SERIES);
-    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   it('when a pathological rule never reaches the window, then expansion is still bounded', () => {
     const text = series('RRULE:FREQ=SECONDLY;COUNT=999999999;BYMINUTE=0', '', 'DTSTART:19900101T000000Z', 'DTEND:19900101T000001Z');
-    const t0 = performance.now();
+    // ical.js would search this rule forever; the step budgets end it.
     expect(parseIcs(text, window).events).toEqual([]);
-    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 
   // The arithmetic fast path must agree with ical.js's iterator. A no-op BYHOUR (the start's own
@@ -603,16 +600,47 @@ describe('content-line reader', () => {
   });
 });
 
-describe('parseIcs speed', () => {
-  it('when a large workspace-sized file is parsed, then it ingests tens of thousands of events per second', () => {
+describe('parseIcs on a large export', () => {
+  // Speed is measured by `npm run bench`, not here.
+  it('when a workspace-sized file is parsed, then every single and every instance is there, with its attendees', () => {
     const text = largeCalendar(2_000, 300);
-    const t0 = performance.now();
     const { events } = parseIcs(text, { start: utc('2026-06-01T00:00:00Z'), end: utc('2026-12-01T00:00:00Z') });
-    const seconds = (performance.now() - t0) / 1000;
-    const rate = Math.round(events.length / seconds);
-    console.log(`parseIcs: ${events.length} events from ${(text.length / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${rate} events/s`);
+    expect(events.filter((e) => e.seriesKey === null)).toHaveLength(2_000);
     expect(events.length).toBeGreaterThan(15_000);
-    expect(seconds).toBeLessThan(10);
+    const wrong = events.filter((e) => e.attendees.length !== 6 || !e.attendees.every((a) => a.response === 'accepted' && a.name?.startsWith('Person ')));
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('parseIcs line endings and repeated lines', () => {
+  it.each([
+    ['LF', '\n'],
+    ['lone CR', '\r'],
+  ])('when an export uses %s instead of CRLF, then it reads the same', (_name, eol) => {
+    const text = fixture('google-export.ics');
+    expect(parseIcs(text.replace(/\r\n/g, eol), window)).toEqual(parseIcs(text, window));
+  });
+
+  it('when line endings are mixed, then every kind ends a line and errors still name physical lines', () => {
+    const lines = ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:a', 'DTSTART:20261102T090000Z', 'SUMMARY:Mixed', 'END:VEVENT', 'END:VCALENDAR'];
+    const mixed = lines.map((line, i) => line + ['\r\n', '\n', '\r'][i % 3]).join('');
+    expect(parseIcs(mixed, window).events.map((e) => e.title)).toEqual(['Mixed']);
+    const broken = mixed.replace('DTSTART:20261102T090000Z', 'DTSTART:2026-11-02');
+    expectUnmeetError(() => parseIcs(broken, window), 'ics.parse_error', { line: 4 });
+  });
+
+  it('when the same ATTENDEE lines recur across events and within one, then each event lists each address once', () => {
+    const event = (uid: string, extra: string[]) => [
+      'BEGIN:VEVENT', `UID:${uid}`, 'DTSTART:20261102T090000Z', 'DURATION:PT30M',
+      'ATTENDEE;PARTSTAT=ACCEPTED;CN=Ayu:mailto:AYU@example.com', 'ATTENDEE;ROLE=OPT-PARTICIPANT:mailto:budi@example.com',
+      'ATTENDEE;PARTSTAT=ACCEPTED;CN=Ayu:mailto:AYU@example.com', 'ATTENDEE:', ...extra, 'END:VEVENT',
+    ];
+    const text = calendar([...event('one', []), ...event('two', ['ATTENDEE;CUTYPE=ROOM:mailto:room@example.com'])].join('\r\n'));
+    const [one, two] = parseIcs(text, window).events;
+    const ayu = { email: 'ayu@example.com', name: 'Ayu', response: 'accepted', optional: false };
+    const budi = { email: 'budi@example.com', response: 'needsAction', optional: true };
+    expect(one?.attendees).toEqual([ayu, budi]);
+    expect(two?.attendees).toEqual([ayu, budi, { email: 'room@example.com', response: 'needsAction', optional: false, resource: true }]);
   });
 });
 
