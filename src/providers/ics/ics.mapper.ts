@@ -303,32 +303,25 @@ function icalProperty(line: string, name: string, raw: string, lineNo: number): 
   return { name, raw, line: lineNo, jcal, type: jcal[2], multi: false, params: null };
 }
 
-/**
- * A matcher for a fixed set of names: which of them `src[start, end)` spells (ASCII
- * case-insensitively when `fold`, then the names are given in lower case), without slicing.
- */
-function nameMatcher(names: Iterable<string>, fold: boolean): (src: string, start: number, end: number) => string | null {
-  // Candidates by length and first character.
-  const buckets = new Map<number, string[]>();
-  for (const name of names) {
-    const key = name.length * 128 + name.charCodeAt(0);
-    const bucket = buckets.get(key);
-    if (bucket) bucket.push(name);
-    else buckets.set(key, [name]);
+/** Parameters the fast reader reads or must leave to ical.js (lower case), by length and first character. */
+const PARAM_NAMES = new Map<number, string[]>();
+for (const name of ['tzid', 'role', 'cutype', 'partstat', 'cn', 'value', ...SPECIAL_PARAMS]) {
+  const key = name.length * 128 + name.charCodeAt(0);
+  PARAM_NAMES.set(key, [...(PARAM_NAMES.get(key) ?? []), name]);
+}
+
+/** Which of those parameters `src[start, end)` spells, ASCII case-insensitively, without slicing. */
+function knownParam(src: string, start: number, end: number): string | null {
+  const c = src.charCodeAt(start) | 32;
+  if (c > 127) return null;
+  const candidates = PARAM_NAMES.get((end - start) * 128 + c);
+  if (!candidates) return null;
+  for (const candidate of candidates) {
+    let i = 1;
+    while (i < candidate.length && (src.charCodeAt(start + i) | 32) === candidate.charCodeAt(i)) i++;
+    if (i === candidate.length) return candidate;
   }
-  const mask = fold ? 32 : 0;
-  return (src, start, end) => {
-    const c = src.charCodeAt(start) | mask;
-    if (c > 127) return null;
-    const candidates = buckets.get((end - start) * 128 + c);
-    if (!candidates) return null;
-    for (const candidate of candidates) {
-      let i = 1;
-      while (i < candidate.length && (src.charCodeAt(start + i) | mask) === candidate.charCodeAt(i)) i++;
-      if (i === candidate.length) return candidate;
-    }
-    return null;
-  };
+  return null;
 }
 
 /** A property name this reader meets often, spelled as exporters spell it (upper case). */
@@ -368,8 +361,6 @@ function knownNameAt(src: string, start: number, end: number): KnownName | null 
   }
   return null;
 }
-/** Parameters the fast reader reads or must leave to ical.js (lower case). */
-const knownParam = nameMatcher(['tzid', 'role', 'cutype', 'partstat', 'cn', 'value', ...SPECIAL_PARAMS], true);
 
 /**
  * Split the text into unfolded content lines, build the component tree, and parse the
