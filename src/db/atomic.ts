@@ -1,5 +1,5 @@
 import { Column, getTableColumns, sql } from 'drizzle-orm';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { SQLiteTextJson, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database';
 
 /** A write to run inside `atomic`: a query builder not yet awaited, or a prepared bulk insert. */
@@ -24,6 +24,7 @@ export async function atomic(db: Db, statements: Statement[]): Promise<void> {
 }
 
 type RawStatement = { run(...params: unknown[]): unknown };
+const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 const preparedInserts = new WeakMap<object, Map<SQLiteTable, Map<string, { statement: RawStatement; order: string[] }>>>();
 
 /**
@@ -88,12 +89,21 @@ export function insertMany<T extends SQLiteTable>(
     const column = columns[k]!;
     return column.mapToDriverValue === Column.prototype.mapToDriverValue ? null : column;
   });
-  // Instances of one series share their attendee list: encode each JSON value once per batch.
+  // Instances of one series share their attendee list, and lists share their items (a feed's
+  // attendee is one object): each JSON list, and each plain object in one, is written once per batch.
   const encoded = new WeakMap<object, unknown>();
+  const item = (v: object): string => {
+    let out = encoded.get(v) as string | undefined;
+    if (out === undefined) encoded.set(v, (out = JSON.stringify(v)));
+    return out;
+  };
   const encode = (column: SQLiteColumn, v: unknown) => {
     if (typeof v !== 'object') return column.mapToDriverValue(v);
     let out = encoded.get(v as object);
-    if (out === undefined) encoded.set(v as object, (out = column.mapToDriverValue(v)));
+    if (out === undefined) {
+      out = column instanceof SQLiteTextJson && Array.isArray(v) && v.every(isPlainObject) ? `[${v.map(item).join(',')}]` : column.mapToDriverValue(v);
+      encoded.set(v as object, out);
+    }
     return out;
   };
   return [

@@ -112,10 +112,12 @@ interface RawProp {
 interface RawComponent {
   name: string;
   line: number;
-  /** The properties this mapper reads, in file order (ATTENDEE lines go to `attendees`). */
+  /** The properties this mapper reads, in file order (ATTENDEE and ORGANIZER lines are read into `attendees` and `organizer`). */
   props: RawProp[];
   /** The ATTENDEE lines, read (null for an empty address), in file order. */
   attendees: Array<Attendee | null>;
+  /** The address of the first ORGANIZER line ('' when it names none). */
+  organizer: string | undefined;
   /** jCal properties in order; kept only inside VTIMEZONE, for ICAL.Timezone. */
   jcalProps: JCalProp[] | null;
   children: RawComponent[];
@@ -373,6 +375,7 @@ function readCalendars(text: string): RawComponent[] {
   let timezoneDepth = 0;
   let sawAnything = false;
   const attendeeLines = new Map<string, Attendee | null>();
+  const organizerLines = new Map<string, string>();
 
   /** One logical line: `src[start, end)`, starting at physical line `lineNo`. */
   const handle = (src: string, start: number, end: number, lineNo: number): void => {
@@ -399,15 +402,23 @@ function readCalendars(text: string): RawComponent[] {
     }
     const top = stack[stack.length - 1];
 
-    // People attend many meetings with the same people: an ATTENDEE line is read once per file
-    // (a line read before is known to be well formed).
-    let attendeeKey: string | null = null;
-    if (name === 'ATTENDEE' && timezoneDepth === 0 && top?.name === 'VEVENT') {
-      attendeeKey = src.slice(nameEnd, end);
-      const read = attendeeLines.get(attendeeKey);
-      if (read !== undefined) {
-        top.attendees.push(read);
-        return;
+    // People meet the same people again and again: an ATTENDEE or ORGANIZER line is read once
+    // per file (a line read before is known to be well formed).
+    let personKey: string | null = null;
+    if ((name === 'ATTENDEE' || name === 'ORGANIZER') && timezoneDepth === 0 && top?.name === 'VEVENT') {
+      personKey = src.slice(nameEnd, end);
+      if (name === 'ATTENDEE') {
+        const read = attendeeLines.get(personKey);
+        if (read !== undefined) {
+          top.attendees.push(read);
+          return;
+        }
+      } else {
+        const read = organizerLines.get(personKey);
+        if (read !== undefined) {
+          top.organizer ??= read;
+          return;
+        }
       }
     }
 
@@ -428,7 +439,7 @@ function readCalendars(text: string): RawComponent[] {
           throw parseError(lineNo, sawAnything ? `BEGIN:${compName} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
         }
         const inTimezone = timezoneDepth > 0 || compName === 'VTIMEZONE';
-        const comp: RawComponent = { name: compName, line: lineNo, props: [], attendees: [], jcalProps: inTimezone ? [] : null, children: [] };
+        const comp: RawComponent = { name: compName, line: lineNo, props: [], attendees: [], organizer: undefined, jcalProps: inTimezone ? [] : null, children: [] };
         if (top) top.children.push(comp);
         else calendars.push(comp);
         stack.push(comp);
@@ -455,10 +466,16 @@ function readCalendars(text: string): RawComponent[] {
     const prop =
       (timezoneDepth === 0 ? fastProperty(src, start, end, nameEnd, name, lineNo) : null) ??
       icalProperty(src.slice(start, end), name, src.slice(valueStart, end), lineNo);
-    if (attendeeKey !== null) {
-      const attendee = readAttendee(prop);
-      attendeeLines.set(attendeeKey, attendee);
-      top.attendees.push(attendee);
+    if (personKey !== null) {
+      if (name === 'ATTENDEE') {
+        const attendee = readAttendee(prop);
+        attendeeLines.set(personKey, attendee);
+        top.attendees.push(attendee);
+      } else {
+        const organizer = address(textValue(prop));
+        organizerLines.set(personKey, organizer);
+        top.organizer ??= organizer;
+      }
       return;
     }
     top.props.push(prop);
@@ -921,7 +938,6 @@ function readFacts(comp: RawComponent): Facts {
   let status: RawProp | undefined;
   let transpProp: RawProp | undefined;
   let busyProp: RawProp | undefined;
-  let organizerProp: RawProp | undefined;
   let descriptionProp: RawProp | undefined;
   let altDescriptionProp: RawProp | undefined;
   let ownedProp: RawProp | undefined;
@@ -935,9 +951,6 @@ function readFacts(comp: RawComponent): Facts {
     switch (prop.name) {
       case 'SUMMARY':
         summary ??= prop;
-        break;
-      case 'ORGANIZER':
-        organizerProp ??= prop;
         break;
       case 'STATUS':
         status ??= prop;
@@ -997,7 +1010,7 @@ function readFacts(comp: RawComponent): Facts {
       statusRaw === 'CANCELLED' ? 'cancelled' : statusRaw === 'TENTATIVE' ? 'tentative' : statusRaw ? 'confirmed' : undefined,
     transparency:
       transp === 'TRANSPARENT' || busy === 'FREE' ? 'transparent' : transp !== undefined || busy !== undefined ? 'opaque' : undefined,
-    organizer: organizerProp ? address(textValue(organizerProp)) || undefined : undefined,
+    organizer: comp.organizer || undefined,
     attendees,
     description: descriptionProp
       ? describeText(descriptionText)
