@@ -3,18 +3,20 @@
  * beside a baseline measured in the same run (so the figures are ratios, not machine-bound).
  *   ingest  = through the service, from ICS text to stored rows: parse, expand recurrences,
  *             store. Measured twice: the first import (connectIcs: new connection, empty
- *             calendar) and a re-import of the same feeds (syncIcsConnection: upsert + sweep).
+ *             calendar) and a re-import of the same feed (syncIcsConnection: upsert + sweep).
  *   ceiling = raw better-sqlite3: one prepared insert per row of the same parsed rows, one
  *             transaction per calendar, into an empty table. Parsing is not in it.
  *   storing = the same parsed rows through the events repository, to show what the storage
  *             layer adds and what parsing does.
  *   audit   = auditTeam over every member's instances, event-instances/s.
- * The machine is shared and noisy, so the ceiling and the ingest run back to back in each of
- * several rounds, on fresh databases, and the ratio is reported per round and as the median.
+ * The machine is shared and noisy: its speed changes by half from one second to the next. So
+ * the measurements are paired: member by member, the ceiling, the first import and the
+ * re-import of that member's feed run back to back (each into its own database), and each is
+ * summed over the workspace. Each round uses fresh databases; ratios are reported per round and
+ * as the median.
  */
 import { performance } from 'node:perf_hooks';
 import { auditTeam } from '../src/domain/audit';
-import type { CalendarEvent } from '../src/domain/types';
 import { normalizeWorkingHours } from '../src/domain/working-hours';
 import { parseIcs } from '../src/providers/ics/ics.mapper';
 import { connectIcs, syncIcsConnection, syncWindow } from '../src/services/sync';
@@ -41,66 +43,71 @@ const stopwatch = () => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 
-/** First import and re-import of every member's feed through the service; ms each and the row count. */
-async function ingest(people: SyntheticMember[]): Promise<{ first: Timing; again: Timing; rows: number }> {
-  const { deps, close } = await benchDeps(NOW);
-  const { workspace } = await createWorkspace(deps, { name: 'Bench' });
-  const members = [];
-  for (const p of people) {
-    members.push(await deps.repos.members.create(workspace.id, { email: p.email, name: p.email, timeZone: p.timeZone, locale: 'en', workingHours: normalizeWorkingHours(undefined) }, 0));
-  }
-  let stop = stopwatch();
-  const connections = [];
-  for (let i = 0; i < people.length; i++) connections.push(await connectIcs(deps, workspace.id, members[i]!.id, { body: people[i]!.ics }));
-  const first = stop();
-  stop = stopwatch();
-  let rows = 0;
-  for (let i = 0; i < people.length; i++) rows += (await syncIcsConnection(deps, workspace.id, connections[i]!.id, { body: people[i]!.ics })).events;
-  const again = stop();
-  close();
-  return { first, again, rows };
+/** Milliseconds of wall-clock and CPU time added to `total` by `work`. */
+async function timed(total: Timing, work: () => unknown): Promise<void> {
+  const stop = stopwatch();
+  await work();
+  const t = stop();
+  total.wall += t.wall;
+  total.cpu += t.cpu;
 }
 
-/** A fresh database with one workspace, member and connection, and a calendar per parsed feed. */
-async function calendarsFor(parsed: CalendarEvent[][]) {
+/**
+ * One round: member by member, the raw insert of the member's parsed rows (the ceiling), the
+ * same rows through the events repository (storing alone), the first import of the member's
+ * feed and its re-import; each into its own fresh database.
+ */
+async function pairedRound(people: SyntheticMember[], window: { start: number; end: number }) {
+  const ingestDb = await benchDeps(NOW);
+  const { deps } = ingestDb;
+  const { workspace } = await createWorkspace(deps, { name: 'Bench' });
+  const ceilingDb = await calendarsFor(people.length);
+  const storeDb = await calendarsFor(people.length);
+  const insert = ceilingDb.raw.prepare(
+    `insert into events (workspace_id, calendar_id, external_id, series_key, original_start, title, start, "end", all_day, status, transparency, organizer, attendees, desc_present, desc_length, has_agenda, has_doc_link, has_conferencing, created_by_unmeet, synced_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const ceiling = { wall: 0, cpu: 0 };
+  const storing = { wall: 0, cpu: 0 };
+  const first = { wall: 0, cpu: 0 };
+  const again = { wall: 0, cpu: 0 };
+  let rows = 0;
+  let ingested = 0;
+  for (let i = 0; i < people.length; i++) {
+    const p = people[i]!;
+    const member = await deps.repos.members.create(workspace.id, { email: p.email, name: p.email, timeZone: p.timeZone, locale: 'en', workingHours: normalizeWorkingHours(undefined) }, 0);
+    // The ceiling's input is parsed outside its timing.
+    const events = parseIcs(p.ics, window, { defaultTimeZone: p.timeZone }).events;
+    await timed(ceiling, () =>
+      ceilingDb.raw.transaction(() => {
+        for (const e of events) {
+          insert.run('ws', `cal${i}`, e.externalId, e.seriesKey, e.originalStart, e.title, e.start, e.end, e.allDay ? 1 : 0, e.status, e.transparency, e.organizer, JSON.stringify(e.attendees), e.description.present ? 1 : 0, e.description.length, e.description.hasAgenda ? 1 : 0, e.description.hasDocLink ? 1 : 0, e.hasConferencing ? 1 : 0, e.createdByUnmeet ? 1 : 0, NOW);
+          rows++;
+        }
+      })(),
+    );
+    await timed(storing, () => storeDb.deps.repos.events.replaceCalendar('ws', `cal${i}`, events, window, NOW, { fresh: true }));
+    let connectionId = '';
+    await timed(first, async () => {
+      connectionId = (await connectIcs(deps, workspace.id, member.id, { body: p.ics })).id;
+    });
+    await timed(again, async () => {
+      ingested += (await syncIcsConnection(deps, workspace.id, connectionId, { body: p.ics })).events;
+    });
+  }
+  ingestDb.close();
+  ceilingDb.close();
+  storeDb.close();
+  return { ceiling, storing, first, again, rows, ingested };
+}
+
+/** A fresh database with one workspace, member and connection, and `count` calendars (`cal0`, …). */
+async function calendarsFor(count: number) {
   const { deps, close } = await benchDeps(NOW);
   const raw = (deps.db as unknown as { $client: import('better-sqlite3').Database }).$client;
   raw.exec(`insert into workspaces (id, name) values ('ws', 'raw'); insert into members (id, workspace_id, email, name, time_zone, working_hours, updated_at) values ('m', 'ws', 'a@b', 'a', 'UTC', '{}', 0); insert into connections (id, workspace_id, member_id, provider, label) values ('c', 'ws', 'm', 'ics', 'x');`);
   const addCalendar = raw.prepare(`insert into calendars (id, workspace_id, connection_id, external_id, name) values (?, 'ws', 'c', ?, 'x')`);
-  parsed.forEach((_, i) => addCalendar.run(`cal${i}`, `x${i}`));
+  for (let i = 0; i < count; i++) addCalendar.run(`cal${i}`, `x${i}`);
   return { deps, raw, close };
-}
-
-/** The same parsed rows through one raw prepared insert, one transaction per calendar. */
-async function rawCeiling(parsed: CalendarEvent[][]): Promise<{ time: Timing; rows: number }> {
-  const { raw, close } = await calendarsFor(parsed);
-  const insert = raw.prepare(
-    `insert into events (workspace_id, calendar_id, external_id, series_key, original_start, title, start, "end", all_day, status, transparency, organizer, attendees, desc_present, desc_length, has_agenda, has_doc_link, has_conferencing, created_by_unmeet, synced_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  let rows = 0;
-  const stop = stopwatch();
-  parsed.forEach((events, i) => {
-    raw.transaction(() => {
-      for (const e of events) {
-        insert.run('ws', `cal${i}`, e.externalId, e.seriesKey, e.originalStart, e.title, e.start, e.end, e.allDay ? 1 : 0, e.status, e.transparency, e.organizer, JSON.stringify(e.attendees), e.description.present ? 1 : 0, e.description.length, e.description.hasAgenda ? 1 : 0, e.description.hasDocLink ? 1 : 0, e.hasConferencing ? 1 : 0, e.createdByUnmeet ? 1 : 0, NOW);
-        rows++;
-      }
-    })();
-  });
-  const time = stop();
-  close();
-  return { time, rows };
-}
-
-/** The same parsed rows through the events repository (what ingest does after parsing). */
-async function repositoryStore(parsed: CalendarEvent[][]): Promise<Timing> {
-  const { deps, close } = await calendarsFor(parsed);
-  const window = syncWindow(NOW);
-  const stop = stopwatch();
-  for (let i = 0; i < parsed.length; i++) await deps.repos.events.replaceCalendar('ws', `cal${i}`, parsed[i]!, window, NOW, { fresh: true });
-  const time = stop();
-  close();
-  return time;
 }
 
 async function main() {
@@ -113,12 +120,12 @@ async function main() {
   let parseMs = Infinity;
   let instances = 0;
   for (let r = 0; r < 3; r++) {
-      const t0 = performance.now();
+    const t0 = performance.now();
     instances = parseAll().reduce((n, e) => n + e.length, 0);
     parseMs = Math.min(parseMs, performance.now() - t0);
   }
 
-  console.log(`\ningest vs raw insert ceiling, ${ROUNDS} rounds on fresh in-memory databases (ms; CPU ms in brackets):`);
+  console.log(`\ningest vs raw insert ceiling, member by member, ${ROUNDS} rounds on fresh in-memory databases (ms; CPU ms in brackets):`);
   console.log('round          raw      first import   ratio (cpu)        re-import   ratio (cpu)');
   const ratios = { first: [] as number[], firstCpu: [] as number[], again: [] as number[], againCpu: [] as number[] };
   const raws: number[] = [];
@@ -126,27 +133,21 @@ async function main() {
   const storeRatios: number[] = [];
   const cell = (t: Timing) => `${fmt(t.wall)} (${fmt(t.cpu)})`;
   for (let round = 0; round <= ROUNDS; round++) {
-    // The ceiling's input is parsed outside its timing and dropped before the ingest runs: a
-    // server holds one feed at a time, not the whole workspace's parsed events.
-    const input = parseAll();
-    const ceiling = await rawCeiling(input);
-    const stored = await repositoryStore(input);
-    input.length = 0;
-    const run = await ingest(people);
-    if (ceiling.rows !== instances || run.rows !== instances) throw new Error(`row counts differ: ${ceiling.rows} raw, ${run.rows} ingested, ${instances} parsed`);
+    const run = await pairedRound(people, window);
+    if (run.rows !== instances || run.ingested !== instances) throw new Error(`row counts differ: ${run.rows} raw, ${run.ingested} ingested, ${instances} parsed`);
     if (round === 0) continue; // warm-up: JIT and allocator
     const r = {
-      first: run.first.wall / ceiling.time.wall,
-      firstCpu: run.first.cpu / ceiling.time.cpu,
-      again: run.again.wall / ceiling.time.wall,
-      againCpu: run.again.cpu / ceiling.time.cpu,
+      first: run.first.wall / run.ceiling.wall,
+      firstCpu: run.first.cpu / run.ceiling.cpu,
+      again: run.again.wall / run.ceiling.wall,
+      againCpu: run.again.cpu / run.ceiling.cpu,
     };
     for (const k of Object.keys(ratios) as Array<keyof typeof ratios>) ratios[k].push(r[k]);
-    raws.push(ceiling.time.wall);
-    storeRatios.push(stored.wall / ceiling.time.wall);
+    raws.push(run.ceiling.wall);
+    storeRatios.push(run.storing.wall / run.ceiling.wall);
     firsts.push(run.first.wall);
     console.log(
-      `${String(round).padStart(5)} ${cell(ceiling.time).padStart(14)} ${cell(run.first).padStart(17)} ${r.first.toFixed(2).padStart(6)}x (${r.firstCpu.toFixed(2)}x) ${cell(run.again).padStart(16)} ${r.again.toFixed(2).padStart(6)}x (${r.againCpu.toFixed(2)}x)`,
+      `${String(round).padStart(5)} ${cell(run.ceiling).padStart(14)} ${cell(run.first).padStart(17)} ${r.first.toFixed(2).padStart(6)}x (${r.firstCpu.toFixed(2)}x) ${cell(run.again).padStart(16)} ${r.again.toFixed(2).padStart(6)}x (${r.againCpu.toFixed(2)}x)`,
     );
   }
 
