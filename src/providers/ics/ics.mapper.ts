@@ -112,7 +112,7 @@ interface RawProp {
 interface RawComponent {
   name: string;
   line: number;
-  /** The properties this mapper reads, in file order (ATTENDEE and ORGANIZER lines are read into `attendees` and `organizer`). */
+  /** The properties this mapper reads, in file order; ATTENDEE and ORGANIZER lines are read into the next two. */
   props: RawProp[];
   /** The ATTENDEE lines, read (null for an empty address), in file order. */
   attendees: Array<Attendee | null>;
@@ -439,7 +439,15 @@ function readCalendars(text: string): RawComponent[] {
           throw parseError(lineNo, sawAnything ? `BEGIN:${compName} outside of a VCALENDAR` : 'expected BEGIN:VCALENDAR');
         }
         const inTimezone = timezoneDepth > 0 || compName === 'VTIMEZONE';
-        const comp: RawComponent = { name: compName, line: lineNo, props: [], attendees: [], organizer: undefined, jcalProps: inTimezone ? [] : null, children: [] };
+        const comp: RawComponent = {
+          name: compName,
+          line: lineNo,
+          props: [],
+          attendees: [],
+          organizer: undefined,
+          jcalProps: inTimezone ? [] : null,
+          children: [],
+        };
         if (top) top.children.push(comp);
         else calendars.push(comp);
         stack.push(comp);
