@@ -100,6 +100,7 @@ async function main() {
   console.log(`  fetch + map only:      median ${Math.round(median(fetchMs))} ms = ${rate(fetched.n, median(fetchMs))} events/s`);
   console.log(`  fetch + map + store:   median ${Math.round(median(syncMs))} ms = ${rate(stored, median(syncMs))} events/s (${stored} stored, ${synced.pages} pages)`);
   console.log(`  per round: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}`);
+  console.log(`  best full sync / best fetch-only: ${(Math.min(...syncMs) / Math.min(...fetchMs)).toFixed(2)}x`);
   console.log(`  storing costs ${median(ratios).toFixed(2)}x the fetch-only run (median of ${ROUNDS})   (target <= 1.5x)`);
   close();
   await fake.stop();
