@@ -211,6 +211,30 @@ describe('ICS connections and the audit', () => {
     expect(audit.json.members[0].metrics.meetingHours).toBe(4);
   });
 
+  it('when a feed lists one id twice, then the first import and a re-import both keep the later entry', async () => {
+    const { key, memberId } = await withMember();
+    const start = Date.parse('2026-11-03T09:00:00Z');
+    const ics = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//unmeet tests//EN',
+      'BEGIN:VEVENT', 'UID:weekly@test', 'DTSTART:20261103T090000Z', 'DTEND:20261103T100000Z', 'RRULE:FREQ=WEEKLY;COUNT=2', 'SUMMARY:Series', 'END:VEVENT',
+      // A UID that spells the series' first instance id.
+      'BEGIN:VEVENT', `UID:weekly@test::${start}`, 'DTSTART:20261103T090000Z', 'DTEND:20261103T093000Z', 'SUMMARY:Standalone', 'END:VEVENT',
+      'END:VCALENDAR', '',
+    ].join('\r\n');
+    const workspaceId = (await t.api('GET', '/v1/workspace', { key })).json.id as string;
+    const stored = async () =>
+      (await t.deps.repos.events.listInWindow(workspaceId, { start: 0, end: Date.parse('2027-01-01') }))
+        .map(({ event: e }) => `${e.externalId} ${(e.end - e.start) / 60_000}m ${e.title}`)
+        .sort();
+    const expected = [`weekly@test::${start} 30m Standalone`, `weekly@test::${start + 7 * 86_400_000} 60m Series`];
+    const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics } });
+    expect(up.status).toBe(201);
+    expect(await stored()).toEqual(expected);
+    const again = await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key, json: { ics } });
+    expect(again.status).toBe(200);
+    expect(await stored()).toEqual(expected);
+  });
+
   it('when a re-upload renames, moves and adds events, then the stored rows are exactly the new feed', async () => {
     const { key, memberId } = await withMember();
     const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar } });

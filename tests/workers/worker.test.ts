@@ -100,6 +100,25 @@ describe('the Worker in workerd with D1', () => {
     expect(audit.json.members[0].metrics.afterHoursMeetingHours).toBeGreaterThan(0);
   });
 
+  it('when a feed lists one id twice, then D1 keeps the later entry on the first import and on a re-import', async () => {
+    const { key, memberId } = await workspaceWithAlice();
+    const start = Date.parse('2026-11-03T09:00:00Z');
+    const people = ['ORGANIZER:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com'];
+    const ics = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//unmeet tests//EN',
+      'BEGIN:VEVENT', 'UID:weekly@test', 'DTSTART:20261103T090000Z', 'DTEND:20261103T100000Z', 'RRULE:FREQ=WEEKLY;COUNT=2', 'SUMMARY:Series', ...people, 'END:VEVENT',
+      'BEGIN:VEVENT', `UID:weekly@test::${start}`, 'DTSTART:20261103T090000Z', 'DTEND:20261103T093000Z', 'SUMMARY:Standalone', ...people, 'END:VEVENT',
+      'END:VCALENDAR', '',
+    ].join('\r\n');
+    const hours = async () => (await call('/v1/audit?from=2026-11-02&to=2026-11-30', { key })).json.members[0].metrics.meetingHours;
+    const up = await call(`/v1/connections/ics?memberId=${memberId}`, { method: 'POST', key, body: ics, type: 'text/calendar' });
+    expect(up.status).toBe(201);
+    expect(await hours()).toBe(1.5); // the 30-minute standalone replaced the series' first hour
+    const again = await call(`/v1/connections/${up.json.id}/sync`, { method: 'POST', key, body: ics, type: 'text/calendar' });
+    expect(again.status).toBe(200);
+    expect(await hours()).toBe(1.5);
+  });
+
   it('when a malformed file is uploaded, then 422 with the line and nothing stored', async () => {
     const { key, memberId } = await workspaceWithAlice();
     const res = await call(`/v1/connections/ics?memberId=${memberId}`, { method: 'POST', key, body: calendar.replace('DTSTART:20261104T090000Z', 'DTSTART:garbage'), type: 'text/calendar' });
