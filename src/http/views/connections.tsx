@@ -34,6 +34,19 @@ function ConnectButton(props: { ctx: PageContext; provider: 'google' | 'microsof
   );
 }
 
+/** A small form that posts to `action` after the page's confirm prompt; `target` names what it acts on for screen readers. */
+function ConfirmButton(props: { action: string; csrf: string; confirm: string; label: string; target: string }) {
+  return (
+    <form method="post" action={props.action} class="inline" data-confirm={props.confirm}>
+      <Csrf token={props.csrf} />
+      <button type="submit" class="small secondary">
+        {props.label}
+        <span class="sr-only">{` ${props.target}`}</span>
+      </button>
+    </form>
+  );
+}
+
 function MemberConnections(props: { ctx: PageContext; member: MemberRow; connections: ConnectionRow[]; providers: ProviderAvailability }) {
   const { ctx, member, providers } = props;
   const { t, locale } = ctx;
@@ -60,13 +73,7 @@ function MemberConnections(props: { ctx: PageContext; member: MemberRow; connect
                 {`${t.connLastSync}: ${formatInstant(c.lastSyncAt, locale, member.timeZone, t.connNever)}`}
               </span>
               {c.lastError ? <span class="error-text small-text">{c.lastError}</span> : null}
-              <form method="post" action={`/connections/${encodeURIComponent(c.id)}/disconnect`} class="inline" data-confirm={t.confirmDisconnect}>
-                <Csrf token={csrf} />
-                <button type="submit" class="small secondary">
-                  {t.disconnect}
-                  <span class="sr-only">{` ${c.label}`}</span>
-                </button>
-              </form>
+              <ConfirmButton action={`/connections/${encodeURIComponent(c.id)}/disconnect`} csrf={csrf} confirm={t.confirmDisconnect} label={t.disconnect} target={c.label} />
             </li>
           ))}
         </ul>
@@ -135,13 +142,7 @@ function ApiKeys(props: { ctx: PageContext; keys: ApiKey[]; newKey?: string | un
               <td>{k.revokedAt === null ? t.keyActive : t.keyRevokedState}</td>
               <td>
                 {k.revokedAt === null ? (
-                  <form method="post" action={`/connections/keys/${encodeURIComponent(k.id)}/revoke`} class="inline" data-confirm={t.confirmRevoke}>
-                    <Csrf token={csrf} />
-                    <button type="submit" class="small secondary">
-                      {t.keyRevoke}
-                      <span class="sr-only">{` ${k.prefix}`}</span>
-                    </button>
-                  </form>
+                  <ConfirmButton action={`/connections/keys/${encodeURIComponent(k.id)}/revoke`} csrf={csrf} confirm={t.confirmRevoke} label={t.keyRevoke} target={k.prefix} />
                 ) : null}
               </td>
             </tr>
