@@ -27,6 +27,7 @@ export default defineConfig({
                 UNMEET_SECRET: 'workers-test-secret-workers-test-secret',
                 UNMEET_ALLOW_PRIVATE_URLS: '1',
                 UNMEET_LOG_LEVEL: 'silent',
+                UNMEET_ADMIN_TOKEN: 'workers-admin-token-0123456789',
               },
             },
           })),

@@ -44,6 +44,13 @@ export const workspaceSettingsInput = z.object({
     .regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD')
     .optional(),
   focusMinMinutes: z.number().int().min(15).max(480).optional(),
+  minGroupSize: z
+    .number()
+    .int()
+    .min(3)
+    .max(1000)
+    .optional()
+    .openapi({ description: 'Team views break numbers down per group only for groups at least this large (default 5, never below 3)' }),
   mailTransport: z
     .enum(['outbox', 'smtp', 'gmail', 'microsoft'])
     .optional()
@@ -63,6 +70,10 @@ export const apiKeyInput = z
       .regex(/^[^\p{Cc}]*$/u, 'no control characters')
       .optional()
       .openapi({ description: 'What the key is for, to tell keys apart', example: 'CI' }),
+    role: z
+      .enum(['admin', 'manager'])
+      .optional()
+      .openapi({ description: '`admin` (default): everything an admin may do; `manager`: read-only team reports' }),
   })
   .openapi('ApiKeyInput');
 

@@ -12,7 +12,7 @@ export type WatchChannelRow = typeof watchChannels.$inferSelect;
  */
 export function createOAuthRepository({ db }: { db: Db }) {
   return {
-    async createState(row: OAuthStateRow): Promise<void> {
+    async createState(row: Omit<OAuthStateRow, 'expectedAccount' | 'personId'> & Partial<Pick<OAuthStateRow, 'expectedAccount' | 'personId'>>): Promise<void> {
       await db.insert(oauthStates).values(row);
     },
 

@@ -1,3 +1,4 @@
+import { createAuditLogRepository } from './audit-log.repository';
 import { createConnectionRepository } from './connections.repository';
 import type { Db } from './database';
 import { createOAuthRepository } from './oauth.repository';
@@ -7,7 +8,9 @@ import { createFocusRepository } from './focus.repository';
 import { createJobRepository } from './jobs.repository';
 import { createMemberRepository } from './members.repository';
 import { createOutboxRepository } from './outbox.repository';
+import { createPeopleRepository } from './people.repository';
 import { createRotationRepository } from './rotations.repository';
+import { createSessionRepository } from './sessions.repository';
 import { createWorkspaceRepository } from './workspaces.repository';
 
 export function createRepositories({ db }: { db: Db }) {
@@ -22,6 +25,9 @@ export function createRepositories({ db }: { db: Db }) {
     outbox: createOutboxRepository({ db }),
     rotations: createRotationRepository({ db }),
     focus: createFocusRepository({ db }),
+    people: createPeopleRepository({ db }),
+    sessions: createSessionRepository({ db }),
+    auditLog: createAuditLogRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { KeyRole } from '../domain/roles';
 import type { Attendee, WorkingHours } from '../domain/types';
 
 /**
@@ -29,6 +30,8 @@ export const workspaces = sqliteTable('workspaces', {
   mailTransport: text('mail_transport').$type<MailTransportSetting>().notNull().default('smtp'),
   /** Bumped by every write that can change an audit or a flag: cached results carry it. */
   dataVersion: integer('data_version').notNull().default(0),
+  /** Team views break numbers down per group only for groups at least this large (never below 3). */
+  minGroupSize: integer('min_group_size').notNull().default(5),
   createdAt: createdAt(),
 });
 
@@ -49,6 +52,8 @@ export const apiKeys = sqliteTable(
     prefix: text('prefix').notNull(),
     /** What the key is for ("CI", "Ayu's laptop"), as its creator named it; null if unnamed. */
     label: text('label'),
+    /** What the key may do: `admin` (everything but ownership) or `manager` (read-only team reports). */
+    role: text('role').$type<KeyRole>().notNull().default('admin'),
     createdAt: createdAt(),
     /** When the key was revoked; the row stays for the record, and the key no longer authenticates. */
     revokedAt: integer('revoked_at'),
@@ -93,6 +98,9 @@ export const connections = sqliteTable(
     credentials: text('credentials'),
     lastSyncAt: integer('last_sync_at'),
     lastError: text('last_error'),
+    /** The provider account the grant belongs to (Google `sub`, Microsoft `tid:oid`), from its ID token. */
+    accountSubject: text('account_subject'),
+    accountEmail: text('account_email'),
     createdAt: createdAt(),
   },
   (t) => [index('connections_workspace_idx').on(t.workspaceId, t.memberId)],
@@ -299,6 +307,10 @@ export const oauthStates = sqliteTable('oauth_states', {
     .references(() => members.id, { onDelete: 'cascade' }),
   provider: text('provider').$type<ProviderName>().notNull(),
   verifier: text('verifier').notNull(),
+  /** The address the granting account must have (lower-cased): the member's own, or one they confirmed in their session. */
+  expectedAccount: text('expected_account'),
+  /** The person who started the connection (null: an admin or API key on the member's behalf). */
+  personId: text('person_id'),
   expiresAt: integer('expires_at').notNull(),
 });
 

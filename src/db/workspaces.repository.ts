@@ -1,5 +1,6 @@
 import { and, asc, count, eq, exists, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import type { KeyRole } from '../domain/roles';
 import { atomic } from './atomic';
 import type { Db } from './database';
 import { newId } from './ids';
@@ -8,7 +9,7 @@ import { apiKeys, workspaces } from './schema';
 export type Workspace = typeof workspaces.$inferSelect;
 
 /** An API key as it may be shown: never the key, never its hash. */
-export type ApiKey = Pick<typeof apiKeys.$inferSelect, 'id' | 'prefix' | 'label' | 'createdAt' | 'revokedAt'>;
+export type ApiKey = Pick<typeof apiKeys.$inferSelect, 'id' | 'prefix' | 'label' | 'role' | 'createdAt' | 'revokedAt'>;
 
 /** What revoking a key came to; anything but `revoked` changed nothing. */
 export type RevokeKeyResult =
@@ -17,7 +18,7 @@ export type RevokeKeyResult =
   | { outcome: 'last_active' }
   | { outcome: 'not_found' };
 
-const keyColumns = { id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt };
+const keyColumns = { id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, role: apiKeys.role, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt };
 
 /**
  * The statement that marks a workspace's data as changed (events, members, settings): part of
@@ -28,7 +29,7 @@ export const bumpDataVersion = (db: Db, workspaceId: string) =>
     .update(workspaces)
     .set({ dataVersion: sql`${workspaces.dataVersion} + 1` })
     .where(eq(workspaces.id, workspaceId));
-export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'> & Partial<Pick<Workspace, 'mailTransport'>>;
+export type WorkspaceSettings = Pick<Workspace, 'name' | 'hourlyRate' | 'currency' | 'focusMinMinutes'> & Partial<Pick<Workspace, 'mailTransport' | 'minGroupSize'>>;
 
 export function createWorkspaceRepository({ db }: { db: Db }) {
   // Prepared once: these two run on every authenticated request and every cached read.
@@ -38,7 +39,7 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     .where(eq(workspaces.id, sql.placeholder('id')))
     .prepare();
   const keyQuery = db
-    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, hash: apiKeys.hash })
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, hash: apiKeys.hash, role: apiKeys.role })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
     .prepare();
@@ -77,8 +78,8 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     },
 
     /** The workspace an active key hash belongs to, and the key's id (the hash is the lookup key; see auth). */
-    async findByKeyHash(hash: string): Promise<{ id: string; workspaceId: string; hash: string } | undefined> {
-      const rows = (await keyQuery.all({ hash })) as Array<{ id: string; workspaceId: string; hash: string }>;
+    async findByKeyHash(hash: string): Promise<{ id: string; workspaceId: string; hash: string; role: KeyRole } | undefined> {
+      const rows = (await keyQuery.all({ hash })) as Array<{ id: string; workspaceId: string; hash: string; role: KeyRole }>;
       return rows[0];
     },
 
@@ -88,10 +89,10 @@ export function createWorkspaceRepository({ db }: { db: Db }) {
     },
 
     /** Adds a key to the workspace (stored only as a hash). Nothing else changes: keys are not data an audit depends on. */
-    async createKey(workspaceId: string, key: { hash: string; prefix: string; label?: string | null }): Promise<ApiKey> {
+    async createKey(workspaceId: string, key: { hash: string; prefix: string; label?: string | null; role?: KeyRole }): Promise<ApiKey> {
       const rows = await db
         .insert(apiKeys)
-        .values({ id: newId('key'), workspaceId, hash: key.hash, prefix: key.prefix, label: key.label ?? null })
+        .values({ id: newId('key'), workspaceId, hash: key.hash, prefix: key.prefix, label: key.label ?? null, role: key.role ?? 'admin' })
         .returning(keyColumns);
       return rows[0]!;
     },

@@ -5,10 +5,11 @@ import { requestId, type RequestIdVariables } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../services/deps';
 import { problem, renderError } from './errors';
-import { apiKeyAuth, type AuthVariables } from './middleware/auth';
+import { authenticate, type AuthVariables } from './middleware/auth';
+import { SESSION_COOKIE } from './middleware/session';
 import { auditRoutes } from './routes/audit.routes';
-import { googleRoutes } from './routes/google.routes';
-import { microsoftRoutes } from './routes/microsoft.routes';
+import { googleApiRoutes, googleRoutes } from './routes/google.routes';
+import { microsoftApiRoutes, microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
 import { flagsRoutes } from './routes/flags.routes';
@@ -16,7 +17,7 @@ import { focusRoutes } from './routes/focus.routes';
 import { membersRoutes } from './routes/members.routes';
 import { mailLinkRoutes, outboxRoutes } from './routes/outbox.routes';
 import { rotationsRoutes } from './routes/rotations.routes';
-import { workspacesRoutes } from './routes/workspaces.routes';
+import { workspaceRoutes, workspacesPublicRoutes } from './routes/workspaces.routes';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
 
@@ -64,37 +65,46 @@ export function createApp(deps: Deps) {
     return c.json({ ok, checks }, ok ? 200 : 503);
   });
 
-  app.route('/v1', workspacesRoutes(deps));
-  app.use('/v1/members/*', apiKeyAuth(deps));
-  app.use('/v1/members', apiKeyAuth(deps));
-  app.use('/v1/connections/*', apiKeyAuth(deps));
-  app.use('/v1/connections', apiKeyAuth(deps));
-  app.use('/v1/audit', apiKeyAuth(deps));
-  app.route('/v1/members', membersRoutes(deps));
-  app.route('/v1/connections', connectionsRoutes(deps));
-  app.route('/v1/audit', auditRoutes(deps));
-  app.use('/v1/connect/*', apiKeyAuth(deps));
+  // Public: workspace creation (admin token), signed mail links, OAuth callbacks, push webhooks.
+  app.route('/v1', workspacesPublicRoutes(deps));
+  app.route('/v1/mail', mailLinkRoutes(deps));
   app.route('/', googleRoutes(deps));
   app.route('/', microsoftRoutes(deps));
-  app.use('/v1/flags/*', apiKeyAuth(deps));
-  app.use('/v1/flags', apiKeyAuth(deps));
-  app.route('/v1/flags', flagsRoutes(deps));
-  app.use('/v1/outbox/*', apiKeyAuth(deps));
-  app.use('/v1/outbox', apiKeyAuth(deps));
-  app.route('/v1/outbox', outboxRoutes(deps));
-  app.use('/v1/rotations/*', apiKeyAuth(deps));
-  app.route('/v1/rotations', rotationsRoutes(deps));
-  app.use('/v1/focus/*', apiKeyAuth(deps));
-  app.route('/v1/focus', focusRoutes(deps));
-  // Signed links in suggestion emails: no login, the signature is the authorisation.
-  app.route('/v1/mail', mailLinkRoutes(deps));
+
+  // Everything else under /v1 hangs under one authenticated sub-app: an API key or a session
+  // cookie establishes the workspace and role, and each operation declares the role it needs.
+  const api = new OpenAPIHono<AppEnv>();
+  api.use('*', authenticate(deps));
+  api.route('/', workspaceRoutes(deps));
+  api.route('/members', membersRoutes(deps));
+  api.route('/connections', connectionsRoutes(deps));
+  api.route('/audit', auditRoutes(deps));
+  api.route('/', googleApiRoutes(deps));
+  api.route('/', microsoftApiRoutes(deps));
+  api.route('/flags', flagsRoutes(deps));
+  api.route('/outbox', outboxRoutes(deps));
+  api.route('/rotations', rotationsRoutes(deps));
+  api.route('/focus', focusRoutes(deps));
+  app.route('/v1', api);
+
   // The web dashboard (HTML, session cookie + CSRF; its middleware covers only its own paths).
   app.route('/', dashboardRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The workspace API key (`um_...`), shown once when the workspace is created.',
+    description: 'A workspace API key (`um_...`), shown once when created; it carries a role (`admin` or `manager`).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: 'The session cookie set by signing in (dashboard); it carries the person\'s role in the workspace. Writes must come from this origin.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The instance admin token (UNMEET_ADMIN_TOKEN), for creating workspaces over HTTP.',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -103,7 +113,6 @@ export function createApp(deps: Deps) {
       version: '1',
       description: 'Meeting audits, async suggestions, focus protection and fair rotation. Errors are RFC 9457 problem+json with a stable `code`.',
     },
-    security: [{ apiKey: [] }],
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'unmeet API' }));
 

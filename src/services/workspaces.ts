@@ -1,4 +1,5 @@
 import { UnmeetError } from '../domain/errors';
+import type { KeyRole } from '../domain/roles';
 import { randomToken } from '../db/ids';
 import type { ApiKey, Workspace, WorkspaceSettings } from '../db/workspaces.repository';
 import type { Deps } from './deps';
@@ -46,14 +47,14 @@ export const MAX_ACTIVE_KEYS = 10;
 export async function createApiKey(
   deps: Pick<Deps, 'repos'>,
   workspaceId: string,
-  options: { label?: string } = {},
+  options: { label?: string; role?: KeyRole } = {},
 ): Promise<{ key: ApiKey; apiKey: string }> {
   const active = (await deps.repos.workspaces.listKeys(workspaceId)).filter((k) => k.revokedAt === null).length;
   if (active >= MAX_ACTIVE_KEYS) {
     throw new UnmeetError('key.limit_reached', `A workspace holds at most ${MAX_ACTIVE_KEYS} active API keys; revoke one first.`);
   }
   const { apiKey, stored } = await generateApiKey();
-  const key = await deps.repos.workspaces.createKey(workspaceId, { ...stored, label: options.label });
+  const key = await deps.repos.workspaces.createKey(workspaceId, { ...stored, label: options.label, role: options.role });
   return { key, apiKey };
 }
 
@@ -77,26 +78,33 @@ export async function revokeApiKey(deps: Pick<Deps, 'repos' | 'clock'>, workspac
 }
 
 /**
- * Digests of keys that authenticated recently. WebCrypto's digest is asynchronous and costs
- * more than the rest of a small request; the digest of a key never changes, so it is kept
- * (bounded, for valid keys only: garbage keys cannot evict them). Revocation is unaffected:
- * every request still looks the hash up.
+ * Digests of secrets (API keys, session tokens) that authenticated recently. WebCrypto's digest
+ * is asynchronous and costs more than the rest of a small request; the digest of a secret never
+ * changes, so it is kept (bounded, for valid secrets only: garbage cannot evict them).
+ * Revocation is unaffected: every request still looks the hash up.
  */
 const knownDigests = new Map<string, string>();
-const KNOWN_DIGESTS_MAX = 1024;
+const KNOWN_DIGESTS_MAX = 2048;
 
-/** The workspace a presented API key belongs to (and the key's id and hash), or undefined for an unknown or revoked key. */
+/** The SHA-256 of a presented secret: remembered when it authenticated before, computed otherwise. */
+export const digestOf = async (secret: string): Promise<string> => knownDigests.get(secret) ?? (await hashApiKey(secret));
+
+/** Remembers the digest of a secret that just authenticated. */
+export function rememberDigest(secret: string, hash: string): void {
+  if (knownDigests.has(secret)) return;
+  if (knownDigests.size >= KNOWN_DIGESTS_MAX) knownDigests.delete(knownDigests.keys().next().value!);
+  knownDigests.set(secret, hash);
+}
+
+/** The workspace a presented API key belongs to (with the key's id, hash and role), or undefined for an unknown or revoked key. */
 export async function authenticateApiKey(
   deps: Pick<Deps, 'repos'>,
   key: string,
-): Promise<{ workspaceId: string; keyId: string; keyHash: string } | undefined> {
+): Promise<{ workspaceId: string; keyId: string; keyHash: string; role: KeyRole } | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
-  const hash = knownDigests.get(key) ?? (await hashApiKey(key));
+  const hash = await digestOf(key);
   const found = await deps.repos.workspaces.findByKeyHash(hash);
   if (!found || !constantTimeEqual(found.hash, hash)) return undefined;
-  if (!knownDigests.has(key)) {
-    if (knownDigests.size >= KNOWN_DIGESTS_MAX) knownDigests.delete(knownDigests.keys().next().value!);
-    knownDigests.set(key, hash);
-  }
-  return { workspaceId: found.workspaceId, keyId: found.id, keyHash: hash };
+  rememberDigest(key, hash);
+  return { workspaceId: found.workspaceId, keyId: found.id, keyHash: hash, role: found.role };
 }

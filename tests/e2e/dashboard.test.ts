@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_ADMIN_TOKEN } from './process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(import.meta.dirname, '__screenshots__');
@@ -18,7 +19,7 @@ const TO = '2026-11-30';
 const HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script> Weekly status';
 
 const dir = mkdtempSync(join(tmpdir(), 'unmeet-dash-e2e-'));
-const env = { ...process.env, UNMEET_DB: join(dir, 'unmeet.db'), UNMEET_LOG_LEVEL: 'warn', UNMEET_SECRET: 'e2e-dashboard-secret-e2e-dashboard-secret' };
+const env = { ...process.env, UNMEET_DB: join(dir, 'unmeet.db'), UNMEET_LOG_LEVEL: 'warn', UNMEET_SECRET: 'e2e-dashboard-secret-e2e-dashboard-secret', UNMEET_ADMIN_TOKEN: E2E_ADMIN_TOKEN };
 
 let server: ChildProcess | undefined;
 let context: BrowserContext | undefined;
@@ -277,7 +278,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
   });
 
   it('when another workspace’s ids are used, then the dashboard answers 404', async () => {
-    const created = await fetch(`${base}/v1/workspaces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Other' }) });
+    const created = await fetch(`${base}/v1/workspaces`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, body: JSON.stringify({ name: 'Other' }) });
     const other = ((await created.json()) as { apiKey: string }).apiKey;
     const { body: rotation } = await api<{ id: string }>('/v1/rotations', {
       method: 'POST',

@@ -64,6 +64,9 @@ export const rows = (db: string, sql: string, ...params: unknown[]) => {
 /** How long a job run holds its lease in these tests (UNMEET_JOB_LEASE_MS): short, so a dead run is taken up again quickly. */
 export const TEST_LEASE_MS = 2_000;
 
+/** The instance admin token of test servers: workspace creation over HTTP is closed without it. */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+
 /** The environment of a test server on 127.0.0.1: its port and database, a fast job runner, a short lease, plus `extra`. */
 export const serverEnv = (port: number, db: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -75,6 +78,7 @@ export const serverEnv = (port: number, db: string, extra: Record<string, string
   UNMEET_JOB_INTERVAL_MS: '200',
   UNMEET_JOB_LEASE_MS: String(TEST_LEASE_MS),
   UNMEET_LOG_LEVEL: 'warn',
+  UNMEET_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
   ...extra,
 });
 
@@ -107,7 +111,7 @@ export const apiClient =
 
 /** A new workspace: its id, its API key and a client that uses the key. */
 export const createWorkspace = async (url: string, name: string) => {
-  const res = await apiClient(url)('POST', '/v1/workspaces', { name });
+  const res = await apiClient(url, E2E_ADMIN_TOKEN)('POST', '/v1/workspaces', { name });
   if (res.status !== 201) throw new Error(`workspace not created: ${res.status}`);
   return { id: res.json.workspace.id as string, key: res.json.apiKey as string, api: apiClient(url, res.json.apiKey) };
 };

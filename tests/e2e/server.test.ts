@@ -3,13 +3,14 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { E2E_ADMIN_TOKEN } from './process';
 
 const dir = mkdtempSync(join(tmpdir(), 'unmeet-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function start(): { child: ChildProcess; output: () => string; url: Promise<string> } {
   const child = spawn(process.execPath, ['bin/unmeet.js', 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', UNMEET_DB: join(dir, 'unmeet.db'), UNMEET_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', UNMEET_DB: join(dir, 'unmeet.db'), UNMEET_LOG_LEVEL: 'warn', UNMEET_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -41,7 +42,7 @@ describe('the real server process', () => {
     expect(await ready.json()).toEqual({ ok: true, checks: { database: true, migrations: true, jobs: true } });
     const created = await fetch(`${url}/v1/workspaces`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
       body: JSON.stringify({ name: 'E2E' }),
     });
     expect(created.status).toBe(201);

@@ -6,6 +6,9 @@ import { createTokenVault } from '../../src/providers/token-vault';
 import type { Deps } from '../../src/services/deps';
 import { createMemo } from '../../src/services/memo';
 
+/** The instance admin token of test apps: creating a workspace over HTTP needs it. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
 export interface TestClock {
   now: number;
 }
@@ -30,6 +33,7 @@ export async function createTestApp(overrides: Partial<Deps> = {}) {
       refreshMinutes: 60,
     },
     publicUrl: 'http://127.0.0.1:8787',
+    adminToken: TEST_ADMIN_TOKEN,
     // As in production: audits and flag scores cached by data version, so tests see invalidation work.
     memo: createMemo(),
     gzipReports: true,
@@ -59,7 +63,7 @@ export async function createTestApp(overrides: Partial<Deps> = {}) {
 
 /** Creates a workspace over the API and returns its key. */
 export async function newWorkspace(api: Awaited<ReturnType<typeof createTestApp>>['api'], name = 'Acme') {
-  const res = await api('POST', '/v1/workspaces', { json: { name, hourlyRate: 80, currency: 'USD' } });
+  const res = await api('POST', '/v1/workspaces', { json: { name, hourlyRate: 80, currency: 'USD' }, key: TEST_ADMIN_TOKEN });
   if (res.status !== 201) throw new Error(`workspace create failed: ${res.status} ${res.text}`);
   return res.json as { workspace: { id: string }; apiKey: string };
 }

@@ -76,11 +76,25 @@ describe('workspaces and auth', () => {
     expect(wrong.json.code).toBe('auth.invalid_key');
   });
 
+  it('when anyone tries to create a workspace without the admin token, then it is refused and nothing is created', async () => {
+    const closed = await createTestApp({ adminToken: undefined });
+    try {
+      const anonymous = await closed.api('POST', '/v1/workspaces', { json: { name: 'X' } });
+      expect(anonymous.status).toBe(403);
+      expect(anonymous.json.code).toBe('workspace.creation_closed');
+      expect(await closed.deps.repos.workspaces.count()).toBe(0);
+    } finally {
+      closed.close();
+    }
+  });
+
   it('when an admin token is configured, then creating a workspace needs it', async () => {
     const guarded = await createTestApp({ adminToken: 'admin-token-0123456789' });
     try {
       const denied = await guarded.api('POST', '/v1/workspaces', { json: { name: 'X' } });
-      expect(denied.status).toBe(401);
+      expect(denied.status).toBe(403);
+      const wrong = await guarded.api('POST', '/v1/workspaces', { json: { name: 'X' }, key: 'admin-token-wrong-wrong' });
+      expect(wrong.status).toBe(403);
       const ok = await guarded.api('POST', '/v1/workspaces', { json: { name: 'X' }, key: 'admin-token-0123456789' });
       expect(ok.status).toBe(201);
     } finally {

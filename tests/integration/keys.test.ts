@@ -63,7 +63,7 @@ describe('listing API keys', () => {
     const [hash1, hash2] = storedRows().map((r) => r.hash);
     for (const secret of [key, second.apiKey, hash1!, hash2!]) expect(res.text).not.toContain(secret);
     const first = res.json.keys.find((k: { id: string }) => k.id !== second.key.id);
-    expect(first).toEqual({ id: expect.stringMatching(/^key_/), prefix: key.slice(0, 8), label: null, createdAt: expect.any(String), revokedAt: null, current: true });
+    expect(first).toEqual({ id: expect.stringMatching(/^key_/), prefix: key.slice(0, 8), label: null, role: 'admin', createdAt: expect.any(String), revokedAt: null, current: true });
     expect(Number.isNaN(Date.parse(first.createdAt))).toBe(false);
     expect(res.json.keys.find((k: { id: string }) => k.id === second.key.id)).toMatchObject({ prefix: second.apiKey.slice(0, 8), label: 'CI', revokedAt: null, current: false });
 
@@ -94,7 +94,7 @@ describe('creating API keys', () => {
     const { key: created, apiKey } = res.json as { key: { id: string; prefix: string; label: string }; apiKey: string };
     expect(apiKey).toMatch(/^um_[0-9a-z]{40}$/);
     expect(apiKey).not.toBe(key);
-    expect(created).toEqual({ id: expect.stringMatching(/^key_/), prefix: apiKey.slice(0, 8), label: 'Deploy bot', createdAt: expect.any(String), revokedAt: null, current: false });
+    expect(created).toEqual({ id: expect.stringMatching(/^key_/), prefix: apiKey.slice(0, 8), label: 'Deploy bot', role: 'admin', createdAt: expect.any(String), revokedAt: null, current: false });
 
     const me = await t.api('GET', '/v1/workspace', { key: apiKey });
     expect(me.status).toBe(200);

@@ -47,7 +47,7 @@ async function call(path: string, init: { method?: string; key?: string; json?: 
 }
 
 async function workspaceWithAlice() {
-  const ws = await call('/v1/workspaces', { method: 'POST', json: { name: 'Edge' } });
+  const ws = await call('/v1/workspaces', { method: 'POST', key: 'workers-admin-token-0123456789', json: { name: 'Edge' } });
   expect(ws.status).toBe(201);
   const key = ws.json.apiKey as string;
   const member = await call('/v1/members', { method: 'POST', key, json: { email: 'alice@example.com', name: 'Alice', timeZone: 'Asia/Jakarta' } });

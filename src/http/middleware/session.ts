@@ -1,36 +1,31 @@
 /**
- * Dashboard sessions without a sessions table: signing in with the workspace API key yields a
- * cookie holding a token sealed by the vault (AES-256-GCM under a key derived from
- * UNMEET_SECRET: unreadable and unforgeable), `{ workspace, key hash, expiry, nonce }`. The key
- * itself is never put in a cookie or URL. Every request re-checks that the key is still active,
- * so revoking the key ends its sessions; signing out clears the cookie.
+ * Dashboard sessions on the server (see services/sessions): the cookie holds a random token, the
+ * database its hash, so signing out ends the session for every copy of the cookie. A person signs
+ * in with Google, Microsoft or a one-time email link; an operator may still sign in with an API
+ * key, which gives a session with that key's role.
  *
  * CSRF: every form carries `sign("csrf.<nonce>")` (an HMAC bound to this session) and is also
  * refused when the browser says it came from another origin (Origin / Sec-Fetch-Site).
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Role } from '../../domain/roles';
 import { randomToken } from '../../db/ids';
 import type { Deps } from '../../services/deps';
+import { endSession, resolveSession, startSession } from '../../services/sessions';
 import { authenticateApiKey } from '../../services/workspaces';
 
 export const SESSION_COOKIE = 'um_session';
 /** A pre-session nonce so the sign-in form itself carries a CSRF token. */
 export const PRE_SESSION_COOKIE = 'um_pre';
-export const SESSION_TTL_MS = 12 * 3_600_000;
-const SEAL_CONTEXT = 'dashboard.session.v1';
 
 export interface DashboardSession {
   workspaceId: string;
   nonce: string;
   expiresAt: number;
-}
-
-interface SealedSession {
-  w: string;
-  k: string;
-  e: number;
-  n: string;
+  role: Role;
+  personId: string | null;
+  memberId: string | null;
 }
 
 /** Cookies are `Secure` when the request (or the configured public URL) is HTTPS. */
@@ -41,36 +36,36 @@ export function isSecureRequest(c: Context, publicUrl: string): boolean {
 const cookieOptions = (c: Context, deps: Pick<Deps, 'publicUrl'>, maxAge: number) =>
   ({ httpOnly: true, secure: isSecureRequest(c, deps.publicUrl), sameSite: 'Strict', path: '/', maxAge }) as const;
 
-/** Checks the API key and sets the session cookie; false for an unknown or revoked key. */
-export async function signIn(c: Context, deps: Pick<Deps, 'repos' | 'vault' | 'clock' | 'publicUrl'>, apiKey: string): Promise<boolean> {
-  const key = apiKey.trim();
-  const found = await authenticateApiKey(deps, key);
-  if (!found) return false;
-  const payload: SealedSession = { w: found.workspaceId, k: found.keyHash, e: deps.clock() + SESSION_TTL_MS, n: randomToken(24) };
-  const token = await deps.vault.seal(JSON.stringify(payload), SEAL_CONTEXT);
-  setCookie(c, SESSION_COOKIE, token, cookieOptions(c, deps, SESSION_TTL_MS / 1000));
+/** Sets the cookie of a session just started (a new id every sign-in), replacing any earlier one. */
+export function setSessionCookie(c: Context, deps: Pick<Deps, 'publicUrl'>, session: { token: string; maxAgeSeconds: number }): void {
+  setCookie(c, SESSION_COOKIE, session.token, cookieOptions(c, deps, session.maxAgeSeconds));
   deleteCookie(c, PRE_SESSION_COOKIE, { path: '/' });
+}
+
+/** Checks the API key and starts a session with its role; false for an unknown or revoked key. */
+export async function signInWithKey(c: Context, deps: Pick<Deps, 'repos' | 'clock' | 'publicUrl'>, apiKey: string): Promise<boolean> {
+  const found = await authenticateApiKey(deps, apiKey.trim());
+  if (!found) return false;
+  const previous = getCookie(c, SESSION_COOKIE);
+  if (previous) await endSession(deps, previous);
+  setSessionCookie(c, deps, await startSession(deps, { workspaceId: found.workspaceId, apiKeyId: found.keyId }));
   return true;
 }
 
-export function signOut(c: Context, deps: Pick<Deps, 'publicUrl'>): void {
+/** Ends this session on the server and clears the cookie. */
+export async function signOut(c: Context, deps: Pick<Deps, 'repos' | 'publicUrl'>): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await endSession(deps, token);
   setCookie(c, SESSION_COOKIE, '', cookieOptions(c, deps, 0));
 }
 
-/** The session of this request, or undefined (no cookie, tampered, expired, or the key was revoked). */
-export async function readSession(c: Context, deps: Pick<Deps, 'repos' | 'vault' | 'clock'>): Promise<DashboardSession | undefined> {
+/** The session of this request, or undefined (no cookie, unknown, ended, timed out, or its role is gone). */
+export async function readSession(c: Context, deps: Pick<Deps, 'repos' | 'clock'>): Promise<DashboardSession | undefined> {
   const token = getCookie(c, SESSION_COOKIE);
-  if (!token || token.length > 2048) return undefined;
-  let payload: SealedSession;
-  try {
-    payload = JSON.parse(await deps.vault.open(token, SEAL_CONTEXT)) as SealedSession;
-  } catch {
-    return undefined;
-  }
-  if (typeof payload.e !== 'number' || payload.e <= deps.clock()) return undefined;
-  const key = await deps.repos.workspaces.findByKeyHash(payload.k);
-  if (!key || key.workspaceId !== payload.w) return undefined;
-  return { workspaceId: payload.w, nonce: payload.n, expiresAt: payload.e };
+  if (!token) return undefined;
+  const s = await resolveSession(deps, token);
+  if (!s || s === 'no_workspace') return undefined;
+  return { workspaceId: s.workspaceId, nonce: s.csrfNonce, expiresAt: s.expiresAt, role: s.role, personId: s.personId, memberId: s.memberId };
 }
 
 /** The CSRF token forms of this session carry. */
@@ -87,7 +82,7 @@ export async function preSessionToken(c: Context, deps: Pick<Deps, 'vault' | 'pu
 }
 
 /** Whether the browser says this request came from another site (a cross-site form post). */
-function crossOrigin(c: Context, publicUrl: string): boolean {
+export function crossOrigin(c: Context, publicUrl: string): boolean {
   // Browsers send Sec-Fetch-Site; with `Referrer-Policy: no-referrer` their Origin is "null",
   // so the fetch metadata decides when present and Origin is the fallback for older clients.
   const site = c.req.header('sec-fetch-site');

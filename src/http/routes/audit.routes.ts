@@ -1,9 +1,9 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { auditWorkspace } from '../../services/audit';
 import { dateRangeQuery } from '../../schemas';
 import type { AppEnv } from '../app';
-import { cachedJson, errorResponses, notModifiedResponse } from './shared';
+import { cachedJson, errorResponses, notModifiedResponse, secured } from './shared';
 
 const metrics = z
   .record(z.string(), z.number())
@@ -27,7 +27,7 @@ const auditReport = z
 export function auditRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/',
       tags: ['Audit'],

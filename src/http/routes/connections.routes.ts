@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { UnmeetError } from '../../domain/errors';
 import type { ConnectionRow } from '../../db/connections.repository';
@@ -6,7 +6,7 @@ import type { Deps } from '../../services/deps';
 import { disconnect } from '../../services/connections';
 import { connectIcs, syncIcsConnection } from '../../services/sync';
 import type { AppEnv } from '../app';
-import { errorResponses, idParam } from './shared';
+import { errorResponses, idParam, secured } from './shared';
 
 const connectionSchema = z
   .object({
@@ -48,7 +48,7 @@ export function connectionsRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/',
       tags: ['Connections'],
@@ -63,7 +63,7 @@ export function connectionsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/ics',
       tags: ['Connections'],
@@ -91,7 +91,7 @@ export function connectionsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/{id}',
       tags: ['Connections'],
@@ -108,7 +108,7 @@ export function connectionsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/{id}/sync',
       tags: ['Connections'],
@@ -132,7 +132,7 @@ export function connectionsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'delete',
       path: '/{id}',
       tags: ['Connections'],

@@ -28,7 +28,7 @@ import { prepareSuggestion, queueSuggestion } from '../../services/suggestions';
 import { connectIcs } from '../../services/sync';
 import { createApiKey, revokeApiKey } from '../../services/workspaces';
 import { statusForCode } from '../errors';
-import { csrfToken, isSecureRequest, preSessionToken, readSession, signIn, signOut, verifyCsrf, type DashboardSession } from '../middleware/session';
+import { csrfToken, isSecureRequest, preSessionToken, readSession, signInWithKey, signOut, verifyCsrf, type DashboardSession } from '../middleware/session';
 import { DASHBOARD_CSS, DASHBOARD_ICON, DASHBOARD_JS } from '../views/assets';
 import { ConnectionsPage } from '../views/connections';
 import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, sortFlags, type FlagSortKey, type SortDir } from '../views/flags';
@@ -160,13 +160,13 @@ export function dashboardRoutes(deps: Deps) {
     if (!(await verifyCsrf(c, deps, 'pre', form._csrf))) {
       return c.html(await render(c, undefined, (ctx) => ErrorPage({ ctx, title: ctx.t.errorTitle, message: ctx.t.forbidden })), 403);
     }
-    if (await signIn(c, deps, typeof form.apiKey === 'string' ? form.apiKey : '')) return c.redirect('/', 303);
+    if (await signInWithKey(c, deps, typeof form.apiKey === 'string' ? form.apiKey : '')) return c.redirect('/', 303);
     const csrf = await preSessionToken(c, deps);
     return c.html(await render(c, undefined, (ctx) => SignInPage({ ctx, csrf, failed: true })), 401);
   });
 
-  app.post('/sign-out', (c) => {
-    signOut(c, deps);
+  app.post('/sign-out', async (c) => {
+    await signOut(c, deps);
     return c.redirect('/sign-in', 303);
   });
 

@@ -1,9 +1,9 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { decideSeries, flagListMinute, listFlags } from '../../services/flags';
 import { prepareSuggestion, queueAllSuggestions, queueSuggestion } from '../../services/suggestions';
 import type { AppEnv } from '../app';
-import { cachedJson, errorResponses, notModifiedResponse } from './shared';
+import { cachedJson, errorResponses, notModifiedResponse, secured } from './shared';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const optionalRange = {
@@ -39,7 +39,7 @@ export function flagsRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/',
       tags: ['Flags'],
@@ -78,7 +78,7 @@ export function flagsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/decisions',
       tags: ['Flags'],
@@ -109,7 +109,7 @@ export function flagsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/preview',
       tags: ['Flags'],
@@ -135,7 +135,7 @@ export function flagsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/suggestions',
       tags: ['Flags'],

@@ -1,11 +1,11 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { UnmeetError } from '../../domain/errors';
 import { resolveFocusPolicy, type FocusPolicy } from '../../domain/focus-planner';
 import { focusPolicyInput, memberFocusPolicyInput } from '../../schemas';
 import type { Deps } from '../../services/deps';
 import { applyFocus, focusPlanSlot, memberFocusPolicy, previewFocus, setMemberFocus } from '../../services/focus';
 import type { AppEnv } from '../app';
-import { cachedJson, errorResponses, idParam, notModifiedResponse } from './shared';
+import { cachedJson, errorResponses, idParam, notModifiedResponse, secured } from './shared';
 
 const effectivePolicy = z
   .object({
@@ -70,7 +70,7 @@ export function focusRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
-    createRoute({
+    secured('member', {
       method: 'get',
       path: '/policy',
       tags: ['Focus'],
@@ -84,7 +84,7 @@ export function focusRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'patch',
       path: '/policy',
       tags: ['Focus'],
@@ -101,7 +101,7 @@ export function focusRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/members/{id}',
       tags: ['Focus'],
@@ -119,7 +119,7 @@ export function focusRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'patch',
       path: '/members/{id}',
       tags: ['Focus'],
@@ -141,7 +141,7 @@ export function focusRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/plan',
       tags: ['Focus'],
@@ -156,7 +156,7 @@ export function focusRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/apply',
       tags: ['Focus'],

@@ -2,17 +2,19 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { completeGoogleConnect, handleGooglePush, startGoogleConnect } from '../../services/google';
 import type { AppEnv } from '../app';
-import { registerOAuthConnect } from './oauth-connect';
+import { registerConnectCallback, registerConnectStart } from './oauth-connect';
 
-/** "Connect Google Calendar": the consent redirect (API key), the OAuth callback and push webhooks (no key). */
+/** The authenticated part: `GET /v1/connect/google` (mounted under the API's authenticated sub-app). */
+export function googleApiRoutes(deps: Deps) {
+  const api = new OpenAPIHono<AppEnv>();
+  registerConnectStart(api, { provider: 'google', calendarName: 'Google Calendar', start: (workspaceId, memberId) => startGoogleConnect(deps, workspaceId, memberId) });
+  return api;
+}
+
+/** "Connect Google Calendar", public part: the OAuth callback and push webhooks (no key). */
 export function googleRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
-  registerOAuthConnect(app, {
-    provider: 'google',
-    calendarName: 'Google Calendar',
-    start: (workspaceId, memberId) => startGoogleConnect(deps, workspaceId, memberId),
-    complete: (query) => completeGoogleConnect(deps, query),
-  });
+  registerConnectCallback(app, { provider: 'google', calendarName: 'Google Calendar', complete: (query) => completeGoogleConnect(deps, query) });
 
   app.post('/webhooks/google', async (c) => {
     await handleGooglePush(deps, {

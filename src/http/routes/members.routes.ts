@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { UnmeetError } from '../../domain/errors';
 import { assertTimeZone, normalizeWorkingHours } from '../../domain/working-hours';
 import type { Member } from '../../domain/types';
@@ -6,7 +6,7 @@ import { toMember, type MemberRow } from '../../db/members.repository';
 import type { Deps } from '../../services/deps';
 import { memberInput } from '../../schemas';
 import type { AppEnv } from '../app';
-import { errorResponses, idParam } from './shared';
+import { errorResponses, idParam, secured } from './shared';
 
 export const memberSchema = z
   .object({
@@ -41,7 +41,7 @@ export function membersRoutes(deps: Deps) {
   const notFound = (id: string) => new UnmeetError('member.not_found', `No member ${id} in this workspace.`);
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/',
       tags: ['Members'],
@@ -52,7 +52,7 @@ export function membersRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/',
       tags: ['Members'],
@@ -71,7 +71,7 @@ export function membersRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/{id}',
       tags: ['Members'],
@@ -88,7 +88,7 @@ export function membersRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'patch',
       path: '/{id}',
       tags: ['Members'],
@@ -118,7 +118,7 @@ export function membersRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'delete',
       path: '/{id}',
       tags: ['Members'],

@@ -3,17 +3,19 @@ import { UnmeetError } from '../../domain/errors';
 import type { Deps } from '../../services/deps';
 import { completeMicrosoftConnect, handleMicrosoftNotifications, startMicrosoftConnect } from '../../services/microsoft';
 import type { AppEnv } from '../app';
-import { registerOAuthConnect } from './oauth-connect';
+import { registerConnectCallback, registerConnectStart } from './oauth-connect';
 
-/** "Connect Outlook": the consent redirect (API key), the OAuth callback and Graph notifications (no key). */
+/** The authenticated part: `GET /v1/connect/microsoft` (mounted under the API's authenticated sub-app). */
+export function microsoftApiRoutes(deps: Deps) {
+  const api = new OpenAPIHono<AppEnv>();
+  registerConnectStart(api, { provider: 'microsoft', calendarName: 'Outlook calendar', start: (workspaceId, memberId) => startMicrosoftConnect(deps, workspaceId, memberId) });
+  return api;
+}
+
+/** "Connect Outlook", public part: the OAuth callback and Graph notifications (no key). */
 export function microsoftRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
-  registerOAuthConnect(app, {
-    provider: 'microsoft',
-    calendarName: 'Outlook calendar',
-    start: (workspaceId, memberId) => startMicrosoftConnect(deps, workspaceId, memberId),
-    complete: (query) => completeMicrosoftConnect(deps, query),
-  });
+  registerConnectCallback(app, { provider: 'microsoft', calendarName: 'Outlook calendar', complete: (query) => completeMicrosoftConnect(deps, query) });
 
   /**
    * Graph change and lifecycle notifications. Creating a subscription, Graph first POSTs

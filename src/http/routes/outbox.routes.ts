@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { UnmeetError } from '../../domain/errors';
@@ -6,7 +6,7 @@ import type { OutboxRow } from '../../db/outbox.repository';
 import type { Deps } from '../../services/deps';
 import { applyLink, inspectLink, resolveMessage } from '../../services/suggestions';
 import type { AppEnv } from '../app';
-import { errorResponses, idParam } from './shared';
+import { errorResponses, idParam, secured } from './shared';
 
 const statuses = ['queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled'] as const;
 
@@ -51,7 +51,7 @@ export function outboxRoutes(deps: Deps) {
   };
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/',
       tags: ['Outbox'],
@@ -63,7 +63,7 @@ export function outboxRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/{id}',
       tags: ['Outbox'],
@@ -78,7 +78,7 @@ export function outboxRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/{id}/eml',
       tags: ['Outbox'],
@@ -96,7 +96,7 @@ export function outboxRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/{id}/resolve',
       tags: ['Outbox'],

@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { commitRotation, getRotation, previewRotation, rotationFreeBusySources, rotationIcs, rotationLedger } from '../../services/rotation';
 import { rotationInput } from '../../services/rotation-input';
 import type { AppEnv } from '../app';
 import { problem } from '../errors';
-import { errorResponses, idParam } from './shared';
+import { errorResponses, idParam, secured } from './shared';
 
 const occurrence = z.object({
   index: z.number(),
@@ -86,7 +86,7 @@ export function rotationsRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
-    createRoute({
+    secured('manager', {
       method: 'post',
       path: '/',
       tags: ['Rotation'],
@@ -98,7 +98,7 @@ export function rotationsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('manager', {
       method: 'get',
       path: '/ledger',
       tags: ['Rotation'],
@@ -110,7 +110,7 @@ export function rotationsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('manager', {
       method: 'get',
       path: '/{id}',
       tags: ['Rotation'],
@@ -122,7 +122,7 @@ export function rotationsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/{id}/commit',
       tags: ['Rotation'],
@@ -162,7 +162,7 @@ export function rotationsRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('manager', {
       method: 'get',
       path: '/{id}/ics',
       tags: ['Rotation'],

@@ -1,5 +1,7 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Role } from '../../domain/roles';
+import { requireRole } from '../middleware/auth';
 import { toBase64Url } from '../../providers/token-vault';
 import type { Deps } from '../../services/deps';
 import { memoized } from '../../services/memo';
@@ -20,11 +22,24 @@ const problemContent = { 'application/problem+json': { schema: problemSchema } }
 /** The failures every authenticated route can answer with (RFC 9457 problem+json). */
 export const errorResponses = {
   400: { description: 'Malformed request', content: problemContent },
-  401: { description: 'Missing or invalid API key', content: problemContent },
+  401: { description: 'Missing or invalid API key, or the session has ended', content: problemContent },
+  403: { description: 'The caller\'s role does not allow this (`auth.forbidden`)', content: problemContent },
   404: { description: 'Not found in this workspace', content: problemContent },
   413: { description: 'Body too large', content: problemContent },
   422: { description: 'Invalid input', content: problemContent },
 } as const;
+
+/** Either credential opens every protected operation; the role decides what it may do there. */
+export const API_SECURITY: Array<Record<string, string[]>> = [{ apiKey: [] }, { session: [] }];
+
+/**
+ * A protected operation: it declares the least role it needs (`x-unmeet-role` in /openapi.json,
+ * enforced by its own middleware), and the credentials that open it. Hangs under the
+ * authenticated sub-app, which has already established who is calling.
+ */
+export function secured<R extends RouteConfig>(role: Role, route: R) {
+  return createRoute({ ...route, security: API_SECURITY, 'x-unmeet-role': role, middleware: [requireRole(role)] as const });
+}
 
 export const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 

@@ -5,11 +5,18 @@ import type { Deps } from '../../services/deps';
 import { constantTimeEqual, createApiKey, createWorkspace, revokeApiKey } from '../../services/workspaces';
 import { apiKeyInput, workspaceSettingsInput } from '../../schemas';
 import type { AppEnv } from '../app';
-import { apiKeyAuth } from '../middleware/auth';
-import { errorResponses, idParam, problemSchema } from './shared';
+import { errorResponses, idParam, problemSchema, secured } from './shared';
 
 const workspaceSchema = z
-  .object({ id: z.string(), name: z.string(), hourlyRate: z.number(), currency: z.string(), focusMinMinutes: z.number().int(), mailTransport: z.enum(['outbox', 'smtp', 'gmail', 'microsoft']) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    hourlyRate: z.number(),
+    currency: z.string(),
+    focusMinMinutes: z.number().int(),
+    minGroupSize: z.number().int(),
+    mailTransport: z.enum(['outbox', 'smtp', 'gmail', 'microsoft']),
+  })
   .openapi('Workspace');
 
 const view = (w: Workspace) => ({
@@ -18,6 +25,7 @@ const view = (w: Workspace) => ({
   hourlyRate: w.hourlyRate,
   currency: w.currency,
   focusMinMinutes: w.focusMinMinutes,
+  minGroupSize: w.minGroupSize,
   mailTransport: w.mailTransport,
 });
 
@@ -26,6 +34,7 @@ const apiKeySchema = z
     id: z.string(),
     prefix: z.string().openapi({ description: 'The first 8 characters of the key, to tell keys apart', example: 'um_4k2qx' }),
     label: z.string().nullable(),
+    role: z.enum(['admin', 'manager']).openapi({ description: 'What the key may do' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
     revokedAt: z.string().nullable().openapi({ format: 'date-time' }),
     current: z.boolean().openapi({ description: 'Whether this request was made with this key' }),
@@ -37,13 +46,18 @@ const keyView = (k: ApiKey, currentKeyId: string) => ({
   id: k.id,
   prefix: k.prefix,
   label: k.label,
+  role: k.role,
   createdAt: iso(k.createdAt)!,
   revokedAt: iso(k.revokedAt),
   current: k.id === currentKeyId,
 });
 
-/** `POST /v1/workspaces` (open, or behind UNMEET_ADMIN_TOKEN), the caller's own workspace and its API keys. */
-export function workspacesRoutes(deps: Deps) {
+/**
+ * `POST /v1/workspaces`: closed by default. The operator creates workspaces with the admin token
+ * (UNMEET_ADMIN_TOKEN), the CLI (`unmeet workspace create`) or the first-start setup link;
+ * anonymous callers are refused.
+ */
+export function workspacesPublicRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
@@ -51,7 +65,8 @@ export function workspacesRoutes(deps: Deps) {
       method: 'post',
       path: '/workspaces',
       tags: ['Workspaces'],
-      summary: 'Create a workspace; the answer holds its API key, shown this once',
+      summary: 'Create a workspace (admin token); the answer holds its API key, shown this once',
+      security: [{ adminToken: [] }],
       request: { body: { required: true, content: { 'application/json': { schema: workspaceSettingsInput } } } },
       responses: {
         201: {
@@ -62,21 +77,26 @@ export function workspacesRoutes(deps: Deps) {
       },
     }),
     async (c) => {
-      if (deps.adminToken) {
-        const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
-        if (!constantTimeEqual(presented, deps.adminToken)) {
-          throw new UnmeetError('auth.invalid_key', 'Creating workspaces needs the admin token.');
-        }
+      const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+      if (!deps.adminToken || !constantTimeEqual(presented, deps.adminToken)) {
+        throw new UnmeetError(
+          'workspace.creation_closed',
+          'Creating workspaces over HTTP needs the admin token (UNMEET_ADMIN_TOKEN); or run `unmeet workspace create`, or use the setup link printed at the first start.',
+        );
       }
       const { workspace, apiKey } = await createWorkspace(deps, c.req.valid('json'));
       return c.json({ workspace: view(workspace), apiKey }, 201);
     },
   );
 
-  app.use('/workspace', apiKeyAuth(deps));
-  app.use('/workspace/*', apiKeyAuth(deps));
+  return app;
+}
+
+/** The caller's own workspace and its API keys (under the authenticated sub-app). */
+export function workspaceRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
   app.openapi(
-    createRoute({
+    secured('member', {
       method: 'get',
       path: '/workspace',
       tags: ['Workspaces'],
@@ -87,7 +107,7 @@ export function workspacesRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'patch',
       path: '/workspace',
       tags: ['Workspaces'],
@@ -99,7 +119,7 @@ export function workspacesRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'get',
       path: '/workspace/keys',
       tags: ['Workspaces'],
@@ -113,7 +133,7 @@ export function workspacesRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'post',
       path: '/workspace/keys',
       tags: ['Workspaces'],
@@ -136,7 +156,7 @@ export function workspacesRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({
+    secured('admin', {
       method: 'delete',
       path: '/workspace/keys/{id}',
       tags: ['Workspaces'],
