@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Role } from '../../domain/roles';
-import { requireRole } from '../middleware/auth';
+import { requirePerson, requireRole } from '../middleware/auth';
 import { toBase64Url } from '../../providers/token-vault';
 import type { Deps } from '../../services/deps';
 import { memoized } from '../../services/memo';
@@ -34,11 +34,18 @@ export const API_SECURITY: Array<Record<string, string[]>> = [{ apiKey: [] }, { 
 
 /**
  * A protected operation: it declares the least role it needs (`x-unmeet-role` in /openapi.json,
- * enforced by its own middleware), and the credentials that open it. Hangs under the
- * authenticated sub-app, which has already established who is calling.
+ * enforced by its own middleware), and the credentials that open it. With `person`, it is about
+ * the signed-in person ("my week"), so an API key is refused (`x-unmeet-person`). Hangs under
+ * the authenticated sub-app, which has already established who is calling.
  */
-export function secured<R extends RouteConfig>(role: Role, route: R) {
-  return createRoute({ ...route, security: API_SECURITY, 'x-unmeet-role': role, middleware: [requireRole(role)] as const });
+export function secured<R extends RouteConfig>(role: Role, route: R, options: { person?: boolean } = {}) {
+  return createRoute({
+    ...route,
+    security: API_SECURITY,
+    'x-unmeet-role': role,
+    ...(options.person ? { 'x-unmeet-person': true } : {}),
+    middleware: options.person ? [requireRole(role), requirePerson] : [requireRole(role)],
+  });
 }
 
 export const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
