@@ -14,7 +14,16 @@
  *    'downgrade' (older reports: the event is stored as `eventType: 'default'`)
  *  - events.watch / channels.stop, freeBusy (≤ 90 days a call)
  *  - OAuth: authorize (auto-consent), token (authorization_code with PKCE S256, refresh_token),
- *    revoke; revoked grants answer invalid_grant; API calls need a live bearer token
+ *    revoke; revoked grants answer invalid_grant; API calls need a live bearer token; a refresh
+ *    token only when the consent asked for `access_type=offline`, as Google does
+ *  - OpenID Connect (identity/openid-connect/openid-connect, /reference): the discovery document
+ *    (`/.well-known/openid-configuration`), the JWKS (`/oauth2/v3/certs`, RS256 with `kid`,
+ *    Cache-Control max-age); authorize remembers `nonce` and the consenting account (`account`,
+ *    or `accounts` by `login_hint`); when `openid` was granted, the code exchange also answers an
+ *    `id_token` (iss, azp, aud, sub, iat, exp, nonce, at_hash; email and email_verified with the
+ *    `email` scope; hd for Workspace accounts; name and locale with `profile`), timed by `now`;
+ *    `idTokenFault` bends the next ID token (see IdTokenFault). Faults with an explicit `path`
+ *    also reach the token, JWKS and discovery endpoints
  *  - Gmail (developers.google.com/gmail/api/reference/rest/v1/users.messages): `messages.send`
  *    `{raw: base64url RFC 2822}` → `{id, threadId, labelIds: ['SENT']}` (needs gmail.send, or a
  *    broader mail scope); `messages.list` with `q` (`rfc822msgid:<id>`, `in:sent`) → `{messages,
@@ -24,7 +33,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LocalHttpFake, type TransportFault } from '../local-server';
+import { IdTokenSigner, LocalHttpFake, type IdTokenFault, type TransportFault } from '../local-server';
+import { googleDiscovery, googleIdTokenClaims, type FakeGoogleAccount } from './openid';
+
+export type { FakeGoogleAccount } from './openid';
 
 export interface FakeEvent {
   id: string;
@@ -54,6 +66,15 @@ export type Fault =
   | { kind: 'dropResponse' }
   | { kind: 'gone' };
 
+interface Grant {
+  challenge: string;
+  redirectUri: string;
+  scope: string;
+  nonce: string | null;
+  account: FakeGoogleAccount;
+  offline: boolean;
+}
+
 interface Stored {
   event: FakeEvent;
   version: number;
@@ -77,7 +98,7 @@ export class FakeGoogle extends LocalHttpFake {
   readonly channels = new Map<string, { calendarId: string; address: string; token?: string; resourceId: string; expiration: number }>();
   readonly clientId = 'fake-client-id.apps.googleusercontent.com';
   readonly clientSecret = 'fake-client-secret';
-  private codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
+  private codes = new Map<string, Grant>();
   private accessTokens = new Map<string, { refresh: string; expires: number }>();
   private refreshTokens = new Set<string>();
   /** The scopes granted to each refresh token (access tokens inherit them). */
@@ -89,6 +110,18 @@ export class FakeGoogle extends LocalHttpFake {
   accessTokenLifetimeSeconds = 3600;
   /** What the account does with focus time: Workspace accounts allow it, consumer accounts reject it. */
   focusTime: 'allowed' | 'reject' | 'downgrade' = 'allowed';
+  /** Who consents when no `accounts` entry matches the `login_hint`: a verified Workspace account. */
+  account: FakeGoogleAccount = { sub: '104726013921180245675', email: 'alice@example.com', emailVerified: true, hd: 'example.com', name: 'Alice Example', locale: 'en' };
+  /** Accounts by lower-cased `login_hint` (the account chooser picking the hinted account). */
+  readonly accounts = new Map<string, FakeGoogleAccount>();
+  /** The clock of ID tokens' iat and exp (tests share the app's fixed clock). */
+  now: () => number = Date.now;
+  /** Applies to the next ID token only. */
+  idTokenFault: IdTokenFault | null = null;
+  /** Google still issues some tokens with the legacy issuer `accounts.google.com`. */
+  idTokenIssuer = 'https://accounts.google.com';
+  readonly idTokenLifetimeSeconds = 3600;
+  private readonly signer = new IdTokenSigner('');
   private seq = 0;
 
   calendar(id: string): Calendar {
@@ -162,8 +195,10 @@ export class FakeGoogle extends LocalHttpFake {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
 
-    const faultIndex = this.faults.findIndex((f) => (!f.path || f.path.test(url.pathname)) && (!f.method || f.method === req.method));
-    if (faultIndex >= 0 && (url.pathname.startsWith('/calendar/') || url.pathname.startsWith('/gmail/'))) {
+    // Sign-in endpoints take only faults aimed at them by path, so an API fault is never spent there.
+    const identityPath = ['/token', '/oauth2/v3/certs', '/.well-known/openid-configuration'].includes(url.pathname);
+    const faultIndex = this.faults.findIndex((f) => (!f.path || f.path.test(url.pathname)) && (!f.method || f.method === req.method) && (!identityPath || f.path));
+    if (faultIndex >= 0 && (url.pathname.startsWith('/calendar/') || url.pathname.startsWith('/gmail/') || identityPath)) {
       const fault = this.faults.splice(faultIndex, 1)[0]!;
       if (await this.transportFault(fault, req, res)) return;
       if (fault.kind === 'status') {
@@ -176,6 +211,9 @@ export class FakeGoogle extends LocalHttpFake {
 
     try {
       if (url.pathname === '/o/oauth2/v2/auth') return this.authorize(url, res);
+      if (url.pathname === '/.well-known/openid-configuration') return this.send(res, 200, googleDiscovery(this.url));
+      // Google's certs answer with a max-age of some hours: clients cache and refetch on a new kid.
+      if (url.pathname === '/oauth2/v3/certs') return this.send(res, 200, this.signer.jwks(), { 'cache-control': 'public, max-age=20000, must-revalidate, no-transform' });
       if (url.pathname === '/token' && req.method === 'POST') return this.token(new URLSearchParams(await this.body(req)), res);
       if (url.pathname === '/revoke' && req.method === 'POST') {
         const token = url.searchParams.get('token') ?? new URLSearchParams(await this.body(req)).get('token') ?? '';
@@ -207,7 +245,15 @@ export class FakeGoogle extends LocalHttpFake {
     if (p.get('client_id') !== this.clientId) return this.send(res, 400, { error: 'invalid_client' });
     if (p.get('code_challenge_method') !== 'S256' || !p.get('code_challenge')) return this.send(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required by this fake' });
     const code = `code-${randomBytes(8).toString('hex')}`;
-    this.codes.set(code, { challenge: p.get('code_challenge')!, redirectUri: p.get('redirect_uri')!, scope: p.get('scope') ?? '' });
+    const hint = p.get('login_hint')?.toLowerCase();
+    this.codes.set(code, {
+      challenge: p.get('code_challenge')!,
+      redirectUri: p.get('redirect_uri')!,
+      scope: p.get('scope') ?? '',
+      nonce: p.get('nonce'),
+      account: { ...((hint && this.accounts.get(hint)) || this.account) },
+      offline: p.get('access_type') === 'offline',
+    });
     const back = new URL(p.get('redirect_uri')!);
     back.searchParams.set('code', code);
     back.searchParams.set('state', p.get('state') ?? '');
@@ -231,10 +277,20 @@ export class FakeGoogle extends LocalHttpFake {
       if (!grant || grant.redirectUri !== p.get('redirect_uri') || grant.challenge !== challenge) {
         return this.send(res, 400, { error: 'invalid_grant', error_description: 'Bad Request' });
       }
+      // Access tokens hang off a grant key; it is a usable refresh token only for offline access.
       const refresh = `1//${randomBytes(12).toString('hex')}`;
-      this.refreshTokens.add(refresh);
+      if (grant.offline) this.refreshTokens.add(refresh);
       this.grantedScopes.set(refresh, grant.scope);
-      return this.send(res, 200, { access_token: this.issue(refresh), refresh_token: refresh, expires_in: this.accessTokenLifetimeSeconds, scope: grant.scope, token_type: 'Bearer' });
+      const access = this.issue(refresh);
+      const openid = grant.scope.split(' ').includes('openid');
+      return this.send(res, 200, {
+        access_token: access,
+        ...(grant.offline ? { refresh_token: refresh } : {}),
+        expires_in: this.accessTokenLifetimeSeconds,
+        scope: grant.scope,
+        token_type: 'Bearer',
+        ...(openid ? { id_token: this.issueIdToken({ account: grant.account, scope: grant.scope, nonce: grant.nonce, accessToken: access }) } : {}),
+      });
     }
     if (p.get('grant_type') === 'refresh_token') {
       const refresh = p.get('refresh_token') ?? '';
@@ -242,6 +298,27 @@ export class FakeGoogle extends LocalHttpFake {
       return this.send(res, 200, { access_token: this.issue(refresh), expires_in: this.accessTokenLifetimeSeconds, token_type: 'Bearer' });
     }
     this.send(res, 400, { error: 'unsupported_grant_type' });
+  }
+
+  /**
+   * An ID token as Google signs it for `account` (default: the fake's account), with the claims
+   * the scopes allow; spends `idTokenFault`. Tests may also call it directly to get a token in hand, with
+   * `claims` overriding any claim.
+   */
+  issueIdToken(options: { account?: FakeGoogleAccount; scope?: string; nonce?: string | null; accessToken?: string; claims?: Record<string, unknown> } = {}): string {
+    const fault = this.idTokenFault;
+    this.idTokenFault = null;
+    const claims = googleIdTokenClaims({
+      account: options.account ?? this.account,
+      scope: options.scope ?? 'openid email profile',
+      issuer: this.idTokenIssuer,
+      clientId: this.clientId,
+      nonce: options.nonce ?? null,
+      accessToken: options.accessToken ?? null,
+      now: this.now(),
+      lifetimeSeconds: this.idTokenLifetimeSeconds,
+    });
+    return this.signer.sign({ ...claims, ...options.claims }, fault, this.clientSecret);
   }
 
   /**

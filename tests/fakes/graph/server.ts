@@ -22,7 +22,19 @@
  *    expiry at most 10,080 minutes ahead; `notify()` and `lifecycle()` deliver notifications
  *  - OAuth: authorize (auto-consent, PKCE S256 required), token (authorization_code with PKCE,
  *    refresh_token that rotates: each refresh token works once, the new one replaces it;
- *    `invalid_grant` otherwise); API calls need a live bearer token
+ *    `invalid_grant` otherwise); API calls need a live bearer token. Authorize demands
+ *    `offline_access` (the calendar connection needs a refresh token) except for sign-in
+ *    (`openid`), which then gets no refresh token
+ *  - OpenID Connect (v2-protocols-oidc, id-token-claims-reference, optional-claims-reference):
+ *    `/{tenant}/v2.0/.well-known/openid-configuration` (the issuer is `{tenantid}` for common and
+ *    organizations, the tenant's id for `consumers`, an id or a domain in `tenantDomains`; an
+ *    unknown domain answers 400 AADSTS90002), `/{tenant}/discovery/v2.0/keys` (RS256, `kid`,
+ *    Cache-Control max-age); authorize remembers `nonce` and the consenting account (`account`, or
+ *    `accounts` by `login_hint`); with `openid` granted, the code exchange answers an `id_token`
+ *    (see microsoftIdTokenClaims), timed by `now`; `idTokenFault` bends the next one. The fake
+ *    issues tokens for any account through any authority, so the client's tenant rules are what
+ *    a test exercises. Faults with an explicit `path` also reach the token, keys and discovery
+ *    endpoints
  *  - mail (api/user-sendmail, api/user-list-messages): `POST /me/sendMail` as JSON `{message,
  *    saveToSentItems}` or as MIME (`Content-Type: text/plain`, base64 body) → `202` with no body,
  *    needs Mail.Send; the message is kept in Sent Items (unless saveToSentItems is false), with
@@ -38,7 +50,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { findIana } from 'windows-iana';
-import { LocalHttpFake, type TransportFault } from '../local-server';
+import { IdTokenSigner, LocalHttpFake, type IdTokenFault, type TransportFault } from '../local-server';
+import { issuerTenant, microsoftDiscovery, microsoftIdTokenClaims, type FakeMicrosoftAccount } from './openid';
+
+export { CONSUMER_TENANT_ID, type FakeMicrosoftAccount } from './openid';
 
 export interface FakeGraphEvent {
   id: string;
@@ -76,6 +91,14 @@ export type GraphFault =
   /** The maxpagesize paging bug: from the next page request on, that listing repeats a page forever. */
   | { kind: 'loop' };
 
+interface Grant {
+  challenge: string;
+  redirectUri: string;
+  scope: string;
+  nonce: string | null;
+  account: FakeMicrosoftAccount;
+}
+
 interface Stored {
   event: FakeGraphEvent | null;
   version: number;
@@ -112,6 +135,25 @@ export const LONDON_MAILBOX = {
 export class FakeGraph extends LocalHttpFake {
   protected override contentType = 'application/json; odata.metadata=minimal';
   readonly tenant = 'contoso.onmicrosoft.com';
+  /** The id of the `tenant` domain's directory. */
+  readonly tenantId = 'a1b2c3d4-0000-4000-8000-c0a7050c0a70';
+  /** Domains the fake's discovery knows, lower-cased, with their tenant ids. */
+  readonly tenantDomains = new Map<string, string>([[this.tenant, this.tenantId]]);
+  /** Who signs in when no `accounts` entry matches the `login_hint`: a work account whose domain owner is verified. */
+  account: FakeMicrosoftAccount = {
+    oid: '00000000-0000-0000-66f3-3332eca7ea81',
+    tid: this.tenantId,
+    email: 'alice@example.com',
+    xmsEdov: true,
+    name: 'Alice Example',
+    locale: 'en-us',
+  };
+  /** Accounts by lower-cased `login_hint`. */
+  readonly accounts = new Map<string, FakeMicrosoftAccount>();
+  /** Applies to the next ID token only. */
+  idTokenFault: IdTokenFault | null = null;
+  readonly idTokenLifetimeSeconds = 3600;
+  private readonly signer = new IdTokenSigner('');
   readonly clientId = '11111111-2222-3333-4444-555555555555';
   readonly clientSecret = 'fake~graph~secret';
   readonly events = new Map<string, Stored>();
@@ -144,7 +186,7 @@ export class FakeGraph extends LocalHttpFake {
   now: () => number = Date.now;
   private version = 0;
   private epoch = 0;
-  private codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
+  private codes = new Map<string, Grant>();
   private accessTokens = new Map<string, number>();
   /** The scopes each access token carries (what the token request asked for). */
   private accessScopes = new Map<string, string>();
@@ -248,6 +290,11 @@ export class FakeGraph extends LocalHttpFake {
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, prefer, ...(tenant ? { tenant } : {}) });
 
     try {
+      if (await this.identityFault(req, url, res)) return;
+      const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname)?.[1];
+      if (discovery) return this.discovery(decodeURIComponent(discovery), res);
+      // Microsoft's keys answer with a max-age of a day: clients cache and refetch on a new kid.
+      if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url.pathname)) return this.send(res, 200, this.signer.jwks(), { 'cache-control': 'max-age=86400, private' });
       if (tenant && url.pathname.endsWith('/authorize')) return this.authorize(url, res);
       if (tenant && url.pathname.endsWith('/token') && req.method === 'POST') return this.token(new URLSearchParams(await this.body(req)), res);
       if (!url.pathname.startsWith('/v1.0/')) return this.error(res, 404, 'NotFound', 'Not Found');
@@ -282,6 +329,44 @@ export class FakeGraph extends LocalHttpFake {
     }
   }
 
+  /** Sign-in endpoints take only faults aimed at them by path, so an API fault is never spent there. True when answered. */
+  private async identityFault(req: IncomingMessage, url: URL, res: ServerResponse): Promise<boolean> {
+    if (!/^\/[^/]+\/(?:oauth2\/v2\.0\/token|discovery\/v2\.0\/keys|v2\.0\/\.well-known\/openid-configuration)$/.test(url.pathname)) return false;
+    const index = this.faults.findIndex((f) => f.path?.test(url.pathname) && (!f.method || f.method === req.method));
+    if (index < 0) return false;
+    const fault = this.faults.splice(index, 1)[0]!;
+    if (await this.transportFault(fault, req, res)) return true;
+    if (fault.kind !== 'status') return false;
+    this.send(res, fault.status, { error: 'temporarily_unavailable', error_description: 'AADSTS50196: injected fault' }, this.retryAfter(fault));
+    return true;
+  }
+
+  private discovery(tenant: string, res: ServerResponse) {
+    const tid = issuerTenant(tenant, this.tenantDomains);
+    if (!tid) return this.send(res, 400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenant}' not found.` });
+    this.send(res, 200, microsoftDiscovery(this.url, tenant, tid));
+  }
+
+  /**
+   * A v2.0 ID token as Microsoft signs it for `account` (default: the fake's account), with the
+   * claims the scopes allow; spends `idTokenFault`. Tests may also call it directly, with `claims`
+   * overriding any claim.
+   */
+  issueIdToken(options: { account?: FakeMicrosoftAccount; scope?: string; nonce?: string | null; claims?: Record<string, unknown> } = {}): string {
+    const fault = this.idTokenFault;
+    this.idTokenFault = null;
+    const claims = microsoftIdTokenClaims({
+      account: options.account ?? this.account,
+      scope: options.scope ?? 'openid email profile',
+      root: this.url,
+      clientId: this.clientId,
+      nonce: options.nonce ?? null,
+      now: this.now(),
+      lifetimeSeconds: this.idTokenLifetimeSeconds,
+    });
+    return this.signer.sign({ ...claims, ...options.claims }, fault, this.clientSecret);
+  }
+
   private gone(res: ServerResponse) {
     this.error(res, 410, 'resyncRequired', 'Resync required. Replace any local cache with the server copy.', {
       location: `${this.apiRoot}/me/calendarView/delta`,
@@ -293,9 +378,17 @@ export class FakeGraph extends LocalHttpFake {
     if (p.get('client_id') !== this.clientId) return this.send(res, 400, { error: 'unauthorized_client' });
     if (p.get('response_type') !== 'code') return this.send(res, 400, { error: 'unsupported_response_type' });
     if (p.get('code_challenge_method') !== 'S256' || !p.get('code_challenge')) return this.send(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required' });
-    if (!(p.get('scope') ?? '').split(' ').includes('offline_access')) return this.send(res, 400, { error: 'invalid_scope', error_description: 'offline_access needed for a refresh token' });
+    const scopes = (p.get('scope') ?? '').split(' ');
+    if (!scopes.includes('offline_access') && !scopes.includes('openid')) return this.send(res, 400, { error: 'invalid_scope', error_description: 'offline_access needed for a refresh token' });
     const code = `M.C5${randomBytes(10).toString('hex')}`;
-    this.codes.set(code, { challenge: p.get('code_challenge')!, redirectUri: p.get('redirect_uri')!, scope: p.get('scope') ?? '' });
+    const hint = p.get('login_hint')?.toLowerCase();
+    this.codes.set(code, {
+      challenge: p.get('code_challenge')!,
+      redirectUri: p.get('redirect_uri')!,
+      scope: p.get('scope') ?? '',
+      nonce: p.get('nonce'),
+      account: { ...((hint && this.accounts.get(hint)) || this.account) },
+    });
     const back = new URL(p.get('redirect_uri')!);
     back.searchParams.set('code', code);
     back.searchParams.set('state', p.get('state') ?? '');
@@ -303,13 +396,15 @@ export class FakeGraph extends LocalHttpFake {
     res.end();
   }
 
-  private issue(scope: string) {
+  private issue(scope: string, withRefresh = true) {
     const access = `eyJ0eXAi.${randomBytes(16).toString('hex')}`;
     this.accessTokens.set(access, Date.now() + this.accessTokenLifetimeSeconds * 1000);
     this.accessScopes.set(access, scope);
+    const answer = { token_type: 'Bearer', scope, expires_in: this.accessTokenLifetimeSeconds, ext_expires_in: this.accessTokenLifetimeSeconds, access_token: access };
+    if (!withRefresh) return answer;
     const refresh = `0.AR${randomBytes(16).toString('hex')}`;
     this.refreshTokens.add(refresh);
-    return { token_type: 'Bearer', scope, expires_in: this.accessTokenLifetimeSeconds, ext_expires_in: this.accessTokenLifetimeSeconds, access_token: access, refresh_token: refresh };
+    return { ...answer, refresh_token: refresh };
   }
 
   private token(p: URLSearchParams, res: ServerResponse) {
@@ -323,7 +418,9 @@ export class FakeGraph extends LocalHttpFake {
       if (!grant || grant.redirectUri !== p.get('redirect_uri') || grant.challenge !== challenge) {
         return this.send(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired or is invalid.' });
       }
-      return this.send(res, 200, this.issue(grant.scope));
+      const scopes = grant.scope.split(' ');
+      const idToken = scopes.includes('openid') ? { id_token: this.issueIdToken({ account: grant.account, scope: grant.scope, nonce: grant.nonce }) } : {};
+      return this.send(res, 200, { ...this.issue(grant.scope, scopes.includes('offline_access')), ...idToken });
     }
     if (p.get('grant_type') === 'refresh_token') {
       const refresh = p.get('refresh_token') ?? '';
