@@ -6,6 +6,7 @@ import { createEventRepository } from './events.repository';
 import { createFlagRepository } from './flags.repository';
 import { createFocusRepository } from './focus.repository';
 import { createJobRepository } from './jobs.repository';
+import { createMailAddressRepository } from './mail-addresses.repository';
 import { createMemberRepository } from './members.repository';
 import { createOutboxRepository } from './outbox.repository';
 import { createPeopleRepository } from './people.repository';
@@ -28,6 +29,7 @@ export function createRepositories({ db }: { db: Db }) {
     people: createPeopleRepository({ db }),
     sessions: createSessionRepository({ db }),
     auditLog: createAuditLogRepository({ db }),
+    mailAddresses: createMailAddressRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
