@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { lookup } from 'node:dns/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../config';
@@ -8,6 +9,7 @@ import { createRepositories } from '../db/repositories';
 import { openSqlite, type SqliteHandle } from '../db/sqlite';
 import { randomToken } from '../db/ids';
 import { createApp } from '../http/app';
+import { DOCS_ASSET_FILES } from '../http/routes/docs.routes';
 import { createRateLimiter } from '../http/middleware/rate-limit';
 import { runDueJobs } from '../jobs/run-due-jobs';
 import { createLogger, type Logger } from '../logger';
@@ -31,6 +33,12 @@ function resolveSecret(config: Config, logger: Logger): string {
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   logger.info('generated a local encryption key; set UNMEET_SECRET to manage it yourself', { file });
   return secret;
+}
+
+/** The API reference UI's files, read once from the installed swagger-ui-dist (served at /docs/assets/). */
+export function readDocsAssets(): Record<string, Uint8Array<ArrayBuffer>> {
+  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  return Object.fromEntries(DOCS_ASSET_FILES.map((file) => [file, readFileSync(join(dir, file))]));
 }
 
 /** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
@@ -84,6 +92,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
     ...handle.check(),
     jobs: Date.now() - runner.lastTickAt < 3 * config.jobIntervalMs + 5_000,
   });
+  deps.docsAssets = readDocsAssets();
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((done) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => done(s));

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId, type RequestIdVariables } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -12,6 +11,7 @@ import { googleApiRoutes, googleRoutes } from './routes/google.routes';
 import { microsoftApiRoutes, microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
+import { docsRoutes } from './routes/docs.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
 import { membersRoutes } from './routes/members.routes';
@@ -114,7 +114,7 @@ export function createApp(deps: Deps) {
       description: 'Meeting audits, async suggestions, focus protection and fair rotation. Errors are RFC 9457 problem+json with a stable `code`.',
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'unmeet API' }));
+  app.route('/', docsRoutes(deps));
 
   app.notFound((c) => problem(c, 404, 'request.not_found', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((error, c) => renderError(error, c, deps.logger));

@@ -55,4 +55,9 @@ export interface Deps {
    * cache fill). Set by the Node entry; on Workers the platform compresses responses itself.
    */
   gzipReports?: boolean | undefined;
+  /**
+   * The API reference UI's files (swagger-ui-dist) by file name, read from node_modules by the
+   * Node entry and served under /docs/assets/. Absent on Workers, where Static Assets serve them.
+   */
+  docsAssets?: Readonly<Partial<Record<string, Uint8Array<ArrayBuffer>>>> | undefined;
 }

@@ -4,6 +4,7 @@ import worker, { type Env, type JobMessage } from '../../src/entry/worker';
 import { auditTeam } from '../../src/domain/audit';
 import { normalizeWorkingHours } from '../../src/domain/working-hours';
 import { parseIcs } from '../../src/providers/ics/ics.mapper';
+import { DOCS_ASSET_FILES, DOCS_ASSET_PREFIX, DOCS_CSP, DOCS_INIT_PATH } from '../../src/http/routes/docs.routes';
 
 const calendar = [
   'BEGIN:VCALENDAR',
@@ -208,5 +209,20 @@ describe('the Worker in workerd with D1', () => {
     expect((await notify('client-state')).status).toBe(202);
     const job = await env.DB.prepare("select run_at from jobs where key = 'calendar.sync:cal_m'").first<{ run_at: number }>();
     expect(job === null || job.run_at <= before + 1_000 || job.run_at > before + 60_000).toBe(true);
+  });
+});
+
+describe('the API reference on Workers', () => {
+  it('when /docs is opened, then the Worker answers the page and its init script under the CSP, linking the swagger-ui-dist files that Static Assets serve', async () => {
+    const page = await SELF.fetch('http://unmeet.test/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(DOCS_CSP);
+    const linked = [...(await page.text()).matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(linked.filter((p) => p.startsWith(`${DOCS_ASSET_PREFIX}/`)).sort()).toEqual(DOCS_ASSET_FILES.map((f) => `${DOCS_ASSET_PREFIX}/${f}`).sort());
+    const init = await SELF.fetch(`http://unmeet.test${DOCS_INIT_PATH}`);
+    expect(init.status).toBe(200);
+    expect(init.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(init.headers.get('content-security-policy')).toBe(DOCS_CSP);
+    expect(await init.text()).toContain('SwaggerUIBundle(');
   });
 });
