@@ -44,6 +44,7 @@ export function readDocsAssets(): Record<string, Uint8Array<ArrayBuffer>> {
 /** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
 export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle }> {
   const handle = openSqlite(config.dbPath);
+  for (const loose of handle.permissionWarnings) logger.warn('database file is readable or writable by other users; chmod 600 it', loose);
   const vault = await createTokenVault(resolveSecret(config, logger), config.previousSecrets);
   const deps: Deps = {
     db: handle.db,

@@ -1,8 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atomic, insertMany } from '../../src/db/atomic';
 import { openSqlite } from '../../src/db/sqlite';
 import { calendars, connections, events, members, workspaces } from '../../src/db/schema';
+import { loadConfig } from '../../src/config';
+import { buildNodeDeps } from '../../src/entry/node';
+import { createLogger } from '../../src/logger';
 
 describe('the embedded SQLite handle', () => {
   it('when the same SQL text runs as array rows (drizzle selections) and as object rows, then a reused statement answers each in its own shape', async () => {
@@ -58,6 +64,63 @@ describe('the embedded SQLite handle', () => {
       expect(stored()).toEqual(first);
     } finally {
       handle.close();
+    }
+  });
+});
+
+describe('database file permissions', () => {
+  const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+  it('when a file database is created, then the database, its -wal and -shm files (and a backup) are mode 0600, even under a permissive umask', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unmeet-mode-'));
+    const previous = process.umask(0o000);
+    try {
+      const path = join(dir, 'nested', 'unmeet.db');
+      const handle = openSqlite(path);
+      try {
+        await handle.db.insert(workspaces).values({ id: 'ws_1', name: 'One' });
+        expect(existsSync(`${path}-wal`)).toBe(true);
+        expect(existsSync(`${path}-shm`)).toBe(true);
+        expect([modeOf(path), modeOf(`${path}-wal`), modeOf(`${path}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+        expect(handle.permissionWarnings).toEqual([]);
+        await handle.backup(join(dir, 'backup.db'));
+        expect(modeOf(join(dir, 'backup.db'))).toBe(0o600);
+      } finally {
+        handle.close();
+      }
+      // Reopened later (SQLite removed -wal and -shm on close), they come back 0600 and nothing is reported.
+      const again = openSqlite(path);
+      try {
+        await again.db.insert(workspaces).values({ id: 'ws_2', name: 'Two' });
+        expect([modeOf(path), modeOf(`${path}-wal`), modeOf(`${path}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+        expect(again.permissionWarnings).toEqual([]);
+      } finally {
+        again.close();
+      }
+    } finally {
+      process.umask(previous);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when an existing database file is readable by group and others (0644), then the Node entry warns about it at start and leaves its mode alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unmeet-mode-'));
+    try {
+      const path = join(dir, 'unmeet.db');
+      openSqlite(path).close();
+      chmodSync(path, 0o644);
+      const lines: string[] = [];
+      const { handle } = await buildNodeDeps(loadConfig({ UNMEET_DB: path, UNMEET_SECRET: 'mode-test-secret-mode-test-secret-0123' }), createLogger('warn', (l) => lines.push(l)));
+      try {
+        expect(handle.permissionWarnings).toEqual([{ file: path, mode: '0644' }]);
+        const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'warn');
+        expect(warnings).toEqual([expect.objectContaining({ msg: expect.stringContaining('chmod 600'), file: path, mode: '0644' })]);
+        expect(modeOf(path)).toBe(0o644);
+      } finally {
+        handle.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
