@@ -37,7 +37,25 @@ const schema = z.object({
   UNMEET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
   UNMEET_MAIL_FROM: z.email().optional(),
+  UNMEET_SIGNUP: z
+    .string()
+    .regex(/^(closed|invite|domains:[a-z0-9.-]+\.[a-z]{2,}(,[a-z0-9.-]+\.[a-z]{2,})*)$/i, 'UNMEET_SIGNUP must be closed, invite or domains:example.com,example.org')
+    .default('closed'),
 });
+
+/**
+ * Who may create a workspace by signing in (besides the setup link): nobody (`closed`), people
+ * who already belong to a workspace (`invite`), or people whose organisation owns one of the
+ * domains, as the identity provider vouches (Google `hd`, Microsoft verified domain in a work
+ * tenant), never by the address suffix alone.
+ */
+export type SignupPolicy = { mode: 'closed' } | { mode: 'invite' } | { mode: 'domains'; domains: string[] };
+
+/** Parses UNMEET_SIGNUP (already checked by the schema). */
+export function parseSignup(value: string): SignupPolicy {
+  if (value === 'closed' || value === 'invite') return { mode: value };
+  return { mode: 'domains', domains: value.slice('domains:'.length).toLowerCase().split(',').filter(Boolean) };
+}
 
 export type Config = {
   port: number;
@@ -68,6 +86,8 @@ export type Config = {
   smtpUrl: string | undefined;
   /** Sender address of suggestion emails (default unmeet@ the PUBLIC_URL host). */
   mailFrom: string;
+  /** Who may create workspaces by signing in (UNMEET_SIGNUP, default closed). */
+  signup: SignupPolicy;
 };
 
 export class ConfigError extends Error {}
@@ -110,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     syncPollMinutes: e.UNMEET_SYNC_POLL_MINUTES,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.UNMEET_MAIL_FROM ?? `unmeet@${mailHost(e.PUBLIC_URL, e.HOST)}`,
+    signup: parseSignup(e.UNMEET_SIGNUP),
   };
 }
 
