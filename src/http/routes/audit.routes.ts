@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
-import { auditWorkspace } from '../../services/audit';
+import { scopedAudit, viewerScope } from '../../services/team-views';
 import { dateRangeQuery } from '../../schemas';
 import type { AppEnv } from '../app';
 import { cachedJson, errorResponses, notModifiedResponse, secured } from './shared';
@@ -21,6 +21,7 @@ const auditReport = z
       perWeek: metrics,
       topSeries: z.array(z.object({ seriesKey: z.string(), title: z.string(), personHours: z.number(), occurrences: z.number() })),
     }),
+    withheld: z.number().int().openapi({ description: 'Per-member rows left out: people who have not chosen to share their numbers (the team totals include them)' }),
   })
   .openapi('AuditReport');
 
@@ -32,15 +33,19 @@ export function auditRoutes(deps: Deps) {
       path: '/',
       tags: ['Audit'],
       summary: 'Meeting load per member and for the team over local dates from ≤ day < to',
+      description:
+        "Per-member rows for members no person is linked to (operator mode), for people who chose to share, and for yourself; a row about anyone else is withheld (asking for it by `member` is 403 `privacy.not_shared`). The team totals cover everyone.",
       request: {
         query: dateRangeQuery.extend({ member: z.string().optional().openapi({ description: 'member id or email' }) }),
       },
       responses: { 200: { description: 'Audit', content: { 'application/json': { schema: auditReport } } }, ...notModifiedResponse, ...errorResponses },
     }),
     async (c) => {
-      const workspaceId = c.get('workspaceId');
       const query = c.req.valid('query');
-      return (await cachedJson(c, deps, 'audit.json', query, () => auditWorkspace(deps, workspaceId, query))) as never;
+      const principal = c.get('principal');
+      // Keyed on the viewer's scope too: two viewers who may see different rows never share an entry.
+      const scope = await viewerScope(deps, principal);
+      return (await cachedJson(c, deps, 'audit.json', [query, scope.key], () => scopedAudit(deps, principal, query))) as never;
     },
   );
   return app;

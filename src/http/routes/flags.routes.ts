@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
-import { decideSeries, flagListMinute, listFlags } from '../../services/flags';
+import { decideSeries, flagListMinute } from '../../services/flags';
+import { scopedFlags, viewerScope } from '../../services/team-views';
 import { prepareSuggestion, queueAllSuggestions, queueSuggestion } from '../../services/suggestions';
 import type { AppEnv } from '../app';
 import { cachedJson, errorResponses, notModifiedResponse, secured } from './shared';
@@ -44,6 +45,8 @@ export function flagsRoutes(deps: Deps) {
       path: '/',
       tags: ['Flags'],
       summary: 'Meetings that could be a written update: score, verdict, reasons, cost',
+      description:
+        "Scored over the calendars you may see: members no person is linked to, people who share, and yourself. Series organized by someone who does not share are withheld (counted in `withheld`); they see them under /v1/my/flags.",
       request: {
         query: z.object({
           ...optionalRange,
@@ -59,7 +62,13 @@ export function flagsRoutes(deps: Deps) {
           description: 'Flags, highest score first',
           content: {
             'application/json': {
-              schema: z.object({ range: z.object({ from: z.string(), to: z.string() }), currency: z.string(), total: z.number().int(), series: z.array(flag) }),
+              schema: z.object({
+                range: z.object({ from: z.string(), to: z.string() }),
+                currency: z.string(),
+                total: z.number().int(),
+                series: z.array(flag),
+                withheld: z.number().int().openapi({ description: 'Series left out because a person who has not chosen to share organizes them' }),
+              }),
             },
           },
         },
@@ -70,8 +79,10 @@ export function flagsRoutes(deps: Deps) {
     async (c) => {
       const { limit, offset, ...q } = c.req.valid('query');
       // A large workspace has thousands of scored series: pages keep answers small and fast.
-      return (await cachedJson(c, deps, 'flags.page.json', [q, limit, offset, flagListMinute(deps)], async () => {
-        const all = await listFlags(deps, c.get('workspaceId'), { ...q, includeDecided: q.includeDecided === 'true' });
+      const principal = c.get('principal');
+      const scope = await viewerScope(deps, principal);
+      return (await cachedJson(c, deps, 'flags.page.json', [q, limit, offset, flagListMinute(deps), scope.key], async () => {
+        const all = await scopedFlags(deps, principal, { ...q, includeDecided: q.includeDecided === 'true' });
         return { ...all, total: all.series.length, series: all.series.slice(offset, offset + limit) };
       })) as never;
     },

@@ -3,7 +3,8 @@ import { UnmeetError } from '../../domain/errors';
 import { resolveFocusPolicy, type FocusPolicy } from '../../domain/focus-planner';
 import { focusPolicyInput, memberFocusPolicyInput } from '../../schemas';
 import type { Deps } from '../../services/deps';
-import { applyFocus, focusPlanSlot, memberFocusPolicy, previewFocus, setMemberFocus } from '../../services/focus';
+import { applyFocus, focusPlanSlot, memberFocusPolicy, setMemberFocus } from '../../services/focus';
+import { scopedFocusPlan, viewerScope } from '../../services/team-views';
 import type { AppEnv } from '../app';
 import { cachedJson, errorResponses, idParam, notModifiedResponse, secured } from './shared';
 
@@ -146,12 +147,20 @@ export function focusRoutes(deps: Deps) {
       path: '/plan',
       tags: ['Focus'],
       summary: 'Dry run: the focus blocks that would be created, moved or deleted, with target, achievable and planned hours',
+      description:
+        "Plans for members no person is linked to, for people who chose to share, and for yourself; others are withheld (a person sees their own under /v1/my/focus). Asking for a withheld member is 403 `privacy.not_shared`.",
       request: { query: z.object({ member: memberRef }) },
-      responses: { 200: { description: 'Plan per member', content: { 'application/json': { schema: z.object({ members: z.array(memberPlan) }) } } }, ...notModifiedResponse, ...errorResponses },
+      responses: {
+        200: { description: 'Plan per member', content: { 'application/json': { schema: z.object({ members: z.array(memberPlan), withheld: z.number().int() }) } } },
+        ...notModifiedResponse,
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { member } = c.req.valid('query');
-      return (await cachedJson(c, deps, 'focus-plan.json', [member ?? null, focusPlanSlot(deps)], () => previewFocus(deps, c.get('workspaceId'), member))) as never;
+      const principal = c.get('principal');
+      const scope = await viewerScope(deps, principal);
+      return (await cachedJson(c, deps, 'focus-plan.json', [member ?? null, focusPlanSlot(deps), scope.key], () => scopedFocusPlan(deps, principal, member))) as never;
     },
   );
 

@@ -1,7 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
-import { commitRotation, getRotation, previewRotation, rotationFreeBusySources, rotationIcs, rotationLedger } from '../../services/rotation';
+import { commitRotation, getRotation, previewRotation, rotationFreeBusySources, rotationIcs } from '../../services/rotation';
 import { rotationInput } from '../../services/rotation-input';
+import { scopedLedger } from '../../services/team-views';
 import type { AppEnv } from '../app';
 import { problem } from '../errors';
 import { errorResponses, idParam, secured } from './shared';
@@ -77,6 +78,7 @@ const ledger = z
     people: z.array(
       z.object({ email: z.string(), timeZone: z.string(), burden: z.number(), series: z.number(), outsideHoursCount: z.number(), nightCount: z.number() }),
     ),
+    withheld: z.number().int().openapi({ description: 'People left out: they have not chosen to share their numbers (each sees their own under /v1/my/rotation)' }),
   })
   .openapi('RotationLedger');
 
@@ -106,7 +108,7 @@ export function rotationsRoutes(deps: Deps) {
       request: { query: z.object({ halfLifeDays: z.coerce.number().positive().max(3650).optional() }) },
       responses: { 200: json(ledger, 'Ledger'), ...errorResponses },
     }),
-    async (c) => c.json(await rotationLedger(deps, c.get('workspaceId'), c.req.valid('query').halfLifeDays), 200),
+    async (c) => c.json(await scopedLedger(deps, c.get('principal'), c.req.valid('query').halfLifeDays), 200),
   );
 
   app.openapi(
