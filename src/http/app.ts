@@ -7,7 +7,6 @@ import { problem, renderError } from './errors';
 import { authenticate, type AuthVariables } from './middleware/auth';
 import { SESSION_COOKIE } from './middleware/session';
 import { auditRoutes } from './routes/audit.routes';
-import { authRoutes } from './routes/auth.routes';
 import { googleApiRoutes, googleRoutes } from './routes/google.routes';
 import { microsoftApiRoutes, microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
@@ -15,10 +14,7 @@ import { dashboardRoutes } from './routes/dashboard.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
-import { inviteRoutes } from './routes/invite.routes';
-import { peopleRoutes } from './routes/people.routes';
 import { membersRoutes } from './routes/members.routes';
-import { meRoutes } from './routes/me.routes';
 import { mailLinkRoutes, outboxRoutes } from './routes/outbox.routes';
 import { rotationsRoutes } from './routes/rotations.routes';
 import { groupsRoutes } from './routes/groups.routes';
@@ -77,8 +73,6 @@ export function createApp(deps: Deps) {
   app.route('/v1/mail', mailLinkRoutes(deps));
   app.route('/', googleRoutes(deps));
   app.route('/', microsoftRoutes(deps));
-  app.route('/', authRoutes(deps));
-  app.route('/', inviteRoutes(deps));
 
   // Everything else under /v1 hangs under one authenticated sub-app: an API key or a session
   // cookie establishes the workspace and role, and each operation declares the role it needs.
@@ -94,8 +88,6 @@ export function createApp(deps: Deps) {
   api.route('/outbox', outboxRoutes(deps));
   api.route('/rotations', rotationsRoutes(deps));
   api.route('/focus', focusRoutes(deps));
-  api.route('/me', meRoutes(deps));
-  api.route('/', peopleRoutes(deps));
   api.route('/groups', groupsRoutes(deps));
   api.route('/my', myRoutes(deps));
   api.route('/team', teamRoutes(deps));
