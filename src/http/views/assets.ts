@@ -119,6 +119,26 @@ fieldset{border:1px solid var(--line);border-radius:8px;margin:.8rem 0}
 .track{fill:#eef1f5}.focus-planned{fill:#7cc7a6}.focus-protected{fill:#1a9e6e}
 .progress{width:200px;height:12px}.progress-row{display:flex;align-items:center;gap:.6rem}
 .focus-week{max-width:620px}
+.who{color:#e5e7eb;max-width:14rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.switch{color:#93c5fd!important;font-weight:400}
+.tools{flex-wrap:wrap;gap:.4rem 1rem}
+.sign-in-ways{margin:1rem 0}
+.button.provider{text-align:center;padding:.6rem .9rem}
+details.operator{margin-top:1.25rem;border-top:1px solid var(--line);padding-top:.75rem}
+details.operator summary{cursor:pointer;color:var(--muted)}
+.explained{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:.8rem;margin:0}
+.explained div{border:1px solid var(--line);border-radius:8px;padding:.5rem .7rem}
+.explained dt{color:var(--muted);font-size:.88rem}.explained dd{margin:0}
+.explained .value{font-size:1.3rem;font-weight:650;font-variant-numeric:tabular-nums}
+.week-nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}
+ul.plain{list-style:none;padding:0;margin:.3rem 0}
+ul.plain>li{padding:.35rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+ul.plain>li:last-child{border-bottom:none}
+ul.rows .actions{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.3rem}
+.row-wrap{display:flex;flex-wrap:wrap;gap:.5rem}
+input.copy{width:100%;font:13px ui-monospace,Menlo,Consolas,monospace;padding:.3rem}
+td.wrap{overflow-wrap:anywhere;max-width:24rem}
+textarea{width:100%;max-width:100%}
 @media (max-width:760px){
  main{padding:.75rem}
  .top{padding:.5rem .75rem}
@@ -131,6 +151,8 @@ fieldset{border:1px solid var(--line);border-radius:8px;margin:.8rem 0}
  .stat{padding:.1rem .5rem}
  .stat-value{font-size:1.25rem}
  .spark{width:100%}
+ .explained{grid-template-columns:1fr}
+ .who{max-width:9rem}
 }
 `;
 

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { layoutTimeline } from './charts';
 import { formatHours } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
+import { UnnamedNote } from './overview';
 
 /** One member's focus plan as the panel shows it (DESIGN.md "Focus" contract, plus state). */
 export interface FocusMemberView {
@@ -67,13 +68,14 @@ function WeekTimeline(props: { ctx: PageContext; member: FocusMemberView; days: 
   );
 }
 
-export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefined }) {
+export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefined; unnamed?: number }) {
   const { ctx, focus } = props;
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={t.navFocus}>
       <h1>{t.focusTitle}</h1>
       <p class="lead">{t.focusLead}</p>
+      {props.unnamed ? <UnnamedNote ctx={ctx} count={props.unnamed} /> : null}
       {!focus ? (
         <p class="empty" data-testid="focus-unavailable">
           {t.focusUnavailable}

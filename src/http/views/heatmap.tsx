@@ -3,6 +3,7 @@ import type { MemberRow } from '../../db/members.repository';
 import type { WeekRange } from '../../services/dashboard';
 import { layoutHeatmap } from './charts';
 import { Layout, Swatch, WeekPicker, type PageContext } from './layout';
+import { UnnamedNote } from './overview';
 
 const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
@@ -45,7 +46,7 @@ function MemberHeatmap(props: { ctx: PageContext; member: MemberRow; heatmap: Me
   );
 }
 
-export function HeatmapPage(props: { ctx: PageContext; range: WeekRange; heatmaps: Array<{ member: MemberRow; heatmap: MeetingHeatmap }> }) {
+export function HeatmapPage(props: { ctx: PageContext; range: WeekRange; heatmaps: Array<{ member: MemberRow; heatmap: MeetingHeatmap }>; unnamed?: number }) {
   const { ctx } = props;
   const { t } = ctx;
   return (
@@ -55,6 +56,7 @@ export function HeatmapPage(props: { ctx: PageContext; range: WeekRange; heatmap
         <WeekPicker ctx={ctx} from={props.range.from} weeks={props.range.weeks.length} />
       </div>
       <p class="lead">{t.heatmapLead}</p>
+      {props.unnamed ? <UnnamedNote ctx={ctx} count={props.unnamed} /> : null}
       <ul class="legend" aria-label={t.heatmapLegend}>
         {['0', '≤ 10', '≤ 20', '≤ 30', '≤ 45', '> 45'].map((label, level) => (
           <li>

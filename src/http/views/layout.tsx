@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { roleAtLeast, type Role } from '../../domain/roles';
 import type { Locale, Messages } from './i18n';
 
 /** What every dashboard page needs to render its frame. */
@@ -7,20 +8,34 @@ export interface PageContext {
   locale: Locale;
   /** The path of the current page (for the language switch and the active nav link). */
   path: string;
-  /** Set when signed in: the CSRF token forms carry, and the workspace's name. */
-  session?: { csrf: string; workspaceName: string } | undefined;
+  /**
+   * Set when signed in: the CSRF token forms carry, the workspace's name, the role there, the
+   * person (absent for an operator's API-key session) and how many workspaces they belong to.
+   */
+  session?: { csrf: string; workspaceName: string; role?: Role; person?: { name: string; email: string } | undefined; workspaceCount?: number } | undefined;
   /** A one-line outcome of the last action (`?ok=` / `?error=`), already translated or a stable code. */
   notice?: { kind: 'ok' | 'error'; text: string } | undefined;
 }
 
-const NAV: Array<{ path: string; key: keyof Messages }> = [
-  { path: '/', key: 'navOverview' },
-  { path: '/heatmap', key: 'navHeatmap' },
-  { path: '/flags', key: 'navFlags' },
-  { path: '/focus', key: 'navFocus' },
-  { path: '/rotation', key: 'navRotation' },
-  { path: '/connections', key: 'navConnections' },
+/** The sections, each with the least role that may open it (the routes declare the same); `person`: only for a signed-in person. */
+export const NAV: ReadonlyArray<{ path: string; key: keyof Messages; role: Role; person?: boolean }> = [
+  { path: '/me', key: 'navMe', role: 'member', person: true },
+  { path: '/', key: 'navOverview', role: 'manager' },
+  { path: '/team', key: 'navTeam', role: 'manager' },
+  { path: '/heatmap', key: 'navHeatmap', role: 'manager' },
+  { path: '/flags', key: 'navFlags', role: 'admin' },
+  { path: '/focus', key: 'navFocus', role: 'admin' },
+  { path: '/rotation', key: 'navRotation', role: 'manager' },
+  { path: '/connections', key: 'navConnections', role: 'admin' },
+  { path: '/people', key: 'navPeople', role: 'admin', person: true },
 ];
+
+/** The sections a session may open: its role is enough, and person-only sections need a person. */
+export function navFor(session: { role?: Role | undefined; person?: unknown } | undefined): typeof NAV {
+  if (!session) return [];
+  const role = session.role ?? 'admin';
+  return NAV.filter((item) => roleAtLeast(role, item.role) && (!item.person || !!session.person));
+}
 
 /** A small colour square for chart legends (decorative: the legend text says what it means). */
 export const Swatch = (props: { class: string }) => (
@@ -57,11 +72,16 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
             </span>
             <span>{t.appName}</span>
             {session ? <span class="workspace">{session.workspaceName}</span> : null}
+            {session && (session.workspaceCount ?? 0) > 1 ? (
+              <a class="switch small-text" href="/auth/workspaces">
+                {t.switchWorkspace}
+              </a>
+            ) : null}
           </div>
           {session ? (
             <nav aria-label={t.nav}>
               <ul>
-                {NAV.map((item) => (
+                {navFor(session).map((item) => (
                   <li>
                     <a href={item.path} aria-current={section === item.path ? 'page' : undefined}>
                       {t[item.key] as string}
@@ -80,11 +100,25 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
                 ID
               </a>
             </span>
+            {session?.person ? (
+              <span class="who small-text" title={session.person.email}>
+                {session.person.name}
+                <span class="sr-only">{` (${t[`role_${session.role ?? 'member'}`]})`}</span>
+              </span>
+            ) : null}
             {session ? (
               <form method="post" action="/sign-out" class="inline">
                 <Csrf token={session.csrf} />
                 <button type="submit" class="link">
                   {t.signOut}
+                </button>
+              </form>
+            ) : null}
+            {session?.person ? (
+              <form method="post" action="/sign-out/everywhere" class="inline">
+                <Csrf token={session.csrf} />
+                <button type="submit" class="link">
+                  {t.signOutEverywhere}
                 </button>
               </form>
             ) : null}
@@ -103,25 +137,65 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
   );
 }
 
-export function SignInPage(props: { ctx: PageContext; csrf: string; failed?: boolean; expired?: boolean }) {
+/** Which ways in a server offers (configured OAuth apps; a mail transport for links). */
+export interface SignInOptions {
+  google: boolean;
+  microsoft: boolean;
+  email: boolean;
+}
+
+export function SignInPage(props: { ctx: PageContext; csrf: string; options: SignInOptions; failed?: boolean; expired?: boolean; sent?: boolean; keyOpen?: boolean }) {
   const { t } = props.ctx;
+  const { options } = props;
+  const any = options.google || options.microsoft || options.email;
   return (
     <Layout ctx={props.ctx} title={t.signIn}>
       <section class="card narrow" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">{t.signInTitle}</h1>
-        <p class="lead">{t.signInLead}</p>
-        {props.failed ? (
-          <p class="notice error" role="alert">
-            {t.signInFailed}
+        {props.expired ? <p class="notice">{t.sessionExpired}</p> : null}
+        {props.sent ? (
+          <p class="notice ok" role="status">
+            {t.signInLinkSent}
           </p>
         ) : null}
-        {props.expired ? <p class="notice">{t.sessionExpired}</p> : null}
-        <form method="post" action="/sign-in" class="stack">
-          <input type="hidden" name="_csrf" value={props.csrf} />
-          <label for="api-key">{t.apiKey}</label>
-          <input id="api-key" name="apiKey" type="password" autocomplete="current-password" required spellcheck={false} autofocus />
-          <button type="submit">{t.signIn}</button>
-        </form>
+        {any ? <p class="lead">{t.signInPeopleLead}</p> : <p class="lead">{t.signInNoProviders}</p>}
+        <div class="stack sign-in-ways">
+          {options.google ? (
+            <a class="button provider" href="/auth/google/start" data-provider="google">
+              {t.signInGoogle}
+            </a>
+          ) : null}
+          {options.microsoft ? (
+            <a class="button provider" href="/auth/microsoft/start" data-provider="microsoft">
+              {t.signInMicrosoft}
+            </a>
+          ) : null}
+          {options.email ? (
+            <form method="post" action="/auth/email" class="stack" data-testid="email-link">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              <label for="sign-in-email">{t.signInEmailLabel}</label>
+              <input id="sign-in-email" name="email" type="email" autocomplete="email" required spellcheck={false} />
+              <button type="submit" class="secondary">
+                {t.signInEmail}
+              </button>
+            </form>
+          ) : null}
+        </div>
+        <details class="operator" open={props.keyOpen || !any}>
+          <summary>{t.signInWithKey}</summary>
+          <p class="muted small-text">{t.signInLead}</p>
+          {props.failed ? (
+            <p class="notice error" role="alert">
+              {t.signInFailed}
+            </p>
+          ) : null}
+          <form method="post" action="/sign-in" class="stack">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <label for="api-key">{t.apiKey}</label>
+            <input id="api-key" name="apiKey" type="password" autocomplete="current-password" required spellcheck={false} />
+            <button type="submit">{t.signIn}</button>
+          </form>
+        </details>
       </section>
     </Layout>
   );

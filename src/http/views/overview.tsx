@@ -69,6 +69,18 @@ function Trend(props: { ctx: PageContext; label: string; values: number[]; unit?
   );
 }
 
+/** Says how many people are counted without their names, and whether totals are held back to protect them. */
+export function UnnamedNote(props: { ctx: PageContext; count: number; totals?: boolean }) {
+  const { t } = props.ctx;
+  return (
+    <p class="notice" data-testid="unnamed-note">
+      {t.unnamedNote.replace('{n}', String(props.count))}
+      {props.totals === false ? ` ${t.totalsHeld}` : ''}{' '}
+      <a href="/team">{t.navTeam}</a>
+    </p>
+  );
+}
+
 /** The overview page around its content (rendered apart: it depends only on the data, range and locale, so it can be cached). */
 export function OverviewPage(props: { ctx: PageContext; content: Child }) {
   return (
@@ -79,8 +91,9 @@ export function OverviewPage(props: { ctx: PageContext; content: Child }) {
 }
 
 /** Reads only the locale's texts from `ctx`: cached per data version, range and locale. */
-export function OverviewContent(props: { ctx: PageContext; overview: Overview }) {
+export function OverviewContent(props: { ctx: PageContext; overview: Overview; privacy?: { unnamed: number; teamTotals: boolean } }) {
   const { ctx, overview } = props;
+  const privacy = props.privacy ?? { unnamed: 0, teamTotals: true };
   const { t, locale } = ctx;
   const weeks = overview.weeks;
   const layout = layoutStackedBars(overviewBars(overview), { width: 1000, height: 300 });
@@ -92,11 +105,12 @@ export function OverviewContent(props: { ctx: PageContext; overview: Overview })
         <h1>{t.overviewTitle}</h1>
         <WeekPicker ctx={ctx} from={overview.range.from} weeks={overview.range.weeks.length} />
       </div>
-      {overview.members.length === 0 ? (
+      {privacy.unnamed > 0 ? <UnnamedNote ctx={ctx} count={privacy.unnamed} totals={privacy.teamTotals} /> : null}
+      {overview.members.length === 0 && privacy.unnamed === 0 ? (
         <p class="empty">{t.noMembers}</p>
       ) : (
         <>
-          <section aria-labelledby="team-title" class="card">
+          {privacy.teamTotals ? <section aria-labelledby="team-title" class="card">
             <h2 id="team-title">{t.teamTotals}</h2>
             <div class="stats" data-testid="team-stats">
               <Trend ctx={ctx} label={t.teamMeetingHours} values={teamMeeting} />
@@ -104,7 +118,7 @@ export function OverviewContent(props: { ctx: PageContext; overview: Overview })
               <Trend ctx={ctx} label={t.teamAfterHours} values={weeks.map((w) => Math.round((w.team.afterHoursMeetingHours + w.team.nonWorkingDayMeetingHours) * 100) / 100)} />
               <Trend ctx={ctx} label={t.teamShare} values={weeks.map((w) => w.team.meetingShare)} unit="%" />
             </div>
-          </section>
+          </section> : null}
           <section aria-labelledby="load-title" class="card">
             <h2 id="load-title">{t.navOverview}</h2>
             <p class="lead">{t.overviewLead}</p>

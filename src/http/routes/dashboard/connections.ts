@@ -1,0 +1,93 @@
+/** Calendar connections and API keys of the whole workspace: an admin's page. */
+import { Hono } from 'hono';
+import { isUnmeetError, UnmeetError } from '../../../domain/errors';
+import { disconnect } from '../../../services/connections';
+import type { Deps } from '../../../services/deps';
+import { startGoogleConnect } from '../../../services/google';
+import { startMicrosoftConnect } from '../../../services/microsoft';
+import { connectIcs } from '../../../services/sync';
+import { createApiKey, revokeApiKey } from '../../../services/workspaces';
+import { statusForCode } from '../../errors';
+import { ConnectionsPage } from '../../views/connections';
+import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
+
+/** The address of an ICS feed a form gave, or a 422 error. */
+export function icsUrlOf(value: string): string {
+  const url = value.trim();
+  if (!/^(https?|webcal):\/\//i.test(url) || url.length > 2048) throw new UnmeetError('ics.invalid_url', 'Give an http(s) or webcal address of the calendar feed.');
+  return url;
+}
+
+export function connectionRoutes(deps: Deps, kit: Kit) {
+  const app = new Hono<DashEnv>();
+  const { page, render, failure } = kit;
+  const admin = page('admin');
+
+  async function connectionsPage(c: Ctx, notice?: Notice, status: 200 | 201 | 409 | 422 | 502 = 200, newKey?: string) {
+    const session = c.get('session');
+    const members = await deps.repos.members.list(session.workspaceId);
+    const connections = await deps.repos.connections.list(session.workspaceId);
+    const keys = await deps.repos.workspaces.listKeys(session.workspaceId);
+    const providers = { google: !!deps.google, microsoft: !!deps.microsoft, microsoftBuilt: true };
+    return c.html(await render(c, session, (ctx) => ConnectionsPage({ ctx, members, connections, providers, keys, newKey }), members, notice), status);
+  }
+
+  app.get('/connections', admin, (c) => connectionsPage(c));
+
+  app.post('/connections/ics', admin, async (c) => {
+    const form = c.get('form');
+    try {
+      await connectIcs(deps, c.get('session').workspaceId, first(form.memberId), { url: icsUrlOf(first(form.url)) });
+      return c.redirect('/connections?ok=connected', 303);
+    } catch (error) {
+      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+      return failure(c, error);
+    }
+  });
+
+  // "Connect Google / Outlook": start the PKCE flow and send the browser to the consent screen.
+  for (const [provider, start] of [['google', startGoogleConnect], ['microsoft', startMicrosoftConnect]] as const) {
+    app.post(`/connections/${provider}`, admin, async (c) => {
+      try {
+        return c.redirect(await start(deps, c.get('session').workspaceId, first(c.get('form').memberId)), 303);
+      } catch (error) {
+        if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+        return failure(c, error);
+      }
+    });
+  }
+
+  // API keys: a new key is shown in the answer itself (never in a URL), once; pages are no-store.
+  app.post('/connections/keys', admin, async (c) => {
+    try {
+      const label = first(c.get('form').label).trim();
+      if (label.length > 100 || /[\u0000-\u001f\u007f]/.test(label)) throw new UnmeetError('request.invalid', 'A label has at most 100 characters and no control characters.');
+      const created = await createApiKey(deps, c.get('session').workspaceId, label ? { label } : {});
+      return connectionsPage(c, undefined, 201, created.apiKey);
+    } catch (error) {
+      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, statusForCode(error.code) === 409 ? 409 : 422);
+      return failure(c, error);
+    }
+  });
+
+  app.post('/connections/keys/:id/revoke', admin, async (c) => {
+    try {
+      await revokeApiKey(deps, c.get('session').workspaceId, c.req.param('id'));
+      return c.redirect('/connections?ok=revoked', 303);
+    } catch (error) {
+      if (isUnmeetError(error) && statusForCode(error.code) === 409) return connectionsPage(c, { kind: 'error', text: error.message }, 409);
+      return failure(c, error);
+    }
+  });
+
+  app.post('/connections/:id/disconnect', admin, async (c) => {
+    try {
+      await disconnect(deps, c.get('session').workspaceId, c.req.param('id'));
+      return c.redirect('/connections?ok=disconnected', 303);
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  return app;
+}

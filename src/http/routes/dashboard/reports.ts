@@ -1,0 +1,200 @@
+/**
+ * Team pages: the overview, the heat map, flagged meetings and focus. Each declares its role;
+ * for a signed-in person the per-person rows follow the privacy rule (see visibility.ts), while
+ * an operator's API-key session sees every member as before.
+ */
+import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
+import { DateTime } from 'luxon';
+import { isUnmeetError, UnmeetError } from '../../../domain/errors';
+import type { MemberRow } from '../../../db/members.repository';
+import { loadHeatmaps, loadOverview, resolveWeeks } from '../../../services/dashboard';
+import type { Deps } from '../../../services/deps';
+import { decideSeries, defaultFlagRange } from '../../../services/flags';
+import { applyFocus, planMemberFocus, setMemberFocus } from '../../../services/focus';
+import { memoized } from '../../../services/memo';
+import { prepareSuggestion, queueSuggestion } from '../../../services/suggestions';
+import { scopedFlags, viewerScope } from '../../../services/team-views';
+import { statusForCode } from '../../errors';
+import type { DashboardSession } from '../../middleware/session';
+import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, sortFlags, type FlagSortKey, type SortDir } from '../../views/flags';
+import { FocusPage, type FocusView } from '../../views/focus';
+import { HeatmapPage } from '../../views/heatmap';
+import { ErrorPage } from '../../views/layout';
+import { OverviewContent, OverviewPage } from '../../views/overview';
+import { first, isDate, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
+import { memberVisibility, type Visibility } from './visibility';
+
+/** What this session may see by name among the workspace's members (the same scope the API applies). */
+export async function visibilityFor(deps: Deps, session: DashboardSession, members: readonly MemberRow[]): Promise<Visibility> {
+  const [scope, workspace] = await Promise.all([viewerScope(deps, session), deps.repos.workspaces.get(session.workspaceId)]);
+  return memberVisibility({ memberIds: members.map((m) => m.id), hidden: scope.hiddenMemberIds, minGroupSize: workspace?.minGroupSize });
+}
+
+/** Focus plans of the given members: blocks we already keep in the calendar are "protected", new ones "planned". */
+export async function loadFocus(deps: Deps, workspaceId: string, members: readonly MemberRow[]): Promise<FocusView> {
+  const views: FocusView['members'] = [];
+  let days: string[] = [];
+  for (const member of members) {
+    const p = await planMemberFocus(deps, workspaceId, member);
+    if (days.length === 0) {
+      const start = DateTime.fromISO(p.range.from, { zone: 'utc' });
+      days = Array.from({ length: 7 }, (_, i) => start.plus({ days: i }).toISODate()!).filter((d) => d < p.range.to);
+    }
+    const blocks = p.plan.blocks.map((b) => ({ start: b.start, end: b.end, kind: b.existingId !== null ? ('protected' as const) : ('planned' as const) }));
+    const hours = (kind: 'planned' | 'protected') => Math.round((blocks.filter((b) => b.kind === kind).reduce((sum, b) => sum + b.end - b.start, 0) / 3_600_000) * 100) / 100;
+    views.push({
+      memberId: member.id,
+      email: member.email,
+      name: member.name,
+      timeZone: member.timeZone,
+      targetHours: p.plan.targetHours,
+      achievableHours: p.plan.achievableHours,
+      plannedHours: hours('planned'),
+      protectedHours: hours('protected'),
+      enabled: p.enabled,
+      missedReason: p.plan.missedReason,
+      blocks,
+    });
+  }
+  return { days, members: views, canApply: true, canToggle: true };
+}
+
+export function reportRoutes(deps: Deps, kit: Kit) {
+  const app = new Hono<DashEnv>();
+  const { page, render, failure, pageContext } = kit;
+
+  // --- overview and heat map (managers and up) -------------------------------------------------
+
+  app.get('/', page('manager'), async (c) => {
+    const session = c.get('session');
+    const range = resolveWeeks(deps.clock(), { from: c.req.query('from'), weeks: c.req.query('weeks') });
+    try {
+      const ctx = await pageContext(c, session);
+      const members = await deps.repos.members.list(session.workspaceId);
+      const seen = await visibilityFor(deps, session, members);
+      const privacy = { unnamed: seen.unnamed, teamTotals: seen.teamTotals };
+      // The content (hundreds of kilobytes of tables and charts for a large team) is rendered
+      // once per data version, range, locale and what this viewer may see by name.
+      const content = await memoized(deps, session.workspaceId, 'dashboard.overview', [range, ctx.locale, [...seen.named].sort(), privacy], async () => {
+        const overview = await loadOverview(deps, session.workspaceId, range);
+        const named = { ...overview, members: overview.members.filter((m) => seen.named.has(m.id)) };
+        return raw(await OverviewContent({ ctx, overview: named, privacy }).toString());
+      });
+      return c.html(`<!doctype html>${await OverviewPage({ ctx, content }).toString()}`);
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  app.get('/heatmap', page('manager'), async (c) => {
+    const session = c.get('session');
+    const range = resolveWeeks(deps.clock(), { from: c.req.query('from'), weeks: c.req.query('weeks') });
+    const all = await loadHeatmaps(deps, session.workspaceId, range);
+    const seen = await visibilityFor(deps, session, all.map((h) => h.member));
+    const heatmaps = all.filter((h) => seen.named.has(h.member.id));
+    return c.html(await render(c, session, (ctx) => HeatmapPage({ ctx, range, heatmaps, unnamed: seen.unnamed }), all.map((h) => h.member)));
+  });
+
+  // --- flagged meetings (admins: they decide and send suggestions) ------------------------------
+
+  const flagRange = (c: Context) => {
+    const from = c.req.query('from');
+    const to = c.req.query('to');
+    return defaultFlagRange(deps.clock(), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
+  };
+
+  async function flagsPage(c: Ctx, notice?: Notice, status: 200 | 404 | 409 | 422 = 200) {
+    const session = c.get('session');
+    const sortParam = c.req.query('sort');
+    const sort: FlagSortKey = (FLAG_SORT_KEYS as readonly string[]).includes(sortParam ?? '') ? (sortParam as FlagSortKey) : 'score';
+    const dir: SortDir = c.req.query('dir') === 'asc' ? 'asc' : c.req.query('dir') === 'desc' ? 'desc' : sort === 'title' || sort === 'organizer' ? 'asc' : 'desc';
+    const result = await scopedFlags(deps, session, { ...flagRange(c), includeDecided: true });
+    const rows = sortFlags(result.series, sort, dir);
+    return c.html(await render(c, session, (ctx) => FlagsPage({ ctx, range: result.range, currency: result.currency, rows, sort, dir }), undefined, notice), status);
+  }
+
+  app.get('/flags', page('admin'), async (c) => {
+    try {
+      return await flagsPage(c);
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  app.get('/flags/preview', page('admin'), async (c) => {
+    const session = c.get('session');
+    const seriesKey = c.req.query('series') ?? '';
+    const range = flagRange(c);
+    if (!deps.mail) return c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: ctx.t.previewTitle, message: ctx.t.mailUnavailable })), 501);
+    try {
+      const prepared = await prepareSuggestion(deps, session.workspaceId, seriesKey, range);
+      const deliverAfter = DateTime.fromMillis(prepared.deliverAfter, { zone: prepared.recipient.timeZone }).toFormat("yyyy-MM-dd HH:mm '('ZZZZ')'");
+      const to = `${prepared.recipient.name} <${prepared.recipient.email}>`;
+      return c.html(await render(c, session, (ctx) => PreviewPage({ ctx, seriesKey, range, to, subject: prepared.email.subject, text: prepared.email.text, deliverAfter })));
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  app.post('/flags/queue', page('admin'), async (c) => {
+    const form = c.get('form');
+    const from = first(form.from);
+    const to = first(form.to);
+    try {
+      await queueSuggestion(deps, c.get('session').workspaceId, first(form.seriesKey), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
+      return c.redirect(`/flags?ok=queued${isDate(from) && isDate(to) ? `&from=${from}&to=${to}` : ''}`, 303);
+    } catch (error) {
+      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return flagsPage(c, { kind: 'error', text: error.message }, 409);
+      return failure(c, error);
+    }
+  });
+
+  app.post('/flags/decide', page('admin'), async (c) => {
+    const form = c.get('form');
+    const decision = first(form.decision);
+    try {
+      if (decision !== 'keep' && decision !== 'converted') throw new UnmeetError('request.invalid', 'decision must be keep or converted.');
+      await decideSeries(deps, c.get('session').workspaceId, { seriesKey: first(form.seriesKey), decision, decidedBy: 'dashboard' });
+      return c.redirect('/flags?ok=decided', 303);
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  // --- focus (admins: applying writes into calendars) -------------------------------------------
+
+  app.get('/focus', page('admin'), async (c) => {
+    const session = c.get('session');
+    try {
+      const members = await deps.repos.members.list(session.workspaceId);
+      const seen = await visibilityFor(deps, session, members);
+      const focus = await loadFocus(deps, session.workspaceId, members.filter((m) => seen.named.has(m.id)));
+      return c.html(await render(c, session, (ctx) => FocusPage({ ctx, focus, unnamed: seen.unnamed }), members));
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  app.post('/focus/apply', page('admin'), async (c) => {
+    if (first(c.get('form').confirm) !== 'yes') return c.redirect('/focus', 303); // nothing is written without the confirmation
+    try {
+      await applyFocus(deps, c.get('session').workspaceId);
+      return c.redirect('/focus?ok=applied', 303);
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  app.post('/focus/enable', page('admin'), async (c) => {
+    const form = c.get('form');
+    try {
+      await setMemberFocus(deps, c.get('session').workspaceId, first(form.memberId), { enabled: first(form.enabled) === 'true' });
+      return c.redirect('/focus?ok=toggled', 303);
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  return app;
+}
