@@ -1,4 +1,7 @@
+import type { Context } from 'hono';
+import type { SignupPolicy } from '../config';
 import type { Db } from '../db/database';
+import type { IdentityClient } from '../providers/identity/identity-client';
 import type { Repositories } from '../db/repositories';
 import type { Logger } from '../logger';
 import type { MailDeps } from '../providers/mail/mail-transport';
@@ -60,4 +63,17 @@ export interface Deps {
    * Node entry and served under /docs/assets/. Absent on Workers, where Static Assets serve them.
    */
   docsAssets?: Readonly<Partial<Record<string, Uint8Array<ArrayBuffer>>>> | undefined;
+  /** OpenID Connect sign-in with Google and Microsoft (built once per process or isolate: it caches signing keys). */
+  identity?: IdentityClient | undefined;
+  /** Who may create a workspace by signing in; absent = closed. */
+  signup?: SignupPolicy | undefined;
+  /**
+   * The client's address as the runtime knows it (Node: the socket; Workers: cf-connecting-ip),
+   * for budgets on unauthenticated routes. Never a forwarded header the client could write.
+   */
+  clientAddress?: ((c: Context) => string | undefined) | undefined;
+  /** Per-client-address budget for unauthenticated routes (sign-in, links, setup, invitations); absent, not limited. */
+  publicRateLimiter?: RateLimiter | undefined;
+  /** Per-client-address budget for sign-in mails a client may cause; absent, only the per-address caps apply. */
+  mailRateLimiter?: RateLimiter | undefined;
 }
