@@ -4,7 +4,9 @@ import { createTokenVault } from '../../src/providers/token-vault';
 import { connectIcs } from '../../src/services/sync';
 import { createWorkspace } from '../../src/services/workspaces';
 import { normalizeWorkingHours } from '../../src/domain/working-hours';
+import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import { createTestApp } from '../helpers/app';
+import { signedInPerson, signIn } from '../helpers/people';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -248,5 +250,212 @@ describe('dashboard pages', () => {
     expect(preview.res.status).toBe(200); // the same series key exists in this workspace too …
     const theirs = await t.app.request('/v1/connections', { headers: { authorization: `Bearer ${otherKey}` } });
     expect(((await theirs.json()) as { connections: unknown[] }).connections).toHaveLength(1);
+  });
+});
+
+describe('dashboard for people and roles', () => {
+  /** A workspace with two calendars: Ayu's (a person, member role) and Budi's (another person), plus an operator member. */
+  async function team() {
+    const { workspace } = await createWorkspace(t.deps, { name: 'People Co' });
+    const make = async (email: string, name: string) => {
+      const m = await t.deps.repos.members.create(workspace.id, { email, name, timeZone: 'Asia/Jakarta', locale: 'en', workingHours: normalizeWorkingHours(undefined) }, t.clock.now);
+      await connectIcs(t.deps, workspace.id, m.id, { body: hostileIcs(email), name: `${name}.ics` });
+      return m;
+    };
+    const ayu = await make('ayu@people.test', 'Ayu Private');
+    const budi = await make('budi@people.test', 'Budi Private');
+    const ops = await make('ops@people.test', 'Operator Calendar');
+    const member = await signedInPerson(t.deps, workspace.id, 'member', { email: 'ayu@people.test', name: 'Ayu Private', memberId: ayu.id });
+    const other = await signedInPerson(t.deps, workspace.id, 'member', { email: 'budi@people.test', name: 'Budi Private', memberId: budi.id });
+    const admin = await signedInPerson(t.deps, workspace.id, 'admin', { email: 'admin@people.test', name: 'Ada Admin' });
+    return { workspace, ayu, budi, ops, member, other, admin };
+  }
+
+  /** A browser already holding a person's session cookie. */
+  const as = (person: { token: string }) => {
+    const b = browser();
+    b.jar.set('um_session', person.token);
+    return b;
+  };
+
+  it('when a member signs in, then / sends them to My week, the navigation offers only their own pages, and team pages answer 403', async () => {
+    const { member } = await team();
+    const b = as(member);
+    const home = await b.request('GET', '/');
+    expect(home.res.status).toBe(303);
+    expect(home.res.headers.get('location')).toBe('/me');
+    const me = await b.request('GET', '/me');
+    expect(me.res.status).toBe(200);
+    const nav = /<nav[^>]*>([\s\S]*?)<\/nav>/.exec(me.text)![1]!;
+    expect([...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/me']);
+    expect(me.text).toContain('Ayu Private'); // the header names the person
+    for (const path of ['/heatmap', '/flags', '/focus', '/connections', '/people', '/team', '/rotation']) {
+      expect((await b.request('GET', path)).res.status, path).toBe(403);
+    }
+  });
+
+  it('when a member opens My week, then it shows their own numbers with explanations and nobody else’s', async () => {
+    const { member } = await team();
+    const b = as(member);
+    const me = await b.request('GET', '/me?from=2026-10-05');
+    expect(me.text).toContain('data-member="ayu@people.test"');
+    expect(me.text).toContain('Time in meetings (events with someone else), overlaps counted once.');
+    expect(me.text).toMatch(/data-key="meetingHours"[\s\S]*?1\.0 h/);
+    expect(me.text).not.toContain('budi@people.test');
+    expect(me.text).not.toContain('Budi Private');
+    expect(me.text).not.toContain('ops@people.test');
+    const calendars = await b.request('GET', '/me/connections');
+    expect(calendars.text).toContain('Ayu Private.ics');
+    expect(calendars.text).not.toContain('Budi Private.ics');
+    expect(calendars.text).toContain('Never shared: the titles, descriptions, places or guests of your events.');
+  });
+
+  it('when a member disconnects another person’s calendar by id, then the answer is 404 and it stays connected', async () => {
+    const { workspace, member, budi } = await team();
+    const theirs = (await t.deps.repos.connections.list(workspace.id)).find((c) => c.memberId === budi.id)!;
+    const b = as(member);
+    const page = await b.request('GET', '/me/connections');
+    const res = await b.request('POST', `/me/connections/${theirs.id}/disconnect`, { form: { _csrf: b.csrfOf(page.text) } });
+    expect(res.res.status).toBe(404);
+    expect(await t.deps.repos.connections.get(workspace.id, theirs.id)).toBeDefined();
+  });
+
+  it('when a member turns sharing on, then admins see them by name; until then their rows are left out and counted', async () => {
+    const { workspace, member, admin } = await team();
+    const a = as(admin);
+    const before = await a.request('GET', '/?from=2026-10-05&weeks=1');
+    expect(before.res.status).toBe(200);
+    expect(before.text).toContain('data-member="ops@people.test"'); // operator data, as before
+    expect(before.text).not.toContain('data-member="ayu@people.test"');
+    expect(before.text).not.toContain('data-member="budi@people.test"');
+    expect(before.text).toContain('2 people are not shown by name here');
+    expect(before.text).not.toContain('data-testid="team-stats"'); // 2 unnamed < 5: totals would give them away
+
+    const b = as(member);
+    const me = await b.request('GET', '/me');
+    expect(me.text).toContain('Managers and admins see your numbers only inside group totals');
+    const shared = await b.request('POST', '/me/share', { form: { _csrf: b.csrfOf(me.text), share: 'true' } });
+    expect(shared.res.headers.get('location')).toBe('/me?ok=shared');
+    expect((await t.deps.repos.people.membership(workspace.id, member.personId))?.shareNumbers).toBe(true);
+
+    const after = await a.request('GET', '/?from=2026-10-05&weeks=1');
+    expect(after.text).toContain('data-member="ayu@people.test"');
+    expect(after.text).not.toContain('data-member="budi@people.test"');
+    const heatmap = await a.request('GET', '/heatmap?from=2026-10-05&weeks=1');
+    expect(heatmap.text).toContain('data-member="ayu@people.test"');
+    expect(heatmap.text).not.toContain('data-member="budi@people.test"');
+  });
+
+  it('when an admin invites a pasted list, then each address gets an outcome, links not mailed are shown once, and the log records it', async () => {
+    const { workspace, admin } = await team();
+    const a = as(admin);
+    const page = await a.request('GET', '/people');
+    expect(page.res.status).toBe(200);
+    const roleOptions = [.../<select name="role" id="invite-role">([\s\S]*?)<\/select>/.exec(page.text)![1]!.matchAll(/value="(\w+)"/g)].map((m) => m[1]);
+    expect(roleOptions).toEqual(['member', 'manager']); // only owners invite admins and owners
+    const res = await a.request('POST', '/people/invite', { form: { _csrf: a.csrfOf(page.text), emails: 'dana@people.test, dana@people.test\nnot-an-address; ayu@people.test', role: 'member' } });
+    expect(res.res.status).toBe(201);
+    expect(res.text).toMatch(/data-email="dana@people.test" data-status="invited"/);
+    expect(res.text).toMatch(/data-email="dana@people.test" data-status="duplicate"/);
+    expect(res.text).toMatch(/data-email="not-an-address" data-status="invalid"/);
+    expect(res.text).toMatch(/data-email="ayu@people.test" data-status="already_member"/);
+    expect(res.text).toMatch(/value="http:\/\/127\.0\.0\.1:8787\/invite\/umi_[0-9a-z_]+"/);
+    const invitations = await t.deps.repos.invitations.list(workspace.id);
+    expect(invitations.map((i) => i.email)).toEqual(['dana@people.test']);
+    const again = await a.request('GET', '/people');
+    expect(again.text).toContain('data-invitation="');
+    expect(again.text).not.toContain('/invite/umi_'); // shown once, never again
+    expect(again.text).toContain('invitation.create');
+  });
+
+  it('when an admin invites as owner by forging the form, then it is refused and nothing is stored', async () => {
+    const { workspace, admin } = await team();
+    const a = as(admin);
+    const page = await a.request('GET', '/people');
+    const res = await a.request('POST', '/people/invite', { form: { _csrf: a.csrfOf(page.text), emails: 'eve@people.test', role: 'owner' } });
+    expect(res.res.status).toBe(403);
+    expect(await t.deps.repos.invitations.list(workspace.id)).toEqual([]);
+  });
+
+  it('when an admin changes a role and removes a person after the confirm step, then it happens and the page says what was removed', async () => {
+    const { workspace, member, other, admin } = await team();
+    const a = as(admin);
+    const page = await a.request('GET', '/people');
+    const csrf = a.csrfOf(page.text);
+    expect((await a.request('POST', `/people/${member.personId}/role`, { form: { _csrf: csrf, role: 'manager' } })).res.headers.get('location')).toBe('/people?ok=role');
+    expect((await t.deps.repos.people.membership(workspace.id, member.personId))?.role).toBe('manager');
+    expect((await as(member).request('GET', '/me')).res.status).toBe(303); // the role change ended their session
+
+    const selfDemote = await a.request('POST', `/people/${admin.personId}/role`, { form: { _csrf: csrf, role: 'member' } });
+    expect(selfDemote.res.status).toBe(403);
+
+    const confirm = await a.request('GET', `/people/${other.personId}/remove`);
+    expect(confirm.text).toContain('Yes, remove them and delete their calendar data here');
+    const unconfirmed = await a.request('POST', `/people/${other.personId}/remove`, { form: { _csrf: csrf } });
+    expect(unconfirmed.res.status).toBe(303);
+    expect(await t.deps.repos.people.membership(workspace.id, other.personId)).toBeDefined();
+    const removed = await a.request('POST', `/people/${other.personId}/remove`, { form: { _csrf: csrf, confirm: 'yes' } });
+    expect(removed.res.status).toBe(200);
+    expect(removed.text).toMatch(/Connections removed: 1; grants handed back: 0; events deleted: \d+/);
+    expect(await t.deps.repos.people.membership(workspace.id, other.personId)).toBeUndefined();
+  });
+
+  it('when a manager opens the team view, then a group under the minimum size is merged into others and nobody is named', async () => {
+    const { workspace, ayu, budi } = await team();
+    const manager = await signedInPerson(t.deps, workspace.id, 'manager', { email: 'mia@people.test', name: 'Mia Manager' });
+    await t.deps.repos.groups.create(workspace.id, { name: 'Small team', memberIds: [ayu.id, budi.id], managerIds: [manager.personId] });
+    const m = as(manager);
+    const res = await m.request('GET', '/team?from=2026-10-05');
+    expect(res.res.status).toBe(200);
+    expect(res.text).toContain('data-group="others"');
+    expect(res.text).toContain('data-testid="others-suppressed"');
+    expect(res.text).not.toContain('data-group="workspace"');
+    expect(res.text).not.toContain('Ayu Private');
+    const nav = /<nav[^>]*>([\s\S]*?)<\/nav>/.exec(res.text)![1]!;
+    expect([...nav.matchAll(/href="([^"]+)"/g)].map((x) => x[1])).toEqual(['/me', '/', '/team', '/heatmap', '/rotation']);
+  });
+
+  it('when a person signs out everywhere, then every copy of every session of theirs stops working', async () => {
+    const { workspace, member } = await team();
+    const second = await signIn(t.deps, workspace.id, member.personId);
+    const b = as(member);
+    const copy = as(member);
+    const page = await b.request('GET', '/me');
+    const out = await b.request('POST', '/sign-out/everywhere', { form: { _csrf: b.csrfOf(page.text) } });
+    expect(out.res.headers.get('location')).toBe('/sign-in');
+    expect((await copy.request('GET', '/me')).res.status).toBe(303);
+    expect((await as(second).request('GET', '/me')).res.status).toBe(303);
+  });
+
+  it('when the server has Google, Microsoft and mail, then the sign-in page offers all three and folds the API key away', async () => {
+    const transport = createSmtpTransport('smtp://127.0.0.1:1');
+    const configured = await createTestApp({
+      google: { clientId: 'g', clientSecret: 's', apiRoot: 'http://127.0.0.1:1', oauthRoot: 'http://127.0.0.1:1' },
+      microsoft: { clientId: 'm', clientSecret: 's', tenant: 'common', apiRoot: 'http://127.0.0.1:1', oauthRoot: 'http://127.0.0.1:1' },
+      mail: { transport, from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')) },
+    });
+    try {
+      const page = await (await configured.app.request('/sign-in?lang=id')).text();
+      expect(page).toContain('href="/auth/google/start"');
+      expect(page).toContain('href="/auth/microsoft/start"');
+      expect(page).toContain('action="/auth/email"');
+      expect(page).toContain('Kirimi saya tautan');
+      expect(page).toMatch(/<details class="operator">/); // folded
+      const bare = await (await t.app.request('/sign-in')).text();
+      expect(bare).not.toContain('/auth/google/start');
+      expect(bare).not.toContain('action="/auth/email"');
+      expect(bare).toMatch(/<details class="operator" open/);
+    } finally {
+      configured.close();
+    }
+  });
+
+  it('when a person reads My week in Indonesian, then the page and its explanations are in Indonesian', async () => {
+    const { member } = await team();
+    const me = await as(member).request('GET', '/me?lang=id&from=2026-10-05');
+    expect(me.text).toContain('<html lang="id">');
+    expect(me.text).toContain('Minggu saya');
+    expect(me.text).toContain('Porsi waktu kerja Anda yang habis untuk rapat.');
+    expect(me.text).toContain('Keluar di semua perangkat');
   });
 });

@@ -13,6 +13,9 @@ import {
 import { sortFlags, type FlagRow } from '../../src/http/views/flags';
 import { fromAcceptLanguage, messages, pickLocale } from '../../src/http/views/i18n';
 import { resolveWeeks } from '../../src/services/dashboard';
+import { memberVisibility } from '../../src/http/routes/dashboard/visibility';
+import { navFor } from '../../src/http/views/layout';
+import { invitableRoles } from '../../src/http/views/people';
 
 describe('chart geometry', () => {
   it.each([
@@ -218,5 +221,44 @@ describe('resolveWeeks', () => {
   });
   it('when the date is not a date, then the default range is used', () => {
     expect(resolveWeeks(now, { from: '2026-13-45' }).from).toBe('2026-11-02');
+  });
+});
+
+describe('who the dashboard names, and which sections it offers', () => {
+  it.each([
+    { hidden: [], min: 5, named: ['a', 'b', 'c'], unnamed: 0, totals: true },
+    { hidden: ['a'], min: 5, named: ['b', 'c'], unnamed: 1, totals: false },
+    { hidden: ['a', 'b', 'c'], min: 3, named: [], unnamed: 3, totals: true },
+    { hidden: ['a', 'b'], min: 1, named: ['c'], unnamed: 2, totals: false }, // the floor of 3 holds
+  ])('when $unnamed of 3 are private (minimum $min), then team totals show: $totals', ({ hidden, min, named, unnamed, totals }) => {
+    const v = memberVisibility({ memberIds: ['a', 'b', 'c'], hidden: new Set(hidden), minGroupSize: min });
+    expect([...v.named]).toEqual(named);
+    expect(v.unnamed).toBe(unnamed);
+    expect(v.teamTotals).toBe(totals);
+  });
+
+  it.each([
+    ['member', true, ['/me']],
+    ['manager', true, ['/me', '/', '/team', '/heatmap', '/rotation']],
+    ['admin', true, ['/me', '/', '/team', '/heatmap', '/flags', '/focus', '/rotation', '/connections', '/people']],
+    ['admin', false, ['/', '/team', '/heatmap', '/flags', '/focus', '/rotation', '/connections', '/people']],
+  ] as const)('when a %s (person: %s) is signed in, then the navigation offers %j', (role, person, paths) => {
+    expect(navFor({ role, person: person ? { name: 'x', email: 'x@example.com' } : undefined }).map((n) => n.path)).toEqual(paths);
+  });
+
+  it('when an admin invites, then the role choice offers what canAssignRole allows; an owner may invite any role', () => {
+    expect(invitableRoles({ role: 'admin', personId: 'p' })).toEqual(['member', 'manager']);
+    expect(invitableRoles({ role: 'owner', personId: 'p' })).toEqual(['member', 'manager', 'admin', 'owner']);
+  });
+
+  it('when Indonesian is chosen, then every dashboard message has a translation of the same shape', () => {
+    const en = messages('en');
+    const id = messages('id');
+    expect(Object.keys(id).sort()).toEqual(Object.keys(en).sort());
+    for (const key of Object.keys(en) as Array<keyof typeof en>) {
+      expect(typeof id[key], key).toBe(typeof en[key]);
+      if (Array.isArray(en[key])) expect((id[key] as unknown[]).length, key).toBe((en[key] as unknown[]).length);
+      if (typeof en[key] === 'string') expect((en[key] as string).match(/\{\w+\}/g) ?? [], key).toEqual((id[key] as string).match(/\{\w+\}/g) ?? []);
+    }
   });
 });
