@@ -1,8 +1,9 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { atomic } from './atomic';
 import type { Db } from './database';
 import { bumpDataVersion } from './workspaces.repository';
 import { newId } from './ids';
-import { calendars, connections, type ConnectionStatus, type ProviderName } from './schema';
+import { calendars, connections, syncState, type ConnectionStatus, type ProviderName } from './schema';
 
 export type ConnectionRow = typeof connections.$inferSelect;
 export type CalendarRow = typeof calendars.$inferSelect;
@@ -43,7 +44,15 @@ export function createConnectionRepository({ db }: { db: Db }) {
     /** Creates a connection and its one calendar (ICS feeds hold exactly one). */
     async create(
       workspaceId: string,
-      input: { id?: string; memberId: string; provider: ProviderName; label: string; credentials: string | null },
+      input: {
+        id?: string;
+        memberId: string;
+        provider: ProviderName;
+        label: string;
+        credentials: string | null;
+        accountSubject?: string | null;
+        accountEmail?: string | null;
+      },
     ): Promise<ConnectionRow> {
       const id = input.id ?? newId('con');
       const [row] = await db.insert(connections).values({ ...input, id, workspaceId }).returning();
@@ -60,6 +69,52 @@ export function createConnectionRepository({ db }: { db: Db }) {
         .update(connections)
         .set({ status, ...extra })
         .where(scoped(workspaceId, connectionId));
+    },
+
+    /** The member's connection to this provider account (Google `sub`, Microsoft `tid:oid`), if there is one. */
+    async findByAccount(workspaceId: string, memberId: string, provider: ProviderName, accountSubject: string): Promise<ConnectionRow | undefined> {
+      const rows = await db
+        .select()
+        .from(connections)
+        .where(
+          and(
+            eq(connections.workspaceId, workspaceId),
+            eq(connections.memberId, memberId),
+            eq(connections.provider, provider),
+            eq(connections.accountSubject, accountSubject),
+          ),
+        )
+        .orderBy(asc(connections.createdAt), asc(connections.id));
+      return rows[0];
+    },
+
+    /**
+     * A new grant for an existing connection, in one atomic unit: the sealed credentials and the
+     * account replace the old ones, the status becomes `syncing`, and every calendar's sync
+     * cursor is forgotten (its events stay), so the next sync lists everything again and
+     * rewrites the same rows in place.
+     */
+    async replaceGrant(
+      workspaceId: string,
+      connectionId: string,
+      grant: { credentials: string; accountSubject: string; accountEmail: string },
+      now: number,
+    ): Promise<void> {
+      const calendarIds = (await calendarsOf.all({ workspaceId, connectionId })).map((c) => c.id);
+      await atomic(db, [
+        db
+          .update(connections)
+          .set({ ...grant, status: 'syncing', lastError: null })
+          .where(scoped(workspaceId, connectionId)),
+        ...(calendarIds.length > 0
+          ? [
+              db
+                .update(syncState)
+                .set({ syncToken: null, pageToken: null, updatedAt: now })
+                .where(and(eq(syncState.workspaceId, workspaceId), inArray(syncState.calendarId, calendarIds))),
+            ]
+          : []),
+      ]);
     },
 
     async setCredentials(workspaceId: string, connectionId: string, credentials: string | null): Promise<void> {

@@ -1,34 +1,49 @@
-import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
-import { beginOAuth, createOAuthConnection, exchangeOrFail, expediteJob, takeOAuthState, verifyChannel } from './oauth-connections';
+import {
+  beginOAuth,
+  checkGrantAccount,
+  exchangeOrFail,
+  expediteJob,
+  saveOAuthConnection,
+  takeOAuthState,
+  verifyChannel,
+  type ConnectOutcome,
+  type OAuthStarter,
+} from './oauth-connections';
 import { calendarSyncJobKey } from './provider-sync';
 import { googleConfig, sendsMailThrough } from './providers';
 
 /**
- * Starts "Connect Google Calendar" for a member: a PKCE verifier (kept sealed server-side) and
- * a signed, single-use state that expires in 10 minutes. Returns the consent URL.
+ * Starts "Connect Google Calendar" for a member: a PKCE verifier (kept sealed server-side), a
+ * signed single-use state that expires in 10 minutes, and the account the grant must come from
+ * (the member's email unless their own person confirmed another, see `OAuthStarter`). Returns
+ * the consent URL, which hints Google's account chooser at that account.
  */
-export async function startGoogleConnect(deps: Deps, workspaceId: string, memberId: string): Promise<string> {
+export async function startGoogleConnect(deps: Deps, workspaceId: string, memberId: string, starter: OAuthStarter = {}): Promise<string> {
   const config = googleConfig(deps, { sendMail: await sendsMailThrough(deps, workspaceId, 'google') });
-  const { state, challenge } = await beginOAuth(deps, workspaceId, memberId, 'google');
+  const { state, challenge, nonce, expectedAccount } = await beginOAuth(deps, workspaceId, memberId, 'google', starter);
   const { googleAuthorizeUrl } = await import('../providers/google/google.oauth');
-  return googleAuthorizeUrl(config, state, challenge);
+  return googleAuthorizeUrl(config, state, challenge, { nonce, loginHint: expectedAccount });
 }
 
 /**
  * Finishes the consent: checks the state (signature, existence, expiry; it is consumed so a
- * replay fails), exchanges the code with the PKCE verifier, stores the tokens sealed, and
- * schedules the first sync and, with a public HTTPS address, push notifications.
+ * replay fails), exchanges the code with the PKCE verifier, and checks the ID token: a grant
+ * from another account than the expected one is revoked at Google and refused
+ * (`oauth.account_mismatch`). A grant for the member's existing connection to the same account
+ * replaces its credentials and syncs it again; otherwise a new connection gets its first sync
+ * and, with a public HTTPS address, push notifications.
  */
 export async function completeGoogleConnect(
   deps: Deps,
   query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
-): Promise<ConnectionRow> {
+): Promise<ConnectOutcome> {
   const config = googleConfig(deps);
-  const { workspaceId, memberId, verifier, code } = await takeOAuthState(deps, 'google', query);
-  const { exchangeGoogleCode } = await import('../providers/google/google.oauth');
-  const tokens = await exchangeOrFail('google', () => exchangeGoogleCode(config, code, verifier));
-  return createOAuthConnection(deps, { workspaceId, memberId, provider: 'google', label: 'Google Calendar', tokens });
+  const pending = await takeOAuthState(deps, 'google', query);
+  const { exchangeGoogleCode, revokeGoogleGrant } = await import('../providers/google/google.oauth');
+  const { tokens, idToken } = await exchangeOrFail('google', () => exchangeGoogleCode(config, pending.code, pending.verifier));
+  const account = await checkGrantAccount(deps, 'google', pending, idToken, () => revokeGoogleGrant(config, tokens));
+  return saveOAuthConnection(deps, { workspaceId: pending.workspaceId, memberId: pending.memberId, provider: 'google', label: 'Google Calendar', tokens, account });
 }
 
 /**

@@ -1,33 +1,51 @@
 import { z } from 'zod';
 import { UnmeetError, isUnmeetError } from '../domain/errors';
-import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
-import { beginOAuth, createOAuthConnection, exchangeOrFail, expediteJob, takeOAuthState, verifyChannel } from './oauth-connections';
+import {
+  beginOAuth,
+  checkGrantAccount,
+  exchangeOrFail,
+  expediteJob,
+  saveOAuthConnection,
+  takeOAuthState,
+  verifyChannel,
+  type ConnectOutcome,
+  type OAuthStarter,
+} from './oauth-connections';
 import { calendarSyncJobKey, watchJobKey } from './provider-sync';
 import { microsoftConfig, sendsMailThrough } from './providers';
 
-/** Starts "Connect Outlook": PKCE + signed single-use state, then Microsoft's consent URL. */
-export async function startMicrosoftConnect(deps: Deps, workspaceId: string, memberId: string): Promise<string> {
+/**
+ * Starts "Connect Outlook": PKCE, a signed single-use state, the ID token's nonce and the account
+ * the grant must come from (see `OAuthStarter`), then Microsoft's consent URL hinted at it.
+ */
+export async function startMicrosoftConnect(deps: Deps, workspaceId: string, memberId: string, starter: OAuthStarter = {}): Promise<string> {
   const config = microsoftConfig(deps, { sendMail: await sendsMailThrough(deps, workspaceId, 'microsoft') });
-  const { state, challenge } = await beginOAuth(deps, workspaceId, memberId, 'microsoft');
+  const { state, challenge, nonce, expectedAccount } = await beginOAuth(deps, workspaceId, memberId, 'microsoft', starter);
   const { microsoftAuthorizeUrl } = await import('../providers/microsoft/microsoft.oauth');
-  return microsoftAuthorizeUrl(config, state, challenge);
+  return microsoftAuthorizeUrl(config, state, challenge, { nonce, loginHint: expectedAccount });
 }
 
 /**
  * Finishes the consent: the state is checked and consumed, the code exchanged with the PKCE
- * verifier, the tokens sealed; the first sync (which also reads the mailbox's zone and working
- * hours) and, with a public HTTPS address, the change-notification subscription are scheduled.
+ * verifier, and the ID token checked: a grant from another account than the expected one is
+ * refused (`oauth.account_mismatch`) and its tokens dropped. A grant for the member's existing
+ * connection to the same account (`tid:oid`) replaces its credentials and syncs it again;
+ * otherwise a new connection gets its first sync (which also reads the mailbox's zone and
+ * working hours) and, with a public HTTPS address, the change-notification subscription.
  */
 export async function completeMicrosoftConnect(
   deps: Deps,
   query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
-): Promise<ConnectionRow> {
-  const { workspaceId, memberId, verifier, code } = await takeOAuthState(deps, 'microsoft', query);
-  const config = microsoftConfig(deps, { sendMail: await sendsMailThrough(deps, workspaceId, 'microsoft') });
+): Promise<ConnectOutcome> {
+  const pending = await takeOAuthState(deps, 'microsoft', query);
+  const config = microsoftConfig(deps, { sendMail: await sendsMailThrough(deps, pending.workspaceId, 'microsoft') });
   const { exchangeMicrosoftCode } = await import('../providers/microsoft/microsoft.oauth');
-  const tokens = await exchangeOrFail('microsoft', () => exchangeMicrosoftCode(config, code, verifier, deps.clock));
-  return createOAuthConnection(deps, { workspaceId, memberId, provider: 'microsoft', label: 'Outlook calendar', tokens });
+  const { tokens, idToken } = await exchangeOrFail('microsoft', () => exchangeMicrosoftCode(config, pending.code, pending.verifier, deps.clock));
+  // The identity platform has no endpoint that revokes one app's grant for one user (only all of
+  // a user's sessions, or an admin deleting the consent): a refused grant's tokens are dropped.
+  const account = await checkGrantAccount(deps, 'microsoft', pending, idToken, async () => false);
+  return saveOAuthConnection(deps, { workspaceId: pending.workspaceId, memberId: pending.memberId, provider: 'microsoft', label: 'Outlook calendar', tokens, account });
 }
 
 /** A Graph change or lifecycle notification (concepts/change-notifications-delivery-webhooks.md). */

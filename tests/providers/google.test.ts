@@ -44,6 +44,7 @@ async function setup(fake: FakeGoogle, overrides = {}) {
     retry: noSleep,
     ...overrides,
   });
+  fake.now = () => t.clock.now;
   const { apiKey } = await newWorkspace(t.api);
   const member = await t.api('POST', '/v1/members', { key: apiKey, json: { email: 'alice@example.com', name: 'Alice', timeZone: 'Europe/London' } });
   return { t, key: apiKey, memberId: member.json.id as string };
@@ -84,8 +85,10 @@ describe('Google connect flow', () => {
     const { back, callback } = await connect(ctx);
     expect(back.pathname).toBe('/oauth/google/callback');
     const authorize = fake.requests.find((r) => r.path === '/o/oauth2/v2/auth')!;
-    expect(authorize.query).toMatchObject({ access_type: 'offline', code_challenge_method: 'S256' });
-    expect(authorize.query.scope!.split(' ').sort()).toEqual(['https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.readonly']);
+    expect(authorize.query).toMatchObject({ access_type: 'offline', code_challenge_method: 'S256', login_hint: 'alice@example.com' });
+    expect(authorize.query.nonce).toMatch(/^[\w-]{40,}$/);
+    // Calendar least privilege, plus only what names the granting account.
+    expect(authorize.query.scope!.split(' ').sort()).toEqual(['email', 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.readonly', 'openid']);
     const res = await callback();
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Google Calendar connected');

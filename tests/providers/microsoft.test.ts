@@ -102,8 +102,10 @@ describe('Outlook connect flow', () => {
     expect(back.pathname).toBe('/oauth/microsoft/callback');
     const authorize = fake.requests.find((r) => r.path.endsWith('/oauth2/v2.0/authorize'))!;
     expect(authorize.tenant).toBe(fake.tenant);
-    expect(authorize.query).toMatchObject({ code_challenge_method: 'S256', response_type: 'code' });
-    expect(authorize.query.scope!.split(' ')).toEqual(['offline_access', 'Calendars.ReadWrite', 'MailboxSettings.Read']);
+    expect(authorize.query).toMatchObject({ code_challenge_method: 'S256', response_type: 'code', login_hint: 'alice@example.com' });
+    expect(authorize.query.nonce).toMatch(/^[\w-]{40,}$/);
+    // `profile` is what brings `oid`, the account's stable id.
+    expect(authorize.query.scope!.split(' ')).toEqual(['openid', 'email', 'profile', 'offline_access', 'Calendars.ReadWrite', 'MailboxSettings.Read']);
     const res = await callback();
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Outlook calendar connected');

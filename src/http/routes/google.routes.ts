@@ -7,7 +7,7 @@ import { registerConnectCallback, registerConnectStart } from './oauth-connect';
 /** The authenticated part: `GET /v1/connect/google` (mounted under the API's authenticated sub-app). */
 export function googleApiRoutes(deps: Deps) {
   const api = new OpenAPIHono<AppEnv>();
-  registerConnectStart(api, { provider: 'google', calendarName: 'Google Calendar', start: (workspaceId, memberId) => startGoogleConnect(deps, workspaceId, memberId) });
+  registerConnectStart(api, { provider: 'google', calendarName: 'Google Calendar', start: (workspaceId, memberId, starter) => startGoogleConnect(deps, workspaceId, memberId, starter) });
   return api;
 }
 

@@ -8,7 +8,7 @@ import { registerConnectCallback, registerConnectStart } from './oauth-connect';
 /** The authenticated part: `GET /v1/connect/microsoft` (mounted under the API's authenticated sub-app). */
 export function microsoftApiRoutes(deps: Deps) {
   const api = new OpenAPIHono<AppEnv>();
-  registerConnectStart(api, { provider: 'microsoft', calendarName: 'Outlook calendar', start: (workspaceId, memberId) => startMicrosoftConnect(deps, workspaceId, memberId) });
+  registerConnectStart(api, { provider: 'microsoft', calendarName: 'Outlook calendar', start: (workspaceId, memberId, starter) => startMicrosoftConnect(deps, workspaceId, memberId, starter) });
   return api;
 }
 

@@ -1,7 +1,9 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { html } from 'hono/html';
-import { isUnmeetError } from '../../domain/errors';
-import type { ConnectionRow } from '../../db/connections.repository';
+import type { Context } from 'hono';
+import { UnmeetError, isUnmeetError } from '../../domain/errors';
+import { roleAtLeast } from '../../domain/roles';
+import type { ConnectOutcome, OAuthStarter } from '../../services/oauth-connections';
 import type { AppEnv } from '../app';
 import { statusForCode } from '../errors';
 import { errorResponses, secured } from './shared';
@@ -14,25 +16,87 @@ type CallbackQuery = { code?: string | undefined; state?: string | undefined; er
 type ConnectOptions = {
   provider: 'google' | 'microsoft';
   calendarName: string;
-  start: (workspaceId: string, memberId: string) => Promise<string>;
-  complete: (query: CallbackQuery) => Promise<ConnectionRow>;
+  start: (workspaceId: string, memberId: string, starter: OAuthStarter) => Promise<string>;
+  complete: (query: CallbackQuery) => Promise<ConnectOutcome>;
+};
+
+/** Whether the caller is the member's own signed-in person. */
+const isOwnMember = (c: Context<AppEnv>, memberId: string) => {
+  const principal = c.get('principal');
+  return principal.kind === 'session' && principal.personId !== null && principal.memberId === memberId;
 };
 
 /**
- * "Connect <vendor> calendar", the same for every OAuth vendor: `GET /v1/connect/{provider}`
- * (authenticated: it hangs under the API's authenticated sub-app) redirects to the consent screen.
+ * Who may start a connection for `memberId`: the member's own person (recorded on the consent),
+ * or an admin for any member of the workspace. Anyone else is refused before the member is even
+ * looked up, so the answer says nothing about other members.
+ */
+function starterFor(c: Context<AppEnv>, memberId: string): OAuthStarter {
+  if (isOwnMember(c, memberId)) return { personId: (c.get('principal') as { personId: string }).personId };
+  if (roleAtLeast(c.get('role'), 'admin')) return {};
+  throw new UnmeetError('auth.forbidden', 'You may connect only your own calendar; an admin may connect any member\'s.');
+}
+
+const connectBody = z.object({
+  memberId: z.string().min(1).max(64),
+  account: z.string().trim().email().max(320).openapi({ description: 'The address of the account that will grant access (e.g. a personal address for a work member).' }),
+});
+
+/**
+ * "Connect <vendor> calendar", the same for every OAuth vendor (both hang under the API's
+ * authenticated sub-app):
+ *  - `GET /v1/connect/{provider}?memberId=` redirects to the consent screen. A member may start
+ *    it for their own member, an admin for anyone; the grant must come from the member's email.
+ *  - `POST /v1/connect/{provider}` `{memberId, account}`: the member, signed in as themselves,
+ *    confirms that another account of theirs will grant access; it answers the consent URL.
+ *    Nobody else may name another account, admins included.
  */
 export function registerConnectStart(api: OpenAPIHono<AppEnv>, options: Pick<ConnectOptions, 'provider' | 'calendarName' | 'start'>): void {
   api.openapi(
-    secured('admin', {
+    secured('member', {
       method: 'get',
       path: `/connect/${options.provider}`,
       tags: ['Connections'],
       summary: `Start connecting a member's ${options.calendarName}: redirects to the consent screen`,
-      request: { query: z.object({ memberId: z.string().min(1) }) },
+      description: 'A member may connect their own calendar; an admin any member\'s. The account that grants access must have the member\'s email, or the callback refuses it (`oauth.account_mismatch`).',
+      request: { query: z.object({ memberId: z.string().min(1).max(64) }) },
       responses: { 302: { description: 'Redirect to the consent screen (the Location header holds its URL)' }, ...errorResponses },
     }),
-    async (c) => c.redirect(await options.start(c.get('workspaceId'), c.req.valid('query').memberId), 302),
+    async (c) => {
+      const { memberId } = c.req.valid('query');
+      return c.redirect(await options.start(c.get('workspaceId'), memberId, starterFor(c, memberId)), 302);
+    },
+  );
+
+  api.openapi(
+    secured(
+      'member',
+      {
+        method: 'post',
+        path: `/connect/${options.provider}`,
+        tags: ['Connections'],
+        summary: `Connect your own ${options.calendarName} through another account of yours`,
+        description:
+          'Only the member, signed in as themselves, may confirm another account (an API key or an admin acting for someone else gets 403). The callback then accepts a grant from that account only, and only if the vendor vouches for its address.',
+        request: { body: { content: { 'application/json': { schema: connectBody } }, required: true } },
+        responses: {
+          200: {
+            description: 'The consent URL to open in the browser, and the account it expects',
+            content: { 'application/json': { schema: z.object({ authorizeUrl: z.string(), expectedAccount: z.string() }) } },
+          },
+          ...errorResponses,
+        },
+      },
+      { person: true },
+    ),
+    async (c) => {
+      const { memberId, account } = c.req.valid('json');
+      if (!isOwnMember(c, memberId)) throw new UnmeetError('auth.forbidden', 'Only the member, signed in as themselves, may connect a calendar of another account.');
+      const expectedAccount = account.toLowerCase();
+      const personId = (c.get('principal') as { personId: string }).personId;
+      const authorizeUrl = await options.start(c.get('workspaceId'), memberId, { personId, expectedAccount });
+      return c.json({ authorizeUrl, expectedAccount }, 200);
+    },
   );
 }
 
@@ -43,8 +107,10 @@ export function registerConnectStart(api: OpenAPIHono<AppEnv>, options: Pick<Con
 export function registerConnectCallback(app: OpenAPIHono<AppEnv>, options: Pick<ConnectOptions, 'provider' | 'calendarName' | 'complete'>): void {
   app.get(`/oauth/${options.provider}/callback`, async (c) => {
     try {
-      await options.complete({ code: c.req.query('code'), state: c.req.query('state'), error: c.req.query('error') });
-      return c.html(page(`${options.calendarName} connected`, 'The first sync has started. You can close this tab.'));
+      const { reconnected } = await options.complete({ code: c.req.query('code'), state: c.req.query('state'), error: c.req.query('error') });
+      return reconnected
+        ? c.html(page(`${options.calendarName} reconnected`, 'The existing connection has its access back and is syncing everything again. You can close this tab.'))
+        : c.html(page(`${options.calendarName} connected`, 'The first sync has started. You can close this tab.'));
     } catch (error) {
       if (!isUnmeetError(error)) throw error;
       return c.html(page('Not connected', error.message), statusForCode(error.code) === 422 ? 400 : statusForCode(error.code));

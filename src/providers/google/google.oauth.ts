@@ -66,19 +66,54 @@ export function googleTokenClient(config: GoogleConfig, tokens: GoogleTokens, on
   };
 }
 
-export function googleAuthorizeUrl(config: GoogleConfig, state: string, codeChallenge: string): string {
+/**
+ * Identity only, beside the calendar scopes: the code exchange then answers an ID token naming
+ * the account that granted access (`sub`, `email`, `email_verified`), which the connect flow
+ * checks against the member. No `profile`: the name and picture are not needed.
+ */
+export const GOOGLE_ACCOUNT_SCOPES = ['openid', 'email'];
+
+/**
+ * The consent URL for a calendar connection: offline access (a refresh token), PKCE S256, the
+ * state, and the ID token's `nonce`; `loginHint` preselects the expected account in Google's
+ * account chooser (a hint only: the ID token is what is checked).
+ */
+export function googleAuthorizeUrl(config: GoogleConfig, state: string, codeChallenge: string, account: { nonce: string; loginHint?: string }): string {
   return createGoogleOAuthClient(config).generateAuthUrl({
     access_type: 'offline',
     prompt: 'consent',
     include_granted_scopes: true,
-    scope: googleScopes(config),
+    scope: [...GOOGLE_ACCOUNT_SCOPES, ...googleScopes(config)],
     state,
     code_challenge: codeChallenge,
     code_challenge_method: 'S256' as never,
+    nonce: account.nonce,
+    ...(account.loginHint ? { login_hint: account.loginHint } : {}),
   });
 }
 
-export async function exchangeGoogleCode(config: GoogleConfig, code: string, codeVerifier: string): Promise<GoogleTokens> {
+/**
+ * Exchanges the code (PKCE). The ID token comes back apart from the tokens kept for the calendar:
+ * it is checked once and never stored.
+ */
+export async function exchangeGoogleCode(config: GoogleConfig, code: string, codeVerifier: string): Promise<{ tokens: GoogleTokens; idToken: string | null }> {
   const { tokens } = await createGoogleOAuthClient(config).getToken({ code, codeVerifier, redirect_uri: config.redirectUri });
-  return tokens;
+  const { id_token: idToken, ...kept } = tokens;
+  return { tokens: kept, idToken: idToken ?? null };
+}
+
+/**
+ * Revokes a grant just issued (the refresh token, else the access token), best effort: used when
+ * the granting account is refused, so the tokens we will not keep stop working at Google too.
+ * Returns whether Google confirmed the revocation.
+ */
+export async function revokeGoogleGrant(config: GoogleConfig, tokens: GoogleTokens): Promise<boolean> {
+  const token = tokens.refresh_token ?? tokens.access_token;
+  if (!token) return false;
+  try {
+    await createGoogleOAuthClient(config).revokeToken(token);
+    return true;
+  } catch {
+    return false;
+  }
 }

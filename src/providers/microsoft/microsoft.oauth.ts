@@ -38,20 +38,36 @@ export const microsoftScopes = (config: Pick<MicrosoftConfig, 'sendMail'>): stri
   ...(config.sendMail ? ['Mail.Send', 'Mail.ReadBasic'] : []),
 ];
 
+/**
+ * Identity beside the calendar scopes: the code exchange then answers an ID token naming the
+ * account that granted access. `profile` is what brings `oid` (the account's stable id in its
+ * tenant); `email` brings the address and, when the app registration asks for it, `xms_edov`.
+ */
+export const MICROSOFT_ACCOUNT_SCOPES = ['openid', 'email', 'profile'];
+
+/** What a calendar connection asks for: identity, then the calendar (and mail) scopes. */
+const connectScopes = (config: Pick<MicrosoftConfig, 'sendMail'>) => [...MICROSOFT_ACCOUNT_SCOPES, ...microsoftScopes(config)];
+
 const endpoint = (config: MicrosoftConfig, name: 'authorize' | 'token') =>
   `${config.oauthRoot.replace(/\/$/, '')}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
 
-export function microsoftAuthorizeUrl(config: MicrosoftConfig, state: string, codeChallenge: string): string {
+/**
+ * The consent URL for a calendar connection: PKCE S256, the state and the ID token's `nonce`;
+ * `loginHint` preselects the expected account (a hint only: the ID token is what is checked).
+ */
+export function microsoftAuthorizeUrl(config: MicrosoftConfig, state: string, codeChallenge: string, account: { nonce: string; loginHint?: string }): string {
   const url = new URL(endpoint(config, 'authorize'));
   url.search = new URLSearchParams({
     client_id: config.clientId,
     response_type: 'code',
     redirect_uri: config.redirectUri,
     response_mode: 'query',
-    scope: microsoftScopes(config).join(' '),
+    scope: connectScopes(config).join(' '),
     state,
     code_challenge: codeChallenge,
     code_challenge_method: 'S256',
+    nonce: account.nonce,
+    ...(account.loginHint ? { login_hint: account.loginHint } : {}),
   }).toString();
   return url.toString();
 }
@@ -62,7 +78,7 @@ const retryAfter = (res: Response): number | undefined => {
 };
 
 /** One call to the token endpoint; failures become ProviderErrors (`invalid_grant` → auth). */
-async function tokenRequest(config: MicrosoftConfig, params: Record<string, string>, now: () => number): Promise<MicrosoftTokens> {
+async function tokenRequest(config: MicrosoftConfig, params: Record<string, string>, now: () => number): Promise<{ tokens: MicrosoftTokens; idToken: string | null }> {
   let res: Response;
   try {
     res = await fetch(endpoint(config, 'token'), {
@@ -73,7 +89,7 @@ async function tokenRequest(config: MicrosoftConfig, params: Record<string, stri
   } catch (error) {
     throw new ProviderError('microsoft', 'unavailable', `network error talking to the Microsoft token endpoint (${String(error)})`);
   }
-  const body = (await res.json().catch(() => ({}))) as { error?: string; access_token?: string; refresh_token?: string; expires_in?: number; scope?: string };
+  const body = (await res.json().catch(() => ({}))) as { error?: string; access_token?: string; refresh_token?: string; expires_in?: number; scope?: string; id_token?: unknown };
   if (!res.ok || !body.access_token) {
     const reason = body.error;
     if (reason === 'invalid_grant' || reason === 'interaction_required' || reason === 'invalid_client') {
@@ -84,22 +100,34 @@ async function tokenRequest(config: MicrosoftConfig, params: Record<string, stri
     throw new ProviderError('microsoft', 'invalid', `the token endpoint refused the request (${res.status})`, undefined, reason);
   }
   return {
-    access_token: body.access_token,
-    refresh_token: body.refresh_token ?? null,
-    expires_at: now() + (body.expires_in ?? 3600) * 1000,
-    ...(body.scope ? { scope: body.scope } : {}),
+    tokens: {
+      access_token: body.access_token,
+      refresh_token: body.refresh_token ?? null,
+      expires_at: now() + (body.expires_in ?? 3600) * 1000,
+      ...(body.scope ? { scope: body.scope } : {}),
+    },
+    idToken: typeof body.id_token === 'string' ? body.id_token : null,
   };
 }
 
-export function exchangeMicrosoftCode(config: MicrosoftConfig, code: string, codeVerifier: string, now: () => number = Date.now): Promise<MicrosoftTokens> {
+/**
+ * Exchanges the code (PKCE). The ID token comes back apart from the tokens kept for the calendar:
+ * it is checked once and never stored.
+ */
+export function exchangeMicrosoftCode(
+  config: MicrosoftConfig,
+  code: string,
+  codeVerifier: string,
+  now: () => number = Date.now,
+): Promise<{ tokens: MicrosoftTokens; idToken: string | null }> {
   return tokenRequest(
     config,
-    { grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: config.redirectUri, scope: microsoftScopes(config).join(' ') },
+    { grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: config.redirectUri, scope: connectScopes(config).join(' ') },
     now,
   );
 }
 
 /** A fresh access token and the rotated refresh token that replaces `refreshToken`. */
-export function refreshMicrosoftTokens(config: MicrosoftConfig, refreshToken: string, now: () => number = Date.now): Promise<MicrosoftTokens> {
-  return tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: microsoftScopes(config).join(' ') }, now);
+export async function refreshMicrosoftTokens(config: MicrosoftConfig, refreshToken: string, now: () => number = Date.now): Promise<MicrosoftTokens> {
+  return (await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: microsoftScopes(config).join(' ') }, now)).tokens;
 }
