@@ -201,6 +201,30 @@ describe('per-member reports: operator rows, sharers and the viewer', () => {
   });
 });
 
+describe('rotation burden', () => {
+  it('when a rotation is committed, then each person sees their own burden, and the ledger shows others only when operator rows or sharers', async () => {
+    const participant = (n: string, timeZone: string) => ({ email: email(n), timeZone });
+    const input = {
+      title: 'Cross-zone sync',
+      durationMinutes: 60,
+      cadence: { every: 1, unit: 'week' },
+      occurrences: 4,
+      startDate: '2027-01-04',
+      gridMinutes: 60,
+      participants: [participant('ana', 'Asia/Tokyo'), participant('ben', 'Europe/Berlin'), participant('op1', 'America/Los_Angeles')],
+    };
+    const preview = await t.api('POST', '/v1/rotations', { key: team.key, json: input });
+    expect(preview.status).toBe(201);
+    expect((await t.api('POST', `/v1/rotations/${preview.json.id}/commit`, { key: team.key })).status).toBe(200);
+    const ledger = await t.api('GET', '/v1/rotations/ledger', as('cai'));
+    expect(ledger.json.people.map((p: { email: string }) => p.email)).toEqual(['ben', 'op1'].map(email));
+    expect(ledger.json.withheld).toBe(1);
+    const mine = await t.api('GET', '/v1/my/rotation', as('ana'));
+    expect(mine.json.entries.map((p: { email: string }) => p.email)).toEqual([email('ana')]);
+    expect(mine.json.empty).toBeNull();
+  });
+});
+
 describe('groups and team views', () => {
   async function defineGroups() {
     const ids = (...names: string[]) => names.map((n) => team.memberIds[n]!);
