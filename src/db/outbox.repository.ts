@@ -3,8 +3,16 @@ import { atomic } from './atomic';
 import type { Db } from './database';
 import { outboxMessages, suggestions, type OutboxStatus } from './schema';
 
-export type OutboxRow = typeof outboxMessages.$inferSelect;
-export type OutboxInsert = Omit<typeof outboxMessages.$inferInsert, 'workspaceId'>;
+/**
+ * A message's status. `held`: not sent until its recipient confirms they want these emails
+ * (see services/mail-verification.ts); stored in the same text column as the others.
+ */
+export type MessageStatus = OutboxStatus | 'held';
+export type OutboxRow = Omit<typeof outboxMessages.$inferSelect, 'status'> & { status: MessageStatus };
+export type OutboxInsert = Omit<typeof outboxMessages.$inferInsert, 'workspaceId' | 'status'> & { status?: MessageStatus };
+// The column is typed with the statuses the schema knew; `held` is one more value of the same text.
+const asColumn = (status: MessageStatus) => status as OutboxStatus;
+const asRow = (row: typeof outboxMessages.$inferSelect) => row as OutboxRow;
 export type SuggestionInsert = Omit<typeof suggestions.$inferInsert, 'workspaceId'>;
 
 /**
@@ -16,39 +24,69 @@ export function createOutboxRepository({ db }: { db: Db }) {
   return {
     /** Stores a suggestion and its message together (the unique period index makes dedupe race-safe). */
     async enqueueSuggestion(workspaceId: string, suggestion: SuggestionInsert, message: OutboxInsert): Promise<void> {
-      await atomic(db, [db.insert(suggestions).values({ ...suggestion, workspaceId }), db.insert(outboxMessages).values({ ...message, workspaceId })]);
+      await atomic(db, [
+        db.insert(suggestions).values({ ...suggestion, workspaceId }),
+        db.insert(outboxMessages).values({ ...message, workspaceId, status: asColumn(message.status ?? 'queued') }),
+      ]);
+    },
+
+    /** Stores a message that belongs to no suggestion (a confirmation request). */
+    async enqueueMessage(workspaceId: string, message: OutboxInsert): Promise<void> {
+      await db.insert(outboxMessages).values({ ...message, workspaceId, status: asColumn(message.status ?? 'queued') });
+    },
+
+    /**
+     * Held messages to `recipient` in every workspace. The one query not scoped by workspace:
+     * whether an address wants mail is a fact about the address, and its confirmation releases
+     * what every workspace held for it.
+     */
+    async listHeldFor(recipient: string): Promise<OutboxRow[]> {
+      const rows = await db
+        .select()
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.recipient, recipient.toLowerCase()), eq(outboxMessages.status, asColumn('held'))));
+      return rows.map(asRow);
     },
 
     async get(workspaceId: string, id: string): Promise<OutboxRow | undefined> {
       const rows = await db.select().from(outboxMessages).where(byId(workspaceId, id));
-      return rows[0];
+      return rows[0] && asRow(rows[0]);
     },
 
-    async list(workspaceId: string, filter: { status?: OutboxStatus | undefined; limit: number }): Promise<OutboxRow[]> {
-      return db
+    async list(workspaceId: string, filter: { status?: MessageStatus | undefined; recipient?: string | undefined; limit: number }): Promise<OutboxRow[]> {
+      const rows = await db
         .select()
         .from(outboxMessages)
-        .where(and(eq(outboxMessages.workspaceId, workspaceId), filter.status ? eq(outboxMessages.status, filter.status) : undefined))
+        .where(
+          and(
+            eq(outboxMessages.workspaceId, workspaceId),
+            filter.status ? eq(outboxMessages.status, asColumn(filter.status)) : undefined,
+            filter.recipient ? eq(outboxMessages.recipient, filter.recipient.toLowerCase()) : undefined,
+          ),
+        )
         .orderBy(asc(outboxMessages.deliverAfter))
         .limit(filter.limit);
+      return rows.map(asRow);
     },
 
     /** Queued messages due at `now`. */
     async listDue(workspaceId: string, now: number, limit: number): Promise<OutboxRow[]> {
-      return db
+      const rows = await db
         .select()
         .from(outboxMessages)
         .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.status, 'queued'), lte(outboxMessages.deliverAfter, now)))
         .orderBy(asc(outboxMessages.deliverAfter))
         .limit(limit);
+      return rows.map(asRow);
     },
 
     /** Attempts that started before `before` and never recorded an outcome (their runner died). */
     async listStaleSending(workspaceId: string, before: number): Promise<OutboxRow[]> {
-      return db
+      const rows = await db
         .select()
         .from(outboxMessages)
         .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.status, 'sending'), lt(outboxMessages.attemptStartedAt, before)));
+      return rows.map(asRow);
     },
 
     /**
@@ -63,21 +101,21 @@ export function createOutboxRepository({ db }: { db: Db }) {
         .set({ status: 'sending', attempts: current.attempts + 1, attemptStartedAt: now, transport })
         .where(and(byId(workspaceId, id), eq(outboxMessages.status, 'queued'), eq(outboxMessages.attempts, current.attempts)))
         .returning();
-      return rows[0];
+      return rows[0] && asRow(rows[0]);
     },
 
     /** Moves a message from one of `from` to a new status (with fields); false when its status changed meanwhile. */
     async transition(
       workspaceId: string,
       id: string,
-      from: OutboxStatus[],
-      to: OutboxStatus,
+      from: MessageStatus[],
+      to: MessageStatus,
       fields: Partial<Pick<OutboxRow, 'lastError' | 'sentAt' | 'deliverAfter' | 'attemptStartedAt'>> = {},
     ): Promise<boolean> {
       const rows = await db
         .update(outboxMessages)
-        .set({ status: to, ...fields })
-        .where(and(byId(workspaceId, id), inArray(outboxMessages.status, from)))
+        .set({ status: asColumn(to), ...fields })
+        .where(and(byId(workspaceId, id), inArray(outboxMessages.status, from.map(asColumn))))
         .returning({ id: outboxMessages.id });
       return rows.length > 0;
     },

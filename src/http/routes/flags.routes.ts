@@ -34,7 +34,16 @@ const flag = z
   })
   .openapi('MeetingFlag');
 
-const queued = z.object({ outboxId: z.string(), seriesKey: z.string(), recipient: z.string(), deliverAfter: z.number(), messageId: z.string() });
+const queued = z.object({
+  outboxId: z.string(),
+  seriesKey: z.string(),
+  recipient: z.string(),
+  deliverAfter: z.number(),
+  messageId: z.string(),
+  status: z.enum(['queued', 'held']).openapi({ description: '`held`: not sent until the recipient confirms they want these emails' }),
+  heldReason: z.string().nullable().openapi({ description: 'e.g. "waiting for ayu@example.com to confirm they want these emails"' }),
+  confirmationQueued: z.boolean().openapi({ description: 'this call queued the confirmation mail (at most one per address per 7 days)' }),
+});
 
 export function flagsRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();

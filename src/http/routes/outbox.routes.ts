@@ -3,12 +3,15 @@ import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { UnmeetError } from '../../domain/errors';
 import type { OutboxRow } from '../../db/outbox.repository';
+import { recordAdminAction } from '../../services/audit-log';
 import type { Deps } from '../../services/deps';
-import { applyLink, inspectLink, resolveMessage } from '../../services/suggestions';
+import { applyLink, checkLink, isConfirmationMessage, redactLinks, renderForSending } from '../../services/mail-links';
+import { confirmAddress, declineAddress, inspectConfirmation } from '../../services/mail-verification';
+import { resolveMessage } from '../../services/outbox-delivery';
 import type { AppEnv } from '../app';
 import { errorResponses, idParam, secured } from './shared';
 
-const statuses = ['queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled'] as const;
+const statuses = ['held', 'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled'] as const;
 
 const summary = z
   .object({
@@ -17,7 +20,9 @@ const summary = z
     subject: z.string(),
     messageId: z.string(),
     deliverAfter: z.number(),
-    status: z.enum(statuses),
+    status: z.enum(statuses).openapi({ description: '`held`: waits until the recipient confirms they want these emails (see `heldReason`)' }),
+    heldReason: z.string().nullable().openapi({ description: 'why a held message waits, e.g. "waiting for ayu@example.com to confirm they want these emails"' }),
+    kind: z.enum(['suggestion', 'confirmation']).openapi({ description: '`confirmation`: the fixed mail asking an address to confirm' }),
     attempts: z.number(),
     transport: z.string().nullable(),
     lastError: z.string().nullable(),
@@ -25,7 +30,12 @@ const summary = z
     createdAt: z.number(),
   })
   .openapi('OutboxMessage');
-const detailed = summary.extend({ text: z.string(), html: z.string() }).openapi('OutboxMessageWithBody');
+const detailed = summary
+  .extend({
+    text: z.string().openapi({ description: 'links show placeholders such as `{{link:keep}}`: live tokens exist only in the sent mail' }),
+    html: z.string(),
+  })
+  .openapi('OutboxMessageWithBody');
 
 const view = (r: OutboxRow) => ({
   id: r.id,
@@ -34,6 +44,8 @@ const view = (r: OutboxRow) => ({
   messageId: r.messageId,
   deliverAfter: r.deliverAfter,
   status: r.status,
+  heldReason: r.status === 'held' ? r.lastError : null,
+  kind: isConfirmationMessage(r) ? ('confirmation' as const) : ('suggestion' as const),
   attempts: r.attempts,
   transport: r.transport,
   lastError: r.lastError,
@@ -67,13 +79,13 @@ export function outboxRoutes(deps: Deps) {
       method: 'get',
       path: '/{id}',
       tags: ['Outbox'],
-      summary: 'One message with its plain-text and HTML bodies',
+      summary: 'One message with its plain-text and HTML bodies (link tokens redacted)',
       request: { params: idParam },
       responses: { 200: { description: 'Message', content: { 'application/json': { schema: detailed } } }, ...errorResponses },
     }),
     async (c) => {
       const row = await find(c.get('workspaceId'), c.req.valid('param').id);
-      return c.json({ ...view(row), text: row.text, html: row.html }, 200);
+      return c.json({ ...view(row), text: redactLinks(row.text), html: redactLinks(row.html) }, 200);
     },
   );
 
@@ -82,13 +94,27 @@ export function outboxRoutes(deps: Deps) {
       method: 'get',
       path: '/{id}/eml',
       tags: ['Outbox'],
-      summary: 'The message as an .eml file (RFC 5322), exactly as it is or would be sent',
+      summary: 'The message as an .eml file (RFC 5322) with live links, for sending it by hand; recorded in the audit log',
+      description:
+        'The manual-send path of the `outbox` transport: the message as it would leave now, with freshly signed links (30 days). ' +
+        'Each export is recorded in the admin audit log (`outbox.export`). Confirmation mails and held messages cannot be exported (`outbox.not_exportable`): ' +
+        'an address confirms only through mail the server sends.',
       request: { params: idParam },
       responses: { 200: { description: 'message/rfc822', content: { 'message/rfc822': { schema: z.string() } } }, ...errorResponses },
     }),
     async (c) => {
-      const row = await find(c.get('workspaceId'), c.req.valid('param').id);
-      return c.body(row.mime, 200, {
+      const workspaceId = c.get('workspaceId');
+      const row = await find(workspaceId, c.req.valid('param').id);
+      if (isConfirmationMessage(row) || row.status === 'held') {
+        throw new UnmeetError(
+          'outbox.not_exportable',
+          row.status === 'held' ? 'This message waits for its recipient to confirm; it cannot be sent by hand.' : 'Confirmation mails are sent only by the server; they cannot be exported.',
+        );
+      }
+      const member = await deps.repos.members.getByEmail(workspaceId, row.recipient);
+      const raw = await renderForSending(deps, row, deps.clock(), member?.name);
+      await recordAdminAction(deps, workspaceId, c.get('principal'), 'outbox.export', row.id, { status: row.status });
+      return c.body(raw, 200, {
         'content-type': 'message/rfc822',
         'content-disposition': `attachment; filename="${row.id}.eml"`,
       });
@@ -122,34 +148,84 @@ const ACTION_TEXT = {
 const page = (title: string, body: ReturnType<typeof html>) =>
   html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
 
+const button = (action: string, label: string) =>
+  html`<form method="post" action="${action}" style="display:inline-block;margin-right:.5rem"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">${label}</button></form>`;
+
+type Refusal = 'mail.invalid_link' | 'mail.link_expired' | 'mail.link_used';
+
+/** The page for a link that cannot act; nothing was changed. */
+const refused = (c: Context, code: Refusal) => {
+  if (code === 'mail.link_expired') {
+    return c.html(page('Link expired', html`<h1>This link has expired</h1><p>Nothing was changed. Links in emails from unmeet work for a limited time; a newer email has a working link.</p>`), 410);
+  }
+  if (code === 'mail.link_used') return c.html(page('Link already used', html`<h1>This link was already used</h1><p>Nothing more was changed.</p>`), 410);
+  return c.html(page('Invalid link', html`<h1>This link is not valid</h1><p>It may be incomplete. Copy the whole link from the email.</p>`), 404);
+};
+
 /**
- * The signed links in suggestion emails; no login. GET only shows a confirmation (mail
- * scanners prefetch links); POST acts (also RFC 8058 one-click unsubscribe).
+ * The links in emails; no login. GET only shows a page with a button (mail scanners prefetch
+ * links); POST acts (for action links also RFC 8058 one-click unsubscribe). Action links expire
+ * 30 days after the mail was sent, confirmation links after 7 days and on first use.
  */
 export function mailLinkRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
-  const invalid = (c: Context) =>
-    c.html(page('Invalid link', html`<h1>This link is not valid</h1><p>It may be incomplete. Copy the whole link from the email.</p>`), 404);
 
   app.get('/action', async (c) => {
     const token = c.req.query('t') ?? '';
-    const payload = await inspectLink(deps, token);
-    if (!payload) return invalid(c);
-    const text = ACTION_TEXT[payload.a];
-    return c.html(
-      page(
-        text.ask,
-        html`<h1>${text.ask}</h1><form method="post" action="?t=${raw(encodeURIComponent(token))}"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">Confirm</button></form>`,
-      ),
-    );
+    const check = await checkLink(deps, token);
+    if (!check.ok) return refused(c, check.code);
+    const text = ACTION_TEXT[check.payload.a];
+    return c.html(page(text.ask, html`<h1>${text.ask}</h1>${button(`?t=${encodeURIComponent(token)}`, 'Confirm')}`));
   });
 
   app.post('/action', async (c) => {
     const token = c.req.query('t') ?? '';
-    if (!(await inspectLink(deps, token))) return invalid(c);
+    const check = await checkLink(deps, token);
+    if (!check.ok) return refused(c, check.code);
     const payload = await applyLink(deps, token);
     return c.html(page('Done', html`<h1>${ACTION_TEXT[payload.a].done}</h1>`));
   });
+
+  app.get('/confirm/:token', async (c) => {
+    const token = c.req.param('token');
+    const check = await inspectConfirmation(deps, token);
+    if (!check.ok) return refused(c, check.code);
+    const path = `/v1/mail/confirm/${encodeURIComponent(token)}`;
+    return c.html(
+      page(
+        'Emails from unmeet',
+        html`<h1>Do you want meeting suggestions from unmeet at ${check.email}?</h1>
+          <p>unmeet suggests, by email, ways to replace meetings with written updates. Nothing is sent to this address until you choose.</p>
+          ${button(path, 'Yes, send me these emails')}${button(`${path}/decline`, "Don't send me these")}`,
+      ),
+    );
+  });
+
+  const act = async (c: Context, run: () => Promise<ReturnType<typeof html>>) => {
+    const check = await inspectConfirmation(deps, c.req.param('token') ?? '');
+    if (!check.ok) return refused(c, check.code);
+    try {
+      return c.html(page('Done', await run()));
+    } catch (error) {
+      // Two clicks at once: the other one consumed the link.
+      if (error instanceof UnmeetError && error.code.startsWith('mail.')) return refused(c, error.code as Refusal);
+      throw error;
+    }
+  };
+
+  app.post('/confirm/:token', (c) =>
+    act(c, async () => {
+      const { email } = await confirmAddress(deps, c.req.param('token'));
+      return html`<h1>Thanks: ${email} is confirmed.</h1><p>Suggestions will arrive inside your working hours. Every email has a link to stop them.</p>`;
+    }),
+  );
+
+  app.post('/confirm/:token/decline', (c) =>
+    act(c, async () => {
+      const { email } = await declineAddress(deps, c.req.param('token'));
+      return html`<h1>Done: no suggestion emails will be sent to ${email}.</h1>`;
+    }),
+  );
 
   return app;
 }
