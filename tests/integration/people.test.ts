@@ -110,7 +110,7 @@ describe('changing roles', () => {
       ['member@example.com', 'member'],
       ['owner@example.com', 'owner'],
     ]);
-    expect((await t.api('GET', '/v1/audit-log', { key })).json.entries).toEqual([]);
+    expect((await t.api('GET', '/v1/audit-log', { key })).json.entries.map((e: any) => e.action)).toEqual(['key.create']);
   });
 
   it('when an owner promotes someone, then the role changes, the person\'s sessions end, and it is logged; an unknown person is not found', async () => {
@@ -198,5 +198,26 @@ describe('the audit log', () => {
     expect(page2.json.entries.map((e: any) => e.action)).toEqual(['invitation.resend', 'invitation.create']);
     expect((await t.api('GET', '/v1/audit-log?limit=0', { key })).json.code).toBe('request.invalid');
     expect((await t.api('GET', '/v1/audit-log', { headers: member.headers })).status).toBe(401); // its session ended with the role change
+  });
+
+  it('when an admin changes settings, keys or members, then each action is logged with facts and never the key itself', async () => {
+    await t.api('PATCH', '/v1/workspace', { key, json: { hourlyRate: 90 } });
+    const created = await t.api('POST', '/v1/workspace/keys', { key, json: { label: 'CI', role: 'manager' } });
+    await t.api('DELETE', `/v1/workspace/keys/${created.json.key.id}`, { key });
+    const member = await t.api('POST', '/v1/members', { key, json: { email: 'sam@example.com', name: 'Sam', timeZone: 'UTC' } });
+    await t.api('PATCH', `/v1/members/${member.json.id}`, { key, json: { name: 'Samuel' } });
+    await t.api('DELETE', `/v1/members/${member.json.id}`, { key });
+    const log = await t.api('GET', '/v1/audit-log', { key });
+    expect(log.json.entries.map((e: any) => [e.action, e.target])).toEqual([
+      ['member.delete', member.json.id],
+      ['member.update', member.json.id],
+      ['member.create', member.json.id],
+      ['key.revoke', created.json.key.id],
+      ['key.create', created.json.key.id],
+      ['workspace.settings', workspaceId],
+    ]);
+    expect(log.json.entries.at(-1).detail).toEqual({ changed: ['hourlyRate'] });
+    expect(log.json.entries.every((e: any) => e.actor.startsWith('key:'))).toBe(true);
+    expect(log.text).not.toContain(created.json.apiKey);
   });
 });

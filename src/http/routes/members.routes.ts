@@ -3,6 +3,7 @@ import { UnmeetError } from '../../domain/errors';
 import { assertTimeZone, normalizeWorkingHours } from '../../domain/working-hours';
 import type { Member } from '../../domain/types';
 import { toMember, type MemberRow } from '../../db/members.repository';
+import { recordAdminAction } from '../../services/audit-log';
 import type { Deps } from '../../services/deps';
 import { memberInput } from '../../schemas';
 import type { AppEnv } from '../app';
@@ -66,7 +67,9 @@ export function membersRoutes(deps: Deps) {
       if (await deps.repos.members.getByEmail(workspaceId, member.email)) {
         throw new UnmeetError('member.already_exists', `A member with email ${member.email} already exists.`);
       }
-      return c.json(view(await deps.repos.members.create(workspaceId, member, deps.clock())), 201);
+      const created = await deps.repos.members.create(workspaceId, member, deps.clock());
+      await recordAdminAction(deps, workspaceId, c.get('principal'), 'member.create', created.id, { email: created.email });
+      return c.json(view(created), 201);
     },
   );
 
@@ -113,6 +116,7 @@ export function membersRoutes(deps: Deps) {
       }
       const overridden = followCalendarSettings === undefined ? (edits ? true : undefined) : !followCalendarSettings;
       const row = await deps.repos.members.update(workspaceId, id, { ...merged, ...(overridden === undefined ? {} : { profileOverridden: overridden }) }, deps.clock());
+      await recordAdminAction(deps, workspaceId, c.get('principal'), 'member.update', id, { changed: Object.keys(c.req.valid('json')).sort() });
       return c.json(view(row!), 200);
     },
   );
@@ -129,6 +133,7 @@ export function membersRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid('param');
       if (!(await deps.repos.members.remove(c.get('workspaceId'), id))) throw notFound(id);
+      await recordAdminAction(deps, c.get('workspaceId'), c.get('principal'), 'member.delete', id);
       return c.body(null, 204);
     },
   );

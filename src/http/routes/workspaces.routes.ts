@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { UnmeetError } from '../../domain/errors';
 import type { ApiKey, Workspace } from '../../db/workspaces.repository';
 import type { Deps } from '../../services/deps';
+import { recordAdminAction } from '../../services/audit-log';
 import { constantTimeEqual, createApiKey, createWorkspace, revokeApiKey } from '../../services/workspaces';
 import { apiKeyInput, workspaceSettingsInput } from '../../schemas';
 import type { AppEnv } from '../app';
@@ -115,7 +116,12 @@ export function workspaceRoutes(deps: Deps) {
       request: { body: { required: true, content: { 'application/json': { schema: workspaceSettingsInput.partial() } } } },
       responses: { 200: { description: 'Workspace', content: { 'application/json': { schema: workspaceSchema } } }, ...errorResponses },
     }),
-    async (c) => c.json(view((await deps.repos.workspaces.update(c.get('workspaceId'), c.req.valid('json')))!), 200),
+    async (c) => {
+      const patch = c.req.valid('json');
+      const workspace = await deps.repos.workspaces.update(c.get('workspaceId'), patch);
+      await recordAdminAction(deps, c.get('workspaceId'), c.get('principal'), 'workspace.settings', c.get('workspaceId'), { changed: Object.keys(patch).sort() });
+      return c.json(view(workspace!), 200);
+    },
   );
 
   app.openapi(
@@ -149,6 +155,7 @@ export function workspaceRoutes(deps: Deps) {
     }),
     async (c) => {
       const { key, apiKey } = await createApiKey(deps, c.get('workspaceId'), c.req.valid('json'));
+      await recordAdminAction(deps, c.get('workspaceId'), c.get('principal'), 'key.create', key.id, { role: key.role, label: key.label });
       // The answer holds a credential: no cache anywhere may keep it.
       c.header('Cache-Control', 'no-store');
       return c.json({ key: keyView(key, c.get('apiKeyId')), apiKey }, 201);
@@ -170,6 +177,7 @@ export function workspaceRoutes(deps: Deps) {
     }),
     async (c) => {
       const key = await revokeApiKey(deps, c.get('workspaceId'), c.req.valid('param').id);
+      await recordAdminAction(deps, c.get('workspaceId'), c.get('principal'), 'key.revoke', key.id, { prefix: key.prefix });
       return c.json(keyView(key, c.get('apiKeyId')), 200);
     },
   );
