@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { lookup } from 'node:dns/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +15,8 @@ import { createRateLimiter } from '../http/middleware/rate-limit';
 import { runDueJobs } from '../jobs/run-due-jobs';
 import { createLogger, type Logger } from '../logger';
 import { createTokenVault } from '../providers/token-vault';
+import { createIdentityClient } from '../providers/identity/identity-client';
+import { issueSetupLink } from '../services/one-time-links';
 import { createMemo } from '../services/memo';
 import { createLinkSigner } from '../providers/mail/signed-links';
 import { createSmtpTransport } from '../providers/mail/smtp.transport';
@@ -72,6 +75,18 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
       from: { email: config.mailFrom, name: 'unmeet' },
       links: createLinkSigner(vault),
     },
+    identity: createIdentityClient({ google: config.google, microsoft: config.microsoft }),
+    signup: config.signup,
+    // The socket's peer: a forwarded header is the client's to write, so it is not trusted here.
+    clientAddress: (c) => {
+      try {
+        return getConnInfo(c).remote.address;
+      } catch {
+        return undefined;
+      }
+    },
+    publicRateLimiter: createRateLimiter({ limit: 30, windowMs: 5 * 60_000, clock: () => Date.now() }),
+    mailRateLimiter: createRateLimiter({ limit: 5, windowMs: 60 * 60_000, clock: () => Date.now() }),
   };
   return { deps, handle };
 }
@@ -82,6 +97,12 @@ export const nextSteps = (publicUrl: string) =>
     '  npx unmeet demo                        # a sample team from examples/, prints its API key',
     '  npx unmeet workspace create --name Acme # an empty workspace, prints its API key',
     `  open ${publicUrl}/docs                 # the API reference`,
+  ].join('\n');
+
+export const setupMessage = (url: string) =>
+  [
+    'Setup: open this link within 7 days and sign in; you become the owner of a new workspace (it works once):',
+    `  ${url}`,
   ].join('\n');
 
 /** Starts the HTTP server and the job timer; resolves to a function that stops both cleanly. */
@@ -101,8 +122,12 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // With PORT=0 and no PUBLIC_URL, links must name the port the system picked.
+  if (deps.publicUrl.endsWith(':0')) deps.publicUrl = url;
   const fresh = (await deps.repos.workspaces.count()) === 0;
   console.log(`unmeet listening on ${url} (database ${config.dbPath})${fresh ? `\n${nextSteps(url)}` : ''}`);
+  // Until some workspace has an owner, each start prints a new one-time setup link.
+  if (!(await deps.repos.links.anyOwner())) console.log(setupMessage((await issueSetupLink(deps)).url));
 
   const owner = `node-${process.pid}-${randomToken(6)}`;
   let running: Promise<unknown> = Promise.resolve();

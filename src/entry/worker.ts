@@ -15,6 +15,7 @@ import { createRateLimiter, type RateLimiter } from '../http/middleware/rate-lim
 import { runJobById } from '../jobs/run-due-jobs';
 import { createLogger } from '../logger';
 import { createTokenVault, type TokenVault } from '../providers/token-vault';
+import { createIdentityClient, type IdentityClient } from '../providers/identity/identity-client';
 import { createMemo } from '../services/memo';
 import { createLinkSigner } from '../providers/mail/signed-links';
 import type { Deps } from '../services/deps';
@@ -82,6 +83,18 @@ function isolateRateLimiter(perMinute: number): RateLimiter | undefined {
   return limiters.get(perMinute);
 }
 
+/** One identity client per isolate and app configuration: it caches the providers' signing keys. */
+const identities = new Map<string, IdentityClient>();
+function isolateIdentity(config: ReturnType<typeof loadConfig>): IdentityClient {
+  const key = JSON.stringify([config.google, config.microsoft]);
+  if (!identities.has(key)) identities.set(key, createIdentityClient({ google: config.google, microsoft: config.microsoft }));
+  return identities.get(key)!;
+}
+
+/** Budgets for unauthenticated routes and sign-in mails, per client address, kept per isolate. */
+const publicLimiter = createRateLimiter({ limit: 30, windowMs: 5 * 60_000, clock: () => Date.now() });
+const mailLimiter = createRateLimiter({ limit: 5, windowMs: 60 * 60_000, clock: () => Date.now() });
+
 async function buildDeps(env: Env): Promise<Deps> {
   const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const config = loadConfig(strings);
@@ -112,6 +125,12 @@ async function buildDeps(env: Env): Promise<Deps> {
     publicUrl: config.publicUrl,
     // Workers are outbox-only: messages are kept and exportable as .eml; links need the secret.
     mail: config.secret ? { transport: null, from: { email: config.mailFrom, name: 'unmeet' }, links: createLinkSigner(vault) } : undefined,
+    identity: isolateIdentity(config),
+    signup: config.signup,
+    // Set by Cloudflare's edge for every request; a client cannot choose it.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    publicRateLimiter: publicLimiter,
+    mailRateLimiter: mailLimiter,
   };
 }
 
