@@ -30,6 +30,7 @@ export interface Viewer {
 
 /** What a viewer may not see by name, and a short key of it for caches. */
 export interface ViewerScope {
+  /** The workspace's member rows, read only when some are private (empty otherwise). */
   members: MemberRow[];
   owners: Map<string, MemberOwner & { name: string }>;
   /** Member rows of people who do not share (the viewer's own excepted). */
@@ -49,7 +50,7 @@ async function digest(text: string): Promise<string> {
 
 /** The viewer's scope in their workspace: which member rows and addresses are someone else's private data. */
 export async function viewerScope(deps: Pick<Deps, 'repos'>, viewer: Viewer): Promise<ViewerScope> {
-  const [members, memberships] = await Promise.all([deps.repos.members.list(viewer.workspaceId), deps.repos.people.listMemberships(viewer.workspaceId)]);
+  const memberships = await deps.repos.people.listMemberships(viewer.workspaceId);
   const owners = new Map<string, MemberOwner & { name: string }>();
   const privateEmails = new Set<string>();
   for (const m of memberships) {
@@ -57,6 +58,8 @@ export async function viewerScope(deps: Pick<Deps, 'repos'>, viewer: Viewer): Pr
     if (!m.shareNumbers && m.personId !== viewer.personId) privateEmails.add(m.email.toLowerCase());
   }
   const hiddenMemberIds = privateMemberIds([...owners.values()], viewer.personId);
+  // A cached report's hot path: the member rows are read only when some of them are private.
+  const members = hiddenMemberIds.size > 0 ? await deps.repos.members.list(viewer.workspaceId) : [];
   for (const row of members) if (hiddenMemberIds.has(row.id)) privateEmails.add(row.email.toLowerCase());
   const key = hiddenMemberIds.size === 0 && privateEmails.size === 0 ? 'all' : await digest(JSON.stringify([[...hiddenMemberIds].sort(), [...privateEmails].sort()]));
   return { members, owners, hiddenMemberIds, privateEmails, key };
@@ -77,8 +80,13 @@ function assertVisible(scope: ViewerScope, memberRef: string | undefined): void 
  * members, people who share, and the viewer; the team totals stay. `withheld` counts the rows
  * left out.
  */
-export async function scopedAudit(deps: Pick<Deps, 'repos' | 'memo'>, viewer: Viewer, query: { from: string; to: string; member?: string | undefined }) {
-  const scope = await viewerScope(deps, viewer);
+export async function scopedAudit(
+  deps: Pick<Deps, 'repos' | 'memo'>,
+  viewer: Viewer,
+  query: { from: string; to: string; member?: string | undefined },
+  known?: ViewerScope,
+) {
+  const scope = known ?? (await viewerScope(deps, viewer));
   assertVisible(scope, query.member);
   const report = await auditWorkspace(deps, viewer.workspaceId, query);
   if (scope.hiddenMemberIds.size === 0) return { ...report, withheld: 0 };
@@ -91,8 +99,8 @@ export async function scopedAudit(deps: Pick<Deps, 'repos' | 'memo'>, viewer: Vi
  * non-sharing person's calendar is not read for them), and none organized by a non-sharing
  * person. `withheld` counts the series left out because of who organizes them.
  */
-export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, viewer: Viewer, query: FlagQuery) {
-  const scope = await viewerScope(deps, viewer);
+export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, viewer: Viewer, query: FlagQuery, known?: ViewerScope) {
+  const scope = known ?? (await viewerScope(deps, viewer));
   if (scope.key === 'all') return { ...(await listFlags(deps, viewer.workspaceId, query)), withheld: 0 };
   const range = defaultFlagRange(deps.clock(), query);
   const scored = await memoized(deps, viewer.workspaceId, 'flags.scoped', [range.from, range.to, scope.key], async () => {
@@ -101,7 +109,8 @@ export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, 
     const events: CalendarEvent[] = (await deps.repos.events.listInWindow(viewer.workspaceId, window))
       .filter((r) => !scope.hiddenMemberIds.has(r.memberId))
       .map((r) => r.event);
-    const flags = flagMeetings({ members: scope.members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
+    const members = scope.members.length > 0 ? scope.members : await deps.repos.members.list(viewer.workspaceId);
+    const flags = flagMeetings({ members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
     return { currency: workspace.currency, flags };
   });
   const now = deps.clock();
@@ -120,8 +129,8 @@ export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, 
 }
 
 /** `GET /v1/focus/plan` for this viewer: plans only for members whose rows the viewer may see. */
-export async function scopedFocusPlan(deps: Deps, viewer: Viewer, memberRef?: string) {
-  const scope = await viewerScope(deps, viewer);
+export async function scopedFocusPlan(deps: Deps, viewer: Viewer, memberRef?: string, known?: ViewerScope) {
+  const scope = known ?? (await viewerScope(deps, viewer));
   assertVisible(scope, memberRef);
   const plan = await previewFocus(deps, viewer.workspaceId, memberRef);
   const members = plan.members.filter((m) => !scope.hiddenMemberIds.has(m.memberId));
@@ -159,8 +168,8 @@ export type TeamAudit = TeamView & { range: { from: string; to: string; days: nu
  */
 export async function teamAudit(deps: Pick<Deps, 'repos' | 'memo'>, viewer: Viewer, range: { from: string; to: string }, groupId?: string): Promise<TeamAudit> {
   const dates = parseDateRange(range.from, range.to);
-  const scope = await viewerScope(deps, viewer);
-  let groups = await visibleGroups(deps, viewer, scope.members);
+  const [scope, members] = await Promise.all([viewerScope(deps, viewer), deps.repos.members.list(viewer.workspaceId)]);
+  let groups = await visibleGroups(deps, viewer, members);
   if (groupId !== undefined) {
     groups = groups.filter((g) => g.id === groupId);
     if (groups.length === 0) throw new UnmeetError('group.not_found', `No group ${groupId} that you can see.`);
@@ -172,7 +181,7 @@ export async function teamAudit(deps: Pick<Deps, 'repos' | 'memo'>, viewer: View
     const report = await auditWorkspace(deps, viewer.workspaceId, range);
     const byEmail = new Map(report.members.map((m) => [m.email, m]));
     const people = new Map<string, PersonNumbers>();
-    for (const row of scope.members) {
+    for (const row of members) {
       const audit = byEmail.get(row.email);
       if (!audit) continue;
       const owner = scope.owners.get(row.id);

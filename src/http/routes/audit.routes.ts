@@ -45,7 +45,7 @@ export function auditRoutes(deps: Deps) {
       const principal = c.get('principal');
       // Keyed on the viewer's scope too: two viewers who may see different rows never share an entry.
       const scope = await viewerScope(deps, principal);
-      return (await cachedJson(c, deps, 'audit.json', [query, scope.key], () => scopedAudit(deps, principal, query))) as never;
+      return (await cachedJson(c, deps, 'audit.json', [query, scope.key], () => scopedAudit(deps, principal, query, scope))) as never;
     },
   );
   return app;

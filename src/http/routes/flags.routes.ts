@@ -91,7 +91,7 @@ export function flagsRoutes(deps: Deps) {
       const principal = c.get('principal');
       const scope = await viewerScope(deps, principal);
       return (await cachedJson(c, deps, 'flags.page.json', [q, limit, offset, flagListMinute(deps), scope.key], async () => {
-        const all = await scopedFlags(deps, principal, { ...q, includeDecided: q.includeDecided === 'true' });
+        const all = await scopedFlags(deps, principal, { ...q, includeDecided: q.includeDecided === 'true' }, scope);
         return { ...all, total: all.series.length, series: all.series.slice(offset, offset + limit) };
       })) as never;
     },
