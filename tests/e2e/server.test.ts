@@ -27,13 +27,28 @@ function start(): { child: ChildProcess; output: () => string; url: Promise<stri
   return { child, output: () => out, url };
 }
 
+/** The setup link the server prints after it starts listening (waits for it to appear). */
+async function setupLink(output: () => string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const match = /(http:\/\/\S+\/auth\/setup\/uml_[0-9a-z]{40})/.exec(output());
+    if (match) return match[1]!;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`no setup link in: ${output()}`);
+}
+
 const exited = (child: ChildProcess) => new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
 describe('the real server process', () => {
-  it('when started on an empty database, then it serves HTTP, prints next steps and stops cleanly on SIGTERM', async () => {
+  it('when started on an empty database, then it serves HTTP, prints next steps and a setup link, and stops cleanly on SIGTERM', async () => {
     const server = start();
     const url = await server.url;
     expect(server.output()).toContain('No workspace yet');
+    const setup = await setupLink(server.output);
+    expect(setup.startsWith(`${url}/auth/setup/`)).toBe(true);
+    const page = await fetch(setup, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Set up unmeet');
     expect(existsSync(join(dir, 'unmeet.db'))).toBe(true);
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -58,6 +73,8 @@ describe('the real server process', () => {
     const again = start();
     const url2 = await again.url;
     expect(again.output()).not.toContain('No workspace yet');
+    // No workspace has an owner yet (the one above came from the admin token): a new setup link.
+    expect(await setupLink(again.output)).not.toBe(setup);
     const still = await fetch(`${url2}/v1/workspace`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(still.status).toBe(200);
     const done2 = exited(again.child);
