@@ -25,6 +25,18 @@ const groupSchema = z
   })
   .openapi('Group');
 
+/** Two admins naming groups alike at once: the unique index decides, and the loser gets the same answer as a checked duplicate. */
+async function uniqueName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (name !== undefined && /UNIQUE constraint failed/i.test(String((error as Error)?.message ?? error))) {
+      throw new UnmeetError('group.name_taken', `A group named "${name}" already exists.`);
+    }
+    throw error;
+  }
+}
+
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 /** Validates the ids a group write names: member rows of this workspace, managers with the manager role or above. */
@@ -81,7 +93,7 @@ export function groupsRoutes(deps: Deps) {
       const body = c.req.valid('json');
       if (await deps.repos.groups.findByName(workspaceId, body.name)) throw new UnmeetError('group.name_taken', `A group named "${body.name}" already exists.`);
       await checkIds(deps, workspaceId, body);
-      const group = await deps.repos.groups.create(workspaceId, body);
+      const group = await uniqueName(body.name, () => deps.repos.groups.create(workspaceId, body));
       await recordAdminAction(deps, workspaceId, c.get('principal'), 'group.create', group.id, { members: group.memberIds.length, managers: group.managerIds.length });
       return c.json(full(group), 201);
     },
@@ -126,7 +138,7 @@ export function groupsRoutes(deps: Deps) {
         throw new UnmeetError('group.name_taken', `A group named "${body.name}" already exists.`);
       }
       await checkIds(deps, workspaceId, body);
-      const group = (await deps.repos.groups.update(workspaceId, id, body))!;
+      const group = (await uniqueName(body.name, () => deps.repos.groups.update(workspaceId, id, body)))!;
       await recordAdminAction(deps, workspaceId, c.get('principal'), 'group.update', id, {
         renamed: body.name !== undefined && body.name !== before.name,
         members: group.memberIds.length,
