@@ -5,6 +5,7 @@ import { createOAuthRepository } from './oauth.repository';
 import { createEventRepository } from './events.repository';
 import { createFlagRepository } from './flags.repository';
 import { createFocusRepository } from './focus.repository';
+import { createGroupRepository } from './groups.repository';
 import { createJobRepository } from './jobs.repository';
 import { createMailAddressRepository } from './mail-addresses.repository';
 import { createMemberRepository } from './members.repository';
@@ -30,6 +31,7 @@ export function createRepositories({ db }: { db: Db }) {
     sessions: createSessionRepository({ db }),
     auditLog: createAuditLogRepository({ db }),
     mailAddresses: createMailAddressRepository({ db }),
+    groups: createGroupRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
