@@ -27,6 +27,8 @@ const TOKEN_LENGTH = TOKEN_PREFIX.length + 43;
 export interface Inviter {
   principal: Principal | 'cli';
   role: Role;
+  /** Answer the link to hand over even when mail could be sent (the operator's command line prints it). */
+  handOver?: boolean;
 }
 
 export type InviteStatus = 'invited' | 'duplicate' | 'already_member' | 'invalid';
@@ -279,7 +281,7 @@ async function memberFor(deps: Deps, workspaceId: string, person: Person): Promi
 async function deliver(deps: Deps, invitation: Invitation, inviter: Inviter, token: string, countSend = true): Promise<{ delivery: Delivery; link?: string }> {
   const link = linkFor(deps, token);
   const mail = deps.mail;
-  if (!mail?.transport) {
+  if (!mail?.transport || inviter.handOver) {
     if (countSend) await deps.repos.invitations.markSent(invitation.workspaceId, invitation.id, deps.clock());
     return { delivery: 'link', link };
   }

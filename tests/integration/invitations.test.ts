@@ -1,7 +1,14 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
+import { createRepositories } from '../../src/db/repositories';
+import { openSqlite } from '../../src/db/sqlite';
 import { createLinkSigner } from '../../src/providers/mail/signed-links';
 import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import { createTokenVault } from '../../src/providers/token-vault';
@@ -298,4 +305,43 @@ describe('invitation mail', () => {
     const link = /http:\/\/127\.0\.0\.1:8787\/invite\/(umi_[0-9a-z]{43})/.exec(mail.text ?? '')![1]!;
     expect(await peekInvitation(t.deps, link)).toMatchObject({ email: 'dana@example.com', role: 'member' });
   });
+});
+
+describe('unmeet invite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unmeet-invite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = async (args: string[]) => {
+    const env = { ...process.env, UNMEET_SECRET: 'cli-test-secret-cli-test-secret-0123', UNMEET_DB: join(dir, 'unused.db'), PUBLIC_URL: 'https://unmeet.example' };
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/unmeet.js', ...args], { env });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('when the operator invites on the command line, then the only workspace is the default, the link is printed and it works; a duplicate or a bad role fails', async () => {
+    const db = join(dir, 'team.db');
+    expect((await cli(['invite', 'dana@example.com', '--db', db])).stderr).toContain('no workspace yet');
+    await promisify(execFile)(process.execPath, ['bin/unmeet.js', 'workspace', 'create', '--name', 'Acme'], { env: { ...process.env, UNMEET_SECRET: 'cli-test-secret-cli-test-secret-0123', UNMEET_DB: db } });
+    const res = await cli(['invite', 'Dana@Example.com', '--db', db, '--role', 'manager', '--json']);
+    expect(res.code).toBe(0);
+    const printed = JSON.parse(res.stdout);
+    expect(printed).toMatchObject({ email: 'dana@example.com', role: 'manager', link: expect.stringMatching(/^https:\/\/unmeet\.example\/invite\/umi_/) });
+
+    const duplicate = await cli(['invite', 'dana@example.com', '--db', db]);
+    expect([duplicate.code, duplicate.stderr]).toEqual([1, expect.stringContaining('(invitation.duplicate)')]);
+    expect((await cli(['invite', 'x@example.com', '--db', db, '--role', 'king'])).stderr).toContain('--role must be');
+
+    const handle = openSqlite(db);
+    try {
+      const deps = { repos: createRepositories({ db: handle.db }), clock: () => Date.now() };
+      expect(await peekInvitation(deps, tokenOf(printed.link))).toMatchObject({ workspaceId: printed.workspaceId, role: 'manager', email: 'dana@example.com' });
+      const [entry] = await deps.repos.auditLog.list(printed.workspaceId, { limit: 5 });
+      expect(entry).toMatchObject({ actor: 'cli', action: 'invitation.create' });
+    } finally {
+      handle.close();
+    }
+  }, 60_000);
 });
