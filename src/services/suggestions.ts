@@ -203,3 +203,24 @@ export async function queueAllSuggestions(deps: Pick<Deps, 'repos' | 'clock' | '
   return { queued, skipped };
 }
 
+
+export interface HeldSuggestion {
+  seriesKey: string;
+  recipient: string;
+  outboxId: string;
+  /** "waiting for <address> to confirm they want these emails". */
+  reason: string;
+}
+
+/**
+ * The workspace's suggestions that wait for their recipient to confirm, by series: what the
+ * flags page shows next to a series ("held, and why").
+ */
+export async function heldSuggestions(deps: Pick<Deps, 'repos'>, workspaceId: string): Promise<HeldSuggestion[]> {
+  const held: HeldSuggestion[] = [];
+  for (const row of await deps.repos.outbox.list(workspaceId, { status: 'held', limit: 500 })) {
+    const suggestion = row.suggestionId ? await deps.repos.flags.getSuggestion(workspaceId, row.suggestionId) : undefined;
+    if (suggestion) held.push({ seriesKey: suggestion.seriesKey, recipient: row.recipient, outboxId: row.id, reason: row.lastError ?? heldReason(row.recipient) });
+  }
+  return held;
+}

@@ -8,6 +8,7 @@ import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import { createTokenVault } from '../../src/providers/token-vault';
 import type { Deps } from '../../src/services/deps';
 import { CONFIRMATION_PERIOD_MS } from '../../src/services/mail-verification';
+import { heldSuggestions } from '../../src/services/suggestions';
 import { createTestApp, newWorkspace } from '../helpers/app';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -115,7 +116,7 @@ async function confirmationLink(): Promise<string> {
 
 describe('mail only to verified addresses', () => {
   it('when suggestions are queued for an unverified member, then no suggestion reaches them: one fixed confirmation mail does, and a second queue within 7 days sends no second one', async () => {
-    const { key } = await attackerWorkspace(WORKSPACE_NAME, true);
+    const { key, workspaceId } = await attackerWorkspace(WORKSPACE_NAME, true);
     const first = await queue(key, { seriesKey: 'phish' });
     expect(first.status).toBe(201);
     expect(first.json.queued[0]).toMatchObject({
@@ -152,6 +153,8 @@ describe('mail only to verified addresses', () => {
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchObject({ status: 'held', kind: 'suggestion', heldReason: `waiting for ${VICTIM} to confirm they want these emails` });
     expect(await t.deps.repos.mailAddresses.isVerified(VICTIM)).toBe(false);
+    // What the flags page shows next to each series.
+    expect((await heldSuggestions(t.deps, workspaceId)).map((h) => h.seriesKey).sort()).toEqual(['phish', 'phish-2']);
     // Nothing in the outbox API is a live confirmation link.
     const all = (await t.api('GET', '/v1/outbox', { key })).json.messages as Array<{ id: string; kind: string }>;
     const confirmRow = all.find((m) => m.kind === 'confirmation')!;
