@@ -27,7 +27,7 @@ export const NAV: ReadonlyArray<{ path: string; key: keyof Messages; role: Role;
   { path: '/focus', key: 'navFocus', role: 'admin' },
   { path: '/rotation', key: 'navRotation', role: 'manager' },
   { path: '/connections', key: 'navConnections', role: 'admin' },
-  { path: '/people', key: 'navPeople', role: 'admin', person: true },
+  { path: '/people', key: 'navPeople', role: 'admin' },
 ];
 
 /** The sections a session may open: its role is enough, and person-only sections need a person. */

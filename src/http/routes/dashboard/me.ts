@@ -4,7 +4,7 @@
  * their numbers by name, and their own calendar connections. Every query here is keyed by the
  * session's own member row: nothing on these pages can name another person.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { isUnmeetError, UnmeetError } from '../../../domain/errors';
 import { weekContaining } from '../../../domain/privacy';
@@ -29,7 +29,9 @@ export async function loadMyWeek(deps: Deps, workspaceId: string, member: Member
     ? { from: DateTime.fromISO(from, { zone: 'utc' }).startOf('week').toISODate()!, to: DateTime.fromISO(from, { zone: 'utc' }).startOf('week').plus({ weeks: 1 }).toISODate()! }
     : weekContaining(deps.clock(), member.timeZone);
   const audit = await auditWorkspace(deps, workspaceId, { ...week, member: member.id });
-  const flags = await listFlags(deps, workspaceId, { organizer: member.email, includeDecided: true });
+  // Flags over the four weeks ending with the one shown: a weekly series needs a few occurrences to score.
+  const flagFrom = DateTime.fromISO(week.from, { zone: 'utc' }).minus({ weeks: 3 }).toISODate()!;
+  const flags = await listFlags(deps, workspaceId, { from: flagFrom, to: week.to, organizer: member.email, includeDecided: true });
   const focus = (await loadFocus(deps, workspaceId, [member])).members[0] ?? null;
   const burden = (await rotationLedger(deps, workspaceId)).people.find((p) => p.email === member.email) ?? null;
   return { range: week, member, metrics: audit.members[0]?.metrics ?? null, flags: flags.series, currency: flags.currency, focus, burden };
@@ -105,7 +107,7 @@ export function meRoutes(deps: Deps, kit: Kit) {
     app.post(
       `/me/connections/${provider}`,
       mine,
-      onOwnMember(async (c: Context, member) => c.redirect(await start(deps, (c as Ctx).get('session').workspaceId, member.id), 303)),
+      onOwnMember(async (c, member) => c.redirect(await start(deps, c.get('session').workspaceId, member.id, { personId: c.get('session').personId! }), 303)),
     );
   }
 
