@@ -96,12 +96,12 @@ export async function beginOAuth(deps: Deps, workspaceId: string, memberId: stri
   return { state: `${id}.${await deps.vault.sign(id)}`, challenge, nonce: await nonceOf(deps, id), expectedAccount };
 }
 
+export const OTHER_ACCOUNT_RULE = 'Only the member, signed in as themselves, may connect their calendar through another account; anyone else connects it with the member\'s own address.';
+
 /** Another account may be named only by the member's own person (checked here too, not only by the route). */
 async function requireOwnPerson(deps: Deps, workspaceId: string, memberId: string, personId: string | null | undefined): Promise<void> {
   const membership = personId ? await deps.repos.people.membership(workspaceId, personId) : undefined;
-  if (!membership || membership.memberId !== memberId) {
-    throw new UnmeetError('auth.forbidden', 'Only the member, signed in as themselves, may connect a calendar of another account.');
-  }
+  if (!membership || membership.memberId !== memberId) throw new UnmeetError('oauth.not_own_member', OTHER_ACCOUNT_RULE);
 }
 
 /** A callback's checked state: the member, the PKCE verifier, the code, and what the ID token must show. */

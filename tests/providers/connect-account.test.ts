@@ -229,20 +229,27 @@ describe.each([
       body,
     });
     expect(bySession.status).toBe(403);
-    expect(((await bySession.json()) as { code: string }).code).toBe('auth.forbidden');
+    expect(((await bySession.json()) as { code: string }).code).toBe('oauth.not_own_member');
+    const me = await ctx.person(DANA, 'member', ctx.memberId);
+    const forErin = await ctx.t.app.request(`/v1/connect/${vendor.provider}`, {
+      method: 'POST',
+      headers: { cookie: me.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      body: JSON.stringify({ memberId: ctx.otherId, account: DANA }),
+    });
+    expect(forErin.status).toBe(404);
     expect(ctx.count('oauth_states')).toBe(0);
   });
 
-  it('when a member starts a connection, then only their own member is allowed; an admin may start one for anyone', async () => {
+  it('when a member starts a connection, then only their own member is allowed (others are "not found"); an admin may start one for anyone', async () => {
     const ctx = await setup();
     const me = await ctx.person(DANA, 'member', ctx.memberId);
     const own = await ctx.t.app.request(`/v1/connect/${vendor.provider}?memberId=${ctx.memberId}`, { headers: { cookie: me.cookie } });
     expect(own.status).toBe(302);
     const others = await ctx.t.app.request(`/v1/connect/${vendor.provider}?memberId=${ctx.otherId}`, { headers: { cookie: me.cookie } });
-    expect(others.status).toBe(403);
-    expect(((await others.json()) as { code: string }).code).toBe('auth.forbidden');
     const missing = await ctx.t.app.request(`/v1/connect/${vendor.provider}?memberId=mem_nope`, { headers: { cookie: me.cookie } });
-    expect(missing.status).toBe(403); // says nothing about which members exist
+    // Another member's id and an unknown one answer alike: nothing about which members exist.
+    expect([others.status, ((await others.json()) as { code: string }).code]).toEqual([404, 'member.not_found']);
+    expect([missing.status, ((await missing.json()) as { code: string }).code]).toEqual([404, 'member.not_found']);
     expect(ctx.count('oauth_states')).toBe(1);
     const admin = await ctx.person('admin@example.com', 'admin', null);
     expect((await ctx.t.app.request(`/v1/connect/${vendor.provider}?memberId=${ctx.otherId}`, { headers: { cookie: admin.cookie } })).status).toBe(302);

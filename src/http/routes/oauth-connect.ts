@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { Context } from 'hono';
 import { UnmeetError, isUnmeetError } from '../../domain/errors';
 import { roleAtLeast } from '../../domain/roles';
-import type { ConnectOutcome, OAuthStarter } from '../../services/oauth-connections';
+import { OTHER_ACCOUNT_RULE, type ConnectOutcome, type OAuthStarter } from '../../services/oauth-connections';
 import type { AppEnv } from '../app';
 import { statusForCode } from '../errors';
 import { errorResponses, secured } from './shared';
@@ -28,13 +28,21 @@ const isOwnMember = (c: Context<AppEnv>, memberId: string) => {
 
 /**
  * Who may start a connection for `memberId`: the member's own person (recorded on the consent),
- * or an admin for any member of the workspace. Anyone else is refused before the member is even
- * looked up, so the answer says nothing about other members.
+ * or an admin for any member of the workspace. Anyone else hears "no such member", as for any
+ * member's data that is not theirs: the answer says nothing about which members exist. (Not an
+ * `auth.*` code: those mean the caller's role is too low, and a member's role is enough here.)
  */
 function starterFor(c: Context<AppEnv>, memberId: string): OAuthStarter {
   if (isOwnMember(c, memberId)) return { personId: (c.get('principal') as { personId: string }).personId };
   if (roleAtLeast(c.get('role'), 'admin')) return {};
-  throw new UnmeetError('auth.forbidden', 'You may connect only your own calendar; an admin may connect any member\'s.');
+  throw new UnmeetError('member.not_found', `No member ${memberId} of yours in this workspace.`);
+}
+
+/** Naming another account is the member's own confirmation: an admin (who may see the member) is told why not. */
+function requireOwnMember(c: Context<AppEnv>, memberId: string): string {
+  if (isOwnMember(c, memberId)) return (c.get('principal') as { personId: string }).personId;
+  if (roleAtLeast(c.get('role'), 'admin')) throw new UnmeetError('oauth.not_own_member', OTHER_ACCOUNT_RULE);
+  throw new UnmeetError('member.not_found', `No member ${memberId} of yours in this workspace.`);
 }
 
 const connectBody = z.object({
@@ -58,7 +66,8 @@ export function registerConnectStart(api: OpenAPIHono<AppEnv>, options: Pick<Con
       path: `/connect/${options.provider}`,
       tags: ['Connections'],
       summary: `Start connecting a member's ${options.calendarName}: redirects to the consent screen`,
-      description: 'A member may connect their own calendar; an admin any member\'s. The account that grants access must have the member\'s email, or the callback refuses it (`oauth.account_mismatch`).',
+      description:
+        'A member may connect their own calendar (another member\'s id answers 404); an admin any member\'s. The account that grants access must have the member\'s email, or the callback refuses it (`oauth.account_mismatch`).',
       request: { query: z.object({ memberId: z.string().min(1).max(64) }) },
       responses: { 302: { description: 'Redirect to the consent screen (the Location header holds its URL)' }, ...errorResponses },
     }),
@@ -77,7 +86,7 @@ export function registerConnectStart(api: OpenAPIHono<AppEnv>, options: Pick<Con
         tags: ['Connections'],
         summary: `Connect your own ${options.calendarName} through another account of yours`,
         description:
-          'Only the member, signed in as themselves, may confirm another account (an API key or an admin acting for someone else gets 403). The callback then accepts a grant from that account only, and only if the vendor vouches for its address.',
+          'Only the member, signed in as themselves, may confirm another account: an API key gets 403 `auth.person_required`, an admin naming someone else\'s member 403 `oauth.not_own_member`, another member 404. The callback then accepts a grant from that account only, and only if the vendor vouches for its address.',
         request: { body: { content: { 'application/json': { schema: connectBody } }, required: true } },
         responses: {
           200: {
@@ -91,9 +100,8 @@ export function registerConnectStart(api: OpenAPIHono<AppEnv>, options: Pick<Con
     ),
     async (c) => {
       const { memberId, account } = c.req.valid('json');
-      if (!isOwnMember(c, memberId)) throw new UnmeetError('auth.forbidden', 'Only the member, signed in as themselves, may connect a calendar of another account.');
+      const personId = requireOwnMember(c, memberId);
       const expectedAccount = account.toLowerCase();
-      const personId = (c.get('principal') as { personId: string }).personId;
       const authorizeUrl = await options.start(c.get('workspaceId'), memberId, { personId, expectedAccount });
       return c.json({ authorizeUrl, expectedAccount }, 200);
     },
