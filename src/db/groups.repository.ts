@@ -129,6 +129,15 @@ export function createGroupRepository({ db }: { db: Db }) {
       return deleted.length > 0;
     },
 
+    /** The member rows people are linked to, with the row's address: few (one per person), unlike the members list. */
+    async linkedMembers(workspaceId: string): Promise<Array<{ memberId: string; email: string }>> {
+      return db
+        .select({ memberId: members.id, email: members.email })
+        .from(memberships)
+        .innerJoin(members, eq(members.id, memberships.memberId))
+        .where(and(eq(memberships.workspaceId, workspaceId), eq(members.workspaceId, workspaceId)));
+    },
+
     /** Which of `memberIds` are member rows of this workspace. */
     async existingMembers(workspaceId: string, memberIds: string[]): Promise<Set<string>> {
       if (memberIds.length === 0) return new Set();

@@ -30,8 +30,6 @@ export interface Viewer {
 
 /** What a viewer may not see by name, and a short key of it for caches. */
 export interface ViewerScope {
-  /** The workspace's member rows, read only when some are private (empty otherwise). */
-  members: MemberRow[];
   owners: Map<string, MemberOwner & { name: string }>;
   /** Member rows of people who do not share (the viewer's own excepted). */
   hiddenMemberIds: Set<string>;
@@ -58,18 +56,18 @@ export async function viewerScope(deps: Pick<Deps, 'repos'>, viewer: Viewer): Pr
     if (!m.shareNumbers && m.personId !== viewer.personId) privateEmails.add(m.email.toLowerCase());
   }
   const hiddenMemberIds = privateMemberIds([...owners.values()], viewer.personId);
-  // A cached report's hot path: the member rows are read only when some of them are private.
-  const members = hiddenMemberIds.size > 0 ? await deps.repos.members.list(viewer.workspaceId) : [];
-  for (const row of members) if (hiddenMemberIds.has(row.id)) privateEmails.add(row.email.toLowerCase());
+  // A cached report's hot path: only the linked rows are read (one per person), never the whole members list.
+  if (hiddenMemberIds.size > 0) {
+    for (const row of await deps.repos.groups.linkedMembers(viewer.workspaceId)) if (hiddenMemberIds.has(row.memberId)) privateEmails.add(row.email.toLowerCase());
+  }
   const key = hiddenMemberIds.size === 0 && privateEmails.size === 0 ? 'all' : await digest(JSON.stringify([[...hiddenMemberIds].sort(), [...privateEmails].sort()]));
-  return { members, owners, hiddenMemberIds, privateEmails, key };
+  return { owners, hiddenMemberIds, privateEmails, key };
 }
 
 /** Refuses a report about one member who is someone else's private data (403 `privacy.not_shared`). */
-function assertVisible(scope: ViewerScope, memberRef: string | undefined): void {
-  if (!memberRef) return;
-  const wanted = memberRef.toLowerCase();
-  const row = scope.members.find((m) => m.id === memberRef || m.email === wanted);
+async function assertVisible(deps: Pick<Deps, 'repos'>, workspaceId: string, scope: ViewerScope, memberRef: string | undefined): Promise<void> {
+  if (!memberRef || scope.hiddenMemberIds.size === 0) return;
+  const row = (await deps.repos.members.get(workspaceId, memberRef)) ?? (await deps.repos.members.getByEmail(workspaceId, memberRef));
   if (row && scope.hiddenMemberIds.has(row.id)) {
     throw new UnmeetError('privacy.not_shared', 'This person has not chosen to share their numbers; only they can see them.');
   }
@@ -87,7 +85,7 @@ export async function scopedAudit(
   known?: ViewerScope,
 ) {
   const scope = known ?? (await viewerScope(deps, viewer));
-  assertVisible(scope, query.member);
+  await assertVisible(deps, viewer.workspaceId, scope, query.member);
   const report = await auditWorkspace(deps, viewer.workspaceId, query);
   if (scope.hiddenMemberIds.size === 0) return { ...report, withheld: 0 };
   const members = report.members.filter((m) => !scope.privateEmails.has(m.email));
@@ -109,7 +107,7 @@ export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, 
     const events: CalendarEvent[] = (await deps.repos.events.listInWindow(viewer.workspaceId, window))
       .filter((r) => !scope.hiddenMemberIds.has(r.memberId))
       .map((r) => r.event);
-    const members = scope.members.length > 0 ? scope.members : await deps.repos.members.list(viewer.workspaceId);
+    const members = await deps.repos.members.list(viewer.workspaceId);
     const flags = flagMeetings({ members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
     return { currency: workspace.currency, flags };
   });
@@ -131,7 +129,7 @@ export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, 
 /** `GET /v1/focus/plan` for this viewer: plans only for members whose rows the viewer may see. */
 export async function scopedFocusPlan(deps: Deps, viewer: Viewer, memberRef?: string, known?: ViewerScope) {
   const scope = known ?? (await viewerScope(deps, viewer));
-  assertVisible(scope, memberRef);
+  await assertVisible(deps, viewer.workspaceId, scope, memberRef);
   const plan = await previewFocus(deps, viewer.workspaceId, memberRef);
   const members = plan.members.filter((m) => !scope.hiddenMemberIds.has(m.memberId));
   return { members, withheld: plan.members.length - members.length };
