@@ -36,6 +36,8 @@ describe('crash safety', () => {
     try {
       const { api, key } = await createWorkspace(url, 'Crash');
       const member = (await api('POST', '/v1/members', { email: 'a@example.com', name: 'A', timeZone: 'UTC' })).json;
+      // The member's own Google account grants access (the callback refuses anyone else's).
+      fake.account = { ...fake.account, email: 'a@example.com' };
       expect(await connectGoogle(url, key, member.id)).toBe(200);
 
       const listed = () => fake.requests.filter((r) => r.path === '/calendar/v3/calendars/primary/events').length;

@@ -30,6 +30,8 @@ describe('logs', () => {
     });
     const { apiKey } = await newWorkspace(t.api);
     const member = await t.api('POST', '/v1/members', { key: apiKey, json: { email: 'a@example.com', name: 'A', timeZone: 'UTC' } });
+    // The member's own Google account grants access (the callback refuses anyone else's).
+    fake.account = { ...fake.account, email: 'a@example.com' };
     await t.api('POST', '/v1/connections/ics', { key: apiKey, json: { memberId: member.json.id, url: feedUrl } });
     await t.api('GET', '/v1/members', { key: `${apiKey}x` });
 

@@ -20,6 +20,8 @@ async function workspace() {
   });
   const { apiKey: key, workspace } = await newWorkspace(t.api);
   const lena = await t.api('POST', '/v1/members', { key, json: { email: 'lena@example.com', name: 'Lena', timeZone: 'Europe/London' } });
+  // Lena's own Google account grants access (the callback refuses anyone else's).
+  fake.account = { ...fake.account, sub: '104726013921180999001', email: 'lena@example.com' };
   await t.api('POST', '/v1/members', { key, json: { email: 'noah@example.com', name: 'Noah', timeZone: 'America/New_York' } });
   const start = await t.app.request(`/v1/connect/google?memberId=${lena.json.id}`, { headers: { authorization: `Bearer ${key}` } });
   const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });

@@ -25,6 +25,8 @@ async function workspace() {
   fake.now = () => t.clock.now;
   const { apiKey: key, workspace } = await newWorkspace(t.api);
   const lena = await t.api('POST', '/v1/members', { key, json: { email: 'lena@example.com', name: 'Lena', timeZone: 'Europe/London' } });
+  // Lena's own Microsoft account grants access (the callback refuses anyone else's).
+  fake.account = { ...fake.account, oid: '00000000-0000-0000-0000-00000000001e', email: 'lena@example.com' };
   await t.api('POST', '/v1/members', { key, json: { email: 'noah@example.com', name: 'Noah', timeZone: 'America/New_York' } });
   const start = await t.app.request(`/v1/connect/microsoft?memberId=${lena.json.id}`, { headers: { authorization: `Bearer ${key}` } });
   const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
