@@ -160,9 +160,9 @@ export async function revokeInvitation(deps: Deps, workspaceId: string, inviter:
 
 /** Lets a different verified address accept the invitation (the person signed in with another account). */
 export async function approveInvitationEmail(deps: Deps, workspaceId: string, inviter: Inviter, id: string, email: string): Promise<Invitation> {
+  const invitation = await manageable(deps, workspaceId, inviter, id);
   const address = email.trim().toLowerCase();
   if (!isInvitableEmail(address)) throw new UnmeetError('invitation.invalid_email', `"${sanitizeHeaderText(email, 100)}" is not a mail address.`);
-  const invitation = await manageable(deps, workspaceId, inviter, id);
   if (!(await deps.repos.invitations.approve(workspaceId, id, address))) throw stateError(invitation, deps.clock());
   await recordAdminAction(deps, workspaceId, inviter.principal, 'invitation.approve', id, { email: invitation.email, approvedEmail: address });
   return (await deps.repos.invitations.get(workspaceId, id))!;

@@ -215,7 +215,7 @@ export function peopleRoutes(deps: Deps) {
       path: '/invitations/{id}/approve',
       tags: ['People'],
       summary: 'Let a different verified address accept this invitation (someone who signed in with another account)',
-      request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ email: z.string().min(3).max(320) }) } } } },
+      request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ email: z.string().min(1).max(320).openapi({ format: 'email' }) }) } } } },
       responses: { 200: { description: 'Approved', content: { 'application/json': { schema: invitationSchema } } }, 410: problem('Accepted or revoked'), ...errorResponses },
     }),
     async (c) => {
