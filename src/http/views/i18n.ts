@@ -310,7 +310,10 @@ const en = {
   auditWhen: 'When',
   auditWho: 'Who',
   auditAction: 'Action',
-  auditTarget: 'On',
+  auditDetail: 'Details',
+  auditFormerPerson: 'a former member',
+  auditApiKey: 'an API key',
+  auditCli: 'the command line',
 };
 
 export type Messages = typeof en;
@@ -618,7 +621,10 @@ const id: Messages = {
   auditWhen: 'Kapan',
   auditWho: 'Siapa',
   auditAction: 'Tindakan',
-  auditTarget: 'Sasaran',
+  auditDetail: 'Rincian',
+  auditFormerPerson: 'mantan anggota',
+  auditApiKey: 'kunci API',
+  auditCli: 'baris perintah',
 };
 
 const dictionaries: Record<Locale, Messages> = { en, id };

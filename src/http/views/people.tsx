@@ -180,9 +180,22 @@ function PeopleList(props: { ctx: PageContext; view: PeopleView }) {
   );
 }
 
-function AuditLog(props: { ctx: PageContext; entries: AuditEntry[] }) {
+/** Who did it, readably: a person by address, an API key or the command line (the raw id stays in the title). */
+function actorLabel(ctx: PageContext, actor: string, emails: ReadonlyMap<string, string>): string {
+  const [kind, id = ''] = actor.split(':');
+  if (kind === 'person') return emails.get(id) ?? ctx.t.auditFormerPerson;
+  if (kind === 'key') return ctx.t.auditApiKey;
+  return actor === 'cli' ? ctx.t.auditCli : actor;
+}
+
+/** The facts of an entry as "key: value" pairs (ids stay in the title, not on screen). */
+const detailText = (detail: Record<string, unknown> | null) =>
+  detail ? Object.entries(detail).map(([k, v]) => `${k}: ${typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)}`).join(', ') : '';
+
+function AuditLog(props: { ctx: PageContext; entries: AuditEntry[]; people: MembershipWithPerson[] }) {
   const { ctx } = props;
   const { t } = ctx;
+  const emails = new Map(props.people.map((p) => [p.personId, p.email]));
   return (
     <section class="card" aria-labelledby="audit-title">
       <h2 id="audit-title">{t.auditTitle}</h2>
@@ -196,16 +209,16 @@ function AuditLog(props: { ctx: PageContext; entries: AuditEntry[] }) {
                 <th scope="col">{t.auditWhen}</th>
                 <th scope="col">{t.auditWho}</th>
                 <th scope="col">{t.auditAction}</th>
-                <th scope="col">{t.auditTarget}</th>
+                <th scope="col">{t.auditDetail}</th>
               </tr>
             </thead>
             <tbody>
               {props.entries.map((e) => (
                 <tr data-action={e.action}>
                   <td>{when(ctx, e.at)}</td>
-                  <td class="wrap">{e.actor}</td>
+                  <td class="wrap" title={e.actor}>{actorLabel(ctx, e.actor, emails)}</td>
                   <td>{e.action}</td>
-                  <td class="wrap">{[e.target, e.detail ? JSON.stringify(e.detail) : null].filter(Boolean).join(' ')}</td>
+                  <td class="wrap" title={e.target ?? undefined}>{detailText(e.detail)}</td>
                 </tr>
               ))}
             </tbody>
@@ -236,7 +249,7 @@ export function PeoplePage(props: { ctx: PageContext } & PeopleView) {
       <InviteForm ctx={ctx} viewer={props.viewer} />
       <Pending ctx={ctx} view={props} />
       <PeopleList ctx={ctx} view={props} />
-      <AuditLog ctx={ctx} entries={props.audit} />
+      <AuditLog ctx={ctx} entries={props.audit} people={props.people} />
     </Layout>
   );
 }
