@@ -4,6 +4,7 @@ import { randomToken } from '../db/ids';
 import type { LinkPurpose } from '../db/people.schema';
 import type { OneTimeLink } from '../db/links.repository';
 import type { Deps } from './deps';
+import { SESSION_IDLE_MS } from './sessions';
 import { hashApiKey } from './workspaces';
 
 /**
@@ -65,6 +66,16 @@ export async function consumeLink(deps: Pick<Deps, 'repos' | 'clock'>, token: st
   if (used) return used;
   const link = id ? await deps.repos.links.findLink(id) : undefined;
   throw linkRefusal(link?.purpose === purpose ? link : undefined, now);
+}
+
+/**
+ * Housekeeping while a sign-in starts (there is no job for it): links a day past their end,
+ * pending sign-ins past theirs, and sessions past their absolute or idle end go.
+ */
+export async function tidy(deps: Pick<Deps, 'repos' | 'clock'>): Promise<void> {
+  const now = deps.clock();
+  await deps.repos.links.purgeExpiredLinks(now);
+  await deps.repos.sessions.purgeExpired(now, SESSION_IDLE_MS);
 }
 
 // --- setup links ------------------------------------------------------------------------------
@@ -129,6 +140,7 @@ export async function requestEmailLink(
   for (const cap of LINK_CAPS) {
     if ((await deps.repos.links.countSince('sign-in', email, now - cap.windowMs)) >= cap.count) return 'capped';
   }
+  await tidy(deps);
   const link = await issueLink(deps, 'sign-in', email, SIGN_IN_LINK_MS);
   const sealed = input.intent.kind === 'sign-in' ? undefined : await deps.vault.seal(JSON.stringify(input.intent), intentContext(link.id));
   const url = `${deps.publicUrl}/auth/link/${link.token}${sealed ? `?i=${encodeURIComponent(sealed)}` : ''}`;

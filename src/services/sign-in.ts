@@ -6,7 +6,7 @@ import type { IdentityProvider, VerifiedIdentity } from '../providers/identity/i
 import { CONSUMER_TENANT_ID } from '../providers/identity/microsoft.identity';
 import type { Deps } from './deps';
 import { acceptInvitation } from './invitations';
-import { consumeLink, openLinkIntent, peekLink, linkIdOf, type LinkIntent } from './one-time-links';
+import { consumeLink, linkIdOf, openLinkIntent, peekLink, tidy, type LinkIntent } from './one-time-links';
 import { createWorkspace } from './workspaces';
 
 /**
@@ -49,6 +49,7 @@ export async function startOidcSignIn(deps: Deps, provider: IdentityProvider, in
     throw new UnmeetError('signin.not_configured', `Sign-in with ${provider === 'google' ? 'Google' : 'Microsoft'} is not configured on this server.`);
   }
   if (intent.kind === 'setup') await peekLink(deps, intent.token, 'setup');
+  await tidy(deps);
   const id = randomToken();
   const nonce = randomToken();
   const pkce = await createPkcePair();

@@ -158,6 +158,22 @@ describe('sessions', () => {
   });
 });
 
+describe('housekeeping', () => {
+  it('when someone asks for a sign-in link, then ended sessions and links a day past their end are deleted, live ones kept', async () => {
+    const t = await createTestApp({ mail: { transport: { name: 'test', send: async () => undefined }, from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: { sign: async () => '', verify: async () => undefined } } });
+    const { workspace } = await newWorkspace(t.api);
+    const p = await person(t, workspace.id, 'member', 'ayu@acme.id');
+    const old = await session(t, workspace.id, p.id);
+    await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } });
+    t.clock.now += 2 * 86_400_000;
+    const live = await session(t, workspace.id, p.id);
+    await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } });
+    expect((await t.deps.db.select().from(sessions)).map((s) => s.id)).toEqual([live.id]);
+    expect(await t.deps.repos.links.countSince('sign-in', 'ayu@acme.id', 0)).toBe(1);
+    expect(old.id).not.toBe(live.id);
+  });
+});
+
 describe('/v1/me', () => {
   it('when a person changes their name and language, then /v1/me shows them; an unknown language is 422 and changes nothing', async () => {
     const t = await createTestApp();
