@@ -5,6 +5,7 @@ import { connectIcs } from '../../src/services/sync';
 import { createWorkspace } from '../../src/services/workspaces';
 import { normalizeWorkingHours } from '../../src/domain/working-hours';
 import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
+import { createRateLimiter } from '../../src/http/middleware/rate-limit';
 import { createTestApp } from '../helpers/app';
 import { signedInPerson, signIn } from '../helpers/people';
 
@@ -457,5 +458,22 @@ describe('dashboard for people and roles', () => {
     expect(me.text).toContain('Minggu saya');
     expect(me.text).toContain('Porsi waktu kerja Anda yang habis untuk rapat.');
     expect(me.text).toContain('Keluar di semua perangkat');
+  });
+
+  it('when a session asks for pages faster than its budget, then the dashboard answers 429 with Retry-After, as the API does', async () => {
+    const limited = await createTestApp({});
+    limited.deps.rateLimiter = createRateLimiter({ limit: 2, windowMs: 60_000, clock: limited.deps.clock });
+    try {
+      const { workspace } = await createWorkspace(limited.deps, { name: 'Budget' });
+      const person = await signedInPerson(limited.deps, workspace.id, 'member');
+      const get = () => limited.app.request('http://127.0.0.1:8787/me', { headers: { cookie: person.cookie } });
+      expect((await get()).status).toBe(200);
+      expect((await get()).status).toBe(200);
+      const third = await get();
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      limited.close();
+    }
   });
 });

@@ -107,7 +107,7 @@ export function createKit(deps: Deps) {
     return `<!doctype html>${await page.toString()}`;
   }
 
-  const errorPage = async (c: Context, session: DashboardSession | undefined, status: 401 | 403 | 404, message: (t: PageContext['t']) => string) =>
+  const errorPage = async (c: Context, session: DashboardSession | undefined, status: 401 | 403 | 404 | 429, message: (t: PageContext['t']) => string) =>
     c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: status === 404 ? ctx.t.notFoundTitle : ctx.t.errorTitle, message: message(ctx.t) })), status);
 
   /**
@@ -135,6 +135,12 @@ export function createKit(deps: Deps) {
         return errorPage(c, undefined, 401, (t) => t.sessionExpired);
       }
       const session: DashboardSession = { workspaceId: resolved.workspaceId, nonce: resolved.csrfNonce, expiresAt: resolved.expiresAt, role: resolved.role, personId: resolved.personId, memberId: resolved.memberId };
+      // The same per-session budget the API applies to a session cookie.
+      const verdict = deps.rateLimiter?.take(resolved.sessionId);
+      if (verdict && !verdict.ok) {
+        c.header('Retry-After', String(verdict.retryAfterSeconds));
+        return errorPage(c, session, 429, (t) => t.rateLimited.replace('{s}', String(verdict.retryAfterSeconds)));
+      }
       c.set('session', session);
       c.set('principal', { kind: 'session', ...resolved });
       if (c.req.method === 'POST') {
