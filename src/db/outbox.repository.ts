@@ -7,12 +7,11 @@ import { outboxMessages, suggestions, type OutboxStatus } from './schema';
  * A message's status. `held`: not sent until its recipient confirms they want these emails
  * (see services/mail-verification.ts); stored in the same text column as the others.
  */
-export type MessageStatus = OutboxStatus | 'held';
-export type OutboxRow = Omit<typeof outboxMessages.$inferSelect, 'status'> & { status: MessageStatus };
-export type OutboxInsert = Omit<typeof outboxMessages.$inferInsert, 'workspaceId' | 'status'> & { status?: MessageStatus };
-// The column is typed with the statuses the schema knew; `held` is one more value of the same text.
-const asColumn = (status: MessageStatus) => status as OutboxStatus;
-const asRow = (row: typeof outboxMessages.$inferSelect) => row as OutboxRow;
+export type MessageStatus = OutboxStatus;
+export type OutboxRow = typeof outboxMessages.$inferSelect;
+export type OutboxInsert = Omit<typeof outboxMessages.$inferInsert, 'workspaceId'>;
+const asColumn = (status: MessageStatus) => status;
+const asRow = (row: OutboxRow) => row;
 export type SuggestionInsert = Omit<typeof suggestions.$inferInsert, 'workspaceId'>;
 
 /**

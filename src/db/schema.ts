@@ -249,7 +249,7 @@ export const suggestions = sqliteTable(
   ],
 );
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown' | 'cancelled';
+export type OutboxStatus = 'queued' | 'held' | 'sending' | 'sent' | 'failed' | 'unknown' | 'cancelled';
 
 /**
  * Messages waiting for (or done with) delivery. At most once: `status = 'sending'` with
