@@ -102,6 +102,18 @@ export const connections = sqliteTable(
     accountSubject: text('account_subject'),
     accountEmail: text('account_email'),
     createdAt: createdAt(),
+    // Sync health facts (see domain/sync-health.ts), written by the sync and the push handlers.
+    /** When the error in `lastError` happened. */
+    lastErrorAt: integer('last_error_at'),
+    /** The end of the last sync that got a sync token (Google) or delta link (Graph): we held all changes up to then. */
+    syncedThroughAt: integer('synced_through_at'),
+    /** The last push notification accepted for this connection. */
+    lastPushAt: integer('last_push_at'),
+    /** Something the last sync had to work around (`restart.paging_loop`, `restart.token_expired`, `throttled`), and when. */
+    syncNote: text('sync_note'),
+    syncNoteAt: integer('sync_note_at'),
+    /** When the calendar settings (zone, working hours) were last read; null = read them on the next sync. */
+    profileReadAt: integer('profile_read_at'),
   },
   (t) => [index('connections_workspace_idx').on(t.workspaceId, t.memberId)],
 );
@@ -202,6 +214,8 @@ export const jobs = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     lastRunAt: integer('last_run_at'),
+    /** Set when the job is asked to run while it runs (a push during a sync): it runs again right after. */
+    rerun: integer('rerun', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [uniqueIndex('jobs_key_idx').on(t.key), index('jobs_due_idx').on(t.runAt)],
 );
