@@ -122,12 +122,15 @@ export async function openLinkIntent(deps: Pick<Deps, 'vault'>, linkId: string, 
  * Mails a sign-in link to `email` if it may receive one: an existing person, someone with a
  * pending invitation, or (with a live setup link in hand) whoever the setup names. Answers what
  * happened for logs and tests; callers answer every outcome alike, so nobody learns from the
- * answer whether an address has an account. Throws only for a missing transport.
+ * answer whether an address has an account. `delivered` settles when the transport took the mail
+ * (a failure is logged, never thrown): a caller that answers before it does takes as long for an
+ * unknown address as for a known one. Throws only for a missing transport or a dead setup link.
  */
 export async function requestEmailLink(
   deps: Deps,
   input: { email: string; intent: LinkIntent },
-): Promise<'sent' | 'not_eligible' | 'capped'> {
+): Promise<{ outcome: 'sent' | 'not_eligible' | 'capped'; delivered: Promise<void> }> {
+  const settled = Promise.resolve();
   const transport = deps.mail?.transport;
   if (!deps.mail || !transport) throw new UnmeetError('signin.mail_unavailable', 'Sign-in by email needs a mail transport (SMTP_URL); sign in with Google or Microsoft instead.');
   const email = input.email.toLowerCase();
@@ -136,9 +139,9 @@ export async function requestEmailLink(
   if (input.intent.kind === 'setup') await peekLink(deps, input.intent.token, 'setup');
   const person = await deps.repos.people.findByEmail(email);
   const eligible = person !== undefined || input.intent.kind === 'setup' || (await deps.repos.links.hasPendingInvitation(email, now));
-  if (!eligible) return 'not_eligible';
+  if (!eligible) return { outcome: 'not_eligible', delivered: settled };
   for (const cap of LINK_CAPS) {
-    if ((await deps.repos.links.countSince('sign-in', email, now - cap.windowMs)) >= cap.count) return 'capped';
+    if ((await deps.repos.links.countSince('sign-in', email, now - cap.windowMs)) >= cap.count) return { outcome: 'capped', delivered: settled };
   }
   await tidy(deps);
   const link = await issueLink(deps, 'sign-in', email, SIGN_IN_LINK_MS);
@@ -148,8 +151,10 @@ export async function requestEmailLink(
   const host = new URL(deps.publicUrl).hostname || 'unmeet.local';
   const messageId = `<signin.${randomToken(16)}@${host}>`;
   const raw = buildMimeMessage({ from: deps.mail.from, to: { email }, subject: mail.subject, text: mail.text, html: mail.html, messageId, date: now });
-  await transport.send({ from: deps.mail.from.email, to: email, messageId, raw });
-  return 'sent';
+  const delivered = transport.send({ from: deps.mail.from.email, to: email, messageId, raw }).catch((error: unknown) => {
+    deps.logger.warn('sign-in link mail failed', { error: error instanceof Error ? error.message : String(error) });
+  });
+  return { outcome: 'sent', delivered };
 }
 
 const SIGN_IN_MAIL: Record<EmailLocale, { subject: string; intro: string; button: string; expiry: (m: number) => string; ignore: string }> = {

@@ -60,10 +60,28 @@ async function app(overrides: Partial<Deps> = {}): Promise<T> {
     clientAddress: (c) => c.req.header('x-test-client') ?? '192.0.2.1',
     ...overrides,
   });
-  if (!overrides.mail) t.deps.mail = { transport: createSmtpTransport(smtp.url), from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner(t.deps.vault) };
+  if (!overrides.mail) {
+    // The real SMTP client, noting each send: the app answers before the mail server has the mail.
+    const real = createSmtpTransport(smtp.url);
+    const transport = { name: 'smtp', send: (mail: Parameters<typeof real.send>[0]) => track(real.send(mail)) };
+    t.deps.mail = { transport, from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner(t.deps.vault) };
+  }
   google.now = () => t.clock.now;
   graph.now = () => t.clock.now;
   return t;
+}
+
+const sending: Array<Promise<unknown>> = [];
+const track = (send: Promise<void>) => {
+  sending.push(send.catch(() => undefined));
+  return send;
+};
+
+/** Asks for a sign-in link over the API, then waits until any mail it caused reached the SMTP server. */
+async function askLink(t: T, json: Record<string, string>, headers?: Record<string, string>) {
+  const res = await t.api('POST', '/auth/email', { json, ...(headers ? { headers } : {}) });
+  await Promise.all(sending.splice(0));
+  return res;
 }
 
 /** A browser: keeps cookies, sends them back, never follows redirects by itself. */
@@ -304,7 +322,7 @@ describe('one-time email links', () => {
   it('when a known person asks for a link, then a fixed-template mail in their language arrives, opening it changes nothing, and the button signs them in once', async () => {
     const t = await app();
     await withPerson(t);
-    const asked = await t.api('POST', '/auth/email', { json: { email: 'Ayu@Acme.id' } });
+    const asked = await askLink(t, { email: 'Ayu@Acme.id' });
     expect(asked.status).toBe(202);
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]!.rcpt).toEqual(['ayu@acme.id']);
@@ -329,9 +347,9 @@ describe('one-time email links', () => {
   it('when an unknown address asks, then the answer is the same and no mail or row is made', async () => {
     const t = await app();
     await withPerson(t);
-    const known = await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } });
+    const known = await askLink(t, { email: 'ayu@acme.id' });
     const before = await snapshot(t);
-    const unknown = await t.api('POST', '/auth/email', { json: { email: 'stranger@elsewhere.example' } });
+    const unknown = await askLink(t, { email: 'stranger@elsewhere.example' });
     expect(unknown.status).toBe(known.status);
     expect(unknown.json).toEqual(known.json);
     expect(smtp.received).toHaveLength(1);
@@ -341,26 +359,38 @@ describe('one-time email links', () => {
   it('when one address is flooded, then the fourth link in 15 minutes is not sent (same answer), and a client past its mail budget gets 429', async () => {
     const t = await app({ mailRateLimiter: createRateLimiter({ limit: 5, windowMs: 3_600_000, clock: () => Date.now() }) });
     await withPerson(t);
-    for (let i = 0; i < 3; i++) expect((await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } })).status).toBe(202);
+    for (let i = 0; i < 3; i++) expect((await askLink(t, { email: 'ayu@acme.id' })).status).toBe(202);
     const before = await snapshot(t);
-    expect((await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } })).status).toBe(202);
+    expect((await askLink(t, { email: 'ayu@acme.id' })).status).toBe(202);
     expect(smtp.received).toHaveLength(3);
     expect(await snapshot(t)).toEqual(before);
     t.clock.now += 15 * 60_000 + 1;
-    expect((await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } })).status).toBe(202);
+    expect((await askLink(t, { email: 'ayu@acme.id' })).status).toBe(202);
     expect(smtp.received).toHaveLength(4);
-    const limited = await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } });
+    const limited = await askLink(t, { email: 'ayu@acme.id' });
     expect(limited.status).toBe(429);
     expect(limited.json).toMatchObject({ code: 'signin.too_many_links' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another client address has its own budget.
-    expect((await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' }, headers: { 'x-test-client': '198.51.100.7' } })).status).toBe(202);
+    expect((await askLink(t, { email: 'ayu@acme.id' }, { 'x-test-client': '198.51.100.7' })).status).toBe(202);
+  });
+
+  it('when the mail server is slow, then the answer does not wait for it (a known address answers as fast as an unknown one)', async () => {
+    let release: () => void = () => undefined;
+    const sent: string[] = [];
+    const slow = { name: 'slow', send: (mail: { to: string }) => new Promise<void>((done) => (release = () => (sent.push(mail.to), done()))) };
+    const t = await app({ mail: { transport: slow, from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner((await createTestApp()).deps.vault) } });
+    await withPerson(t);
+    expect((await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } })).status).toBe(202);
+    expect(sent).toEqual([]);
+    release();
+    expect(sent).toEqual(['ayu@acme.id']);
   });
 
   it('when a link is expired, forged or malformed, then link.expired / link.invalid and nothing changes', async () => {
     const t = await app();
     await withPerson(t);
-    await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } });
+    await askLink(t, { email: 'ayu@acme.id' });
     const { path } = await linkIn();
     const forged = path.replace(/uml_[0-9a-z]{5}/, 'uml_00000');
     t.clock.now += 15 * 60_000;
@@ -374,7 +404,7 @@ describe('one-time email links', () => {
   it('when the button is pressed without the form token, then auth.forbidden and the link still works', async () => {
     const t = await app();
     await withPerson(t);
-    await t.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } });
+    await askLink(t, { email: 'ayu@acme.id' });
     const { path } = await linkIn();
     const b = browser(t);
     await b.get(path);
@@ -384,7 +414,7 @@ describe('one-time email links', () => {
 
   it('when the address is invalid or mail is not configured, then a clear 4xx/501', async () => {
     const t = await app();
-    expect((await t.api('POST', '/auth/email', { json: { email: 'not an address' } })).json).toMatchObject({ status: 422, code: 'signin.invalid_email' });
+    expect((await askLink(t, { email: 'not an address' })).json).toMatchObject({ status: 422, code: 'signin.invalid_email' });
     const none = await app({ mail: { transport: null, from: { email: 'a@b.test', name: 'x' }, links: createLinkSigner((await createTestApp()).deps.vault) } });
     expect((await none.api('POST', '/auth/email', { json: { email: 'ayu@acme.id' } })).json).toMatchObject({ status: 501, code: 'signin.mail_unavailable' });
   });
@@ -419,7 +449,7 @@ describe('the setup link', () => {
     const t = await app();
     const { url } = await issueSetupLink(t.deps);
     const token = url.split('/').at(-1)!;
-    expect((await t.api('POST', '/auth/email', { json: { email: 'founder@new.example', setup: token } })).status).toBe(202);
+    expect((await askLink(t, { email: 'founder@new.example', setup: token })).status).toBe(202);
     const mail = await simpleParser(smtp.received.at(-1)!.raw);
     const path = localPath(/https?:\/\/\S+\/auth\/link\/\S+/.exec(mail.text!)![0]);
     const b = browser(t);
