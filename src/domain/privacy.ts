@@ -230,3 +230,23 @@ export const METRIC_EXPLANATIONS: Record<keyof AuditMetrics, string> = {
   crossZoneMeetingHours: 'Meeting time with a teammate in another time zone.',
   crossZoneOutsideHoursHours: 'The part of cross-zone meeting time outside your working hours.',
 };
+
+/**
+ * Which members a report may show by name for one viewer, given the rows private to them. Team
+ * totals are shown only when the unnamed people are none or at least the minimum group size:
+ * otherwise the totals minus the named rows would give away a small group's numbers, down to
+ * one person's. The dashboard and the API apply the same rule.
+ */
+export interface Visibility {
+  /** Member ids shown by name. */
+  named: ReadonlySet<string>;
+  /** How many members are counted in aggregates only. */
+  unnamed: number;
+  teamTotals: boolean;
+}
+
+export function memberVisibility(input: { memberIds: readonly string[]; hidden: ReadonlySet<string>; minGroupSize: number | null | undefined }): Visibility {
+  const named = new Set(input.memberIds.filter((id) => !input.hidden.has(id)));
+  const unnamed = input.memberIds.length - named.size;
+  return { named, unnamed, teamTotals: unnamed === 0 || unnamed >= effectiveMinGroupSize(input.minGroupSize) };
+}

@@ -8,7 +8,7 @@
  */
 import { UnmeetError } from '../domain/errors';
 import { flagMeetings, toFlagJson } from '../domain/meeting-flags';
-import { aggregateTeam, privateMemberIds, type GroupInput, type MemberOwner, type PersonNumbers, type TeamView } from '../domain/privacy';
+import { aggregateTeam, effectiveMinGroupSize, privateMemberIds, type GroupInput, type MemberOwner, type PersonNumbers, type TeamView } from '../domain/privacy';
 import { roleAtLeast, type Role } from '../domain/roles';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
@@ -87,9 +87,15 @@ export async function scopedAudit(
   const scope = known ?? (await viewerScope(deps, viewer));
   await assertVisible(deps, viewer.workspaceId, scope, query.member);
   const report = await auditWorkspace(deps, viewer.workspaceId, query);
-  if (scope.hiddenMemberIds.size === 0) return { ...report, withheld: 0 };
+  if (scope.hiddenMemberIds.size === 0) return { ...report, withheld: 0, teamWithheld: null };
   const members = report.members.filter((m) => !scope.privateEmails.has(m.email));
-  return { ...report, members, withheld: report.members.length - members.length };
+  const withheld = report.members.length - members.length;
+  const workspace = await deps.repos.workspaces.get(viewer.workspaceId);
+  const min = effectiveMinGroupSize(workspace?.minGroupSize);
+  if (withheld >= min) return { ...report, members, withheld, teamWithheld: null };
+  // Totals minus the named rows would be the few unnamed people's own numbers.
+  const reason = `Team totals are withheld: ${withheld} ${withheld === 1 ? 'person does' : 'people do'} not share their numbers, fewer than the minimum group size of ${min}.`;
+  return { ...report, members, withheld, team: null, teamWithheld: reason };
 }
 
 /**

@@ -145,14 +145,21 @@ describe('my views', () => {
 });
 
 describe('per-member reports: operator rows, sharers and the viewer', () => {
-  it('when an admin key audits, then it sees operator-mode rows and sharers, and withholds the rest; the team totals stay', async () => {
+  it('when an admin key audits, then it sees operator-mode rows and sharers, and withholds the rest; team totals only over enough unnamed people', async () => {
     const res = await t.api('GET', `/v1/audit?${q}`, as('key'));
     expect(res.status).toBe(200);
     expect(res.json.members.map((m: { email: string }) => m.email)).toEqual(['ben', 'op1', 'op2'].map(email));
     expect(res.json.withheld).toBe(4);
+    // Four unnamed people are fewer than 5: the totals minus the named rows would be their numbers.
+    expect(res.json.team).toBeNull();
+    expect(res.json.teamWithheld).toContain('4 people');
+    expect((await t.api('PATCH', '/v1/workspace', { key: team.key, json: { minGroupSize: 3 } })).status).toBe(200);
+    const enough = await t.api('GET', `/v1/audit?${q}`, as('key'));
+    expect(enough.json.teamWithheld).toBeNull();
     // Totals cover all seven calendars: 30 + 60 + … + 210 minutes a week, plus op1's hour with Ana, four weeks.
     const minutes = everyone.reduce((sum, _n, i) => sum + 30 * (i + 1), 0) + 60;
-    expect(res.json.team.metrics.meetingHours).toBe((4 * minutes) / 60);
+    expect(enough.json.team.metrics.meetingHours).toBe((4 * minutes) / 60);
+    expect((await t.api('PATCH', '/v1/workspace', { key: team.key, json: { minGroupSize: 5 } })).status).toBe(200);
   });
 
   it('when an admin person audits, then they also see their own row, and asking for a private member is refused', async () => {

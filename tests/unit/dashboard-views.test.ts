@@ -13,7 +13,7 @@ import {
 import { sortFlags, type FlagRow } from '../../src/http/views/flags';
 import { fromAcceptLanguage, messages, pickLocale } from '../../src/http/views/i18n';
 import { resolveWeeks } from '../../src/services/dashboard';
-import { memberVisibility } from '../../src/http/routes/dashboard/visibility';
+import { memberVisibility } from '../../src/domain/privacy';
 import { navFor } from '../../src/http/views/layout';
 import { invitableRoles } from '../../src/http/views/people';
 

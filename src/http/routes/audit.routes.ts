@@ -16,12 +16,16 @@ const auditReport = z
   .object({
     range: z.object({ from: z.string(), to: z.string(), days: z.number() }),
     members: z.array(z.object({ email: z.string(), timeZone: z.string(), metrics, perWeek: metrics })),
-    team: z.object({
-      metrics,
-      perWeek: metrics,
-      topSeries: z.array(z.object({ seriesKey: z.string(), title: z.string(), personHours: z.number(), occurrences: z.number() })),
-    }),
+    team: z
+      .object({
+        metrics,
+        perWeek: metrics,
+        topSeries: z.array(z.object({ seriesKey: z.string(), title: z.string(), personHours: z.number(), occurrences: z.number() })),
+      })
+      .nullable()
+      .openapi({ description: 'Team totals; null when the people left out are fewer than the minimum group size (see `teamWithheld`)' }),
     withheld: z.number().int().openapi({ description: 'Per-member rows left out: people who have not chosen to share their numbers (the team totals include them)' }),
+    teamWithheld: z.string().nullable().openapi({ description: 'Why the team totals are withheld, or null' }),
   })
   .openapi('AuditReport');
 
@@ -34,7 +38,7 @@ export function auditRoutes(deps: Deps) {
       tags: ['Audit'],
       summary: 'Meeting load per member and for the team over local dates from ≤ day < to',
       description:
-        "Per-member rows for members no person is linked to (operator mode), for people who chose to share, and for yourself; a row about anyone else is withheld (asking for it by `member` is 403 `privacy.not_shared`). The team totals cover everyone.",
+        "Per-member rows for members no person is linked to (operator mode), for people who chose to share, and for yourself; a row about anyone else is withheld (asking for it by `member` is 403 `privacy.not_shared`). The team totals cover everyone, unless fewer than `minGroupSize` people are left out: then they are withheld, since they would give those people's numbers away.",
       request: {
         query: dateRangeQuery.extend({ member: z.string().optional().openapi({ description: 'member id or email' }) }),
       },

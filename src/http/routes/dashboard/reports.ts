@@ -23,7 +23,7 @@ import { HeatmapPage } from '../../views/heatmap';
 import { ErrorPage } from '../../views/layout';
 import { OverviewContent, OverviewPage } from '../../views/overview';
 import { first, isDate, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
-import { memberVisibility, type Visibility } from './visibility';
+import { memberVisibility, type Visibility } from '../../../domain/privacy';
 
 /** What this session may see by name among the workspace's members (the same scope the API applies). */
 export async function visibilityFor(deps: Deps, session: DashboardSession, members: readonly MemberRow[]): Promise<Visibility> {
