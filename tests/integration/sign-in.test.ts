@@ -492,6 +492,24 @@ describe('invitations, sign-up and limits', () => {
     expect((await me(b)).json.current).toEqual({ workspaceId: workspace.id, role: 'manager' });
   });
 
+  it('when an invited address asks for an email link with the invitation, then the link joins them; another Google account is refused by the invitation', async () => {
+    const t = await app();
+    const { workspace } = await newWorkspace(t.api, 'Acme');
+    const mail = t.deps.mail;
+    t.deps.mail = undefined;
+    const invited = await inviteOne(t.deps, workspace.id, { principal: 'cli', role: 'owner' }, 'new@acme.id', 'member');
+    t.deps.mail = mail;
+    const token = new URL(invited.link!).pathname.split('/').at(-1)!;
+    expect((await oidc(browser(t), 'google', `?invite=${token}`)).json).toMatchObject({ status: 403, code: 'invitation.email_mismatch' });
+    expect((await askLink(t, { email: 'new@acme.id', invite: token })).status).toBe(202);
+    const link = localPath(/https?:\/\/\S+\/auth\/link\/\S+/.exec((await simpleParser(smtp.received.at(-1)!.raw)).text!)![0]);
+    const b = browser(t);
+    const landing = await b.get(link);
+    const form = { _csrf: /name="_csrf" value="([^"]+)"/.exec(landing.text)![1]!, i: /name="i" value="([^"]+)"/.exec(landing.text)![1]! };
+    expect(await b.post(link.split('?')[0]!, form)).toMatchObject({ status: 303, location: '/' });
+    expect((await me(b)).json).toMatchObject({ person: { email: 'new@acme.id' }, current: { workspaceId: workspace.id, role: 'member' } });
+  });
+
   it('when UNMEET_SIGNUP lists the Google Workspace domain, then the person may create a workspace; closed, they may not', async () => {
     const t = await app({ signup: { mode: 'domains', domains: ['example.com'] } });
     const b = browser(t);
