@@ -1,4 +1,5 @@
 import { isUnmeetError } from '../domain/errors';
+import { isProviderError } from '../providers/calendar-provider';
 import type { JobRow } from '../db/jobs.repository';
 import type { Deps } from '../services/deps';
 import { reconcileFocusAfterSync } from '../services/focus';
@@ -52,6 +53,15 @@ export interface RunResult {
 export const retryDelayMs = (attempts: number, everyMs: number | null): number =>
   Math.min(60_000 * 2 ** Math.max(0, attempts - 1), everyMs ?? 6 * 3_600_000);
 
+/**
+ * When a failed run is tried again: at the vendor's Retry-After when it asked us to wait (a
+ * wait too long to sleep through inside the lease), else after the usual backoff.
+ */
+export function retryAt(error: unknown, job: Pick<JobRow, 'attempts' | 'everyMs'>, now: number, failedAt: number): number {
+  if (isProviderError(error) && error.kind === 'rate_limited' && error.retryAfterMs !== undefined) return failedAt + error.retryAfterMs;
+  return now + retryDelayMs(job.attempts, job.everyMs);
+}
+
 export interface RunOptions {
   owner: string;
   leaseMs?: number;
@@ -72,7 +82,8 @@ export async function runLeasedJob(deps: Deps, job: JobRow, now: number, options
   } catch (error) {
     const message = isUnmeetError(error) ? error.code : error instanceof Error ? error.message : String(error);
     deps.logger.warn('job failed', { job: job.kind, jobId: job.id, attempts: job.attempts, error: message });
-    await deps.repos.jobs.fail(job, options.owner, deps.clock(), message, now + retryDelayMs(job.attempts, job.everyMs));
+    const failedAt = deps.clock();
+    await deps.repos.jobs.fail(job, options.owner, failedAt, message, retryAt(error, job, now, failedAt));
     return false;
   }
 }

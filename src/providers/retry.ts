@@ -9,6 +9,12 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<void>;
   /** 0..1, injected for determinism in tests. */
   random: () => number;
+  /**
+   * Epoch ms (real time) by which every wait must have ended: a job's lease. A wait that would
+   * end later is not taken; the error goes up so the job runner reschedules the job at the
+   * vendor's Retry-After instead of sleeping past the lease (when another runner may take it).
+   */
+  notAfter?: number | undefined;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -33,6 +39,40 @@ export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy)
   return Math.round(policy.random() * ceiling);
 }
 
+/**
+ * A response header by name, whatever holds the headers: WHATWG `Headers`, another fetch
+ * library's headers class (gaxios hands back node-fetch's on Node, which is not an instance of
+ * the global `Headers`), a `Map`, or a plain object with any casing.
+ */
+export function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: (key: string) => unknown } & Record<string, unknown>;
+  if (typeof h.get === 'function') {
+    const value = h.get(name);
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+    if (headers instanceof Map) return undefined;
+  }
+  const key = Object.keys(h).find((k) => k.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : h[key];
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `Retry-After` (RFC 9110 §10.2.3) in milliseconds from `now`: either delay-seconds or an
+ * HTTP-date. A date in the past means "now" (0); anything unreadable is no hint at all.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP-date always names the weekday and the zone (GMT); Date.parse reads all three of its forms.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** Runs `call`, retrying as `retryDelay` says, at most `policy.attempts` times in all. */
 export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -41,9 +81,20 @@ export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy):
     } catch (error) {
       const delay = attempt + 1 < policy.attempts ? retryDelay(error, attempt, policy) : null;
       if (delay === null) throw error;
+      if (policy.notAfter !== undefined && Date.now() + delay > policy.notAfter) throw error;
       await policy.sleep(delay);
     }
   }
+}
+
+/**
+ * The policy for provider calls made inside one job run: waits end within half the lease (the
+ * rest is for the work itself), so a long Retry-After becomes a rescheduled job, never a run
+ * that outlives its lease.
+ */
+export function withinLease(policy: RetryPolicy, leaseMs: number, startedAt: number = Date.now()): RetryPolicy {
+  const budget = Math.floor(leaseMs / 2);
+  return { ...policy, maxDelayMs: Math.min(policy.maxDelayMs, budget), notAfter: startedAt + budget };
 }
 
 /** At most `n` calls in flight at once (per connection: vendors cap concurrent requests per user). */

@@ -25,9 +25,13 @@ export async function scheduleCalendarSync(deps: Deps, workspaceId: string, conn
   });
 }
 
-/** A revoked grant: the connection waits for its owner to reconnect, and its jobs stop. */
-export async function markNeedsReauth(deps: Deps, connection: ConnectionRow): Promise<void> {
-  await deps.repos.connections.setStatus(connection.workspaceId, connection.id, 'needs_reauth', { lastError: 'auth.invalid_grant' });
+/**
+ * A grant that no longer works: the connection waits for its owner to reconnect, and its jobs
+ * stop. `lastError` names what the vendor said (`auth.invalid_grant` for a failed refresh,
+ * `auth.insufficientPermissions` for a scope taken away, ...), not a guess.
+ */
+export async function markNeedsReauth(deps: Deps, connection: ConnectionRow, reason = 'invalid_grant'): Promise<void> {
+  await deps.repos.connections.setStatus(connection.workspaceId, connection.id, 'needs_reauth', { lastError: `auth.${reason}` });
   for (const calendar of await deps.repos.connections.calendars(connection.workspaceId, connection.id)) {
     await deps.repos.jobs.removeByKey(calendarSyncJobKey(calendar.id));
     await deps.repos.jobs.removeByKey(watchJobKey(calendar.id));
@@ -143,7 +147,7 @@ export async function syncProviderCalendar(
     return { pages, changes };
   } catch (error) {
     if (isProviderError(error) && error.kind === 'auth') {
-      await markNeedsReauth(deps, connection);
+      await markNeedsReauth(deps, connection, error.reason ?? 'unauthorized');
       throw new UnmeetError('connection.needs_reauth', `The ${connection.provider} grant was revoked or expired; reconnect the calendar.`);
     }
     const code = isProviderError(error) ? `provider.${error.kind}` : error instanceof UnmeetError ? error.code : 'sync.failed';

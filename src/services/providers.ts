@@ -3,7 +3,7 @@ import type { ConnectionRow } from '../db/connections.repository';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import type { GoogleConfig, GoogleTokens } from '../providers/google/google.oauth';
 import type { MicrosoftConfig, MicrosoftTokens } from '../providers/microsoft/microsoft.oauth';
-import { defaultRetryPolicy } from '../providers/retry';
+import { defaultRetryPolicy, withinLease, type RetryPolicy } from '../providers/retry';
 import type { Deps } from './deps';
 
 /** The Google app settings, or a clear error when none is configured. */
@@ -33,6 +33,12 @@ export async function sendsMailThrough(deps: Pick<Deps, 'repos'>, workspaceId: s
   return setting === (provider === 'google' ? 'gmail' : 'microsoft');
 }
 
+/** The job lease when none is configured (the job runner's default). */
+const DEFAULT_JOB_LEASE_MS = 5 * 60_000;
+
+/** Provider calls run inside a leased job: their waits (Retry-After, backoff) end within it. */
+const retryPolicy = (deps: Deps): RetryPolicy => withinLease(deps.retry ?? defaultRetryPolicy, deps.jobLeaseMs ?? DEFAULT_JOB_LEASE_MS);
+
 /** The provider client for an OAuth connection, with its tokens opened and refreshes persisted. */
 export async function providerFor(deps: Deps, connection: ConnectionRow): Promise<CalendarProvider> {
   if (!connection.credentials) throw new UnmeetError('connection.no_credentials', `Connection ${connection.id} holds no credentials.`);
@@ -44,7 +50,7 @@ export async function providerFor(deps: Deps, connection: ConnectionRow): Promis
       config: googleConfig(deps),
       tokens,
       onTokens: (fresh) => storeTokens(deps, connection, fresh),
-      retry: deps.retry ?? defaultRetryPolicy,
+      retry: retryPolicy(deps),
     });
   }
   if (connection.provider === 'microsoft') {
@@ -54,7 +60,7 @@ export async function providerFor(deps: Deps, connection: ConnectionRow): Promis
       config: microsoftConfig(deps),
       tokens,
       onTokens: (fresh) => storeTokens(deps, connection, fresh),
-      retry: deps.retry ?? defaultRetryPolicy,
+      retry: retryPolicy(deps),
       now: deps.clock,
     });
   }

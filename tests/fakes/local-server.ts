@@ -61,8 +61,16 @@ export abstract class LocalHttpFake {
     return false;
   }
 
-  /** A Retry-After header when the fault names one. */
-  protected retryAfter(fault: { retryAfterSeconds?: number }): Record<string, string> {
+  /**
+   * A Retry-After header when the fault names one (RFC 9110 §10.2.3): delay-seconds, or an
+   * HTTP-date `retryAfterDateSeconds` ahead, rounded up to the whole second an HTTP-date can
+   * name, so a client that honours it waits at least that many seconds.
+   */
+  protected retryAfter(fault: { retryAfterSeconds?: number; retryAfterDateSeconds?: number }): Record<string, string> {
+    if (fault.retryAfterDateSeconds !== undefined) {
+      const at = Math.ceil((Date.now() + fault.retryAfterDateSeconds * 1000) / 1000) * 1000;
+      return { 'retry-after': new Date(at).toUTCString() };
+    }
     return fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
+import { defaultRetryPolicy } from '../../src/providers/retry';
 import { createRepositories } from '../../src/db/repositories';
 import { openSqlite } from '../../src/db/sqlite';
 import { syncProviderCalendar } from '../../src/services/provider-sync';
@@ -305,5 +306,92 @@ describe('Google push, revocation, free/busy and storage', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Google throttling and lost access', () => {
+  const realSleep = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5_000, sleep: defaultRetryPolicy.sleep, random: () => 0.5 };
+  const listGaps = () => {
+    const lists = fake.requests.filter((r) => r.path === '/calendar/v3/calendars/primary/events');
+    return lists.slice(1).map((r, i) => r.at - lists[i]!.at);
+  };
+
+  it('when Google answers 429 with Retry-After: 1, in seconds or as an HTTP-date, then the retry comes at least that long after', async () => {
+    fake.put('primary', single('aaaa1', BASE));
+    const ctx = await setup(fake, { retry: realSleep });
+    const c = await connected(ctx);
+    fake.faults.push({ kind: 'status', status: 429, retryAfterSeconds: 1, path: /\/events$/ });
+    await c.sync();
+    expect(listGaps()).toHaveLength(1);
+    expect(listGaps()[0]).toBeGreaterThanOrEqual(1_000);
+
+    fake.requests.length = 0;
+    fake.faults.push({ kind: 'status', status: 403, reason: 'userRateLimitExceeded', retryAfterDateSeconds: 1, path: /\/events$/ });
+    await c.sync();
+    expect(listGaps()).toHaveLength(1);
+    expect(listGaps()[0]).toBeGreaterThanOrEqual(1_000);
+    expect(await c.stored()).toEqual(c.truth());
+  }, 15_000);
+
+  it('when Google asks for a wait longer than the job lease allows, then the job is rescheduled at Retry-After instead of sleeping', async () => {
+    const ctx = await setup(fake, { retry: { ...realSleep, maxDelayMs: 60_000 }, jobLeaseMs: 4_000 });
+    const c = await connected(ctx);
+    fake.faults.push({ kind: 'status', status: 429, retryAfterSeconds: 3, path: /\/events$/ });
+    const started = Date.now();
+    expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't', leaseMs: 4_000 })).toEqual({ ran: 0, failed: 1 });
+    // Half the lease (2 s) is the most a run sleeps: the 3-s wait is the next run's start instead.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const job = await ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
+    expect(job!.runAt).toBe(ctx.t.clock.now + 3_000);
+    expect(job!.leaseUntil).toBeNull();
+
+    fake.faults.push({ kind: 'status', status: 429, retryAfterDateSeconds: 3_600, path: /\/events$/ });
+    expect(await runDueJobs(ctx.t.deps, job!.runAt, { owner: 't', leaseMs: 4_000 })).toEqual({ ran: 0, failed: 1 });
+    const later = await ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
+    expect(later!.runAt).toBeGreaterThan(ctx.t.clock.now + 3_598_000);
+  }, 15_000);
+
+  it('when the access token dies before its stored expiry, then it is refreshed and the sync goes on', async () => {
+    fake.put('primary', single('aaaa1', BASE));
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    await c.sync();
+    const before = (ctx.t.deps.db as any).$client.prepare('select credentials from connections').get().credentials;
+    fake.expireAccessTokens();
+    fake.put('primary', single('bbbb2', BASE + HOUR));
+    await c.sync();
+    expect(await c.stored()).toEqual(c.truth());
+    const conn = await ctx.t.api('GET', `/v1/connections/${c.connection.id}`, { key: ctx.key });
+    expect(conn.json).toMatchObject({ status: 'ok', lastError: null });
+    // The fresh access token was sealed and stored.
+    expect((ctx.t.deps.db as any).$client.prepare('select credentials from connections').get().credentials).not.toBe(before);
+    expect(fake.requests.filter((r) => r.path === '/token').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when Google answers 403, then only a lost scope needs re-authorisation; a calendar refusal is an error and throttling is retried, each recorded as seen', async () => {
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    const status = async () => (await ctx.t.api('GET', `/v1/connections/${c.connection.id}`, { key: ctx.key })).json;
+
+    fake.faults.push({ kind: 'status', status: 403, reason: 'rateLimitExceeded', path: /\/events$/ });
+    await c.sync();
+    expect(await status()).toMatchObject({ status: 'ok', lastError: null });
+
+    fake.faults.push({ kind: 'status', status: 403, reason: 'forbidden', path: /\/events$/ });
+    await expect(c.sync()).rejects.toMatchObject({ kind: 'invalid', reason: 'forbidden' });
+    expect(await status()).toMatchObject({ status: 'error' });
+
+    fake.faults.push({ kind: 'status', status: 403, reason: 'insufficientPermissions', path: /\/events$/ });
+    await expect(c.sync()).rejects.toMatchObject({ code: 'connection.needs_reauth' });
+    expect(await status()).toMatchObject({ status: 'needs_reauth', lastError: 'auth.insufficientPermissions' });
+  });
+
+  it('when the refresh itself is refused, then the connection needs re-authorisation with invalid_grant recorded', async () => {
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    await c.sync();
+    fake.revokeAll();
+    await expect(c.sync()).rejects.toMatchObject({ code: 'connection.needs_reauth' });
+    expect((await ctx.t.api('GET', `/v1/connections/${c.connection.id}`, { key: ctx.key })).json).toMatchObject({ status: 'needs_reauth', lastError: 'auth.invalid_grant' });
   });
 });

@@ -1,39 +1,50 @@
 import { calendar } from '@googleapis/calendar';
 import type { Interval } from '../../domain/types';
 import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor } from '../calendar-provider';
-import { createLimiter, withRetry, type RetryPolicy } from '../retry';
+import { createLimiter, headerValue, parseRetryAfter, withRetry, type RetryPolicy } from '../retry';
 import { mapGoogleItem, ownedEventState, toGoogleOwnedEvent, toGoogleTimes } from './google.mapper';
 import { googleTokenClient, type GoogleConfig, type GoogleTokens } from './google.oauth';
 
 const FREEBUSY_MAX_MS = 90 * 86_400_000;
 const PAGE_SIZE = 250;
 
+/** 403 reasons that mean throttling: back off and try again (guides/errors). */
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+/** 403 reasons that mean the project's quota is spent for now: retrying soon cannot help. */
+const QUOTA_REASONS = new Set(['quotaExceeded', 'dailyLimitExceeded']);
+/**
+ * 403 reasons that mean the grant itself no longer covers what we do: a scope missing from the
+ * token, or the account's domain blocking the app. Only these need the member to reconnect;
+ * any other 403 (`forbidden` on one calendar, `forbiddenForNonOrganizer`) refuses one request.
+ */
+const ACCESS_LOST_REASONS = new Set(['insufficientPermissions', 'insufficientPermission', 'domainPolicy']);
+
+/** The HTTP status of what the Google client threw, if it got an answer. */
+const statusOf = (error: unknown): number | undefined => {
+  const e = error as { status?: unknown; response?: { status?: number } };
+  return e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
+};
+
 /** Turns whatever the Google client threw into a ProviderError; vendor bodies stay here. */
-export function toGoogleError(error: unknown): ProviderError {
-  const e = error as {
-    status?: number;
-    code?: string | number;
-    message?: string;
-    response?: { status?: number; data?: unknown; headers?: Headers | Record<string, string> };
-  };
-  const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
+export function toGoogleError(error: unknown, now: number = Date.now()): ProviderError {
+  if (isProviderError(error)) return error;
+  const e = error as { code?: string | number; response?: { data?: unknown; headers?: unknown } };
+  const status = statusOf(error);
   const data = e.response?.data as { error?: string | { errors?: Array<{ reason?: string }> } } | undefined;
   const oauthError = typeof data?.error === 'string' ? data.error : undefined;
   const reason = oauthError ?? (typeof data?.error === 'object' ? data.error.errors?.[0]?.reason : undefined);
-  const headers = e.response?.headers;
-  const retryAfterHeader = headers instanceof Headers ? headers.get('retry-after') : headers?.['retry-after'];
-  const retryAfterMs = retryAfterHeader !== null && retryAfterHeader !== undefined && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) * 1000 : undefined;
-  const make = (kind: ProviderError['kind'], message: string, retry?: number) => new ProviderError('google', kind, message, retry, reason);
+  // gaxios hands back node-fetch's headers on Node and fetch's on Workers: read it either way.
+  const retryAfterMs = parseRetryAfter(headerValue(e.response?.headers, 'retry-after'), now);
+  const make = (kind: ProviderError['kind'], message: string, retry?: number, why = reason) => new ProviderError('google', kind, message, retry, why);
 
   if (oauthError === 'invalid_grant') return make('auth', 'the Google grant was revoked or expired');
   if (status === undefined) return make('unavailable', `network error talking to Google (${e.code ?? 'no response'})`);
-  if (status === 401) return make('auth', 'Google rejected the credentials');
-  if (status === 429 || (status === 403 && (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded'))) {
-    return make('rate_limited', 'Google asked us to slow down', retryAfterMs);
-  }
+  if (status === 401) return make('auth', 'Google rejected the credentials, even freshly refreshed', undefined, reason ?? 'authError');
+  if (status === 429 || (status === 403 && RATE_REASONS.has(reason ?? ''))) return make('rate_limited', 'Google asked us to slow down', retryAfterMs);
   // Daily quota: retrying soon cannot help, so the hint is long and the retry policy gives up.
-  if (status === 403 && (reason === 'quotaExceeded' || reason === 'dailyLimitExceeded')) return make('rate_limited', 'Google quota exhausted', 3_600_000);
-  if (status === 403) return make('auth', 'Google refused access to this calendar');
+  if (status === 403 && QUOTA_REASONS.has(reason ?? '')) return make('rate_limited', 'Google quota exhausted', Math.max(retryAfterMs ?? 0, 3_600_000));
+  if (status === 403 && ACCESS_LOST_REASONS.has(reason ?? '')) return make('auth', 'the Google grant no longer covers calendar access');
+  if (status === 403) return make('invalid', 'Google refused this request for the calendar', undefined, reason ?? 'forbidden');
   if (status === 404) return make('not_found', 'Google has no such calendar or event');
   if (status === 409) return make('conflict', 'Google reports a conflict (duplicate id)');
   if (status === 410) return make('gone', reason === 'fullSyncRequired' ? 'sync token expired: full sync required' : 'gone');
@@ -55,17 +66,27 @@ export function createGoogleProvider(options: {
   const { client, current, saved } = googleTokenClient(options.config, options.tokens, options.onTokens);
   const api = calendar({ version: 'v3', rootUrl: `${options.config.apiRoot.replace(/\/$/, '')}/`, auth: client, retry: false });
   const limit = createLimiter(4);
+  /**
+   * One call. A 401 means the access token died before its stored expiry (revoked, rotated):
+   * as Google advises, get a new one with the refresh token and try once more; only a failed
+   * refresh (`invalid_grant`) or a second 401 means the member must reconnect.
+   */
+  const attempt = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (statusOf(error) !== 401) throw toGoogleError(error);
+      client.setCredentials({ ...client.credentials, expiry_date: 1 });
+      try {
+        return await fn();
+      } catch (again) {
+        throw toGoogleError(again);
+      }
+    }
+  };
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      return await limit(() =>
-        withRetry(async () => {
-          try {
-            return await fn();
-          } catch (error) {
-            throw toGoogleError(error);
-          }
-        }, options.retry),
-      );
+      return await limit(() => withRetry(() => attempt(fn), options.retry));
     } finally {
       await saved();
     }

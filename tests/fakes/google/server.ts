@@ -60,7 +60,7 @@ export interface FakeEvent {
 }
 
 export type Fault =
-  | { kind: 'status'; status: 401 | 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number }
+  | { kind: 'status'; status: 401 | 429 | 403 | 500 | 503; reason?: string; retryAfterSeconds?: number; retryAfterDateSeconds?: number }
   | TransportFault
   /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
   | { kind: 'dropResponse' }
@@ -87,6 +87,17 @@ interface Calendar {
   epoch: number;
 }
 
+/** Messages Google sends with these reasons (guides/errors; the global scope error of Google APIs). */
+const FAULT_MESSAGES: Record<string, string> = {
+  authError: 'Invalid Credentials',
+  rateLimitExceeded: 'Rate Limit Exceeded',
+  userRateLimitExceeded: 'User Rate Limit Exceeded',
+  quotaExceeded: 'Calendar usage limits exceeded.',
+  forbidden: 'Forbidden',
+  forbiddenForNonOrganizer: 'Shared properties can only be changed by the organizer of the event.',
+  insufficientPermissions: 'Insufficient Permission: Request had insufficient authentication scopes.',
+};
+
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const unb64 = (s: string) => Buffer.from(s, 'base64url').toString();
 
@@ -94,7 +105,8 @@ export class FakeGoogle extends LocalHttpFake {
   readonly calendars = new Map<string, Calendar>();
   /** Faults for the next matching requests: any request, or those whose path (and method, when given) match. */
   readonly faults: Array<Fault & { path?: RegExp; method?: string }> = [];
-  readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
+  /** Every request, with the real time it arrived (to measure how long a client waited). */
+  readonly requests: Array<{ method: string; path: string; query: Record<string, string>; at: number }> = [];
   readonly channels = new Map<string, { calendarId: string; address: string; token?: string; resourceId: string; expiration: number }>();
   readonly clientId = 'fake-client-id.apps.googleusercontent.com';
   readonly clientSecret = 'fake-client-secret';
@@ -186,14 +198,16 @@ export class FakeGoogle extends LocalHttpFake {
     return statuses;
   }
 
+  /** Google's error body; the domain follows the reason as in guides/errors (usageLimits for limits and quota). */
   private error(res: ServerResponse, status: number, reason: string, message: string, headers: Record<string, string> = {}) {
-    this.send(res, status, { error: { errors: [{ domain: status === 410 ? 'calendar' : 'usageLimits', reason, message }], code: status, message } }, headers);
+    const domain = status === 410 || reason === 'forbiddenForNonOrganizer' ? 'calendar' : /Limit|quota/i.test(reason) ? 'usageLimits' : 'global';
+    this.send(res, status, { error: { errors: [{ domain, reason, message }], code: status, message } }, headers);
   }
 
   protected async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, at: Date.now() });
 
     // Sign-in endpoints take only faults aimed at them by path, so an API fault is never spent there.
     const identityPath = ['/token', '/oauth2/v3/certs', '/.well-known/openid-configuration'].includes(url.pathname);
@@ -202,7 +216,8 @@ export class FakeGoogle extends LocalHttpFake {
       const fault = this.faults.splice(faultIndex, 1)[0]!;
       if (await this.transportFault(fault, req, res)) return;
       if (fault.kind === 'status') {
-        return this.error(res, fault.status, fault.reason ?? (fault.status === 429 ? 'rateLimitExceeded' : 'backendError'), 'injected fault', this.retryAfter(fault));
+        const reason = fault.reason ?? { 401: 'authError', 403: 'forbidden', 429: 'rateLimitExceeded', 500: 'backendError', 503: 'backendError' }[fault.status];
+        return this.error(res, fault.status, reason, FAULT_MESSAGES[reason] ?? 'injected fault', this.retryAfter(fault));
       }
       if (fault.kind === 'gone') {
         return this.send(res, 410, { error: { errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.', locationType: 'parameter', location: 'syncToken' }], code: 410, message: 'Sync token is no longer valid, a full sync is required.' } });
