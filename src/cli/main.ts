@@ -15,9 +15,11 @@ import { connectIcs } from '../services/sync';
 import { createWorkspace } from '../services/workspaces';
 import { flagsFromTeamFile, formatFlags } from './flags';
 import { focusCommand } from './focus';
+import { inviteCommand } from './invite';
 import { formatAuditTable } from './format';
 import { workspaceKeysCommand } from './keys';
 import { rotateCommand } from './rotate';
+import { setupLinkCommand } from './setup';
 import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
 
 const USAGE = `unmeet — give people their time back from meetings
@@ -32,9 +34,11 @@ Usage:
   unmeet rotate --input rotation.json [--json]  plan a fair rotation of a recurring meeting across zones
   unmeet workspace create --name NAME       create a workspace and print its API key (once)
   unmeet workspace keys [create [--label TEXT] | revoke KEY_ID] --workspace ID [--json]   list a workspace's API keys (prefixes only), add one (printed once) or revoke one (never the last active)
+  unmeet invite EMAIL [--workspace ID] [--role member|manager|admin|owner] [--db PATH] [--json]   invite someone and print the link to hand over (once; no mail or OAuth app needed)
   unmeet backup FILE                        online backup of the database into FILE
   unmeet rotate-secret                      re-seal stored credentials under UNMEET_SECRET (old one in UNMEET_SECRET_PREVIOUS)
   unmeet demo [--team examples/team.json]   create a workspace holding the sample team
+  unmeet setup-link [--sql]                 print a one-time setup link (7 days): its first user creates and owns a workspace; --sql prints the INSERT for D1 instead of storing it
 
 Dates are local dates in each member's zone; --to is exclusive (default: today; --from default: 28 days earlier).
 Environment: UNMEET_DB (default ./data/unmeet.db), PORT, HOST, UNMEET_SECRET; see README.`;
@@ -155,6 +159,9 @@ export async function run(argv: string[]): Promise<number> {
       workspace: { type: 'string' },
       label: { type: 'string' },
       input: { type: 'string' },
+      role: { type: 'string' },
+      db: { type: 'string' },
+      sql: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -205,6 +212,13 @@ export async function run(argv: string[]): Promise<number> {
       });
       return 0;
     }
+    case 'invite': {
+      // --db points this one command at another database file (default: UNMEET_DB).
+      if (typeof values.db === 'string') process.env.UNMEET_DB = resolve(values.db);
+      const { workspace, role, json } = values;
+      console.log(await inviteCommand({ email: positionals[0], workspace, role, json }, withDeps));
+      return 0;
+    }
     case 'backup': {
       const target = positionals[0];
       if (!target) throw new InputError('usage: unmeet backup FILE');
@@ -228,6 +242,9 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     case 'rotate':
       console.log(await rotateCommand(values));
+      return 0;
+    case 'setup-link':
+      console.log(await setupLinkCommand({ sql: values.sql, publicUrl: loadConfig(process.env).publicUrl, now: Date.now() }, withDeps));
       return 0;
     default:
       console.error(`unmeet: unknown command "${command}"\n\n${USAGE}`);

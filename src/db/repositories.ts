@@ -6,7 +6,9 @@ import { createEventRepository } from './events.repository';
 import { createFlagRepository } from './flags.repository';
 import { createFocusRepository } from './focus.repository';
 import { createGroupRepository } from './groups.repository';
+import { createInvitationRepository } from './invitations.repository';
 import { createJobRepository } from './jobs.repository';
+import { createLinksRepository } from './links.repository';
 import { createMailAddressRepository } from './mail-addresses.repository';
 import { createMemberRepository } from './members.repository';
 import { createOutboxRepository } from './outbox.repository';
@@ -32,6 +34,8 @@ export function createRepositories({ db }: { db: Db }) {
     auditLog: createAuditLogRepository({ db }),
     mailAddresses: createMailAddressRepository({ db }),
     groups: createGroupRepository({ db }),
+    invitations: createInvitationRepository({ db }),
+    links: createLinksRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -5,8 +5,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../services/deps';
 import { problem, renderError } from './errors';
 import { authenticate, type AuthVariables } from './middleware/auth';
+import { limitByClientAddress } from './middleware/client-limit';
 import { SESSION_COOKIE } from './middleware/session';
 import { auditRoutes } from './routes/audit.routes';
+import { authRoutes } from './routes/auth.routes';
 import { googleApiRoutes, googleRoutes } from './routes/google.routes';
 import { microsoftApiRoutes, microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
@@ -14,7 +16,10 @@ import { dashboardRoutes } from './routes/dashboard.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
+import { inviteRoutes } from './routes/invite.routes';
+import { peopleRoutes } from './routes/people.routes';
 import { membersRoutes } from './routes/members.routes';
+import { meRoutes } from './routes/me.routes';
 import { mailLinkRoutes, outboxRoutes } from './routes/outbox.routes';
 import { rotationsRoutes } from './routes/rotations.routes';
 import { groupsRoutes } from './routes/groups.routes';
@@ -23,6 +28,12 @@ import { teamRoutes } from './routes/team.routes';
 import { workspaceRoutes, workspacesPublicRoutes } from './routes/workspaces.routes';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
+
+/** Paths whose next segment is a secret (one-time links, invitations, confirmations, setup). */
+const SECRET_PATH = /^(\/auth\/link\/|\/auth\/setup\/|\/invite\/|\/v1\/mail\/confirm\/)[^/]+/;
+
+/** The path as logged: a link's token is a credential, so it never reaches the logs. */
+export const loggedPath = (path: string) => path.replace(SECRET_PATH, '$1[redacted]');
 
 /** Request bodies: JSON is small; an ICS upload may be a few years of a busy calendar. */
 export const BODY_LIMITS = { json: 256 * 1024, ics: 10 * 1024 * 1024 };
@@ -47,7 +58,7 @@ export function createApp(deps: Deps) {
   app.use('*', async (c, next) => {
     const started = Date.now();
     await next();
-    deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
+    deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, path: loggedPath(c.req.path), status: c.res.status, ms: Date.now() - started });
   });
   app.use('*', secureHeaders());
   app.use('*', async (c, next) => {
@@ -70,9 +81,14 @@ export function createApp(deps: Deps) {
 
   // Public: workspace creation (admin token), signed mail links, OAuth callbacks, push webhooks.
   app.route('/v1', workspacesPublicRoutes(deps));
+  // Unauthenticated pages are budgeted per client address (the /auth routes do it themselves).
+  app.use('/invite/*', limitByClientAddress(deps));
+  app.use('/v1/mail/*', limitByClientAddress(deps));
   app.route('/v1/mail', mailLinkRoutes(deps));
   app.route('/', googleRoutes(deps));
   app.route('/', microsoftRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route('/', inviteRoutes(deps));
 
   // Everything else under /v1 hangs under one authenticated sub-app: an API key or a session
   // cookie establishes the workspace and role, and each operation declares the role it needs.
@@ -88,6 +104,8 @@ export function createApp(deps: Deps) {
   api.route('/outbox', outboxRoutes(deps));
   api.route('/rotations', rotationsRoutes(deps));
   api.route('/focus', focusRoutes(deps));
+  api.route('/me', meRoutes(deps));
+  api.route('/', peopleRoutes(deps));
   api.route('/groups', groupsRoutes(deps));
   api.route('/my', myRoutes(deps));
   api.route('/team', teamRoutes(deps));

@@ -8,6 +8,7 @@ import type { Deps } from './deps';
 import { acceptInvitation } from './invitations';
 import { consumeLink, linkIdOf, openLinkIntent, peekLink, tidy, type LinkIntent } from './one-time-links';
 import { createWorkspace } from './workspaces';
+import { addressVerified } from './mail-verification';
 
 /**
  * Signing a person in, the story end to end: a pending sign-in is stored (sealed PKCE verifier,
@@ -95,7 +96,7 @@ export async function completeOidcSignIn(deps: Deps, provider: IdentityProvider,
   if (intent.kind === 'setup') await consumeLink(deps, intent.token, 'setup');
   const person = known ?? (await deps.repos.people.upsertVerified({ email: identity.email, name: identity.name ?? '', locale: localeOf(identity.locale), verifiedBy: provider }));
   await deps.repos.people.linkIdentity(person.id, { provider, subject: identity.subject, email: identity.email });
-  if (identity.emailVerified) await deps.repos.mailAddresses.markVerified(identity.email, provider, deps.clock());
+  if (identity.emailVerified) await addressVerified(deps, identity.email, provider);
   return { person, workspaceId: await fulfil(deps, person, intent), domainSignup: domainSignupAllowed(deps.signup, identity) };
 }
 
@@ -112,7 +113,7 @@ export async function completeLinkSignIn(deps: Deps, token: string, sealedIntent
   if (intent.kind === 'setup') await consumeLink(deps, intent.token, 'setup');
   const email = link.email!;
   const person = await deps.repos.people.upsertVerified({ email, name: '', locale: 'en', verifiedBy: 'link' });
-  await deps.repos.mailAddresses.markVerified(email, 'link', deps.clock());
+  await addressVerified(deps, email, 'link');
   return { person, workspaceId: await fulfil(deps, person, intent), domainSignup: false };
 }
 

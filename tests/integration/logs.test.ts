@@ -59,3 +59,19 @@ describe('logs', () => {
     t.close();
   });
 });
+
+describe('logged paths', () => {
+  it('when a one-time link, invitation, setup or confirmation page is requested, then its token never reaches the request log', async () => {
+    const lines: string[] = [];
+    const t = await createTestApp({ logger: createLogger('debug', (line) => lines.push(line)) });
+    const secrets = ['uml_linksecret0001', 'uml_setupsecret0002', 'inv_secret0003', 'conf_secret0004'];
+    for (const path of [`/auth/link/${secrets[0]}`, `/auth/setup/${secrets[1]}`, `/invite/${secrets[2]}`, `/v1/mail/confirm/${secrets[3]}`]) {
+      await t.app.request(path);
+    }
+    t.close();
+    const log = lines.join('\n');
+    for (const secret of secrets) expect(log).not.toContain(secret);
+    expect(log).toContain('/auth/link/[redacted]');
+    expect(log).toContain('/v1/mail/confirm/[redacted]');
+  });
+});

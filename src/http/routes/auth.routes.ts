@@ -6,7 +6,6 @@
  */
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { createMiddleware } from 'hono/factory';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { z } from 'zod';
 import { isUnmeetError, UnmeetError } from '../../domain/errors';
@@ -26,6 +25,7 @@ import {
 } from '../../services/sign-in';
 import { digestOf } from '../../services/workspaces';
 import { problem, statusForCode } from '../errors';
+import { clientAddressOf, limitByClientAddress } from '../middleware/client-limit';
 import { crossOrigin, isSecureRequest, preSessionToken, SESSION_COOKIE, setSessionCookie, signOut, verifyCsrf } from '../middleware/session';
 import { authMessages, LinkPage, LinkSentPage, MessagePage, SetupPage, WorkspacesPage, type AuthPageContext } from '../views/auth-pages';
 import { requestedLocale } from '../views/i18n';
@@ -34,22 +34,7 @@ import { requestedLocale } from '../views/i18n';
 const SIGNUP_COOKIE = 'um_signup';
 const PROVIDERS = new Set<IdentityProvider>(['google', 'microsoft']);
 
-/** The client's address as the runtime reports it; requests without one share a budget. */
-export const clientAddressOf = (deps: Pick<Deps, 'clientAddress'>, c: Context): string => deps.clientAddress?.(c) || 'unknown';
 
-/**
- * Budgets unauthenticated routes per client address (sign-in, links, setup, invitation pages):
- * past it, 429 with Retry-After. For other public routers too.
- */
-export const limitByClientAddress = (deps: Pick<Deps, 'publicRateLimiter' | 'clientAddress'>) =>
-  createMiddleware(async (c, next) => {
-    const verdict = deps.publicRateLimiter?.take(clientAddressOf(deps, c));
-    if (verdict && !verdict.ok) {
-      c.header('Retry-After', String(verdict.retryAfterSeconds));
-      return problem(c, 429, 'rate_limited', `Too many requests from this address; retry in ${verdict.retryAfterSeconds} s.`);
-    }
-    await next();
-  });
 
 type Body = Record<string, string | undefined>;
 
