@@ -63,12 +63,25 @@ export function createConnectionRepository({ db }: { db: Db }) {
       workspaceId: string,
       connectionId: string,
       status: ConnectionStatus,
-      extra: { lastSyncAt?: number; lastError?: string | null } = {},
+      extra: Partial<Pick<ConnectionRow, 'lastSyncAt' | 'lastError' | 'lastErrorAt' | 'syncedThroughAt' | 'syncNote' | 'syncNoteAt' | 'profileReadAt'>> = {},
     ): Promise<void> {
       await db
         .update(connections)
         .set({ status, ...extra })
         .where(scoped(workspaceId, connectionId));
+    },
+
+    /** A push notification arrived for this connection: a change waits at the vendor (sync health). */
+    async notePush(workspaceId: string, connectionId: string, now: number): Promise<void> {
+      await db.update(connections).set({ lastPushAt: now }).where(scoped(workspaceId, connectionId));
+    },
+
+    /** The next sync of each of the member's connections reads the calendar settings again. */
+    async forgetProfileRead(workspaceId: string, memberId: string): Promise<void> {
+      await db
+        .update(connections)
+        .set({ profileReadAt: null })
+        .where(and(eq(connections.workspaceId, workspaceId), eq(connections.memberId, memberId)));
     },
 
     /** The member's connection to this provider account (Google `sub`, Microsoft `tid:oid`), if there is one. */

@@ -31,12 +31,16 @@ export function createJobRepository({ db }: { db: Db }) {
 
     /**
      * Brings a scheduled job forward to `runAt` (never later than it already is): many push
-     * notifications in a burst collapse into one run. Returns the job id, if there is such a job.
+     * notifications in a burst collapse into one run. It also marks the job for a rerun: a job
+     * running right now (its runAt already past) may have read the vendor before the change this
+     * call announces, so `complete` runs it again at once instead of after its period. Leasing
+     * clears the mark, since a run that starts afterwards sees the change anyway. Returns the job
+     * id, if there is such a job.
      */
     async expedite(key: string, runAt: number): Promise<string | undefined> {
       const rows = await db
         .update(jobs)
-        .set({ runAt: sql`min(${jobs.runAt}, ${runAt})` })
+        .set({ runAt: sql`min(${jobs.runAt}, ${runAt})`, rerun: true })
         .where(eq(jobs.key, key))
         .returning({ id: jobs.id });
       return rows[0]?.id;
@@ -64,7 +68,7 @@ export function createJobRepository({ db }: { db: Db }) {
         .limit(limit);
       return db
         .update(jobs)
-        .set({ leaseOwner: owner, leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1` })
+        .set({ leaseOwner: owner, leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1`, rerun: false })
         .where(and(inArray(jobs.id, due), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
         .returning();
     },
@@ -84,23 +88,31 @@ export function createJobRepository({ db }: { db: Db }) {
     async leaseOne(id: string, owner: string, now: number, leaseMs: number): Promise<JobRow | undefined> {
       const rows = await db
         .update(jobs)
-        .set({ leaseOwner: owner, leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1` })
+        .set({ leaseOwner: owner, leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1`, rerun: false })
         .where(and(eq(jobs.id, id), lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
         .returning();
       return rows[0];
     },
 
-    /** Marks a leased run done: a repeating job is due again after its period, a one-off is gone. */
-    async complete(job: JobRow, owner: string, now: number): Promise<void> {
+    /**
+     * Marks a leased run done: a repeating job is due again after its period, a one-off is gone;
+     * either is due again at once when it was expedited during the run (see `expedite`).
+     * Returns whether it was, so a queue-driven runner can hand it over again.
+     */
+    async complete(job: JobRow, owner: string, now: number): Promise<{ rerun: boolean }> {
       const mine = and(eq(jobs.id, job.id), eq(jobs.leaseOwner, owner));
+      const again = { runAt: now, rerun: false, leaseOwner: null, leaseUntil: null, attempts: 0, lastError: null, lastRunAt: now };
+      const rerun = await db.update(jobs).set(again).where(and(mine, eq(jobs.rerun, true))).returning({ id: jobs.id });
+      if (rerun.length > 0) return { rerun: true };
       if (job.everyMs === null) {
         await db.delete(jobs).where(mine);
-        return;
+        return { rerun: false };
       }
       await db
         .update(jobs)
         .set({ runAt: now + job.everyMs, leaseOwner: null, leaseUntil: null, attempts: 0, lastError: null, lastRunAt: now })
         .where(mine);
+      return { rerun: false };
     },
 
     /** Gives back every lease `owner` holds (graceful shutdown): others may run those jobs at once. */

@@ -70,6 +70,8 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'role.last_owner': 409,
   'group.name_taken': 409,
   'privacy.not_shared': 403,
+  'connection.needs_reauth': 409,
+  'connection.no_calendar': 409,
 };
 
 /** The HTTP status of an expected failure: explicit table first, then the code's suffix. */

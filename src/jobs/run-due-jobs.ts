@@ -19,7 +19,12 @@ export const jobHandlers: Record<string, JobHandler> = {
       await deps.repos.jobs.removeByKey(job.key);
       return;
     }
-    await syncIcsConnection(deps, job.workspaceId, connectionId);
+    try {
+      await syncIcsConnection(deps, job.workspaceId, connectionId);
+    } catch (error) {
+      if (!isUnmeetError(error) || error.code !== 'connection.not_found') throw error;
+      await deps.repos.jobs.removeByKey(job.key);
+    }
   },
   /** Brings a Google/Outlook calendar up to date, then its owner's focus blocks; a connection deleted meanwhile ends the job. */
   'calendar.sync': async (deps, job) => {
@@ -28,7 +33,11 @@ export const jobHandlers: Record<string, JobHandler> = {
       await deps.repos.jobs.removeByKey(job.key);
       return;
     }
-    await syncProviderCalendar(deps, job.workspaceId, connectionId, calendarId);
+    const outcome = await syncProviderCalendar(deps, job.workspaceId, connectionId, calendarId);
+    if (outcome.stopped) {
+      await deps.repos.jobs.removeByKey(job.key);
+      return;
+    }
     // A meeting may now overlap a focus block, or the member moved or deleted one: defend them.
     await reconcileFocusAfterSync(deps, job.workspaceId, connectionId);
   },
@@ -77,7 +86,9 @@ export async function runLeasedJob(deps: Deps, job: JobRow, now: number, options
     const handler = handlers[job.kind];
     if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
     await handler(deps, job, now);
-    await deps.repos.jobs.complete(job, options.owner, deps.clock());
+    const { rerun } = await deps.repos.jobs.complete(job, options.owner, deps.clock());
+    // A change announced during the run (a push): due again now; on Workers the queue runs it.
+    if (rerun && deps.enqueueJob) await deps.enqueueJob(job.id, 0);
     return true;
   } catch (error) {
     const message = isUnmeetError(error) ? error.code : error instanceof Error ? error.message : String(error);

@@ -1,6 +1,8 @@
 import { UnmeetError } from '../domain/errors';
+import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
 import { releaseOAuthConnection } from './oauth-connections';
+import { calendarSyncJobKey, scheduleCalendarSync } from './provider-sync';
 import { icsRefreshJobKey } from './sync';
 
 /**
@@ -13,4 +15,43 @@ export async function disconnect(deps: Deps, workspaceId: string, connectionId: 
   if (connection.provider !== 'ics') await releaseOAuthConnection(deps, connection);
   await deps.repos.jobs.removeByKey(icsRefreshJobKey(connectionId));
   await deps.repos.connections.remove(workspaceId, connectionId);
+}
+
+/** A sync "sync now" scheduled: the job, when it runs, and whether one was running already. */
+export interface ScheduledSync {
+  calendarId: string;
+  jobId: string;
+  runAt: number;
+  /** A sync was running: it runs again right after, so changes made before the request are seen. */
+  running: boolean;
+}
+
+/**
+ * "Sync now" for a Google or Outlook connection: each calendar's sync job becomes due at once
+ * (re-created if it was gone), and on Workers it is handed to the queue. The sync itself runs in
+ * the job runner, not in the request: a full sync can take longer than a request may. A sync
+ * already running is marked to run again right after it.
+ */
+export async function requestProviderSync(deps: Deps, connection: ConnectionRow): Promise<ScheduledSync[]> {
+  const { workspaceId, id } = connection;
+  if (connection.status === 'needs_reauth') {
+    throw new UnmeetError('connection.needs_reauth', 'Access to this calendar was revoked or has expired: reconnect it, and it syncs again by itself.');
+  }
+  const now = deps.clock();
+  const scheduled: ScheduledSync[] = [];
+  for (const calendar of await deps.repos.connections.calendars(workspaceId, id)) {
+    const key = calendarSyncJobKey(calendar.id);
+    if (!(await deps.repos.jobs.getByKey(key))) await scheduleCalendarSync(deps, workspaceId, id, calendar.id, now);
+    await deps.repos.jobs.expedite(key, now);
+    const job = await deps.repos.jobs.getByKey(key);
+    if (!job) continue;
+    const running = job.leaseUntil !== null && job.leaseUntil > now;
+    // A running job is not handed over: the runner reruns it (and queues it on Workers) when done.
+    if (deps.enqueueJob && !running) await deps.enqueueJob(job.id, 0);
+    scheduled.push({ calendarId: calendar.id, jobId: job.id, runAt: Math.max(job.runAt, now), running });
+  }
+  if (scheduled.length === 0) {
+    throw new UnmeetError('connection.no_calendar', 'This connection has no calendar to sync (it was deleted meanwhile, or never finished connecting).');
+  }
+  return scheduled;
 }

@@ -58,5 +58,6 @@ export async function handleGooglePush(
   const now = deps.clock();
   const channel = await verifyChannel(deps, 'google', headers.channelId, headers.token, now);
   if (headers.state === 'sync') return 'ignored';
+  await deps.repos.connections.notePush(channel.workspaceId, channel.connectionId, now);
   return (await expediteJob(deps, calendarSyncJobKey(channel.calendarId), now)) ? 'scheduled' : 'ignored';
 }

@@ -100,6 +100,7 @@ export async function handleMicrosoftNotifications(deps: Deps, body: unknown): P
       await deps.repos.oauth.removeChannel(channel.workspaceId, channel.id);
       await expediteJob(deps, watchJobKey(channel.calendarId), now);
     }
+    if (!n.lifecycleEvent) await deps.repos.connections.notePush(channel.workspaceId, channel.connectionId, now);
     await expediteJob(deps, calendarSyncJobKey(channel.calendarId), now);
   }
   if (result.accepted === 0 && refusal) throw refusal;

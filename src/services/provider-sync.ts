@@ -42,7 +42,7 @@ export async function markNeedsReauth(deps: Deps, connection: ConnectionRow, rea
  * The member's zone and working hours from the vendor's settings, unless the member overrode
  * them. Settings are a nicety: failing to read them never fails the sync, a revoked grant aside.
  */
-async function importCalendarProfile(deps: Deps, connection: ConnectionRow, client: CalendarProvider, now: number): Promise<void> {
+async function importCalendarProfile(deps: Deps, connection: ConnectionRow, client: CalendarProvider, now: number): Promise<boolean> {
   try {
     const { timeZone, workingHours } = await client.profile!();
     await deps.repos.members.applyCalendarProfile(
@@ -51,10 +51,36 @@ async function importCalendarProfile(deps: Deps, connection: ConnectionRow, clie
       { ...(timeZone ? { timeZone } : {}), ...(workingHours ? { workingHours } : {}) },
       now,
     );
+    return true;
   } catch (error) {
     if (isProviderError(error) && error.reason === 'invalid_grant') throw error;
     deps.logger.warn('could not read calendar settings', { connectionId: connection.id, error: String(error) });
+    return false;
   }
+}
+
+/**
+ * Calendar settings are read on a full sync, when nothing says they were read (a new connection,
+ * or the member just chose to follow them again), and at most once a UTC day otherwise.
+ */
+const profileDue = (connection: ConnectionRow, fullSync: boolean, now: number) =>
+  fullSync || connection.profileReadAt === null || Math.floor(now / DAY_MS) !== Math.floor(connection.profileReadAt / DAY_MS);
+
+/** What a restart of the listing is shown as in the connection's sync health. */
+const restartNote = (error: { kind: string; reason?: string | undefined }) =>
+  error.kind === 'invalid' ? 'restart.page_token' : error.reason === 'pagingLoop' ? 'restart.paging_loop' : 'restart.token_expired';
+
+/** Whether the connection or the calendar was deleted (a member or connection removed mid-sync): the delete wins. */
+async function deletedMeanwhile(deps: Deps, workspaceId: string, connectionId: string, calendarId: string): Promise<boolean> {
+  if (!(await deps.repos.connections.get(workspaceId, connectionId))) return true;
+  return !(await deps.repos.connections.calendars(workspaceId, connectionId)).some((c) => c.id === calendarId);
+}
+
+/** What one sync did; `stopped` when the connection was deleted while it ran (nothing was kept). */
+export interface SyncOutcome {
+  pages: number;
+  changes: number;
+  stopped?: 'deleted' | undefined;
 }
 
 /** Changes worth storing: removals always, instances only inside the kept window. */
@@ -83,7 +109,7 @@ export async function syncProviderCalendar(
   connectionId: string,
   calendarId: string,
   provider?: CalendarProvider,
-): Promise<{ pages: number; changes: number }> {
+): Promise<SyncOutcome> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
   if (!connection) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
   const calendar = (await deps.repos.connections.calendars(workspaceId, connectionId)).find((c) => c.id === calendarId);
@@ -104,6 +130,7 @@ export async function syncProviderCalendar(
   const fullSync = !syncToken;
   const own = await deps.repos.focus.eventIds(workspaceId, connectionId);
   let restarts = 0;
+  let note: string | null = null;
   let pages = 0;
   let changes = 0;
   try {
@@ -116,6 +143,7 @@ export async function syncProviderCalendar(
         if (!isProviderError(error) || restarts >= 2) throw error;
         if (error.kind === 'gone') {
           restarts++;
+          note = restartNote(error);
           syncToken = null;
           pageToken = null;
           window = fresh;
@@ -124,6 +152,7 @@ export async function syncProviderCalendar(
         }
         if (error.kind === 'invalid' && pageToken) {
           restarts++;
+          note = restartNote(error);
           pageToken = null;
           if (!syncToken) window = fresh;
           if (!syncToken) await deps.repos.events.resetCalendar(workspaceId, calendarId, now);
@@ -140,18 +169,28 @@ export async function syncProviderCalendar(
       await deps.repos.events.applyChanges(workspaceId, calendarId, kept, { syncToken, pageToken, window }, now);
       if (last) break;
     }
-    // Calendar settings (Outlook working hours and zone): on a full sync, and at most daily.
-    const newDay = Math.floor(now / DAY_MS) !== Math.floor((connection.lastSyncAt ?? 0) / DAY_MS);
-    if (client.profile && calendar.isPrimary && (fullSync || newDay)) await importCalendarProfile(deps, connection, client, now);
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', { lastSyncAt: now, lastError: null });
+    // Calendar settings (Outlook working hours and zone), when due.
+    const profileRead = Boolean(client.profile && calendar.isPrimary && profileDue(connection, fullSync, now) && (await importCalendarProfile(deps, connection, client, now)));
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', {
+      lastSyncAt: now,
+      lastError: null,
+      lastErrorAt: null,
+      // Every change up to the end of this run is held: the lag behind the vendor counts from here.
+      ...(syncToken ? { syncedThroughAt: deps.clock() } : {}),
+      ...(note ? { syncNote: note, syncNoteAt: now } : {}),
+      ...(profileRead ? { profileReadAt: now } : {}),
+    });
     return { pages, changes };
   } catch (error) {
+    // Deleted while it ran (a foreign key refused the page, or the grant was revoked by the
+    // disconnect): nothing of it was kept, and there is nothing to record an error on.
+    if (await deletedMeanwhile(deps, workspaceId, connectionId, calendarId)) return { pages, changes, stopped: 'deleted' };
     if (isProviderError(error) && error.kind === 'auth') {
       await markNeedsReauth(deps, connection, error.reason ?? 'unauthorized');
       throw new UnmeetError('connection.needs_reauth', `The ${connection.provider} grant was revoked or expired; reconnect the calendar.`);
     }
     const code = isProviderError(error) ? `provider.${error.kind}` : error instanceof UnmeetError ? error.code : 'sync.failed';
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code });
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: deps.clock() });
     throw error;
   }
 }

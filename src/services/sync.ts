@@ -43,7 +43,13 @@ export async function connectIcs(
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
   const credentials = 'url' in source ? await deps.vault.seal(JSON.stringify({ url: source.url }), id) : null;
-  await deps.repos.connections.create(workspaceId, { id, memberId, provider: 'ics', label, credentials });
+  try {
+    await deps.repos.connections.create(workspaceId, { id, memberId, provider: 'ics', label, credentials });
+  } catch (error) {
+    // The member was deleted while the feed was fetched: the delete wins.
+    if (!(await deps.repos.members.get(workspaceId, memberId))) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+    throw error;
+  }
   try {
     const calendar = await deps.repos.connections.ensureCalendar(workspaceId, id, {
       externalId: 'ics',
@@ -52,9 +58,10 @@ export async function connectIcs(
       isPrimary: true,
     });
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { fresh: true });
-    await deps.repos.connections.setStatus(workspaceId, id, 'ok', { lastSyncAt: now, lastError: null });
+    await deps.repos.connections.setStatus(workspaceId, id, 'ok', { lastSyncAt: now, lastError: null, syncedThroughAt: now });
   } catch (error) {
     await deps.repos.connections.remove(workspaceId, id);
+    if (!(await deps.repos.members.get(workspaceId, memberId))) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
     throw error;
   }
   if ('url' in source) {
@@ -106,11 +113,16 @@ export async function syncIcsConnection(
     const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);
     if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', { lastSyncAt: now, lastError: null });
-    return { connection: { ...connection, status: 'ok', lastSyncAt: now, lastError: null }, events: parsed.events.length };
+    const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now };
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', facts);
+    return { connection: { ...connection, status: 'ok', ...facts }, events: parsed.events.length };
   } catch (error) {
+    // Deleted while the feed was fetched: the delete wins, and nothing of this run is kept.
+    if (!(await deps.repos.connections.get(workspaceId, connectionId))) {
+      throw new UnmeetError('connection.not_found', `Connection ${connectionId} was deleted while it synced.`);
+    }
     const code = isUnmeetError(error) ? error.code : 'sync.failed';
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code });
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: now });
     throw error;
   }
 }

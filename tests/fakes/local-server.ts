@@ -8,7 +8,40 @@ import type { AddressInfo } from 'node:net';
  * (a dropped connection, a delay, an error status with an optional Retry-After); and for the
  * vendors that are also OpenID providers, an ID token signer with its JWKS and token faults.
  */
-export type TransportFault = { kind: 'drop' } | { kind: 'delay'; ms: number };
+export type TransportFault = { kind: 'drop' } | { kind: 'delay'; ms: number } | { kind: 'hold'; gate: ResponseGate };
+
+/**
+ * A response held open: the fake answers the request from the truth as it is when the request
+ * arrives, but keeps the answer until the test releases it (a slow vendor, as seen mid-sync).
+ * `arrived` settles once the request is in, so a test can act (push, delete) while it waits.
+ */
+export class ResponseGate {
+  readonly arrived: Promise<void>;
+  private signalArrived!: () => void;
+  private opened = false;
+  private waiting: Array<() => void> = [];
+
+  constructor() {
+    this.arrived = new Promise((resolve) => (this.signalArrived = resolve));
+  }
+
+  /** A fault that holds the next matching response behind this gate. */
+  fault(): { kind: 'hold'; gate: ResponseGate } {
+    return { kind: 'hold', gate: this };
+  }
+
+  release(): void {
+    this.opened = true;
+    for (const send of this.waiting.splice(0)) send();
+  }
+
+  /** @internal The fake's side: the request is in; `send` runs once released. */
+  hold(send: () => void): void {
+    this.signalArrived();
+    if (this.opened) send();
+    else this.waiting.push(send);
+  }
+}
 
 export abstract class LocalHttpFake {
   server!: Server;
@@ -43,10 +76,11 @@ export abstract class LocalHttpFake {
   /** Applies a transport fault: true when the request is finished (dropped), false to go on. */
   /**
    * Faults at the connection level: `drop` closes it before answering, `dropResponse` lets the
-   * request take effect and then closes it instead of answering (a lost reply), `delay` waits.
+   * request take effect and then closes it instead of answering (a lost reply), `delay` waits,
+   * `hold` answers from the truth of the moment but sends the answer only when its gate opens.
    * True when the request is finished with.
    */
-  protected async transportFault(fault: { kind: string; ms?: number }, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  protected async transportFault(fault: { kind: string; ms?: number; gate?: ResponseGate }, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (fault.kind === 'drop') {
       req.socket.destroy();
       return true;
@@ -58,6 +92,14 @@ export abstract class LocalHttpFake {
       }) as never;
     }
     if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault.kind === 'hold') {
+      const gate = fault.gate!;
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        gate.hold(() => end(...args));
+        return res;
+      }) as never;
+    }
     return false;
   }
 

@@ -3,10 +3,11 @@ import type { Context } from 'hono';
 import { UnmeetError } from '../../domain/errors';
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { Deps } from '../../services/deps';
-import { disconnect } from '../../services/connections';
+import { disconnect, requestProviderSync } from '../../services/connections';
 import { connectIcs, syncIcsConnection } from '../../services/sync';
 import type { AppEnv } from '../app';
 import { errorResponses, idParam, secured } from './shared';
+import { healthSchema, withHealth } from './connection-health';
 
 const connectionSchema = z
   .object({
@@ -18,6 +19,7 @@ const connectionSchema = z
     subscription: z.boolean(),
     lastSyncAt: z.string().nullable(),
     lastError: z.string().nullable(),
+    health: healthSchema.optional().openapi({ description: 'Sync health; present when listing and getting connections' }),
   })
   .openapi('Connection');
 
@@ -31,6 +33,14 @@ const view = (row: ConnectionRow) => ({
   lastSyncAt: row.lastSyncAt === null ? null : new Date(row.lastSyncAt).toISOString(),
   lastError: row.lastError,
 });
+
+const syncScheduledSchema = z
+  .object({
+    connection: connectionSchema,
+    scheduled: z.array(z.object({ calendarId: z.string(), jobId: z.string(), runAt: z.string(), running: z.boolean() })),
+    message: z.string(),
+  })
+  .openapi('SyncScheduled');
 
 const icsJson = z
   .union([
@@ -58,7 +68,7 @@ export function connectionsRoutes(deps: Deps) {
     }),
     async (c) => {
       const rows = await deps.repos.connections.list(c.get('workspaceId'), c.req.valid('query').memberId);
-      return c.json({ connections: rows.map(view) }, 200);
+      return c.json({ connections: await withHealth(deps, rows, view) }, 200);
     },
   );
 
@@ -103,7 +113,7 @@ export function connectionsRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const row = await deps.repos.connections.get(c.get('workspaceId'), id);
       if (!row) throw new UnmeetError('connection.not_found', `No connection ${id} in this workspace.`);
-      return c.json(view(row), 200);
+      return c.json((await withHealth(deps, [row], view))[0]!, 200);
     },
   );
 
@@ -112,19 +122,33 @@ export function connectionsRoutes(deps: Deps) {
       method: 'post',
       path: '/{id}/sync',
       tags: ['Connections'],
-      summary: 'Sync now (a subscription re-fetches its URL; an upload takes the new file as the body)',
+      summary: 'Sync now (a subscription re-fetches its URL; an upload takes the new file as the body; Google and Outlook schedule an immediate sync)',
       request: {
         params: idParam,
         body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1).optional() }) }, 'text/calendar': { schema: calendarText } } },
       },
       responses: {
         200: { description: 'Synced', content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int() }) } } },
+        202: { description: 'Google/Outlook: the sync is scheduled to run at once', content: { 'application/json': { schema: syncScheduledSchema } } },
         ...errorResponses,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const json = c.req.valid('json');
+      const connection = await deps.repos.connections.get(c.get('workspaceId'), id);
+      if (connection && connection.provider !== 'ics') {
+        const scheduled = await requestProviderSync(deps, connection);
+        const running = scheduled.some((s) => s.running);
+        return c.json(
+          {
+            connection: view(connection),
+            scheduled: scheduled.map((s) => ({ calendarId: s.calendarId, jobId: s.jobId, runAt: new Date(s.runAt).toISOString(), running: s.running })),
+            message: running ? 'A sync was running; it runs again right after it, with your latest changes.' : 'The sync is scheduled to run now.',
+          },
+          202,
+        );
+      }
       const upload = isCalendarBody(c) ? { body: await c.req.text() } : typeof json === 'object' && json.ics ? { body: json.ics } : undefined;
       const result = await syncIcsConnection(deps, c.get('workspaceId'), id, upload);
       return c.json({ connection: view(result.connection), events: result.events }, 200);

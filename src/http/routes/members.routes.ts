@@ -116,6 +116,8 @@ export function membersRoutes(deps: Deps) {
       }
       const overridden = followCalendarSettings === undefined ? (edits ? true : undefined) : !followCalendarSettings;
       const row = await deps.repos.members.update(workspaceId, id, { ...merged, ...(overridden === undefined ? {} : { profileOverridden: overridden }) }, deps.clock());
+      // Following the calendar again: its next sync reads the settings, whenever they were last read.
+      if (followCalendarSettings) await deps.repos.connections.forgetProfileRead(workspaceId, id);
       await recordAdminAction(deps, workspaceId, c.get('principal'), 'member.update', id, { changed: Object.keys(c.req.valid('json')).sort() });
       return c.json(view(row!), 200);
     },
