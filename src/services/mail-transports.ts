@@ -61,7 +61,8 @@ async function connectionTransport(deps: Deps, connection: ConnectionRow, name: 
   }
   if (!deps.microsoft) return { transport: null, held: 'held: Outlook is not configured on this server' };
   const { createGraphTransport } = await import('../providers/mail/graph.transport');
-  return { transport: createGraphTransport({ config: microsoftConfig(deps, { sendMail: true }), tokens, onTokens, now: deps.clock }) };
+  // Sent as the mailbox's owner (the account the grant's ID token named), never as the server's address.
+  return { transport: createGraphTransport({ config: microsoftConfig(deps, { sendMail: true }), tokens, onTokens, now: deps.clock, mailbox: connection.accountEmail }) };
 }
 
 /** The transport for a message to `recipient` under the workspace's setting. */

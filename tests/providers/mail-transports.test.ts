@@ -3,6 +3,8 @@ import { buildMimeMessage } from '../../src/domain/suggestion-email';
 import { MailTransportError, type OutgoingMail } from '../../src/providers/mail/mail-transport';
 import { createGmailTransport } from '../../src/providers/mail/gmail.transport';
 import { createGraphTransport } from '../../src/providers/mail/graph.transport';
+import { createMicrosoftProvider } from '../../src/providers/microsoft/microsoft.provider';
+import { defaultRetryPolicy } from '../../src/providers/retry';
 import { microsoftScopes, refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from '../../src/providers/microsoft/microsoft.oauth';
 import type { GoogleConfig, GoogleTokens } from '../../src/providers/google/google.oauth';
 import { FakeGoogle } from '../fakes/google/server';
@@ -109,7 +111,9 @@ describe('Graph transport (sendMail in MIME form against the local fake)', () =>
     const t = (await (await fetch(`${graph.url}/${graph.tenant}/oauth2/v2.0/token`, { method: 'POST', body })).json()) as { access_token: string; refresh_token: string; expires_in: number };
     return { access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000, scope: scopes.join(' ') };
   }
-  const transport = (tokens: MicrosoftTokens) => createGraphTransport({ config: config(), tokens, onTokens: async (t) => void stored.push(t) });
+  /** The connection's transport, sending as the mailbox owner unless told otherwise; the mailbox is watched briefly. */
+  const transport = (tokens: MicrosoftTokens, mailbox: string | null = graph.mailbox.address) =>
+    createGraphTransport({ config: config(), tokens, onTokens: async (t) => void stored.push(t), mailbox, settle: { waitMs: 3_000, pollMs: 20 } });
   beforeEach(async () => {
     graph = await new FakeGraph().start();
     stored = [];
@@ -122,9 +126,57 @@ describe('Graph transport (sendMail in MIME form against the local fake)', () =>
     expect(await t.findSent!(mail)).toBe(false);
     await t.send(mail);
     expect(graph.sentItems).toHaveLength(1);
-    expect(graph.sentItems[0]!.mime).toBe(mail.raw);
+    // The stored bytes, but From names the mailbox's owner (Exchange refuses any other address).
+    expect(graph.sentItems[0]!.mime).toBe(mail.raw.replace('From: "unmeet" <unmeet@unmeet.test>', 'From: "unmeet" <alice@example.com>'));
+    expect(graph.sentItems[0]!.from.emailAddress.address).toBe('alice@example.com');
     expect(graph.sentItems[0]!.internetMessageId).toBe(mail.messageId);
     expect(await t.findSent!(mail)).toBe(true);
+  });
+
+  it('when the owner of the mailbox is unknown, then From is left for Graph to set, and it sends as the owner', async () => {
+    const mail = message();
+    await transport(await grant(microsoftScopes({ sendMail: true })), null).send(mail);
+    expect(graph.sentItems[0]!.mime).not.toMatch(/^From:/im);
+    expect(graph.sentItems[0]!.from.emailAddress.address).toBe('alice@example.com');
+  });
+
+  it('when Exchange refuses to send as the From address, then the message fails with ErrorSendAsDenied and nothing is sent', async () => {
+    const error = await transport(await grant(microsoftScopes({ sendMail: true })), 'team@acme.id').send(message()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailTransportError);
+    expect(error).toMatchObject({ notSent: true, retryable: false });
+    expect((error as Error).message).toContain('ErrorSendAsDenied');
+    expect((error as Error).message).toContain('no Send As right');
+    expect(graph.sentItems).toHaveLength(0);
+  });
+
+  it('when a non-delivery report comes back (a refused submission, an unknown recipient), then the send fails with the report; a copy to the owner is no report', async () => {
+    const tokens = await grant(microsoftScopes({ sendMail: true }));
+    graph.mailbox.sendAsRefusal = 'ndr';
+    graph.mailbox.deliveryDelayMs = 100;
+    const refused = await transport(tokens, 'team@acme.id').send(message('sug_2.x')).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ notSent: true, retryable: false });
+    expect((refused as Error).message).toMatch(/non-delivery report \("Undeliverable: Rapat mingguan/);
+
+    graph.mailbox.undeliverable.add('ayu@acme.id');
+    const bounced = await transport(stored.at(-1) ?? tokens).send(message('sug_3.x')).catch((e: unknown) => e);
+    expect((bounced as Error).message).toContain('non-delivery report');
+    expect(graph.sentItems.map((m) => m.internetMessageId)).toEqual(['<sug_3.x@unmeet.test>']);
+
+    const toSelf = { ...message('sug_4.x'), to: 'alice@example.com' };
+    toSelf.raw = toSelf.raw.replace(/^To: .*$/m, 'To: Alice <alice@example.com>');
+    await transport(stored.at(-1) ?? tokens).send(toSelf);
+    expect(graph.mailbox.folders.inbox.some((m) => m.internetMessageId === toSelf.messageId)).toBe(true);
+  });
+
+  it('when the calendar side refreshes the grant, then the consented scopes are asked for and kept, and mail still goes out', async () => {
+    const tokens = await grant(['openid', 'email', 'profile', ...microsoftScopes({ sendMail: true })]);
+    const calendar = createMicrosoftProvider({ config: { ...config(), sendMail: false }, tokens, onTokens: async (t) => void stored.push(t), retry: defaultRetryPolicy });
+    graph.expireAccessTokens();
+    await calendar.profile!();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.scope!.split(' ')).toEqual(expect.arrayContaining(['Mail.Send', 'Mail.ReadBasic', 'Calendars.ReadWrite']));
+    await transport(stored[0]!).send(message());
+    expect(graph.sentItems).toHaveLength(1);
   });
 
   it('when the token was revoked early, then one refresh (rotated token stored) and the send goes through', async () => {

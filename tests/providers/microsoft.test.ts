@@ -266,6 +266,19 @@ describe('Outlook delta sync', () => {
     expect(await c.stored()).toEqual(c.truth());
   });
 
+  it('when Graph gives Retry-After as an HTTP-date, then the wait runs until that date', async () => {
+    fake.put(single('AAMk-1', BASE));
+    const ctx = await setup(fake);
+    const c = await connected(ctx, fake);
+    sleeps.length = 0;
+    fake.faults.push({ kind: 'status', status: 429, retryAfterDateSeconds: 5 });
+    await c.sync();
+    // The date is rounded up to a whole second: between 5 and 6 s from the answer.
+    expect(sleeps[0]).toBeGreaterThan(4_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(6_000);
+    expect(await c.stored()).toEqual(c.truth());
+  });
+
   it('when the window has moved on a week, then the calendar is listed again over the new window', async () => {
     fake.put(single('AAMk-1', BASE));
     const ctx = await setup(fake);

@@ -10,9 +10,18 @@
  * connection lost mid-request may have sent it, so it is uncertain and settled later by
  * `findSent` (`GET /me/mailFolders/SentItems/messages?$filter=internetMessageId eq '<id>'`,
  * which needs Mail.ReadBasic; without it Graph answers 403 and `findSent` cannot tell).
+ *
+ * As the mailbox owner: Exchange refuses (403 ErrorSendAsDenied) or bounces a message whose From
+ * names an address the mailbox has no Send As right on, so the From of the stored message
+ * becomes the owner's address (`mailbox`, the connected account), or is left for Graph to set
+ * when that is unknown. A refusal fails the message with its reason. With a read scope
+ * (Mail.ReadBasic), the send then watches the mailbox until the message reaches Sent Items or
+ * a non-delivery report for it lands in the Inbox (see graph-outcome.ts), and a report fails it
+ * the same way.
  */
 import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from '../microsoft/microsoft.oauth';
 import { isProviderError } from '../calendar-provider';
+import { asMailboxOwner, awaitOutcome, canReadMail, type SettleOptions } from './graph-outcome';
 import { MailTransportError, type MailTransport } from './mail-transport';
 
 const EXPIRY_MARGIN_MS = 60_000;
@@ -39,6 +48,9 @@ function classify(error: unknown): MailTransportError {
     const { status, message } = error;
     if (status === 429) return new MailTransportError(`${message}: Graph asked us to slow down`, true, true);
     if (status === 401) return new MailTransportError(`${message}: Graph rejected the access token`, true, true);
+    if (status === 403 && error.code === 'ErrorSendAsDenied') {
+      return new MailTransportError(`${message}: Outlook refused to send as the message's From address (the mailbox has no Send As right on it)`, true, false);
+    }
     if (status === 403) return new MailTransportError(`${message}: Graph refused to send (the connection lacks Mail.Send; reconnect Outlook)`, true, false);
     if (status >= 400 && status < 500) return new MailTransportError(`${message}: Graph refused the message`, true, false);
     return new MailTransportError(`${message}: Graph failed mid-request; the message may have been sent`, false, false);
@@ -54,6 +66,10 @@ export function createGraphTransport(options: {
   tokens: MicrosoftTokens;
   onTokens: (tokens: MicrosoftTokens) => Promise<void>;
   now?: () => number;
+  /** The mailbox owner's address (the connected account): the From of every message. Null: Graph sets it. */
+  mailbox?: string | null;
+  /** How long a send watches for Sent Items or a non-delivery report (defaults in graph-outcome.ts). */
+  settle?: Partial<SettleOptions>;
 }): MailTransport {
   const now = options.now ?? Date.now;
   const root = options.config.apiRoot.replace(/\/$/, '');
@@ -62,7 +78,7 @@ export function createGraphTransport(options: {
   const ensureToken = async (force: boolean) => {
     if (!force && current.access_token && (current.expires_at ?? 0) - EXPIRY_MARGIN_MS > now()) return;
     if (!current.refresh_token) throw new MailTransportError('Microsoft sign-in: no refresh token stored; the organizer must reconnect Outlook', true, false);
-    const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now);
+    const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now, current.scope);
     // The refresh token rotates: store the new one before anything else happens.
     current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token };
     await options.onTokens(current);
@@ -89,19 +105,29 @@ export function createGraphTransport(options: {
     }
   };
 
-  return {
+  /** The `value` of a message collection answer. */
+  const list = async (path: string): Promise<Array<Record<string, unknown>>> => {
+    const res = await request(path, { method: 'GET', headers: { accept: 'application/json' } });
+    return ((await res.json()) as { value?: Array<Record<string, unknown>> }).value ?? [];
+  };
+
+  const transport: MailTransport = {
     name: 'graph',
     async send(mail) {
       try {
         const res = await request('/me/sendMail', {
           method: 'POST',
           headers: { 'content-type': 'text/plain' },
-          body: Buffer.from(mail.raw, 'utf8').toString('base64'),
+          body: Buffer.from(asMailboxOwner(mail.raw, options.mailbox), 'utf8').toString('base64'),
         });
         await res.body?.cancel();
       } catch (error) {
         throw classify(error);
       }
+      if (!canReadMail(current.scope)) return;
+      const report = await awaitOutcome({ list, found: (m) => transport.findSent!(m) }, mail, options.settle);
+      // Nothing reached the recipient: failed for good, with what Outlook said.
+      if (report) throw new MailTransportError(`Outlook returned a non-delivery report ("${report.subject}"); the message did not arrive`, true, false);
     },
     async findSent(mail) {
       const filter = `internetMessageId eq '${mail.messageId.replaceAll("'", "''")}'`;
@@ -119,4 +145,5 @@ export function createGraphTransport(options: {
       }
     },
   };
+  return transport;
 }

@@ -1,4 +1,5 @@
 import { ProviderError } from '../calendar-provider';
+import { parseRetryAfter } from '../retry';
 
 /**
  * Microsoft identity platform v2: authorization-code flow with PKCE (S256) against
@@ -72,10 +73,7 @@ export function microsoftAuthorizeUrl(config: MicrosoftConfig, state: string, co
   return url.toString();
 }
 
-const retryAfter = (res: Response): number | undefined => {
-  const value = res.headers.get('retry-after');
-  return value !== null && /^\d+$/.test(value) ? Number(value) * 1000 : undefined;
-};
+const retryAfter = (res: Response): number | undefined => parseRetryAfter(res.headers.get('retry-after'), Date.now());
 
 /** One call to the token endpoint; failures become ProviderErrors (`invalid_grant` → auth). */
 async function tokenRequest(config: MicrosoftConfig, params: Record<string, string>, now: () => number): Promise<{ tokens: MicrosoftTokens; idToken: string | null }> {
@@ -127,7 +125,26 @@ export function exchangeMicrosoftCode(
   );
 }
 
-/** A fresh access token and the rotated refresh token that replaces `refreshToken`. */
-export async function refreshMicrosoftTokens(config: MicrosoftConfig, refreshToken: string, now: () => number = Date.now): Promise<MicrosoftTokens> {
-  return (await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: microsoftScopes(config).join(' ') }, now)).tokens;
+/** Scope strings joined without repeats, in first-seen order. */
+const scopeUnion = (...sets: Array<string | undefined>): string =>
+  [...new Set(sets.flatMap((set) => (set ?? '').split(/\s+/)).filter(Boolean))].join(' ');
+
+/**
+ * A fresh access token and the rotated refresh token that replaces `refreshToken`. The answer
+ * covers only the scopes the refresh asks for, so it asks for the whole consented set
+ * (`consented`, stored at connect) rather than what this caller needs: a calendar refresh must
+ * not drop the mail scopes the mail transport relies on (and asking for a scope never consented
+ * would fail). The stored set is the union of the consented and the answered scopes: it never
+ * narrows; only a reconnect changes it.
+ */
+export async function refreshMicrosoftTokens(
+  config: MicrosoftConfig,
+  refreshToken: string,
+  now: () => number = Date.now,
+  consented?: string,
+): Promise<MicrosoftTokens> {
+  // offline_access keeps the refresh token coming even if the stored answer did not list it.
+  const scope = consented ? scopeUnion('offline_access', consented) : microsoftScopes(config).join(' ');
+  const { tokens } = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken, scope }, now);
+  return { ...tokens, scope: scopeUnion(consented, tokens.scope) };
 }

@@ -2,7 +2,7 @@ import { Client, HTTPMessageHandler, type Context, type Middleware } from '@micr
 import { clip, normalize } from '../../domain/intervals';
 import type { Interval } from '../../domain/types';
 import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor, type WatchChannel } from '../calendar-provider';
-import { createLimiter, withRetry, type RetryPolicy } from '../retry';
+import { createLimiter, headerValue, parseRetryAfter, withRetry, type RetryPolicy } from '../retry';
 import { EXPAND_TAG, UNMEET_TAG_ID, graphOwnedState, mapGraphItem, mapMailboxSettings, toGraphOwnedEvent, toGraphTimes } from './microsoft.mapper';
 import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from './microsoft.oauth';
 
@@ -15,11 +15,11 @@ const EXPIRY_MARGIN_MS = 60_000;
 /** Turns whatever the Graph client threw into a ProviderError; vendor bodies stay here. */
 export function toGraphError(error: unknown): ProviderError {
   if (isProviderError(error)) return error;
-  const e = error as { statusCode?: number; code?: string | null; headers?: Headers };
+  const e = error as { statusCode?: number; code?: string | null; headers?: unknown };
   const status = typeof e.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
   const reason = e.code ?? undefined;
-  const header = e.headers instanceof Headers ? e.headers.get('retry-after') : null;
-  const retryAfterMs = header !== null && /^\d+$/.test(header) ? Number(header) * 1000 : undefined;
+  // Seconds or an HTTP-date, whatever holds the headers (the same reading as Google's).
+  const retryAfterMs = parseRetryAfter(headerValue(e.headers, 'retry-after'), Date.now());
   const make = (kind: ProviderError['kind'], message: string, retry?: number) => new ProviderError('microsoft', kind, message, retry, reason);
 
   if (status === undefined) return make('unavailable', `network error talking to Microsoft Graph (${reason ?? 'no response'})`);
@@ -95,7 +95,8 @@ export function createMicrosoftProvider(options: {
     if (!force && current.access_token && (current.expires_at ?? 0) - EXPIRY_MARGIN_MS > now()) return;
     refreshing ??= (async () => {
       if (!current.refresh_token) throw new ProviderError('microsoft', 'auth', 'no refresh token stored', undefined, 'invalid_grant');
-      const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now);
+      // Asked with the consented scopes (mail ones included), so the stored set never narrows.
+      const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now, current.scope);
       // The refresh token rotates: the new one replaces the old, and is stored before going on.
       current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token };
       await options.onTokens(current);

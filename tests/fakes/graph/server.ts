@@ -35,12 +35,11 @@
  *    issues tokens for any account through any authority, so the client's tenant rules are what
  *    a test exercises. Faults with an explicit `path` also reach the token, keys and discovery
  *    endpoints
- *  - mail (api/user-sendmail, api/user-list-messages): `POST /me/sendMail` as JSON `{message,
- *    saveToSentItems}` or as MIME (`Content-Type: text/plain`, base64 body) → `202` with no body,
- *    needs Mail.Send; the message is kept in Sent Items (unless saveToSentItems is false), with
- *    its `internetMessageId` (the MIME Message-ID); `GET /me/mailFolders/SentItems/messages` with
- *    `$filter=internetMessageId eq '…'` needs a read scope (Mail.ReadBasic, Mail.Read,
- *    Mail.ReadWrite), else 403 ErrorAccessDenied
+ *  - mail: the mailbox in `mailbox` (see mailbox.ts): sendMail as JSON or MIME, From and Send As
+ *    (403 ErrorSendAsDenied, or a non-delivery report), Sent Items and Inbox, message lookups
+ *    by internetMessageId or conversationId with a read scope
+ *  - a refresh answers the scopes it asks for (those the grant holds): asking for fewer narrows
+ *    the answer, asking for one never consented is refused (invalid_grant, AADSTS65001)
  * Faults (the Google fake's schedule plus Graph's own) apply to the next matching API requests
  * (optionally only to paths matching `path`, or to one `method`); `dropResponse` carries the request out, then drops
  * the connection before the answer.
@@ -51,6 +50,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { findIana } from 'windows-iana';
 import { IdTokenSigner, LocalHttpFake, type IdTokenFault, type TransportFault } from '../local-server';
+import { FakeMailbox } from './mailbox';
 import { issuerTenant, microsoftDiscovery, microsoftIdTokenClaims, type FakeMicrosoftAccount } from './openid';
 
 export { CONSUMER_TENANT_ID, type FakeMicrosoftAccount } from './openid';
@@ -82,7 +82,7 @@ export interface FakeGraphEvent {
 }
 
 export type GraphFault =
-  | { kind: 'status'; status: 401 | 429 | 500 | 503 | 504; retryAfterSeconds?: number }
+  | { kind: 'status'; status: 401 | 429 | 500 | 503 | 504; retryAfterSeconds?: number; retryAfterDateSeconds?: number }
   | TransportFault
   /** The request is carried out, then the connection drops before the answer: the client cannot tell. */
   | { kind: 'dropResponse' }
@@ -190,8 +190,15 @@ export class FakeGraph extends LocalHttpFake {
   private accessTokens = new Map<string, number>();
   /** The scopes each access token carries (what the token request asked for). */
   private accessScopes = new Map<string, string>();
+  /** The mailbox behind the connection (mail API). */
+  readonly mailbox = new FakeMailbox();
+  /** The scopes each live refresh token was consented with (its successors inherit them). */
+  private readonly grantedScopes = new Map<string, string>();
+
   /** Sent Items of the mailbox, as Graph keeps them after sendMail. */
-  readonly sentItems: Array<{ id: string; internetMessageId: string; subject: string; to: string[]; mime?: string }> = [];
+  get sentItems() {
+    return this.mailbox.sentItems;
+  }
   /** Live refresh tokens: each works once, then only its successor does. */
   readonly refreshTokens = new Set<string>();
   readonly usedRefreshTokens = new Set<string>();
@@ -320,7 +327,7 @@ export class FakeGraph extends LocalHttpFake {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const expires = bearer ? this.accessTokens.get(bearer) : undefined;
       if (!expires || expires < Date.now()) return this.error(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
-      if (url.pathname === '/v1.0/me/sendMail' || url.pathname.startsWith('/v1.0/me/mailFolders/')) {
+      if (url.pathname === '/v1.0/me/sendMail' || url.pathname === '/v1.0/me/messages' || url.pathname.startsWith('/v1.0/me/mailFolders/')) {
         return await this.mailApi(req, url, res, new Set((this.accessScopes.get(bearer!) ?? '').split(' ')));
       }
       return await this.api(req, url, prefer, res);
@@ -396,7 +403,8 @@ export class FakeGraph extends LocalHttpFake {
     res.end();
   }
 
-  private issue(scope: string, withRefresh = true) {
+  /** Tokens for `scope`; the refresh token (if any) holds `granted`, the whole consented set. */
+  private issue(scope: string, withRefresh = true, granted = scope) {
     const access = `eyJ0eXAi.${randomBytes(16).toString('hex')}`;
     this.accessTokens.set(access, Date.now() + this.accessTokenLifetimeSeconds * 1000);
     this.accessScopes.set(access, scope);
@@ -404,6 +412,7 @@ export class FakeGraph extends LocalHttpFake {
     if (!withRefresh) return answer;
     const refresh = `0.AR${randomBytes(16).toString('hex')}`;
     this.refreshTokens.add(refresh);
+    this.grantedScopes.set(refresh, granted);
     return { ...answer, refresh_token: refresh };
   }
 
@@ -427,9 +436,16 @@ export class FakeGraph extends LocalHttpFake {
       if (!this.refreshTokens.has(refresh)) {
         return this.send(res, 400, { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired or was revoked.' });
       }
+      const granted = this.grantedScopes.get(refresh) ?? p.get('scope') ?? '';
+      const asked = (p.get('scope') ?? '').split(' ').filter(Boolean);
+      const missing = asked.filter((x) => !granted.split(' ').includes(x));
+      if (missing.length) {
+        return this.send(res, 400, { error: 'invalid_grant', suberror: 'consent_required', error_description: `AADSTS65001: The user or administrator has not consented to use the application (${missing.join(' ')}).` });
+      }
       this.refreshTokens.delete(refresh);
       this.usedRefreshTokens.add(refresh);
-      return this.send(res, 200, this.issue(p.get('scope') ?? ''));
+      // The answer (and the access token) covers what was asked; the new refresh token keeps the grant.
+      return this.send(res, 200, this.issue(asked.join(' '), true, granted));
     }
     this.send(res, 400, { error: 'unsupported_grant_type' });
   }
@@ -440,66 +456,17 @@ export class FakeGraph extends LocalHttpFake {
   }
 
   private async mailApi(req: IncomingMessage, url: URL, res: ServerResponse, scopes: Set<string>) {
-    const denied = () => this.error(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-    if (url.pathname === '/v1.0/me/sendMail' && req.method === 'POST') {
-      if (!scopes.has('Mail.Send')) return denied();
-      const body = await this.body(req);
-      let item: (typeof this.sentItems)[number];
-      let save = true;
-      if ((req.headers['content-type'] ?? '').startsWith('text/plain')) {
-        const text = body.trim();
-        if (!/^[A-Za-z0-9+/]+=*$/.test(text)) return this.error(res, 400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
-        const mime = Buffer.from(text, 'base64').toString();
-        const headerEnd = mime.search(/\r?\n\r?\n/);
-        const headers = (headerEnd < 0 ? mime : mime.slice(0, headerEnd)).replace(/\r?\n[ \t]+/g, ' ');
-        const to = /^to:\s*(.+)$/im.exec(headers)?.[1];
-        if (!to) return this.error(res, 400, 'ErrorMimeContentInvalid', 'The MIME content is invalid: no recipients.');
-        item = {
-          id: `AAMk${randomBytes(12).toString('hex')}`,
-          internetMessageId: /^message-id:\s*(<[^>]+>)/im.exec(headers)?.[1] ?? `<${randomUUID()}@fake.prod.outlook.com>`,
-          subject: /^subject:\s*(.*)$/im.exec(headers)?.[1] ?? '',
-          to: [...to.matchAll(/[^\s<>,"]+@[^\s<>,"]+/g)].map((m) => m[0]),
-          mime,
-        };
-      } else {
-        let parsed: { message?: { subject?: string; internetMessageId?: string; toRecipients?: Array<{ emailAddress?: { address?: string } }> }; saveToSentItems?: boolean };
-        try {
-          parsed = JSON.parse(body) as typeof parsed;
-        } catch {
-          return this.error(res, 400, 'BadRequest', 'Unable to read JSON request payload.');
-        }
-        const to = (parsed.message?.toRecipients ?? []).map((r) => r.emailAddress?.address).filter((a): a is string => Boolean(a));
-        if (!parsed.message || to.length === 0) return this.error(res, 400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
-        save = parsed.saveToSentItems !== false;
-        item = {
-          id: `AAMk${randomBytes(12).toString('hex')}`,
-          internetMessageId: parsed.message.internetMessageId ?? `<${randomUUID()}@fake.prod.outlook.com>`,
-          subject: parsed.message.subject ?? '',
-          to,
-        };
-      }
-      if (save) this.sentItems.push(item);
+    const folder = /^\/v1\.0\/me\/mailFolders\/([^/]+)\/messages$/.exec(url.pathname)?.[1];
+    let answer;
+    if (url.pathname === '/v1.0/me/sendMail' && req.method === 'POST') answer = this.mailbox.send(req.headers['content-type'] ?? '', await this.body(req), scopes);
+    else if (req.method === 'GET' && (folder || url.pathname === '/v1.0/me/messages')) {
+      answer = this.mailbox.list(folder ? decodeURIComponent(folder) : null, url.searchParams, scopes, `${this.apiRoot}/$metadata#Collection(message)`);
+    } else return this.error(res, 400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
+    if (answer.status === 202) {
       res.writeHead(202, { 'content-length': '0' }).end();
       return;
     }
-    if (url.pathname === '/v1.0/me/mailFolders/SentItems/messages' && req.method === 'GET') {
-      if (!['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'].some((s) => scopes.has(s))) return denied();
-      const filter = url.searchParams.get('$filter');
-      let items = this.sentItems;
-      if (filter !== null) {
-        const m = /^internetMessageId eq '((?:[^']|'')*)'$/.exec(filter.trim());
-        if (!m) return this.error(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
-        const wanted = m[1]!.replaceAll("''", "'");
-        items = items.filter((i) => i.internetMessageId === wanted);
-      }
-      const select = url.searchParams.get('$select')?.split(',');
-      const value = items.map((i) => {
-        const full: Record<string, unknown> = { id: i.id, internetMessageId: i.internetMessageId, subject: i.subject, toRecipients: i.to.map((address) => ({ emailAddress: { address } })) };
-        return select ? Object.fromEntries(Object.entries(full).filter(([k]) => k === 'id' || select.includes(k))) : full;
-      });
-      return this.send(res, 200, { '@odata.context': `${this.apiRoot}/$metadata#Collection(message)`, value });
-    }
-    return this.error(res, 400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
+    this.send(res, answer.status, answer.body);
   }
 
   private async api(req: IncomingMessage, url: URL, prefer: string, res: ServerResponse) {
