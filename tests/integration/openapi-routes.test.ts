@@ -2,12 +2,14 @@
  * Generated from /openapi.json, so every route that exists is covered, including ones added
  * later: tenant isolation (workspace A's key on workspace B's ids answers 404) and a fuzz run
  * (random and malformed bodies, queries, headers and ICS payloads answer 4xx problem+json, never
- * a 500 or a hang, and a refused request changes nothing stored).
+ * a 500 or a hang, and a refused request changes nothing stored). The fuzz calls as the admin
+ * key, a manager key and a member's session, so operations about "me" see random input too.
  */
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { sessionHeaders, signedInPerson } from '../helpers/people';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 interface Operation {
@@ -46,7 +48,7 @@ const rotation = JSON.parse(readFileSync('examples/rotation.json', 'utf8'));
 
 let t: T;
 let operations: Operation[];
-const A = { key: '', memberId: '', connectionId: '' };
+const A = { key: '', managerKey: '', workspaceId: '', memberId: '', connectionId: '' };
 const B = { key: '', ids: [] as string[], keyIds: [] as string[], memberId: '', seriesKey: '' };
 
 async function seed(key: string) {
@@ -65,6 +67,8 @@ beforeAll(async () => {
   const a = await newWorkspace(t.api, 'A');
   const b = await newWorkspace(t.api, 'B');
   A.key = a.apiKey;
+  A.workspaceId = a.workspace.id;
+  A.managerKey = (await t.api('POST', '/v1/workspace/keys', { key: A.key, json: { role: 'manager', label: 'fuzz' } })).json.apiKey;
   B.key = b.apiKey;
   Object.assign(A, await seed(A.key));
   const seeded = await seed(B.key);
@@ -147,6 +151,7 @@ describe('fuzzing every route, generated from /openapi.json', () => {
     );
     const queryValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('2026-11-02', '2026-02-30', '-1', '1e309', 'async', A.memberId, B.memberId, '%ZZ'));
     let runs = 0;
+    const callers: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(
         fc.nat({ max: 10_000 }),
@@ -155,7 +160,9 @@ describe('fuzzing every route, generated from /openapi.json', () => {
         jsonish,
         icsBody,
         fc.constantFrom('application/json', 'text/calendar', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', ''),
-        async (pick, idValue, randomQuery, json, calendar, contentType) => {
+        // Lower roles and a person too: operations about "me" refuse keys, so only a session fuzzes them.
+        fc.constantFrom('admin key', 'manager key', 'member session'),
+        async (pick, idValue, randomQuery, json, calendar, contentType, caller) => {
           const op = operations[pick % operations.length]!;
           const query = new URLSearchParams(randomQuery);
           for (const q of op.query) if (pick % 2) query.set(q, String(randomQuery[q] ?? (pick % 3 ? '2026-11-02' : idValue)));
@@ -163,13 +170,19 @@ describe('fuzzing every route, generated from /openapi.json', () => {
           const sendsBody = op.method !== 'GET' && op.method !== 'DELETE';
           const body = !sendsBody ? undefined : contentType === 'text/calendar' ? calendar : json;
           const headers: Record<string, string> = contentType && sendsBody ? { 'content-type': contentType } : {};
-          const key = op.path === '/v1/workspaces' ? undefined : A.key;
+          const key = op.path === '/v1/workspaces' || caller === 'member session' ? undefined : caller === 'manager key' ? A.managerKey : A.key;
+          // A new session each time, since a fuzzed request may sign the person out or delete them.
+          if (caller === 'member session' && op.path !== '/v1/workspaces') {
+            const memberId = (await t.deps.repos.members.get(A.workspaceId, A.memberId)) ? A.memberId : null;
+            Object.assign(headers, sessionHeaders((await signedInPerson(t.deps, A.workspaceId, 'member', { email: 'fuzz.member@people.example', memberId })).cookie, op.method));
+          }
           const before = snapshot();
           const res = await Promise.race([
             t.api(op.method, url, { key, body, headers }),
             new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`hang: ${op.method} ${url}`)), 10_000)),
           ]);
           runs++;
+          if (res.status !== 401 && res.status !== 403) callers[caller] = (callers[caller] ?? 0) + 1;
           expect(res.status, `${op.method} ${url} → ${res.text.slice(0, 200)}`).toBeLessThan(500);
           if (res.status >= 400) {
             expect(res.headers.get('content-type'), `${op.method} ${url}`).toContain('application/problem+json');
@@ -181,6 +194,7 @@ describe('fuzzing every route, generated from /openapi.json', () => {
       { numRuns: 400, seed: 20261128 },
     );
     expect(runs).toBe(400);
-    console.log(`fuzz: ${runs} requests over ${operations.length} operations`);
+    console.log(`fuzz: ${runs} requests over ${operations.length} operations; past authorization: ${JSON.stringify(callers)}`);
+    expect(Object.keys(callers).sort(), 'every caller got past authorization somewhere').toEqual(['admin key', 'manager key', 'member session']);
   }, 240_000);
 });

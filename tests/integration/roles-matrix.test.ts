@@ -114,6 +114,7 @@ async function newWorld(): Promise<World> {
 
 /** Values for names that mean a seeded thing, wherever they appear (query, body property). */
 const hints = (w: World): Record<string, unknown> => ({
+  personId: w.ids.people,
   memberId: w.ids.members,
   member: w.ids.members,
   connectionId: w.ids.connections,
