@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { normalizeWorkingHours } from '../src/domain/working-hours';
 import { buildNodeDeps } from '../src/entry/node';
+import { createApp } from '../src/http/app';
 import { silentLogger } from '../src/logger';
 import { syncIcsConnection } from '../src/services/sync';
 import { startSession } from '../src/services/sessions';
@@ -139,6 +140,7 @@ async function main() {
   if (audit) console.log(`\naudit p99 / bare p99 = ${(audit.p99 / Math.max(1, base.p99)).toFixed(1)}x (target < 10x); errors in all runs: ${results.reduce((n, r) => n + r.errors + r.non2xx, 0)} (target 0)`);
   await sessionVersusKey(`${app.url}/v1/audit?from=${from}&to=${to}`, auth, personAuth, dbPath);
   for (const p of [bare, app]) p.child.kill('SIGTERM');
+  await inProcess(dbPath, `/v1/audit?from=${from}&to=${to}`, auth, personAuth);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -213,6 +215,48 @@ async function sessionVersusKey(url: string, keyHeaders: Record<string, string>,
   console.log(
     `session UPDATEs (idle-timeout extension) over the whole run of ${runSeconds.toFixed(0)} s: ${touches.length} for ${sessionRequests} requests by ${bySession.size} session(s) ` +
       `(${[...bySession.values()].map((l) => l.length).join(', ')} per session); smallest gap between two UPDATEs of one session: ${gaps.length ? `${Math.min(...gaps).toFixed(1)} s` : 'none (one UPDATE each)'} (must be >= 60 s)`,
+  );
+}
+
+/**
+ * The same comparison without sockets or a second process: the request through `app.request()`,
+ * key and session alternating request by request, so the machine's swings cancel out and what
+ * is left is the cost of finding the caller.
+ */
+async function inProcess(dbPath: string, path: string, keyHeaders: Record<string, string>, sessionHeaders: Record<string, string>) {
+  const config = loadConfig({ UNMEET_DB: dbPath, UNMEET_SECRET: 'load-bench-secret-load-bench-secret-000', UNMEET_RATE_LIMIT_PER_MINUTE: '0' });
+  const { deps, handle } = await buildNodeDeps(config, silentLogger);
+  const app = createApp(deps);
+  const time = async (headers: Record<string, string>) => {
+    const started = performance.now();
+    const res = await app.request(path, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`in-process ${path}: ${res.status}`);
+    return performance.now() - started;
+  };
+  const key: number[] = [];
+  const session: number[] = [];
+  const n = 4_000;
+  for (let i = 0; i < n + 500; i++) {
+    // The first 500 pairs warm up; the order within a pair alternates.
+    let k: number;
+    let s: number;
+    if (i % 2) {
+      k = await time(keyHeaders);
+      s = await time(sessionHeaders);
+    } else {
+      s = await time(sessionHeaders);
+      k = await time(keyHeaders);
+    }
+    if (i >= 500) {
+      key.push(k);
+      session.push(s);
+    }
+  }
+  handle.close();
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  console.log(
+    `\nin process (app.request, no sockets), ${n} requests each, alternating: key median ${us(median(key))}, session median ${us(median(session))}; session / key = ${(median(session) / median(key)).toFixed(2)}`,
   );
 }
 
