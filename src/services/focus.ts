@@ -24,10 +24,10 @@ import type { ConnectionRow } from '../db/connections.repository';
 import type { FocusBlockRow } from '../db/focus.repository';
 import type { MemberRow } from '../db/members.repository';
 import type { FocusBlockStatus } from '../db/schema';
-import { isProviderError, type CalendarProvider, type OwnedEventDraft } from '../providers/calendar-provider';
+import { isProviderError, type OwnedEventDraft } from '../providers/calendar-provider';
 import type { Deps } from './deps';
 import { memoized } from './memo';
-import { providerFor } from './providers';
+import { LIVE, removalNote, removeFutureBlocks, writerFor } from './focus-removal';
 
 const DAY = 86_400_000;
 export const FOCUS_TITLE = 'Focus time';
@@ -89,7 +89,6 @@ export async function memberFocusPolicy(deps: Pick<Deps, 'repos'>, workspaceId: 
   return { policy: resolveFocusPolicy(await deps.repos.focus.workspacePolicy(workspaceId), overrides), enabled: settings?.enabled ?? false, overrides };
 }
 
-const LIVE: ReadonlySet<FocusBlockStatus> = new Set(['pending', 'active', 'member_moved']);
 
 /**
  * Plans one member's focus time (a dry run: nothing is written). Works for ICS-only members
@@ -210,11 +209,6 @@ const emptyResult = (member: MemberRow, status: ApplyResult['status']): ApplyRes
   errors: [],
 });
 
-/** A provider client able to write our events for the connection, or null. */
-async function writerFor(deps: Deps, connection: ConnectionRow): Promise<CalendarProvider | null> {
-  const provider = await providerFor(deps, connection);
-  return provider.upsertOwnedEvent && provider.updateOwnedEvent && provider.deleteOwnedEvent ? provider : null;
-}
 
 /**
  * Plans and applies one member's focus blocks (see the module comment). Safe to run again at
@@ -365,34 +359,6 @@ export async function applyMemberFocus(deps: Deps, workspaceId: string, member: 
   return result;
 }
 
-/** Removes the member's future blocks we own (on disable): events starting after now, and their rows. */
-export async function removeFutureBlocks(deps: Deps, workspaceId: string, member: MemberRow): Promise<{ removed: number; failed: number }> {
-  const now = deps.clock();
-  const rows = (await deps.repos.focus.blocks(workspaceId, member.id, now)).filter((r) => r.start > now && LIVE.has(r.status));
-  let removed = 0;
-  let failed = 0;
-  const providers = new Map<string, CalendarProvider | null>();
-  for (const row of rows) {
-    const connection = await deps.repos.connections.get(workspaceId, row.connectionId);
-    if (!connection) continue;
-    if (!providers.has(connection.id)) providers.set(connection.id, await writerFor(deps, connection));
-    const provider = providers.get(connection.id);
-    const id = row.eventId ?? row.clientId;
-    const log = (outcome: string) =>
-      deps.repos.focus.recordWrite(workspaceId, { connectionId: connection.id, action: 'focus.delete', target: `${row.calendarExternalId}/${id}`, outcome, at: deps.clock() });
-    try {
-      const outcome = provider && row.eventId ? await provider.deleteOwnedEvent!(row.calendarExternalId, row.eventId) : 'gone';
-      await deps.repos.focus.updateBlock(workspaceId, row.id, { status: 'removed' }, deps.clock());
-      await log(outcome);
-      removed++;
-    } catch (error) {
-      await log(`error:${isProviderError(error) ? error.kind : 'error'}`);
-      failed++;
-    }
-  }
-  return { removed, failed };
-}
-
 /** Turns focus protection on or off for a member (and changes overrides); off removes our future blocks. */
 export async function setMemberFocus(
   deps: Deps,
@@ -412,9 +378,23 @@ export async function setMemberFocus(
     },
     deps.clock(),
   );
-  const removal = patch.enabled === false && (before?.enabled ?? false) !== false ? await removeFutureBlocks(deps, workspaceId, member) : { removed: 0, failed: 0 };
+  const disabling = patch.enabled === false && (before?.enabled ?? false) !== false;
+  const removal = disabling ? await removeFutureBlocks(deps, workspaceId, member) : null;
   const { policy, overrides } = await memberFocusPolicy(deps, workspaceId, memberId);
-  return { memberId, enabled: row.enabled, overrides, policy, removedBlocks: removal.removed, failedRemovals: removal.failed };
+  return {
+    memberId,
+    enabled: row.enabled,
+    overrides,
+    policy,
+    removedBlocks: removal?.removed ?? 0,
+    failedRemovals: removal?.failed ?? 0,
+    ...(removal
+      ? {
+          notRemoved: { neverCreated: removal.neverCreated, alreadyGone: removal.alreadyGone, failed: removal.failed, noWriteAccess: removal.noWriteAccess },
+          removalNote: removalNote(removal),
+        }
+      : {}),
+  };
 }
 
 /** Members of the workspace, all of them or the one asked for (by id or email); another workspace's id is not found. */

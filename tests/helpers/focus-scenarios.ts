@@ -209,6 +209,28 @@ export function focusScenarios(connect: (options?: FocusHarnessOptions) => Promi
     for (const id of a.mutatedIds()) expect(ownIds.has(id)).toBe(true);
   });
 
+  it('when focus is turned off, then only blocks deleted from the calendar count as removed, and blocks never created or already deleted are told apart', async () => {
+    const a = await connect();
+    // The first block's create fails through every retry: it stays planned, never created.
+    a.faults([503, 503, 503, 503].map((status) => ({ kind: 'status' as const, status: status as 503 })));
+    const first = await a.apply();
+    a.clearFaults();
+    expect(first.failed).toBe(1);
+    const ours = a.ours();
+    expect(ours.length).toBe(first.created);
+    a.deleteByHand(ours[0]!.id);
+    const off = await a.t.api('PATCH', `/v1/focus/members/${a.memberId}`, { key: a.key, json: { enabled: false } });
+    expect(off.status).toBe(200);
+    expect(off.json).toMatchObject({
+      enabled: false,
+      removedBlocks: ours.length - 1,
+      failedRemovals: 0,
+      notRemoved: { neverCreated: 1, alreadyGone: 1, failed: 0, noWriteAccess: 0 },
+      removalNote: '1 planned block was never created, so there was nothing to delete; 1 block was already deleted from the calendar.',
+    });
+    expect(a.ours()).toEqual([]);
+  });
+
   it('when an event that is not ours is targeted, then it is never changed', async () => {
     const a = await connect({ enable: false });
     const provider = await providerFor(a.t.deps, (await a.t.deps.repos.connections.get(a.workspaceId, a.connection.id)) as ConnectionRow);

@@ -27,8 +27,13 @@ const memberFocus = z
     enabled: z.boolean(),
     overrides: z.record(z.string(), z.unknown()),
     policy: effectivePolicy,
-    removedBlocks: z.number().optional(),
+    removedBlocks: z.number().optional().openapi({ description: 'Future blocks whose events were deleted from the calendar by this change' }),
     failedRemovals: z.number().optional(),
+    notRemoved: z
+      .object({ neverCreated: z.number(), alreadyGone: z.number(), failed: z.number(), noWriteAccess: z.number() })
+      .optional()
+      .openapi({ description: 'On disable: the future blocks not counted as removed, by what happened to them' }),
+    removalNote: z.string().nullable().optional().openapi({ description: 'On disable: a sentence on the blocks that were not removed; null when all were' }),
   })
   .openapi('MemberFocus');
 
