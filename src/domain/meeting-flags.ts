@@ -116,14 +116,9 @@ export interface SeriesCost {
   moneyPerYear: number | null;
 }
 
-export interface SeriesFlag {
-  seriesKey: string;
-  title: string;
-  organizer: string | null;
-  recurring: boolean;
-  occurrences: number;
-  attendeeCount: number;
-  durationMinutes: number;
+/** A scored series: the facts it shares with `SeriesFacts` (same names, same meaning), plus the verdict. */
+export interface SeriesFlag
+  extends Pick<SeriesFacts, 'seriesKey' | 'title' | 'organizer' | 'recurring' | 'occurrences' | 'attendeeCount' | 'durationMinutes'> {
   score: number;
   verdict: Verdict;
   reasons: FlagReason[];
