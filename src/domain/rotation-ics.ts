@@ -5,7 +5,19 @@
  */
 import type { RotationPlan } from './rotation';
 
-const escapeText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * RFC 5545 TEXT escaping. Every line break (CRLF, a lone LF and a lone CR alike) becomes `\n`:
+ * an unescaped CR would end the content line for many parsers, so a title could inject its own
+ * properties (an extra ATTENDEE, say). Other control characters are not allowed in TEXT and are dropped.
+ */
+export const escapeText = (s: string) =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '\\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 
 /** Folds a content line at 75 octets (UTF-8), continuation lines starting with a space. */
 function fold(line: string): string {

@@ -226,4 +226,23 @@ describe('ledger helpers and export', () => {
     const parsed = parseIcs(ics, { start: Date.parse('2027-01-01T00:00:00Z'), end: Date.parse('2027-03-01T00:00:00Z') });
     expect(parsed.events.map((e) => new Date(e.start).toISOString().replace('.000Z', 'Z'))).toEqual(plan.occurrences.map((o) => o.start));
   });
+
+  it.each([
+    ['a lone CR', 'Sync\rATTENDEE:mailto:evil@x.com'],
+    ['a lone LF', 'Sync\nATTENDEE:mailto:evil@x.com'],
+    ['CRLF', 'Sync\r\nATTENDEE:mailto:evil@x.com'],
+    ['a Unicode line separator and control characters', 'Sync\u2028ATTENDEE:mailto:evil@x.com\u0000\u001b'],
+  ])('when a title holds %s, then the ICS escapes it and no property is injected', (_, title) => {
+    const plan = planRotation(series([person('a@x.com', 'Europe/London'), person('b@x.com', 'Asia/Tokyo')], { occurrences: 2, title }));
+    const ics = rotationToIcs({ id: 'rot_test', plan, now: Date.parse('2027-01-01T00:00:00Z') });
+    // Only CRLF ends a line, and no content line starts with an injected property.
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n\u2028]/);
+    const lines = ics.split('\r\n');
+    expect(lines.filter((l) => /^ATTENDEE/.test(l))).toHaveLength(4);
+    expect(lines.filter((l) => /^ATTENDEE.*evil/.test(l))).toEqual([]);
+    expect(ics.replace(/\r\n /g, '')).toContain('SUMMARY:Sync\\nATTENDEE:mailto:evil@x.com');
+    const parsed = parseIcs(ics, { start: Date.parse('2027-01-01T00:00:00Z'), end: Date.parse('2027-03-01T00:00:00Z') });
+    expect(parsed.events).toHaveLength(2);
+    for (const e of parsed.events) expect(e.attendees.map((a) => a.email).sort()).toEqual(['a@x.com', 'b@x.com']);
+  });
 });
