@@ -10,6 +10,8 @@ import {
   type AuthorizeInput,
   type CompleteInput,
   type VendorIdentity,
+  authorizeUrl,
+  exchangeParams,
 } from './oidc';
 
 /**
@@ -43,31 +45,9 @@ export function createGoogleIdentity(config: GoogleIdentityConfig, fetchImpl: ty
   const keys = createKeySet(endpoints.keys, fetchImpl);
 
   return {
-    authorizeUrl(input: AuthorizeInput): string {
-      const url = new URL(endpoints.authorize);
-      url.search = new URLSearchParams({
-        client_id: config.clientId,
-        redirect_uri: input.redirectUri,
-        response_type: 'code',
-        scope: SIGN_IN_SCOPES,
-        state: input.state,
-        nonce: input.nonce,
-        code_challenge: input.codeChallenge,
-        code_challenge_method: 'S256',
-        ...(input.loginHint ? { login_hint: input.loginHint } : {}),
-      }).toString();
-      return url.toString();
-    },
+    authorizeUrl: (input: AuthorizeInput) => authorizeUrl(endpoints.authorize, config.clientId, input),
 
-    exchange(input: CompleteInput): Promise<string> {
-      return exchangeCode('google', fetchImpl, endpoints.token, {
-        code: input.code,
-        code_verifier: input.codeVerifier,
-        redirect_uri: input.redirectUri,
-        client_id: config.clientId,
-        client_secret: config.clientSecret,
-      });
-    },
+    exchange: (input: CompleteInput) => exchangeCode('google', fetchImpl, endpoints.token, exchangeParams(config, input)),
 
     async verify(idToken, options): Promise<VerifiedIdentity> {
       const payload = await verifySignedToken('google', idToken, keys, { audience: config.clientId, issuer: GOOGLE_ISSUERS, ...options });

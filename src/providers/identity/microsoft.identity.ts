@@ -13,6 +13,8 @@ import {
   type AuthorizeInput,
   type CompleteInput,
   type VendorIdentity,
+  authorizeUrl,
+  exchangeParams,
 } from './oidc';
 
 /**
@@ -68,33 +70,9 @@ export function createMicrosoftIdentity(config: MicrosoftIdentityConfig, fetchIm
   }
 
   return {
-    authorizeUrl(input: AuthorizeInput): string {
-      const url = new URL(endpoints.authorize);
-      url.search = new URLSearchParams({
-        client_id: config.clientId,
-        response_type: 'code',
-        redirect_uri: input.redirectUri,
-        response_mode: 'query',
-        scope: SIGN_IN_SCOPES,
-        state: input.state,
-        nonce: input.nonce,
-        code_challenge: input.codeChallenge,
-        code_challenge_method: 'S256',
-        ...(input.loginHint ? { login_hint: input.loginHint } : {}),
-      }).toString();
-      return url.toString();
-    },
+    authorizeUrl: (input: AuthorizeInput) => authorizeUrl(endpoints.authorize, config.clientId, input, { response_mode: 'query' }),
 
-    exchange(input: CompleteInput): Promise<string> {
-      return exchangeCode('microsoft', fetchImpl, endpoints.token, {
-        code: input.code,
-        code_verifier: input.codeVerifier,
-        redirect_uri: input.redirectUri,
-        client_id: config.clientId,
-        client_secret: config.clientSecret,
-        scope: SIGN_IN_SCOPES,
-      });
-    },
+    exchange: (input: CompleteInput) => exchangeCode('microsoft', fetchImpl, endpoints.token, { ...exchangeParams(config, input), scope: SIGN_IN_SCOPES }),
 
     async verify(idToken, options): Promise<VerifiedIdentity> {
       const payload = await verifySignedToken('microsoft', idToken, keys, { audience: config.clientId, ...options });

@@ -95,6 +95,36 @@ export async function createPkcePair(): Promise<{ verifier: string; challenge: s
 }
 
 /**
+ * The sign-in consent URL both vendors share: the code flow with PKCE (S256), state, nonce and
+ * an optional login hint; `extra` adds what one vendor needs (Microsoft's `response_mode`).
+ */
+export function authorizeUrl(endpoint: string, clientId: string, input: AuthorizeInput, extra: Record<string, string> = {}): string {
+  const url = new URL(endpoint);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: input.redirectUri,
+    ...extra,
+    scope: SIGN_IN_SCOPES,
+    state: input.state,
+    nonce: input.nonce,
+    code_challenge: input.codeChallenge,
+    code_challenge_method: 'S256',
+    ...(input.loginHint ? { login_hint: input.loginHint } : {}),
+  }).toString();
+  return url.toString();
+}
+
+/** The code exchange's parameters both vendors share (the client authenticates with its secret). */
+export const exchangeParams = (client: { clientId: string; clientSecret: string }, input: CompleteInput) => ({
+  code: input.code,
+  code_verifier: input.codeVerifier,
+  redirect_uri: input.redirectUri,
+  client_id: client.clientId,
+  client_secret: client.clientSecret,
+});
+
+/**
  * The authorization-code request (client secret in the body, as both vendors accept). A refusal
  * (4xx: a used, expired or foreign code, a wrong verifier) is `signin.exchange_failed`; no answer,
  * 429 or 5xx is `signin.provider_unavailable`. Only the vendor's `error` code is kept.
