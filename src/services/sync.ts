@@ -93,21 +93,18 @@ export async function syncIcsConnection(
   if (connection.provider !== 'ics') {
     throw new UnmeetError('connection.unsupported', `Connection ${connectionId} is not an ICS connection.`);
   }
+  // A request of the wrong shape is refused before anything runs: it says nothing about the feed,
+  // so it must not mark the connection as failing.
+  if (upload && connection.credentials) {
+    throw new UnmeetError('ics.upload_to_subscription', 'This connection follows a URL; it cannot take an upload.');
+  }
+  if (!upload && !connection.credentials) {
+    throw new UnmeetError('ics.body_required', 'This connection was uploaded; send the new ICS file to sync it.');
+  }
   const now = deps.clock();
   const window = syncWindow(now);
   try {
-    let source: IcsSource;
-    if (upload) {
-      if (connection.credentials) {
-        throw new UnmeetError('ics.upload_to_subscription', 'This connection follows a URL; it cannot take an upload.');
-      }
-      source = upload;
-    } else {
-      if (!connection.credentials) {
-        throw new UnmeetError('ics.body_required', 'This connection was uploaded; send the new ICS file to sync it.');
-      }
-      source = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as { url: string };
-    }
+    const source: IcsSource = upload ?? (JSON.parse(await deps.vault.open(connection.credentials!, connection.id)) as { url: string });
     const member = await deps.repos.members.get(workspaceId, connection.memberId);
     const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member?.timeZone });
     const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);

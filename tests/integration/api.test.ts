@@ -212,6 +212,16 @@ describe('ICS connections and the audit', () => {
     expect(one.json.members[0].metrics.meetingHours).toBe(6);
   });
 
+  it('when an uploaded connection is asked to sync without a new file, then it is refused and the connection keeps its status', async () => {
+    const { key, memberId } = await withMember();
+    const up = await t.api('POST', `/v1/connections/ics?memberId=${memberId}&name=alice.ics`, { key, body: aliceCalendar, headers: { 'content-type': 'text/calendar' } });
+    const sync = await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key });
+    expect(sync.status).toBe(422);
+    expect(sync.json.code).toBe('ics.body_required');
+    const after = await t.api('GET', `/v1/connections/${up.json.id}`, { key });
+    expect(after.json).toMatchObject({ status: 'ok', lastError: null });
+  });
+
   it('when a re-upload drops and changes events, then no duplicates or ghosts remain', async () => {
     const { key, memberId } = await withMember();
     const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: aliceCalendar, name: 'a.ics' } });
@@ -387,7 +397,7 @@ describe('ICS subscriptions', () => {
 
 describe('rate limiting', () => {
   it('when a key exceeds its budget, then 429 with Retry-After, and other keys are unaffected', async () => {
-    const { createRateLimiter } = await import('../../src/http/middleware/rate-limit');
+    const { createRateLimiter } = await import('../../src/services/rate-limit');
     const clock = { now: 0 };
     const limited = await createTestApp({ rateLimiter: createRateLimiter({ limit: 3, windowMs: 60_000, clock: () => clock.now }) });
     try {
