@@ -179,6 +179,13 @@ export const syncState = sqliteTable('sync_state', {
   windowStart: integer('window_start'),
   windowEnd: integer('window_end'),
   updatedAt: integer('updated_at').notNull(),
+  /**
+   * While a full listing is in progress: its generation, the `synced_at` stamp on every row it
+   * stores, so the sweep after its last page (rows with an older stamp) survives a crash and a
+   * resume in a later run. Null between listings, and for a listing begun before it existed
+   * (those began from an empty calendar: nothing to sweep).
+   */
+  fullSyncGen: integer('full_sync_gen'),
 });
 
 /** Every write the service makes to a provider (created / updated / deleted events, mail sent). */

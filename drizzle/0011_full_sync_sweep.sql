@@ -1,0 +1,1 @@
+ALTER TABLE `sync_state` ADD `full_sync_gen` integer;
