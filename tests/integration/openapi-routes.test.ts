@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newWorkspace } from '../helpers/app';
 import { sessionHeaders, signedInPerson } from '../helpers/people';
+import { sample, snapshotDb, type Schema } from '../helpers/openapi';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 interface Operation {
@@ -22,26 +23,7 @@ interface Operation {
   sampleBody: unknown;
 }
 
-type Schema = { $ref?: string; type?: string | string[]; enum?: unknown[]; example?: unknown; properties?: Record<string, Schema>; required?: string[]; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; minItems?: number; format?: string };
 
-/** The smallest value the schema accepts, as far as a generic walk can tell. */
-function sample(schema: Schema | undefined, components: Record<string, Schema>): unknown {
-  if (!schema) return undefined;
-  if (schema.$ref) return sample(components[schema.$ref.split('/').pop()!], components);
-  if (schema.example !== undefined) return schema.example;
-  if (schema.enum) return schema.enum[0];
-  const variant = schema.anyOf?.[0] ?? schema.oneOf?.[0] ?? schema.allOf?.[0];
-  if (variant) return sample(variant, components);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  if (type === 'object' || schema.properties) {
-    return Object.fromEntries((schema.required ?? []).map((k) => [k, sample(schema.properties?.[k], components)]));
-  }
-  if (type === 'array') return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items, components));
-  if (type === 'integer' || type === 'number') return 1;
-  if (type === 'boolean') return true;
-  if (schema.format === 'email') return 'someone@example.com';
-  return 'x';
-}
 
 const ics = readFileSync('examples/ayu.ics', 'utf8');
 const rotation = JSON.parse(readFileSync('examples/rotation.json', 'utf8'));
@@ -98,12 +80,7 @@ afterAll(() => t.close());
 
 const fill = (path: string, value: string) => path.replace(/\{[^}]+\}/g, encodeURIComponent(value));
 
-/** Everything stored, as one string: a refused request must leave it exactly as it was. */
-function snapshot(): string {
-  const client = (t.deps.db as any).$client;
-  const tables = (client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations' order by name").all() as Array<{ name: string }>).map((r) => r.name);
-  return JSON.stringify(tables.map((name) => client.prepare(`select * from "${name}"`).all()));
-}
+const snapshot = () => snapshotDb(t.deps);
 
 describe('tenant isolation, generated from /openapi.json', () => {
   it("when workspace A's key is used on workspace B's ids, then every route answers 404 and shows none of B's data", async () => {

@@ -19,9 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, roleAtLeast, type Role } from '../../src/domain/roles';
 import { createTestApp, newWorkspace, TEST_ADMIN_TOKEN } from '../helpers/app';
 import { addPerson, sessionHeaders, signedInPerson, signIn } from '../helpers/people';
+import { sample, snapshotDb, type Schema } from '../helpers/openapi';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
-type Schema = { $ref?: string; type?: string | string[]; enum?: unknown[]; example?: unknown; properties?: Record<string, Schema>; required?: string[]; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; minItems?: number; format?: string };
 type Security = Array<Record<string, string[]>>;
 interface Param { name: string; in: string; required?: boolean; schema?: Schema }
 interface RawOperation {
@@ -125,25 +125,6 @@ const hints = (w: World): Record<string, unknown> => ({
   ics,
 });
 
-/** The smallest value the schema accepts, as far as a generic walk can tell; named things get the seeded ones. */
-function sample(schema: Schema | undefined, components: Record<string, Schema>, known: Record<string, unknown>, name?: string): unknown {
-  if (!schema) return undefined;
-  if (name !== undefined && known[name] !== undefined) return known[name];
-  if (schema.$ref) return sample(components[schema.$ref.split('/').pop()!], components, known, name);
-  if (schema.example !== undefined) return schema.example;
-  if (schema.enum) return schema.enum[0];
-  const variant = schema.anyOf?.[0] ?? schema.oneOf?.[0] ?? schema.allOf?.[0];
-  if (variant) return sample(variant, components, known, name);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  if (type === 'object' || schema.properties) {
-    return Object.fromEntries((schema.required ?? []).map((k) => [k, sample(schema.properties?.[k], components, known, k)]));
-  }
-  if (type === 'array') return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items, components, known));
-  if (type === 'integer' || type === 'number') return 1;
-  if (type === 'boolean') return true;
-  if (schema.format === 'email') return 'someone@example.com';
-  return 'x';
-}
 
 let doc: { paths: Record<string, Record<string, RawOperation>>; components?: { schemas?: Record<string, Schema>; securitySchemes?: Record<string, unknown> } };
 let operations: Operation[];
@@ -205,12 +186,7 @@ function call(op: Operation, w: World, caller: Caller, extraHeaders: Record<stri
   return w.t.api(op.method, req.url, { key: auth.key, json: req.json, body: req.body, headers: { ...req.headers, ...auth.headers, ...extraHeaders } });
 }
 
-/** Everything stored, as one string: a refused request must leave it exactly as it was. */
-function snapshot(t: TestApp): string {
-  const client = (t.deps.db as any).$client;
-  const tables = (client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations' order by name").all() as Array<{ name: string }>).map((r) => r.name);
-  return JSON.stringify(tables.map((name) => [name, client.prepare(`select * from "${name}"`).all()]));
-}
+const snapshot = (t: TestApp) => snapshotDb(t.deps);
 
 type Kind = 'public' | 'adminToken' | 'protected' | 'undeclared';
 const schemesOf = (op: Operation) => new Set((op.raw.security ?? []).flatMap((requirement) => Object.keys(requirement)));
