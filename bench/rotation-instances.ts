@@ -7,6 +7,7 @@ import loadHighs from 'highs';
 import type { RotationInput } from '../src/domain/rotation';
 import { buildRotationProblem, type RotationProblem } from '../src/domain/rotation-solver';
 import { normalizeWorkingHours } from '../src/domain/working-hours';
+import { createRandom } from './seeded-random';
 
 /** Zones across the world, with and without DST, north and south. */
 export const ZONES = [
@@ -24,18 +25,6 @@ export const ZONES = [
   'America/Denver',
 ] as const;
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HOURS: Array<[string, string, string[]]> = [
   ['09:00', '17:00', ['mon', 'tue', 'wed', 'thu', 'fri']],
   ['09:00', '17:00', ['mon', 'tue', 'wed', 'thu', 'fri']],
@@ -47,7 +36,7 @@ const HOURS: Array<[string, string, string[]]> = [
 
 /** One generated instance: `participants` people over `zoneCount` zones, `occurrences` weekly. */
 export function generateInstance(seed: number, participants: number, zoneCount: number, occurrences: number, gridMinutes = 30): RotationInput {
-  const random = rng(seed);
+  const random = createRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const zones = [...ZONES].sort(() => random() - 0.5).slice(0, zoneCount);
   const startMonth = 1 + Math.floor(random() * 12);
@@ -79,7 +68,7 @@ export function generateInstance(seed: number, participants: number, zoneCount: 
 /** The benchmark's instances: sizes spread over 5–40 participants, 3–12 zones, 8–52 occurrences. */
 export function benchmarkInstances(count = 24): Array<{ name: string; input: RotationInput }> {
   const out: Array<{ name: string; input: RotationInput }> = [];
-  const random = rng(20270104);
+  const random = createRandom(20270104);
   for (let i = 0; i < count; i++) {
     const participants = 5 + Math.floor(random() * 36);
     const zoneCount = Math.min(participants, 3 + Math.floor(random() * 10));

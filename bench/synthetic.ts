@@ -3,18 +3,9 @@
  * typical calendars (daily stand-ups, weekly syncs, 1:1s, ad-hoc meetings, personal blocks) as
  * ICS text. Deterministic (fixed seed) so runs compare.
  */
-const zones = ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Jakarta', 'Australia/Sydney'];
+import { createRandom } from './seeded-random';
 
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const zones = ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Jakarta', 'Australia/Sydney'];
 
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 const HOUR = 3_600_000;
@@ -27,7 +18,7 @@ export interface SyntheticMember {
 }
 
 export function syntheticWorkspace(members: number, weeks: number, startMs = Date.parse('2026-06-01T00:00:00Z')): SyntheticMember[] {
-  const rand = prng(42);
+  const rand = createRandom(42);
   const people = Array.from({ length: members }, (_, i) => ({ email: `p${i}@example.com`, timeZone: zones[i % zones.length]! }));
   const teams = Math.ceil(members / 8);
   const until = `;UNTIL=${stamp(startMs + weeks * 7 * DAY - 1000)}`;

@@ -21,6 +21,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRandom } from '../bench/seeded-random';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -51,18 +52,6 @@ function readOptions(argv: string[]): Options {
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness and ids
-
-/** mulberry32: a tiny, well-known 32-bit PRNG. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a, for ids that depend only on a meeting's key (not on generation order). */
 function hash(text: string, salt = 0): number {
