@@ -6,20 +6,17 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../config';
-import { createRepositories } from '../db/repositories';
 import { openSqlite, type SqliteHandle } from '../db/sqlite';
 import { randomToken } from '../db/ids';
 import { createApp } from '../http/app';
 import { DOCS_ASSET_FILES } from '../http/routes/docs.routes';
-import { createRateLimiter } from '../http/middleware/rate-limit';
 import { runDueJobs } from '../jobs/run-due-jobs';
 import { createLogger, type Logger } from '../logger';
 import { createTokenVault } from '../providers/token-vault';
-import { createIdentityClient } from '../providers/identity/identity-client';
 import { issueSetupLink } from '../services/one-time-links';
 import { createMemo } from '../services/memo';
-import { createLinkSigner } from '../providers/mail/signed-links';
 import { createSmtpTransport } from '../providers/mail/smtp.transport';
+import { buildDeps } from '../services/build-deps';
 import type { Deps } from '../services/deps';
 
 /**
@@ -49,34 +46,13 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
   const handle = openSqlite(config.dbPath);
   for (const loose of handle.permissionWarnings) logger.warn('database file is readable or writable by other users; chmod 600 it', loose);
   const vault = await createTokenVault(resolveSecret(config, logger), config.previousSecrets);
-  const deps: Deps = {
+  const deps = buildDeps(config, {
     db: handle.db,
-    repos: createRepositories({ db: handle.db }),
     vault,
-    clock: () => Date.now(),
     logger,
-    ics: {
-      fetch: globalThis.fetch,
-      resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
-      allowPrivate: config.allowPrivateUrls,
-      refreshMinutes: config.icsRefreshMinutes,
-    },
-    adminToken: config.adminToken,
-    memo: createMemo(),
-    gzipReports: true,
-    rateLimiter: config.rateLimitPerMinute > 0 ? createRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock: () => Date.now() }) : undefined,
-    google: config.google,
-    microsoft: config.microsoft,
-    syncPollMinutes: config.syncPollMinutes,
-    jobLeaseMs: config.jobLeaseMs,
-    publicUrl: config.publicUrl,
-    mail: {
-      transport: config.smtpUrl ? createSmtpTransport(config.smtpUrl) : null,
-      from: { email: config.mailFrom, name: 'unmeet' },
-      links: createLinkSigner(vault),
-    },
-    identity: createIdentityClient({ google: config.google, microsoft: config.microsoft }),
-    signup: config.signup,
+    fetch: globalThis.fetch,
+    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    mailTransport: config.smtpUrl ? createSmtpTransport(config.smtpUrl) : null,
     // The socket's peer: a forwarded header is the client's to write, so it is not trusted here.
     clientAddress: (c) => {
       try {
@@ -85,9 +61,9 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
         return undefined;
       }
     },
-    publicRateLimiter: createRateLimiter({ limit: 30, windowMs: 5 * 60_000, clock: () => Date.now() }),
-    mailRateLimiter: createRateLimiter({ limit: 5, windowMs: 60 * 60_000, clock: () => Date.now() }),
-  };
+    memo: createMemo(),
+    gzipReports: true,
+  });
   return { deps, handle };
 }
 

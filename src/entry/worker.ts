@@ -7,17 +7,14 @@
 import type { AnyD1Database } from 'drizzle-orm/d1';
 import { loadConfig } from '../config';
 import { UnmeetError } from '../domain/errors';
-import { openD1 } from '../db/d1';
+import { checkD1, openD1 } from '../db/d1';
 import { randomToken } from '../db/ids';
-import { createRepositories } from '../db/repositories';
 import { createApp } from '../http/app';
-import { createRateLimiter, type RateLimiter } from '../http/middleware/rate-limit';
 import { runJobById } from '../jobs/run-due-jobs';
 import { createLogger } from '../logger';
 import { createTokenVault, type TokenVault } from '../providers/token-vault';
-import { createIdentityClient, type IdentityClient } from '../providers/identity/identity-client';
 import { createMemo } from '../services/memo';
-import { createLinkSigner } from '../providers/mail/signed-links';
+import { buildDeps } from '../services/build-deps';
 import type { Deps } from '../services/deps';
 
 export interface JobMessage {
@@ -70,79 +67,73 @@ async function resolveHost(hostname: string): Promise<string[]> {
   return answers.flat();
 }
 
-const vaults = new Map<string, Promise<TokenVault>>();
+/**
+ * The settings that shape deps: the Worker's string variables and secrets (bindings are objects
+ * and key the cache by identity instead). A change of secret or variable takes effect in new
+ * isolates; an isolate that sees another env, as tests do, builds for that one too.
+ */
+const settingsOf = (env: Env): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
-/** Audits and flag scores cached per isolate (keys carry the workspace's data version in D1). */
-const isolateMemo = createMemo(64, 32 * 1024 * 1024);
-
-/** One limiter per isolate and rate: deps are rebuilt per request, the budget must not be. */
-const limiters = new Map<number, RateLimiter>();
-function isolateRateLimiter(perMinute: number): RateLimiter | undefined {
-  if (perMinute <= 0) return undefined;
-  if (!limiters.has(perMinute)) limiters.set(perMinute, createRateLimiter({ limit: perMinute, windowMs: 60_000, clock: () => Date.now() }));
-  return limiters.get(perMinute);
+interface Built {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
 }
 
-/** One identity client per isolate and app configuration: it caches the providers' signing keys. */
-const identities = new Map<string, IdentityClient>();
-function isolateIdentity(config: ReturnType<typeof loadConfig>): IdentityClient {
-  const key = JSON.stringify([config.google, config.microsoft]);
-  if (!identities.has(key)) identities.set(key, createIdentityClient({ google: config.google, microsoft: config.microsoft }));
-  return identities.get(key)!;
+/**
+ * Deps and the app, built once per isolate for each D1 binding and its settings: building the
+ * OpenAPI app costs milliseconds, serving from it microseconds. Rate limiters, the identity
+ * client's key cache and the report memo live as long as the isolate through these deps.
+ */
+const isolateBuilds = new WeakMap<object, { key: string; built: Promise<Built> }>();
+
+function built(env: Env): Promise<Built> {
+  const settings = settingsOf(env);
+  const key = JSON.stringify(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const cached = isolateBuilds.get(env.DB as object);
+  if (cached?.key === key) return cached.built;
+  const fresh = build(env, settings).catch((error: unknown) => {
+    // A failed build (say, an invalid setting) is not kept: the next request tries again.
+    if (isolateBuilds.get(env.DB as object)?.built === fresh) isolateBuilds.delete(env.DB as object);
+    throw error;
+  });
+  isolateBuilds.set(env.DB as object, { key, built: fresh });
+  return fresh;
 }
 
-/** Budgets for unauthenticated routes and sign-in mails, per client address, kept per isolate. */
-const publicLimiter = createRateLimiter({ limit: 30, windowMs: 5 * 60_000, clock: () => Date.now() });
-const mailLimiter = createRateLimiter({ limit: 5, windowMs: 60 * 60_000, clock: () => Date.now() });
-
-async function buildDeps(env: Env): Promise<Deps> {
-  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-  const config = loadConfig(strings);
-  const db = openD1(env.DB);
-  let vault = refusingVault;
-  if (config.secret) {
-    // Key derivation is per secret, so an isolate derives it once.
-    const cacheKey = [config.secret, ...config.previousSecrets].join('\n');
-    if (!vaults.has(cacheKey)) vaults.set(cacheKey, createTokenVault(config.secret, config.previousSecrets));
-    vault = await vaults.get(cacheKey)!;
-  }
-  return {
-    db,
-    repos: createRepositories({ db }),
+async function build(env: Env, settings: Record<string, string>): Promise<Built> {
+  const config = loadConfig(settings);
+  // Without UNMEET_SECRET nothing can be sealed, and mail links cannot be signed: mail is off.
+  const vault = config.secret ? await createTokenVault(config.secret, config.previousSecrets) : refusingVault;
+  const deps = buildDeps(config, {
+    db: openD1(env.DB),
     vault,
-    clock: () => Date.now(),
     logger: createLogger(config.logLevel),
-    ics: { fetch: (input, init) => fetch(input, init), resolveHost, allowPrivate: config.allowPrivateUrls, refreshMinutes: config.icsRefreshMinutes },
-    adminToken: config.adminToken,
-    rateLimiter: isolateRateLimiter(config.rateLimitPerMinute),
-    memo: isolateMemo,
-    google: config.google,
-    microsoft: config.microsoft,
-    syncPollMinutes: config.syncPollMinutes,
+    fetch: (input, init) => fetch(input, init),
+    resolveHost,
+    // Workers are outbox-only: messages are kept and exportable as .eml.
+    mailTransport: config.secret ? null : undefined,
+    // Set by Cloudflare's edge for every request; a client cannot choose it.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    // Audits and flag scores cached per isolate (keys carry the workspace's data version in D1).
+    memo: createMemo(64, 32 * 1024 * 1024),
+    readiness: () => checkD1(env.DB),
     enqueueJob: async (jobId, delayMs) => {
       await env.JOBS.send({ jobId }, { delaySeconds: Math.ceil(delayMs / 1000) });
     },
-    publicUrl: config.publicUrl,
-    // Workers are outbox-only: messages are kept and exportable as .eml; links need the secret.
-    mail: config.secret ? { transport: null, from: { email: config.mailFrom, name: 'unmeet' }, links: createLinkSigner(vault) } : undefined,
-    identity: isolateIdentity(config),
-    signup: config.signup,
-    // Set by Cloudflare's edge for every request; a client cannot choose it.
-    clientAddress: (c) => c.req.header('cf-connecting-ip'),
-    publicRateLimiter: publicLimiter,
-    mailRateLimiter: mailLimiter,
-  };
+  });
+  return { deps, app: createApp(deps) };
 }
 
 export default {
   async fetch(request: Request, env: Env, ctx: unknown): Promise<Response> {
-    const deps = await buildDeps(env);
-    return createApp(deps).fetch(request, env, ctx as never);
+    const { app } = await built(env);
+    return app.fetch(request, env, ctx as never);
   },
 
   /** Cron Trigger: every due job becomes a queue message; consumers fan the work out. */
   async scheduled(_controller: unknown, env: Env): Promise<void> {
-    const deps = await buildDeps(env);
+    const { deps } = await built(env);
     const due = await deps.repos.jobs.listDue(deps.clock(), 500);
     for (let i = 0; i < due.length; i += 100) {
       await env.JOBS.sendBatch(due.slice(i, i + 100).map((jobId) => ({ body: { jobId } })));
@@ -150,11 +141,11 @@ export default {
   },
 
   async queue(batch: { messages: readonly QueueMessage<JobMessage>[] }, env: Env): Promise<void> {
-    const deps = await buildDeps(env);
+    const { deps } = await built(env);
     const owner = `worker-${randomToken(8)}`;
     for (const message of batch.messages) {
       try {
-        await runJobById(deps, message.body.jobId, deps.clock(), { owner });
+        await runJobById(deps, message.body.jobId, deps.clock(), { owner, leaseMs: deps.jobLeaseMs });
         message.ack();
       } catch (error) {
         deps.logger.error('queue message failed', { jobId: message.body.jobId, error: String(error) });

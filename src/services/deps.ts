@@ -5,7 +5,7 @@ import type { IdentityClient } from '../providers/identity/identity-client';
 import type { Repositories } from '../db/repositories';
 import type { Logger } from '../logger';
 import type { MailDeps } from '../providers/mail/mail-transport';
-import type { RateLimiter } from '../http/middleware/rate-limit';
+import type { RateLimiter } from './rate-limit';
 import type { RetryPolicy } from '../providers/retry';
 import type { Memo } from './memo';
 import type { TokenVault } from '../providers/token-vault';

@@ -5,7 +5,7 @@ import { connectIcs } from '../../src/services/sync';
 import { createWorkspace } from '../../src/services/workspaces';
 import { normalizeWorkingHours } from '../../src/domain/working-hours';
 import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
-import { createRateLimiter } from '../../src/http/middleware/rate-limit';
+import { createRateLimiter } from '../../src/services/rate-limit';
 import { createTestApp } from '../helpers/app';
 import { signedInPerson, signIn } from '../helpers/people';
 

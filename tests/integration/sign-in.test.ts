@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { identities, mailAddresses, memberships, oneTimeLinks, people, sessions } from '../../src/db/people.schema';
 import { workspaces } from '../../src/db/schema';
-import { createRateLimiter } from '../../src/http/middleware/rate-limit';
+import { createRateLimiter } from '../../src/services/rate-limit';
 import { createIdentityClient } from '../../src/providers/identity/identity-client';
 import { createLinkSigner } from '../../src/providers/mail/signed-links';
 import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
