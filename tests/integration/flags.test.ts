@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { MailTransportError, type MailTransport } from '../../src/providers/mail/mail-transport';
@@ -10,47 +8,14 @@ import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import type { Deps } from '../../src/services/deps';
 import { deliverDueMessages, SUGGESTION_POLICY } from '../../src/services/suggestions';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
 // ---------------------------------------------------------------------------------------------
 // A real SMTP peer on 127.0.0.1 that keeps what it receives; a reply code can be forced.
 
-interface Smtp {
-  url: string;
-  received: Array<{ raw: string; rcpt: string[] }>;
-  reject: number | null;
-  close: () => Promise<void>;
-}
 
-async function startSmtp(): Promise<Smtp> {
-  const state: Smtp = { url: '', received: [], reject: null, close: async () => undefined };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (state.reject !== null) {
-        const error = Object.assign(new Error(state.reject >= 500 ? 'mailbox unavailable' : 'try again later'), { responseCode: state.reject });
-        return callback(error);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        state.received.push({ raw: Buffer.concat(chunks).toString('utf8'), rcpt: session.envelope.rcptTo.map((r) => r.address) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  const port = (server.server.address() as AddressInfo).port;
-  state.url = `smtp://127.0.0.1:${port}`;
-  state.close = () => new Promise<void>((done) => server.close(() => done()));
-  return state;
-}
 
 // ---------------------------------------------------------------------------------------------
 // A small team: Ayu (Jakarta, Indonesian) and Dana (New York, English) in acme.id.
@@ -115,7 +80,7 @@ async function setupTeam(t: T) {
   return { key, ids };
 }
 
-let smtp: Smtp;
+let smtp: TestSmtp;
 let t: T;
 let mail: NonNullable<Deps['mail']>;
 beforeEach(async () => {

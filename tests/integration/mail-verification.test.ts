@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { createLinkSigner, LINK_TTL_MS } from '../../src/providers/mail/signed-links';
@@ -10,29 +8,10 @@ import type { Deps } from '../../src/services/deps';
 import { CONFIRMATION_PERIOD_MS } from '../../src/services/mail-verification';
 import { heldSuggestions } from '../../src/services/suggestions';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
-// A real SMTP peer on 127.0.0.1 that keeps what it receives.
-async function startSmtp() {
-  const received: Array<{ raw: string; rcpt: string[] }> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ raw: Buffer.concat(chunks).toString('utf8'), rcpt: session.envelope.rcptTo.map((r) => r.address) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  const url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((done) => server.close(() => done())) };
-}
 
 const range = { from: '2026-11-02', to: '2026-11-30' };
 const PHISH_TITLE = 'Weekly status: your mailbox is full, log in at evil.example';
@@ -61,7 +40,7 @@ const calendar = (...events: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PR
 // Monday 30 November 2026, 09:30 in London (UTC+0): the victim's first delivery instant.
 const MONDAY_0930_LONDON = Date.parse('2026-11-30T09:30:00Z');
 
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: TestSmtp;
 let t: T;
 beforeEach(async () => {
   smtp = await startSmtp();

@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { identities, mailAddresses, memberships, oneTimeLinks, people, sessions } from '../../src/db/people.schema';
 import { workspaces } from '../../src/db/schema';
@@ -14,6 +12,7 @@ import { issueSetupLink, setupLinkStatement } from '../../src/services/one-time-
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google/server';
 import { CONSUMER_TENANT_ID, startFakeGraph, type FakeGraph } from '../fakes/graph/server';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
  * Signing in, as a browser does it: the app through `app.request()` with a cookie jar, the
@@ -25,26 +24,11 @@ type T = Awaited<ReturnType<typeof createTestApp>>;
 
 let google: FakeGoogle;
 let graph: FakeGraph;
-const smtp = { url: '', received: [] as Array<{ raw: string; rcpt: string[] }>, close: async () => undefined as void };
+let smtp: TestSmtp;
 
 beforeAll(async () => {
   [google, graph] = await Promise.all([startFakeGoogle(), startFakeGraph()]);
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        smtp.received.push({ raw: Buffer.concat(chunks).toString('utf8'), rcpt: session.envelope.rcptTo.map((r) => r.address) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  smtp.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  smtp.close = () => new Promise<void>((done) => server.close(() => done()));
+  smtp = await startSmtp();
 });
 afterAll(async () => {
   await Promise.all([google.stop(), graph.stop(), smtp.close()]);
