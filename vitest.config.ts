@@ -22,6 +22,8 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
+              // A second D1 that nothing migrates, for /readyz on an unmigrated database.
+              d1Databases: { UNMIGRATED_DB: 'unmigrated' },
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations('drizzle'),
                 UNMEET_SECRET: 'workers-test-secret-workers-test-secret',

@@ -6,7 +6,7 @@
  */
 import type { AnyD1Database } from 'drizzle-orm/d1';
 import { loadConfig } from '../config';
-import { UnmeetError } from '../domain/errors';
+import { configErrors } from '../domain/error-codes/config';
 import { checkD1, openD1 } from '../db/d1';
 import { randomToken } from '../db/ids';
 import { createApp } from '../http/app';
@@ -40,13 +40,13 @@ export interface Env {
 /** Without UNMEET_SECRET nothing can be encrypted: refuse, clearly, only when it is needed. */
 const refusingVault: TokenVault = {
   seal: async () => {
-    throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret (wrangler secret put UNMEET_SECRET) to store credentials.');
+    throw configErrors.secret_missing('Set the UNMEET_SECRET secret (wrangler secret put UNMEET_SECRET) to store credentials.');
   },
   open: async () => {
-    throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret to read stored credentials.');
+    throw configErrors.secret_missing('Set the UNMEET_SECRET secret to read stored credentials.');
   },
   sign: async () => {
-    throw new UnmeetError('config.secret_missing', 'Set the UNMEET_SECRET secret to sign links.');
+    throw configErrors.secret_missing('Set the UNMEET_SECRET secret to sign links.');
   },
   verify: async () => false,
   isCurrent: () => false,
@@ -81,23 +81,23 @@ interface Built {
 }
 
 /**
- * Deps and the app, built once per isolate for each D1 binding and its settings: building the
+ * Deps and the app, built once per isolate for each D1 binding, queue and settings: building the
  * OpenAPI app costs milliseconds, serving from it microseconds. Rate limiters, the identity
  * client's key cache and the report memo live as long as the isolate through these deps.
  */
-const isolateBuilds = new WeakMap<object, { key: string; built: Promise<Built> }>();
+const isolateBuilds = new WeakMap<object, { key: string; jobs: unknown; built: Promise<Built> }>();
 
 function built(env: Env): Promise<Built> {
   const settings = settingsOf(env);
   const key = JSON.stringify(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : 1)));
   const cached = isolateBuilds.get(env.DB as object);
-  if (cached?.key === key) return cached.built;
+  if (cached?.key === key && cached.jobs === env.JOBS) return cached.built;
   const fresh = build(env, settings).catch((error: unknown) => {
     // A failed build (say, an invalid setting) is not kept: the next request tries again.
     if (isolateBuilds.get(env.DB as object)?.built === fresh) isolateBuilds.delete(env.DB as object);
     throw error;
   });
-  isolateBuilds.set(env.DB as object, { key, built: fresh });
+  isolateBuilds.set(env.DB as object, { key, jobs: env.JOBS, built: fresh });
   return fresh;
 }
 

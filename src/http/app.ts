@@ -7,6 +7,7 @@ import { problem, renderError } from './errors';
 import { authenticate, type AuthVariables } from './middleware/auth';
 import { limitByClientAddress } from './middleware/client-limit';
 import { SESSION_COOKIE } from './middleware/session';
+import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
 import { googleApiRoutes, googleRoutes } from './routes/google.routes';
@@ -81,6 +82,8 @@ export function createApp(deps: Deps) {
 
   // Public: workspace creation (admin token), signed mail links, OAuth callbacks, push webhooks.
   app.route('/v1', workspacesPublicRoutes(deps));
+  // Instance operations (re-seal), opened only by the instance admin token, never a workspace's.
+  app.route('/v1/admin', adminRoutes(deps));
   // Unauthenticated pages are budgeted per client address (the /auth routes do it themselves).
   app.use('/invite/*', limitByClientAddress(deps));
   app.use('/v1/mail/*', limitByClientAddress(deps));
@@ -128,7 +131,7 @@ export function createApp(deps: Deps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The instance admin token (UNMEET_ADMIN_TOKEN), for creating workspaces over HTTP.',
+    description: 'The instance admin token (UNMEET_ADMIN_TOKEN), for creating workspaces over HTTP and for instance operations (`/v1/admin/...`).',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
