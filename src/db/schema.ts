@@ -158,6 +158,11 @@ export const events = sqliteTable(
     descLength: integer('desc_length').notNull(),
     hasAgenda: integer('has_agenda', { mode: 'boolean' }).notNull(),
     hasDocLink: integer('has_doc_link', { mode: 'boolean' }).notNull(),
+    /** Purpose the description states (decision, live work, readout, questions): facts only, the text is never stored. */
+    descDecision: integer('desc_decision', { mode: 'boolean' }).notNull().default(false),
+    descLiveWork: integer('desc_live_work', { mode: 'boolean' }).notNull().default(false),
+    descReadout: integer('desc_readout', { mode: 'boolean' }).notNull().default(false),
+    descQuestions: integer('desc_questions', { mode: 'boolean' }).notNull().default(false),
     hasConferencing: integer('has_conferencing', { mode: 'boolean' }).notNull(),
     createdByUnmeet: integer('created_by_unmeet', { mode: 'boolean' }).notNull(),
     syncedAt: integer('synced_at').notNull(),

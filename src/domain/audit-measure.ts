@@ -5,7 +5,7 @@
  * Zone work (local days, working intervals, UTC-offset timelines) is done once per zone or
  * member with luxon; everything per event is plain arithmetic on sorted millisecond arrays.
  */
-import { UnmeetError } from './errors';
+import { auditErrors } from './error-codes/audit';
 import { intersect, normalize, subtract } from './intervals';
 import type { CalendarEvent, Interval, Member } from './types';
 import {
@@ -207,8 +207,7 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
 
 function checkFocusMin(focusMinMinutes: unknown): number {
   if (typeof focusMinMinutes !== 'number' || !Number.isFinite(focusMinMinutes) || focusMinMinutes < 0) {
-    throw new UnmeetError(
-      'audit.invalid_focus_min',
+    throw auditErrors.invalid_focus_min(
       `focusMinMinutes must be a number of minutes ≥ 0; got ${JSON.stringify(focusMinMinutes)}.`,
       { focusMinMinutes },
     );

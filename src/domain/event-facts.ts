@@ -1,9 +1,11 @@
 /**
  * Facts about an event's free text (description, location, conferencing fields). The service
  * keeps only these facts, never the text itself: whether a description is present, how long it
- * is, whether it carries an agenda or links to a document, and whether the event has a video
- * call link. Pure; shared by the ICS, Google and Outlook mappers.
+ * is, whether it carries an agenda or links to a document, what purpose it states (a decision,
+ * live work, a readout, questions) and whether the event has a video call link. Pure; shared by
+ * the ICS, Google and Outlook mappers.
  */
+import { findPurposes } from './lexicons';
 import type { DescriptionFacts } from './types';
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -121,16 +123,19 @@ const CONFERENCING_LINK = new RegExp(
   'i',
 );
 
+const NO_PURPOSE = { mentionsDecision: false, mentionsLiveWork: false, mentionsReadout: false, invitesQuestions: false } as const;
+
 /**
  * Reduce a description (plain text or HTML) to the facts the service keeps: `present` (any
  * non-blank text), `length` (characters of plain text after stripping HTML tags, collapsing runs
  * of blanks and trimming),
  * `hasAgenda` (an "Agenda"/"Agenda:"/"Agenda rapat" heading, or a numbered/bulleted list of at
- * least two items) and `hasDocLink` (a link to Google Docs/Drive, SharePoint/OneDrive, Notion,
- * Confluence, Dropbox Paper, Quip or Coda). The text itself is not returned.
+ * least two items), `hasDocLink` (a link to Google Docs/Drive, SharePoint/OneDrive, Notion,
+ * Confluence, Dropbox Paper, Quip or Coda) and the stated purpose (`purposeFacts`). The text
+ * itself is not returned.
  */
 export function describeText(text: string | null | undefined): DescriptionFacts {
-  if (text == null) return { present: false, length: 0, hasAgenda: false, hasDocLink: false };
+  if (text == null) return { present: false, length: 0, hasAgenda: false, hasDocLink: false, ...NO_PURPOSE };
   const { plain: raw, hrefs } = toPlainText(text);
   const plain = raw.replace(/[ \t\u00a0]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
   const length = [...plain].length;
@@ -139,6 +144,23 @@ export function describeText(text: string | null | undefined): DescriptionFacts 
     length,
     hasAgenda: hasAgendaText(plain),
     hasDocLink: hasDocLinkIn(plain) || hrefs.some(hasDocLinkIn),
+    ...purposeFacts(plain),
+  };
+}
+
+/**
+ * The purpose a description states, as four yes/no facts, with the same lexicons that read
+ * titles. Links are cut first: a URL's words ("…/decision-log") are no statement of purpose.
+ * Status words ("updates") are not counted here: stand-up invitations say "share your updates"
+ * and the title already carries that wording; only readout/FYI/presentation words are.
+ */
+export function purposeFacts(plain: string): Pick<Required<DescriptionFacts>, keyof typeof NO_PURPOSE> {
+  const classes = new Set(findPurposes(plain.replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ')).map((h) => h.class));
+  return {
+    mentionsDecision: classes.has('decision'),
+    mentionsLiveWork: classes.has('live'),
+    mentionsReadout: classes.has('readout') || classes.has('broadcast'),
+    invitesQuestions: classes.has('questions'),
   };
 }
 

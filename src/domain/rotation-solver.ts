@@ -21,7 +21,7 @@
  * randomness, no clocks, fixed iteration orders.
  */
 import { DateTime, IANAZone } from 'luxon';
-import { UnmeetError } from './errors';
+import { rotationErrors } from './error-codes/rotation';
 import {
   buildPainProfile,
   overlapMinutes,
@@ -188,7 +188,7 @@ export function buildRotationProblem(spec: SeriesSpec, participants: readonly Ro
     const date = addDays(spec.startDate, k * step);
     const starts = slotStarts(date, spec.timeZone, spec.gridMinutes).filter((s) => fitsUtcWindows(spec, s.start));
     if (starts.length === 0) {
-      throw new UnmeetError('rotation.no_candidates', `Occurrence ${k + 1} (${date}) has no candidate start inside the allowed UTC windows.`, { date });
+      throw rotationErrors.no_candidates(`Occurrence ${k + 1} (${date}) has no candidate start inside the allowed UTC windows.`, { date });
     }
     const firstStart = (starts[0] as { start: number }).start;
     const lastEnd = (starts[starts.length - 1] as { start: number }).start + durationMs;

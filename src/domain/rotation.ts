@@ -7,7 +7,7 @@
  * fairness metrics and a plain-language explanation).
  */
 import { DateTime, IANAZone } from 'luxon';
-import { UnmeetError } from './errors';
+import { rotationErrors } from './error-codes/rotation';
 import { UNITS_PER_POINT, type RotationParticipant } from './rotation-pain';
 import { buildRotationProblem, solveRotation, type Candidate, type RotationProblem, type SeriesSpec } from './rotation-solver';
 import { assertTimeZone, parseLocalTime } from './working-hours';
@@ -83,7 +83,7 @@ const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** Input bounds; the solver stays well under a second at the largest. */
 export const ROTATION_LIMITS = { participants: 200, occurrences: 104, minDuration: 5, maxDuration: 480, maxEvery: 52 };
 
-const invalid = (message: string, details: Record<string, unknown> = {}) => new UnmeetError('rotation.invalid_input', message, details);
+const invalid = (message: string, details: Record<string, unknown> = {}) => rotationErrors.invalid_input(message, details);
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 

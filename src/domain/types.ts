@@ -52,6 +52,18 @@ export interface DescriptionFacts {
   hasAgenda: boolean;
   /** Links to a document (Google Docs, SharePoint/OneDrive, Notion, Confluence, ...). */
   hasDocLink: boolean;
+  /*
+   * What the text says the meeting is for, found with the purpose lexicons (src/domain/lexicons)
+   * at import; the text itself is dropped. Absent means false (events stored before these facts).
+   */
+  /** Mentions a decision or an approval ("decide", "sign-off", "memutuskan", "Freigabe"). */
+  mentionsDecision?: boolean;
+  /** Mentions live work: a working session, pairing, whiteboard, workshop, discussion. */
+  mentionsLiveWork?: boolean;
+  /** Mentions a readout, FYI, results or a presentation: information flowing one way. */
+  mentionsReadout?: boolean;
+  /** Invites questions (Q&A, "bring your questions", office hours). */
+  invitesQuestions?: boolean;
 }
 
 export type EventStatus = 'confirmed' | 'tentative' | 'cancelled';

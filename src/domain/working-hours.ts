@@ -5,6 +5,8 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 import { UnmeetError } from './errors';
+import { auditErrors } from './error-codes/audit';
+import { memberErrors } from './error-codes/member';
 import { normalize } from './intervals';
 import { WEEKDAYS, type Interval, type LocalTime, type Weekday, type WorkingHours } from './types';
 
@@ -65,7 +67,7 @@ const TIME_PATTERN = /^(\d{2}):(\d{2})$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 function invalidHours(message: string, details: Record<string, unknown>): UnmeetError {
-  return new UnmeetError('member.invalid_working_hours', message, details);
+  return memberErrors.invalid_working_hours(message, details);
 }
 
 /**
@@ -200,8 +202,7 @@ export function normalizeWorkingHours(input: WorkingHoursInput | null | undefine
  */
 export function assertTimeZone(zone: unknown): asserts zone is string {
   if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.create(zone).isValid) {
-    throw new UnmeetError(
-      'member.invalid_time_zone',
+    throw memberErrors.invalid_time_zone(
       `Unknown time zone ${JSON.stringify(zone)}: use an IANA name such as "Europe/Berlin".`,
       { timeZone: zone },
     );
@@ -212,8 +213,7 @@ function parseDate(value: unknown, name: string): DateTime {
   const parsed =
     typeof value === 'string' && DATE_PATTERN.test(value) ? DateTime.fromISO(value, { zone: 'utc' }) : null;
   if (parsed === null || !parsed.isValid) {
-    throw new UnmeetError(
-      'audit.invalid_range',
+    throw auditErrors.invalid_range(
       `Invalid ${name} date ${JSON.stringify(value)}: use a calendar date YYYY-MM-DD.`,
       { [name]: value },
     );
@@ -231,14 +231,13 @@ export function parseDateRange(from: unknown, to: unknown): DateRange {
   const end = parseDate(to, 'to');
   const days = Math.round(end.diff(start, 'days').days);
   if (days <= 0) {
-    throw new UnmeetError('audit.invalid_range', `The range must end after it starts: from ${String(from)} is not before to ${String(to)}.`, {
+    throw auditErrors.invalid_range(`The range must end after it starts: from ${String(from)} is not before to ${String(to)}.`, {
       from,
       to,
     });
   }
   if (days > MAX_RANGE_DAYS) {
-    throw new UnmeetError(
-      'audit.invalid_range',
+    throw auditErrors.invalid_range(
       `The range from ${String(from)} to ${String(to)} spans ${days} days; the maximum is ${MAX_RANGE_DAYS}.`,
       { from, to, days, maxDays: MAX_RANGE_DAYS },
     );

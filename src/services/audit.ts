@@ -1,5 +1,6 @@
 import { auditTeam, type AuditReport } from '../domain/audit';
-import { UnmeetError } from '../domain/errors';
+import { memberErrors } from '../domain/error-codes/member';
+import { workspaceErrors } from '../domain/error-codes/workspace';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
 import { toMember } from '../db/members.repository';
@@ -28,11 +29,11 @@ async function computeAudit(
   query: { from: string; to: string; member?: string | undefined },
 ): Promise<AuditReport> {
   const workspace = await deps.repos.workspaces.get(workspaceId);
-  if (!workspace) throw new UnmeetError('workspace.not_found', 'Workspace not found.');
+  if (!workspace) throw workspaceErrors.not_found('Workspace not found.');
   const rows = await deps.repos.members.list(workspaceId);
   const wanted = query.member?.toLowerCase();
   const chosen = wanted ? rows.find((m) => m.id === query.member || m.email === wanted) : undefined;
-  if (query.member && !chosen) throw new UnmeetError('member.not_found', `No member ${query.member} in this workspace.`);
+  if (query.member && !chosen) throw memberErrors.not_found(`No member ${query.member} in this workspace.`);
 
   // Local dates span UTC -12..+14 h, so two days either side cover every zone.
   const window = { start: Date.parse(`${query.from}T00:00:00Z`) - 2 * DAY, end: Date.parse(`${query.to}T00:00:00Z`) + 2 * DAY };

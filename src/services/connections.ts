@@ -1,4 +1,4 @@
-import { UnmeetError } from '../domain/errors';
+import { connectionErrors } from '../domain/error-codes/connection';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
 import { releaseOAuthConnection } from './oauth-connections';
@@ -11,7 +11,7 @@ import { icsRefreshJobKey } from './sync';
  */
 export async function disconnect(deps: Deps, workspaceId: string, connectionId: string): Promise<void> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
-  if (!connection) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
+  if (!connection) throw connectionErrors.not_found(`No connection ${connectionId} in this workspace.`);
   if (connection.provider !== 'ics') await releaseOAuthConnection(deps, connection);
   await deps.repos.jobs.removeByKey(icsRefreshJobKey(connectionId));
   await deps.repos.connections.remove(workspaceId, connectionId);
@@ -35,7 +35,7 @@ export interface ScheduledSync {
 export async function requestProviderSync(deps: Deps, connection: ConnectionRow): Promise<ScheduledSync[]> {
   const { workspaceId, id } = connection;
   if (connection.status === 'needs_reauth') {
-    throw new UnmeetError('connection.needs_reauth', 'Access to this calendar was revoked or has expired: reconnect it, and it syncs again by itself.');
+    throw connectionErrors.needs_reauth('Access to this calendar was revoked or has expired: reconnect it, and it syncs again by itself.');
   }
   const now = deps.clock();
   const scheduled: ScheduledSync[] = [];
@@ -51,7 +51,7 @@ export async function requestProviderSync(deps: Deps, connection: ConnectionRow)
     scheduled.push({ calendarId: calendar.id, jobId: job.id, runAt: Math.max(job.runAt, now), running });
   }
   if (scheduled.length === 0) {
-    throw new UnmeetError('connection.no_calendar', 'This connection has no calendar to sync (it was deleted meanwhile, or never finished connecting).');
+    throw connectionErrors.no_calendar('This connection has no calendar to sync (it was deleted meanwhile, or never finished connecting).');
   }
   return scheduled;
 }

@@ -4,7 +4,8 @@
  * organizers or admins recorded (`keep` for a while, or `converted`).
  */
 import { DateTime } from 'luxon';
-import { UnmeetError } from '../domain/errors';
+import { seriesErrors } from '../domain/error-codes/series';
+import { workspaceErrors } from '../domain/error-codes/workspace';
 import { flagMeetings, toFlagJson, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
@@ -48,7 +49,7 @@ export async function computeWorkspaceFlags(deps: Pick<Deps, 'repos' | 'memo'>, 
 
 async function scoreWorkspace(deps: Pick<Deps, 'repos'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
   const workspace = await deps.repos.workspaces.get(workspaceId);
-  if (!workspace) throw new UnmeetError('workspace.not_found', 'Workspace not found.');
+  if (!workspace) throw workspaceErrors.not_found('Workspace not found.');
   const members = await deps.repos.members.list(workspaceId);
   const window = { start: Date.parse(`${range.from}T00:00:00Z`) - 2 * DAY, end: Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY };
   const events: CalendarEvent[] = (await deps.repos.events.listInWindow(workspaceId, window)).map((r) => r.event);
@@ -103,7 +104,7 @@ export async function decideSeries(
   input: { seriesKey: string; decision: SeriesDecision; keepDays?: number | undefined; decidedBy: string },
 ) {
   if (!(await deps.repos.flags.seriesExists(workspaceId, input.seriesKey))) {
-    throw new UnmeetError('series.not_found', `No meeting series ${input.seriesKey} in this workspace.`);
+    throw seriesErrors.not_found(`No meeting series ${input.seriesKey} in this workspace.`);
   }
   const now = deps.clock();
   const expiresAt = input.decision === 'keep' ? now + (input.keepDays ?? DEFAULT_KEEP_DAYS) * DAY : null;

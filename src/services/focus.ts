@@ -18,6 +18,7 @@
 import { DateTime } from 'luxon';
 import { ownedEventId } from '../providers/owned-event-id';
 import { UnmeetError } from '../domain/errors';
+import { memberErrors } from '../domain/error-codes/member';
 import { focusBusy, planFocus, resolveFocusPolicy, type FocusPlan, type FocusPolicy, type PlannedBlock } from '../domain/focus-planner';
 import type { CalendarEvent } from '../domain/types';
 import type { ConnectionRow } from '../db/connections.repository';
@@ -367,7 +368,7 @@ export async function setMemberFocus(
   patch: { enabled?: boolean | undefined; policy?: Partial<FocusPolicy> | null | undefined },
 ) {
   const member = await deps.repos.members.get(workspaceId, memberId);
-  if (!member) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+  if (!member) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
   const before = await deps.repos.focus.member(workspaceId, memberId);
   const row = await deps.repos.focus.setMember(
     workspaceId,
@@ -403,7 +404,7 @@ async function chosenMembers(deps: Deps, workspaceId: string, memberRef?: string
   if (!memberRef) return rows;
   const wanted = memberRef.toLowerCase();
   const chosen = rows.find((m) => m.id === memberRef || m.email === wanted);
-  if (!chosen) throw new UnmeetError('member.not_found', `No member ${memberRef} in this workspace.`);
+  if (!chosen) throw memberErrors.not_found(`No member ${memberRef} in this workspace.`);
   return [chosen];
 }
 

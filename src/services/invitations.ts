@@ -1,4 +1,6 @@
 import { UnmeetError } from '../domain/errors';
+import { authErrors } from '../domain/error-codes/auth';
+import { invitationErrors } from '../domain/error-codes/invitation';
 import { canAssignRole, type Role } from '../domain/roles';
 import { buildMimeMessage, emailLocale, escapeHtml, sanitizeHeaderText, type EmailLocale } from '../domain/suggestion-email';
 import { normalizeWorkingHours } from '../domain/working-hours';
@@ -60,7 +62,7 @@ const newToken = () => `${TOKEN_PREFIX}${randomToken(43)}`;
 
 function assertMayAssign(inviter: Inviter, role: Role): void {
   if (!canAssignRole({ role: inviter.role, self: false }, 'member', role)) {
-    throw new UnmeetError('auth.forbidden', `Your role (${inviter.role}) cannot invite people as ${role}; only owners invite admins and owners.`);
+    throw authErrors.forbidden(`Your role (${inviter.role}) cannot invite people as ${role}; only owners invite admins and owners.`);
   }
 }
 
@@ -89,7 +91,7 @@ async function assertUnderCap(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: 
   const sent = await deps.repos.invitations.sendsSince(workspaceId, deps.clock() - DAY_MS);
   if (sent + count > INVITATION_SENDS_PER_DAY) {
     const left = Math.max(0, INVITATION_SENDS_PER_DAY - sent);
-    throw new UnmeetError('invitation.limit_reached', `A workspace sends at most ${INVITATION_SENDS_PER_DAY} invitations a day (resends included); ${left} left now, ${count} asked. Nothing was sent.`);
+    throw invitationErrors.limit_reached(`A workspace sends at most ${INVITATION_SENDS_PER_DAY} invitations a day (resends included); ${left} left now, ${count} asked. Nothing was sent.`);
   }
 }
 
@@ -110,9 +112,9 @@ export async function inviteMany(deps: Deps, workspaceId: string, inviter: Invit
 export async function inviteOne(deps: Deps, workspaceId: string, inviter: Inviter, email: string, role: Role): Promise<InviteOutcome> {
   assertMayAssign(inviter, role);
   const [outcome] = await classify(deps, workspaceId, [email.trim().toLowerCase()]);
-  if (outcome!.status === 'invalid') throw new UnmeetError('invitation.invalid_email', `"${sanitizeHeaderText(email, 100)}" is not a mail address.`);
-  if (outcome!.status === 'duplicate') throw new UnmeetError('invitation.duplicate', `${outcome!.email} already has a pending invitation; resend or revoke it.`);
-  if (outcome!.status === 'already_member') throw new UnmeetError('invitation.already_member', `${outcome!.email} is already a member of this workspace.`);
+  if (outcome!.status === 'invalid') throw invitationErrors.invalid_email(`"${sanitizeHeaderText(email, 100)}" is not a mail address.`);
+  if (outcome!.status === 'duplicate') throw invitationErrors.duplicate(`${outcome!.email} already has a pending invitation; resend or revoke it.`);
+  if (outcome!.status === 'already_member') throw invitationErrors.already_member(`${outcome!.email} is already a member of this workspace.`);
   await assertUnderCap(deps, workspaceId, 1);
   return { ...outcome!, ...(await createAndSend(deps, workspaceId, inviter, outcome!.email, role)) };
 }
@@ -162,7 +164,7 @@ export async function revokeInvitation(deps: Deps, workspaceId: string, inviter:
 export async function approveInvitationEmail(deps: Deps, workspaceId: string, inviter: Inviter, id: string, email: string): Promise<Invitation> {
   const invitation = await manageable(deps, workspaceId, inviter, id);
   const address = email.trim().toLowerCase();
-  if (!isInvitableEmail(address)) throw new UnmeetError('invitation.invalid_email', `"${sanitizeHeaderText(email, 100)}" is not a mail address.`);
+  if (!isInvitableEmail(address)) throw invitationErrors.invalid_email(`"${sanitizeHeaderText(email, 100)}" is not a mail address.`);
   if (!(await deps.repos.invitations.approve(workspaceId, id, address))) throw stateError(invitation, deps.clock());
   await recordAdminAction(deps, workspaceId, inviter.principal, 'invitation.approve', id, { email: invitation.email, approvedEmail: address });
   return (await deps.repos.invitations.get(workspaceId, id))!;
@@ -171,7 +173,7 @@ export async function approveInvitationEmail(deps: Deps, workspaceId: string, in
 /** The invitation, if this inviter may act on it (its role is one they may give) and it is still open. */
 async function manageable(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, inviter: Inviter, id: string, options: { allowRevoked?: boolean } = {}) {
   const invitation = await deps.repos.invitations.get(workspaceId, id);
-  if (!invitation) throw new UnmeetError('invitation.not_found', `No invitation ${id} in this workspace.`);
+  if (!invitation) throw invitationErrors.not_found(`No invitation ${id} in this workspace.`);
   assertMayAssign(inviter, invitation.role);
   if (invitation.acceptedAt !== null || (invitation.revokedAt !== null && !options.allowRevoked)) throw stateError(invitation, deps.clock());
   return invitation;
@@ -187,24 +189,24 @@ export function invitationStatus(invitation: Invitation, now: number): 'pending'
 function stateError(invitation: Invitation, now: number): UnmeetError {
   switch (invitationStatus(invitation, now)) {
     case 'accepted':
-      return new UnmeetError('invitation.used', 'This invitation has already been accepted; each link works once.');
+      return invitationErrors.used('This invitation has already been accepted; each link works once.');
     case 'revoked':
-      return new UnmeetError('invitation.revoked', 'This invitation was revoked; ask the workspace admin for a new one.');
+      return invitationErrors.revoked('This invitation was revoked; ask the workspace admin for a new one.');
     case 'expired':
-      return new UnmeetError('invitation.expired', 'This invitation has expired; ask the workspace admin to resend it.');
+      return invitationErrors.expired('This invitation has expired; ask the workspace admin to resend it.');
     default:
-      return new UnmeetError('invitation.invalid', 'This invitation link is not valid (it may have been replaced by a newer one).');
+      return invitationErrors.invalid('This invitation link is not valid (it may have been replaced by a newer one).');
   }
 }
 
 /** The pending invitation a link names; throws `invitation.invalid|expired|used|revoked`. */
 async function resolveToken(deps: Pick<Deps, 'repos' | 'clock'>, token: string): Promise<{ invitation: Invitation; tokenHash: string }> {
   if (typeof token !== 'string' || !token.startsWith(TOKEN_PREFIX) || token.length !== TOKEN_LENGTH || !/^[0-9a-z_]+$/.test(token)) {
-    throw new UnmeetError('invitation.invalid', 'This invitation link is not valid.');
+    throw invitationErrors.invalid('This invitation link is not valid.');
   }
   const tokenHash = await hashApiKey(token);
   const invitation = await deps.repos.invitations.findByTokenHash(tokenHash);
-  if (!invitation) throw new UnmeetError('invitation.invalid', 'This invitation link is not valid (it may have been replaced by a newer one).');
+  if (!invitation) throw invitationErrors.invalid('This invitation link is not valid (it may have been replaced by a newer one).');
   if (invitationStatus(invitation, deps.clock()) !== 'pending') throw stateError(invitation, deps.clock());
   return { invitation, tokenHash };
 }
@@ -236,7 +238,7 @@ export async function acceptInvitation(deps: Deps, token: string, person: Person
   const email = person.email.toLowerCase();
   if (email !== invitation.email && email !== invitation.approvedEmail) {
     await deps.repos.invitations.recordAttempt(workspaceId, invitation.id, email);
-    throw new UnmeetError('invitation.email_mismatch', `This invitation is for another address than ${email}; ask the workspace admin to approve ${email}, or sign in with the invited address.`);
+    throw invitationErrors.email_mismatch(`This invitation is for another address than ${email}; ask the workspace admin to approve ${email}, or sign in with the invited address.`);
   }
   const now = deps.clock();
   if (!(await deps.repos.invitations.claim(workspaceId, invitation.id, tokenHash, person.id, now))) {

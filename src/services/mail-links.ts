@@ -8,7 +8,7 @@
  * confirmation link is created then, stored only as its SHA-256. What the outbox API shows is
  * therefore harmless, and `redactLinks` also blanks any token in rows stored before this.
  */
-import { UnmeetError } from '../domain/errors';
+import { mailErrors } from '../domain/error-codes/mail';
 import { buildMimeMessage } from '../domain/suggestion-email';
 import { createConfirmLinkRepository } from '../db/confirm-links.repository';
 import { randomToken } from '../db/ids';
@@ -50,7 +50,7 @@ export const isConfirmationMessage = (row: Pick<OutboxRow, 'suggestionId' | 'mes
 export const tokenHash = (token: string) => hashApiKey(token);
 
 function requireMail(deps: Pick<Deps, 'mail'>): MailDeps {
-  if (!deps.mail) throw new UnmeetError('mail.not_configured', 'Mail is not configured on this server (UNMEET_SECRET is needed to sign links).');
+  if (!deps.mail) throw mailErrors.not_configured('Mail is not configured on this server (UNMEET_SECRET is needed to sign links).');
   return deps.mail;
 }
 
@@ -146,8 +146,8 @@ export async function applyLink(deps: Pick<Deps, 'mail' | 'repos' | 'clock'>, to
   const check = await checkLink(deps, token);
   if (!check.ok) {
     throw check.code === 'mail.link_expired'
-      ? new UnmeetError('mail.link_expired', 'This link has expired (links in emails work for 30 days).')
-      : new UnmeetError('mail.invalid_link', 'This link is not valid.');
+      ? mailErrors.link_expired('This link has expired (links in emails work for 30 days).')
+      : mailErrors.invalid_link('This link is not valid.');
   }
   const payload = check.payload;
   const now = deps.clock();

@@ -18,7 +18,7 @@ import { createConfirmLinkRepository } from '../db/confirm-links.repository';
 import { newId, randomToken } from '../db/ids';
 import { toMember, type MemberRow } from '../db/members.repository';
 import type { VerifiedBy } from '../db/people.schema';
-import { UnmeetError } from '../domain/errors';
+import { mailErrors } from '../domain/error-codes/mail';
 import type { Deps } from './deps';
 import { confirmPlaceholderUrl, tokenHash } from './mail-links';
 import { scheduleDelivery } from './outbox-delivery';
@@ -33,7 +33,7 @@ export const CONFIRMATION_PERIOD_MS = 7 * 86_400_000;
  */
 export async function requestConfirmation(deps: Pick<Deps, 'repos' | 'clock' | 'mail' | 'publicUrl'>, workspaceId: string, member: MemberRow): Promise<boolean> {
   const mail = deps.mail;
-  if (!mail) throw new UnmeetError('mail.not_configured', 'Mail is not configured on this server (UNMEET_SECRET is needed to sign links).');
+  if (!mail) throw mailErrors.not_configured('Mail is not configured on this server (UNMEET_SECRET is needed to sign links).');
   const now = deps.clock();
   if (!(await deps.repos.mailAddresses.claimConfirmation(member.email, now, CONFIRMATION_PERIOD_MS))) return false;
   const email = composeConfirmationEmail({ locale: member.locale, address: member.email, link: confirmPlaceholderUrl(deps.publicUrl) });
@@ -106,14 +106,11 @@ export async function inspectConfirmation(deps: Pick<Deps, 'db' | 'clock'>, toke
 }
 
 const refusal = (code: Exclude<ConfirmCheck, { ok: true }>['code']) =>
-  new UnmeetError(
-    code,
-    code === 'mail.link_used'
-      ? 'This confirmation link was already used.'
-      : code === 'mail.link_expired'
-        ? 'This confirmation link has expired (it works for 7 days).'
-        : 'This link is not valid.',
-  );
+  code === 'mail.link_used'
+    ? mailErrors.link_used('This confirmation link was already used.')
+    : code === 'mail.link_expired'
+      ? mailErrors.link_expired('This confirmation link has expired (it works for 7 days).')
+      : mailErrors.invalid_link('This link is not valid.');
 
 /** Consumes a confirmation token (once) and returns its address; throws the refusal otherwise. */
 async function consume(deps: Pick<Deps, 'db' | 'clock'>, token: string): Promise<string> {

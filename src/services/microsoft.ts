@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UnmeetError, isUnmeetError } from '../domain/errors';
+import { webhookErrors } from '../domain/error-codes/webhook';
 import type { Deps } from './deps';
 import {
   beginOAuth,
@@ -71,7 +72,7 @@ export type MicrosoftNotificationResult = { accepted: number; ignored: number };
  */
 export async function handleMicrosoftNotifications(deps: Deps, body: unknown): Promise<MicrosoftNotificationResult> {
   const parsed = graphNotifications.safeParse(body);
-  if (!parsed.success) throw new UnmeetError('webhook.invalid', 'Not a Microsoft Graph notification batch.');
+  if (!parsed.success) throw webhookErrors.invalid('Not a Microsoft Graph notification batch.');
   const now = deps.clock();
   const result: MicrosoftNotificationResult = { accepted: 0, ignored: 0 };
   let refusal: UnmeetError | undefined;

@@ -5,7 +5,8 @@
  * A person with no calendar in the workspace yet gets an empty answer that says why.
  */
 import { METRIC_EXPLANATIONS, weekContaining } from '../domain/privacy';
-import { UnmeetError } from '../domain/errors';
+import { auditErrors } from '../domain/error-codes/audit';
+import { authErrors } from '../domain/error-codes/auth';
 import { parseDateRange } from '../domain/working-hours';
 import type { MemberRow } from '../db/members.repository';
 import type { Membership, Person } from '../db/people.repository';
@@ -37,9 +38,9 @@ interface Me {
 
 async function me(deps: Pick<Deps, 'repos'>, viewer: PersonViewer): Promise<Me> {
   const personId = viewer.personId;
-  if (!personId) throw new UnmeetError('auth.person_required', 'This is about a signed-in person; an API key has no person.');
+  if (!personId) throw authErrors.person_required('This is about a signed-in person; an API key has no person.');
   const [person, membership] = await Promise.all([deps.repos.people.get(personId), deps.repos.people.membership(viewer.workspaceId, personId)]);
-  if (!person || !membership) throw new UnmeetError('auth.forbidden', 'You are not a member of this workspace.');
+  if (!person || !membership) throw authErrors.forbidden('You are not a member of this workspace.');
   const member = membership.memberId ? await deps.repos.members.get(viewer.workspaceId, membership.memberId) : undefined;
   const emails = new Set([person.email.toLowerCase(), ...(member ? [member.email.toLowerCase()] : [])]);
   return { person, membership, member, emails };
@@ -55,7 +56,7 @@ export async function myWeek(deps: Pick<Deps, 'repos' | 'memo' | 'clock'>, viewe
   const week = weekContaining(deps.clock(), member?.timeZone ?? 'UTC');
   const from = range.from ?? (range.to ? undefined : week.from);
   const to = range.to ?? (range.from ? undefined : week.to);
-  if (!from || !to) throw new UnmeetError('audit.invalid_range', 'Give both from and to, or neither (this week).');
+  if (!from || !to) throw auditErrors.invalid_range('Give both from and to, or neither (this week).');
   const sharing = membership.shareNumbers;
   if (!member) {
     parseDateRange(from, to);

@@ -1,4 +1,7 @@
 import { UnmeetError } from '../domain/errors';
+import { memberErrors } from '../domain/error-codes/member';
+import { oauthErrors } from '../domain/error-codes/oauth';
+import { webhookErrors } from '../domain/error-codes/webhook';
 import type { ConnectionRow } from '../db/connections.repository';
 import { newId, randomToken } from '../db/ids';
 import type { ProviderName } from '../db/schema';
@@ -75,7 +78,7 @@ const nonceOf = (deps: Deps, stateId: string) => deps.vault.sign(`nonce.${stateI
  */
 export async function beginOAuth(deps: Deps, workspaceId: string, memberId: string, provider: OAuthProvider, starter: OAuthStarter = {}): Promise<OAuthBegun> {
   const member = await deps.repos.members.get(workspaceId, memberId);
-  if (!member) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+  if (!member) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
   const expectedAccount = (starter.expectedAccount ?? member.email).trim().toLowerCase();
   if (expectedAccount !== member.email.toLowerCase()) await requireOwnPerson(deps, workspaceId, memberId, starter.personId);
   const verifier = base64Url(crypto.getRandomValues(new Uint8Array(32)));
@@ -101,7 +104,7 @@ export const OTHER_ACCOUNT_RULE = 'Only the member, signed in as themselves, may
 /** Another account may be named only by the member's own person (checked here too, not only by the route). */
 async function requireOwnPerson(deps: Deps, workspaceId: string, memberId: string, personId: string | null | undefined): Promise<void> {
   const membership = personId ? await deps.repos.people.membership(workspaceId, personId) : undefined;
-  if (!membership || membership.memberId !== memberId) throw new UnmeetError('oauth.not_own_member', OTHER_ACCOUNT_RULE);
+  if (!membership || membership.memberId !== memberId) throw oauthErrors.not_own_member(OTHER_ACCOUNT_RULE);
 }
 
 /** A callback's checked state: the member, the PKCE verifier, the code, and what the ID token must show. */
@@ -117,12 +120,12 @@ export async function takeOAuthState(
   provider: OAuthProvider,
   query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
 ): Promise<OAuthPending> {
-  const invalid = () => new UnmeetError('oauth.invalid_state', 'This sign-in link is invalid, expired or already used. Start the connection again.');
+  const invalid = () => oauthErrors.invalid_state('This sign-in link is invalid, expired or already used. Start the connection again.');
   const [id, signature] = (query.state ?? '').split('.');
   if (!id || !signature || !(await deps.vault.verify(id, signature))) throw invalid();
   const pending = await deps.repos.oauth.takeState(id, deps.clock());
   if (!pending || pending.provider !== provider) throw invalid();
-  if (query.error || !query.code) throw new UnmeetError('oauth.denied', `${vendor[provider]} did not grant access to the calendar.`);
+  if (query.error || !query.code) throw oauthErrors.denied(`${vendor[provider]} did not grant access to the calendar.`);
   // A state from before accounts were recorded expects the member's own address.
   const expectedAccount = pending.expectedAccount ?? (await deps.repos.members.get(pending.workspaceId, pending.memberId))?.email.toLowerCase();
   if (!expectedAccount) throw invalid();
@@ -142,7 +145,7 @@ export async function exchangeOrFail<T>(provider: OAuthProvider, exchange: () =>
   try {
     return await exchange();
   } catch {
-    throw new UnmeetError('oauth.exchange_failed', `${vendor[provider]} refused the authorization code. Start the connection again.`);
+    throw oauthErrors.exchange_failed(`${vendor[provider]} refused the authorization code. Start the connection again.`);
   }
 }
 
@@ -165,18 +168,16 @@ export async function checkGrantAccount(
 ): Promise<GrantAccount> {
   try {
     if (!idToken) {
-      throw new UnmeetError('oauth.account_unknown', `${vendor[provider]} did not say which account granted access, so it cannot be checked. Start the connection again.`);
+      throw oauthErrors.account_unknown(`${vendor[provider]} did not say which account granted access, so it cannot be checked. Start the connection again.`);
     }
     const identity = await identityOf(deps).verifyIdToken(provider, idToken, { nonce: pending.nonce, now: deps.clock() });
     if (identity.email !== pending.expectedAccount) {
-      throw new UnmeetError(
-        'oauth.account_mismatch',
+      throw oauthErrors.account_mismatch(
         `This connection is for ${pending.expectedAccount}, but access was granted by the ${vendor[provider]} account ${identity.email}. Nothing was connected; sign in to ${vendor[provider]} as ${pending.expectedAccount} and start again.`,
       );
     }
     if (!identity.emailVerified) {
-      throw new UnmeetError(
-        'oauth.account_unverified',
+      throw oauthErrors.account_unverified(
         `${vendor[provider]} does not vouch that ${identity.email} belongs to the account that granted access, so it cannot be told apart from someone else's. Nothing was connected.`,
       );
     }
@@ -314,9 +315,9 @@ export async function renewChannel(deps: Deps, workspaceId: string, connectionId
 /** The live channel a notification names, if its secret matches; stable errors otherwise. */
 export async function verifyChannel(deps: Deps, provider: OAuthProvider, channelId: string | undefined, secret: string | undefined, now: number) {
   const channel = channelId ? await deps.repos.oauth.findChannel(channelId, provider, now) : undefined;
-  if (!channel) throw new UnmeetError('webhook.unknown_channel', 'No such notification channel.');
+  if (!channel) throw webhookErrors.unknown_channel('No such notification channel.');
   if (!constantTimeEqual(await hashApiKey(secret ?? ''), channel.tokenHash)) {
-    throw new UnmeetError('webhook.forbidden', 'The channel secret does not match.');
+    throw webhookErrors.forbidden('The channel secret does not match.');
   }
   return channel;
 }

@@ -1,4 +1,6 @@
 import { UnmeetError } from '../domain/errors';
+import { linkErrors } from '../domain/error-codes/link';
+import { signinErrors } from '../domain/error-codes/signin';
 import { buildMimeMessage, emailLocale, escapeHtml, type EmailLocale } from '../domain/suggestion-email';
 import { randomToken } from '../db/ids';
 import type { LinkPurpose } from '../db/people.schema';
@@ -44,9 +46,9 @@ export async function issueLink(deps: Pick<Deps, 'repos' | 'clock'>, purpose: Li
 
 /** Why a link does not work, as the error the person sees (never which of them exists). */
 function linkRefusal(link: OneTimeLink | undefined, now: number): UnmeetError {
-  if (link?.usedAt != null) return new UnmeetError('link.used', 'This link has already been used. Ask for a new one.');
-  if (link && link.expiresAt <= now) return new UnmeetError('link.expired', 'This link has expired. Ask for a new one.');
-  return new UnmeetError('link.invalid', 'This link is not valid. Check that it was copied completely, or ask for a new one.');
+  if (link?.usedAt != null) return linkErrors.used('This link has already been used. Ask for a new one.');
+  if (link && link.expiresAt <= now) return linkErrors.expired('This link has expired. Ask for a new one.');
+  return linkErrors.invalid('This link is not valid. Check that it was copied completely, or ask for a new one.');
 }
 
 /** The live link a token names, without using it (the GET page); throws link.invalid / link.expired / link.used. */
@@ -114,7 +116,7 @@ export async function openLinkIntent(deps: Pick<Deps, 'vault'>, linkId: string, 
   try {
     return JSON.parse(await deps.vault.open(sealed, intentContext(linkId))) as LinkIntent;
   } catch {
-    throw new UnmeetError('link.invalid', 'This link is not valid. Check that it was copied completely, or ask for a new one.');
+    throw linkErrors.invalid('This link is not valid. Check that it was copied completely, or ask for a new one.');
   }
 }
 
@@ -132,7 +134,7 @@ export async function requestEmailLink(
 ): Promise<{ outcome: 'sent' | 'not_eligible' | 'capped'; delivered: Promise<void> }> {
   const settled = Promise.resolve();
   const transport = deps.mail?.transport;
-  if (!deps.mail || !transport) throw new UnmeetError('signin.mail_unavailable', 'Sign-in by email needs a mail transport (SMTP_URL); sign in with Google or Microsoft instead.');
+  if (!deps.mail || !transport) throw signinErrors.mail_unavailable('Sign-in by email needs a mail transport (SMTP_URL); sign in with Google or Microsoft instead.');
   const email = input.email.toLowerCase();
   const now = deps.clock();
   // The setup link is checked first: a dead one is an error about the link, not about the address.

@@ -6,7 +6,8 @@
  * (see mail-verification.ts) instead of sent. Links are made live as the message leaves
  * (mail-links.ts), so the stored row never holds one.
  */
-import { UnmeetError } from '../domain/errors';
+import { outboxErrors } from '../domain/error-codes/outbox';
+import { suggestionErrors } from '../domain/error-codes/suggestion';
 import { nextDeliveryInstant } from '../domain/delivery-window';
 import { toMember } from '../db/members.repository';
 import type { MessageStatus, OutboxRow } from '../db/outbox.repository';
@@ -226,7 +227,7 @@ export async function runOutboxJob(deps: Deps, workspaceId: string, messageId: s
   const result = await deliverDueMessages(deps, workspaceId, now);
   if (messageId) {
     const row = await deps.repos.outbox.get(workspaceId, messageId);
-    if (row?.status === 'sending') throw new UnmeetError('outbox.attempt_in_progress', 'An attempt is in progress; checking again later.');
+    if (row?.status === 'sending') throw outboxErrors.attempt_in_progress('An attempt is in progress; checking again later.');
   }
   return result;
 }
@@ -237,17 +238,17 @@ export async function runOutboxJob(deps: Deps, workspaceId: string, messageId: s
  */
 export async function resolveMessage(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, id: string, outcome: 'sent' | 'resend' | 'cancel') {
   const row = await deps.repos.outbox.get(workspaceId, id);
-  if (!row) throw new UnmeetError('outbox.not_found', `No message ${id} in this workspace.`);
+  if (!row) throw outboxErrors.not_found(`No message ${id} in this workspace.`);
   const from: MessageStatus[] = ['unknown', 'failed'];
   if (!from.includes(row.status) && !(outcome === 'cancel' && (row.status === 'queued' || row.status === 'held'))) {
-    throw new UnmeetError('outbox.invalid_state', `The message is ${row.status}; only unknown or failed messages can be resolved.`);
+    throw outboxErrors.invalid_state(`The message is ${row.status}; only unknown or failed messages can be resolved.`);
   }
   const now = deps.clock();
   if (outcome === 'sent') await deps.repos.outbox.transition(workspaceId, id, [...from], 'sent', { sentAt: now });
   else if (outcome === 'cancel') await deps.repos.outbox.transition(workspaceId, id, [...from, 'queued', 'held'], 'cancelled', { lastError: 'cancelled by an admin' });
   else {
     const member = await deps.repos.members.getByEmail(workspaceId, row.recipient);
-    if (!member) throw new UnmeetError('suggestion.recipient_not_member', 'The recipient is no longer a member of the workspace.');
+    if (!member) throw suggestionErrors.recipient_not_member('The recipient is no longer a member of the workspace.');
     const next = nextDeliveryInstant(now, toMember(member));
     await deps.repos.outbox.transition(workspaceId, id, [...from], 'queued', { deliverAfter: next, lastError: null });
     await scheduleDelivery(deps, workspaceId, id, next);

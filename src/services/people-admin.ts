@@ -1,4 +1,6 @@
-import { UnmeetError } from '../domain/errors';
+import { authErrors } from '../domain/error-codes/auth';
+import { personErrors } from '../domain/error-codes/person';
+import { roleErrors } from '../domain/error-codes/role';
 import { canAssignRole, type Role } from '../domain/roles';
 import type { Principal } from '../http/middleware/auth';
 import { recordAdminAction } from './audit-log';
@@ -31,11 +33,11 @@ export interface OffboardReport {
 }
 
 export const lastOwnerError = (workspaceId: string) =>
-  new UnmeetError('role.last_owner', `This would leave workspace ${workspaceId} without an owner; make someone else an owner first.`);
+  roleErrors.last_owner(`This would leave workspace ${workspaceId} without an owner; make someone else an owner first.`);
 
 async function targetMembership(deps: Pick<Deps, 'repos'>, workspaceId: string, personId: string) {
   const membership = await deps.repos.people.membership(workspaceId, personId);
-  if (!membership) throw new UnmeetError('person.not_found', `No person ${personId} in this workspace.`);
+  if (!membership) throw personErrors.not_found(`No person ${personId} in this workspace.`);
   return membership;
 }
 
@@ -45,7 +47,7 @@ function assertMay(actor: Actor, targetPersonId: string, targetRole: Role, next:
     const why = self
       ? 'Nobody changes their own role or removes themselves here.'
       : `Your role (${actor.role}) cannot ${next === null ? 'remove' : 'change the role of'} someone who is ${targetRole}${next ? ` to ${next}` : ''}; only owners manage admins and owners.`;
-    throw new UnmeetError('auth.forbidden', why);
+    throw authErrors.forbidden(why);
   }
 }
 
@@ -59,7 +61,7 @@ export async function changeRole(deps: Deps, workspaceId: string, actor: Actor, 
   if (membership.role === role) return { personId, role, previousRole: role, changed: false };
   const result = await deps.repos.people.setRole(workspaceId, personId, role);
   if (result === 'last_owner') throw lastOwnerError(workspaceId);
-  if (result === 'not_found') throw new UnmeetError('person.not_found', `No person ${personId} in this workspace.`);
+  if (result === 'not_found') throw personErrors.not_found(`No person ${personId} in this workspace.`);
   await recordAdminAction(deps, workspaceId, actor.principal, 'person.role', personId, { from: membership.role, to: role });
   return { personId, role, previousRole: membership.role, changed: true };
 }
@@ -85,7 +87,7 @@ const summary = (r: OffboardReport) => ({ memberId: r.memberId, memberRemoved: r
 export async function removeFromWorkspace(deps: Deps, workspaceId: string, personId: string, memberId: string | null, options: { keepMember?: boolean } = {}): Promise<OffboardReport> {
   const left = await deps.repos.people.leave(workspaceId, personId);
   if (left === 'last_owner') throw lastOwnerError(workspaceId);
-  if (left === 'not_found') throw new UnmeetError('person.not_found', `No person ${personId} in this workspace.`);
+  if (left === 'not_found') throw personErrors.not_found(`No person ${personId} in this workspace.`);
   const report: OffboardReport = { personId, workspaceId, memberId, memberRemoved: false, connectionsRemoved: 0, grantsReleased: 0, eventsPurged: 0 };
   if (!memberId) return report;
   // Another person linked to the same member row (an approved address) keeps the calendar.

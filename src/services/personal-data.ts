@@ -1,4 +1,4 @@
-import { UnmeetError } from '../domain/errors';
+import { personErrors } from '../domain/error-codes/person';
 import { createPersonalDataReads } from '../db/invitations.repository';
 import type { Deps } from './deps';
 import { lastOwnerError, removeFromWorkspace, type OffboardReport } from './people-admin';
@@ -15,7 +15,7 @@ const iso = (ms: number | null | undefined) => (ms === null || ms === undefined 
 /** Everything stored about the person, per workspace; throws `person.not_found` if they are gone. */
 export async function exportPersonalData(deps: Deps, personId: string) {
   const person = await deps.repos.people.get(personId);
-  if (!person) throw new UnmeetError('person.not_found', 'This person no longer exists.');
+  if (!person) throw personErrors.not_found('This person no longer exists.');
   const reads = createPersonalDataReads({ db: deps.db });
   const workspaces = [];
   for (const { workspaceId, name, role } of await deps.repos.people.workspacesOf(personId)) {
@@ -90,7 +90,7 @@ export interface DeletionReport {
  */
 export async function deletePersonalData(deps: Deps, personId: string): Promise<DeletionReport> {
   const person = await deps.repos.people.get(personId);
-  if (!person) throw new UnmeetError('person.not_found', 'This person no longer exists.');
+  if (!person) throw personErrors.not_found('This person no longer exists.');
   const memberships = await deps.repos.people.workspacesOf(personId);
   for (const m of memberships) {
     if (m.role === 'owner' && (await deps.repos.people.countOwners(m.workspaceId)) <= 1) throw lastOwnerError(m.workspaceId);

@@ -1,4 +1,6 @@
 import { UnmeetError } from '../domain/errors';
+import { calendarErrors } from '../domain/error-codes/calendar';
+import { connectionErrors } from '../domain/error-codes/connection';
 import type { ConnectionRow } from '../db/connections.repository';
 import { isProviderError, type CalendarProvider, type EventChange } from '../providers/calendar-provider';
 import type { Deps } from './deps';
@@ -111,9 +113,9 @@ export async function syncProviderCalendar(
   provider?: CalendarProvider,
 ): Promise<SyncOutcome> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
-  if (!connection) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
+  if (!connection) throw connectionErrors.not_found(`No connection ${connectionId} in this workspace.`);
   const calendar = (await deps.repos.connections.calendars(workspaceId, connectionId)).find((c) => c.id === calendarId);
-  if (!calendar) throw new UnmeetError('calendar.not_found', `No calendar ${calendarId} under connection ${connectionId}.`);
+  if (!calendar) throw calendarErrors.not_found(`No calendar ${calendarId} under connection ${connectionId}.`);
   const client = provider ?? (await providerFor(deps, connection));
   const now = deps.clock();
   const fresh = syncWindow(now);
@@ -187,7 +189,7 @@ export async function syncProviderCalendar(
     if (await deletedMeanwhile(deps, workspaceId, connectionId, calendarId)) return { pages, changes, stopped: 'deleted' };
     if (isProviderError(error) && error.kind === 'auth') {
       await markNeedsReauth(deps, connection, error.reason ?? 'unauthorized');
-      throw new UnmeetError('connection.needs_reauth', `The ${connection.provider} grant was revoked or expired; reconnect the calendar.`);
+      throw connectionErrors.needs_reauth(`The ${connection.provider} grant was revoked or expired; reconnect the calendar.`);
     }
     const code = isProviderError(error) ? `provider.${error.kind}` : error instanceof UnmeetError ? error.code : 'sync.failed';
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: deps.clock() });

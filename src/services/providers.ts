@@ -1,4 +1,5 @@
-import { UnmeetError } from '../domain/errors';
+import { connectionErrors } from '../domain/error-codes/connection';
+import { googleErrors, microsoftErrors } from '../domain/error-codes/vendors';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import type { GoogleConfig, GoogleTokens } from '../providers/google/google.oauth';
@@ -9,7 +10,7 @@ import type { Deps } from './deps';
 /** The Google app settings, or a clear error when none is configured. */
 export function googleConfig(deps: Deps, options: { sendMail?: boolean } = {}): GoogleConfig {
   if (!deps.google) {
-    throw new UnmeetError('google.not_configured', 'Google Calendar is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.');
+    throw googleErrors.not_configured('Google Calendar is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.');
   }
   return { ...deps.google, redirectUri: `${deps.publicUrl}/oauth/google/callback`, ...(options.sendMail ? { sendMail: true } : {}) };
 }
@@ -17,7 +18,7 @@ export function googleConfig(deps: Deps, options: { sendMail?: boolean } = {}): 
 /** The Microsoft (Entra ID) app settings, or a clear error when none is configured. */
 export function microsoftConfig(deps: Deps, options: { sendMail?: boolean } = {}): MicrosoftConfig {
   if (!deps.microsoft) {
-    throw new UnmeetError('microsoft.not_configured', 'Outlook / Microsoft 365 is not configured: set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET.');
+    throw microsoftErrors.not_configured('Outlook / Microsoft 365 is not configured: set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET.');
   }
   return { ...deps.microsoft, redirectUri: `${deps.publicUrl}/oauth/microsoft/callback`, ...(options.sendMail ? { sendMail: true } : {}) };
 }
@@ -41,7 +42,7 @@ const retryPolicy = (deps: Deps): RetryPolicy => withinLease(deps.retry ?? defau
 
 /** The provider client for an OAuth connection, with its tokens opened and refreshes persisted. */
 export async function providerFor(deps: Deps, connection: ConnectionRow): Promise<CalendarProvider> {
-  if (!connection.credentials) throw new UnmeetError('connection.no_credentials', `Connection ${connection.id} holds no credentials.`);
+  if (!connection.credentials) throw connectionErrors.no_credentials(`Connection ${connection.id} holds no credentials.`);
   const tokens = JSON.parse(await deps.vault.open(connection.credentials, connection.id)) as GoogleTokens & MicrosoftTokens;
   if (connection.provider === 'google') {
     // Loaded on first use: the Google client is large, and only Google connections need it.
@@ -64,5 +65,5 @@ export async function providerFor(deps: Deps, connection: ConnectionRow): Promis
       now: deps.clock,
     });
   }
-  throw new UnmeetError('connection.unsupported', `No provider client for ${connection.provider}.`);
+  throw connectionErrors.unsupported(`No provider client for ${connection.provider}.`);
 }

@@ -10,7 +10,7 @@
  * grant, which would fail them all); the result lists each occurrence's outcome, and the caller
  * records the ledger only when the whole series is in the calendar.
  */
-import { UnmeetError } from '../domain/errors';
+import { rotationErrors } from '../domain/error-codes/rotation';
 import { ownedEventId } from '../providers/owned-event-id';
 import type { ConnectionRow } from '../db/connections.repository';
 import { isProviderError, type OwnedEventDraft } from '../providers/calendar-provider';
@@ -60,25 +60,25 @@ export const ROTATION_DESCRIPTION =
  */
 export async function writeRotationEvents(deps: Deps, workspaceId: string, rotation: RotationView, organizerEmail: string | undefined): Promise<RotationCalendarWrite> {
   if (!organizerEmail) {
-    throw new UnmeetError('rotation.organizer_required', 'writeEvents needs `organizer`: the email of the participant whose calendar holds the series.');
+    throw rotationErrors.organizer_required('writeEvents needs `organizer`: the email of the participant whose calendar holds the series.');
   }
   const organizer = organizerEmail.trim().toLowerCase();
   const participants = rotation.ledger.map((l) => l.email);
   if (!participants.includes(organizer)) {
-    throw new UnmeetError('rotation.organizer_not_participant', `${organizer} is not a participant of rotation ${rotation.id}.`, { email: organizer });
+    throw rotationErrors.organizer_not_participant(`${organizer} is not a participant of rotation ${rotation.id}.`, { email: organizer });
   }
   const members = await deps.repos.members.list(workspaceId);
   const member = members.find((m) => m.email === organizer);
   if (!member) {
-    throw new UnmeetError('rotation.organizer_not_member', `${organizer} is not a member of this workspace, so unmeet has no calendar of theirs to write to. Import the ICS from GET /v1/rotations/{id}/ics instead.`, { email: organizer });
+    throw rotationErrors.organizer_not_member(`${organizer} is not a member of this workspace, so unmeet has no calendar of theirs to write to. Import the ICS from GET /v1/rotations/{id}/ics instead.`, { email: organizer });
   }
   const target = await organizerCalendar(deps, workspaceId, member.id);
   if (!target) {
-    throw new UnmeetError('rotation.organizer_not_connected', `${organizer} has no connected Google or Outlook calendar (ICS feeds are read-only). Connect one, or import the ICS from GET /v1/rotations/{id}/ics.`, { email: organizer });
+    throw rotationErrors.organizer_not_connected(`${organizer} has no connected Google or Outlook calendar (ICS feeds are read-only). Connect one, or import the ICS from GET /v1/rotations/{id}/ics.`, { email: organizer });
   }
   const provider = await providerFor(deps, target.connection);
   if (!provider.upsertOwnedEvent) {
-    throw new UnmeetError('rotation.calendar_write_unsupported', `unmeet cannot write events to ${target.connection.provider} calendars yet.`);
+    throw rotationErrors.calendar_write_unsupported(`unmeet cannot write events to ${target.connection.provider} calendars yet.`);
   }
 
   const names = new Map(members.map((m) => [m.email, m.name]));

@@ -11,6 +11,7 @@
  * calendar (`rotation-calendar.ts`); the ledger is recorded only once that write is complete.
  */
 import { UnmeetError } from '../domain/errors';
+import { rotationErrors } from '../domain/error-codes/rotation';
 import { normalize } from '../domain/intervals';
 import { decayedBurden, planRotation, type RotationParticipant, type RotationPlan } from '../domain/rotation';
 import { rotationToIcs } from '../domain/rotation-ics';
@@ -81,7 +82,7 @@ export function connectedCalendarsFreeBusy(deps: Deps): FreeBusySource {
           for (const connection of connections) {
             const calendarIds = (await deps.repos.connections.calendars(workspaceId, connection.id)).map((c) => c.externalId);
             const provider = await providerFor(deps, connection);
-            if (calendarIds.length === 0 || !provider.freeBusy) throw new UnmeetError('rotation.freebusy_unsupported', `no free/busy for ${connection.id}`);
+            if (calendarIds.length === 0 || !provider.freeBusy) throw rotationErrors.freebusy_unsupported(`no free/busy for ${connection.id}`);
             for (const busy of Object.values(await provider.freeBusy(calendarIds, window))) intervals.push(...busy);
           }
           out.set(member.email, intervals);
@@ -156,7 +157,7 @@ export async function previewRotation(
 
   const step = request.cadence.every * (request.cadence.unit === 'week' ? 7 : 1);
   const first = Date.parse(`${request.startDate}T00:00:00Z`);
-  if (Number.isNaN(first)) throw new UnmeetError('rotation.invalid_input', `startDate ${request.startDate} is not a calendar date.`);
+  if (Number.isNaN(first)) throw rotationErrors.invalid_input(`startDate ${request.startDate} is not a calendar date.`);
   // Local dates span UTC-12..+14 and a meeting may run past midnight: two days of slack either side.
   const window = { start: first - 2 * DAY, end: first + ((request.occurrences - 1) * step + 3) * DAY };
   const known = request.participants.map((p) => members.get(p.email)).filter((m) => m !== undefined);
@@ -174,7 +175,7 @@ export async function previewRotation(
     const member = members.get(p.email);
     const timeZone = p.timeZone ?? member?.timeZone;
     if (timeZone === undefined) {
-      throw new UnmeetError('rotation.invalid_input', `participants.${i} (${p.email}) is not a member of this workspace: give its timeZone.`, { email: p.email });
+      throw rotationErrors.invalid_input(`participants.${i} (${p.email}) is not a member of this workspace: give its timeZone.`, { email: p.email });
     }
     assertTimeZone(timeZone);
     const extra = (p.busy ?? []).map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) }));
@@ -214,7 +215,7 @@ export async function previewRotation(
 
 export async function getRotation(deps: Pick<Deps, 'repos'>, workspaceId: string, id: string): Promise<RotationView> {
   const row = await deps.repos.rotations.get(workspaceId, id);
-  if (!row) throw new UnmeetError('rotation.not_found', `No rotation ${id} in this workspace.`);
+  if (!row) throw rotationErrors.not_found(`No rotation ${id} in this workspace.`);
   return view(row);
 }
 
@@ -234,7 +235,7 @@ export async function commitRotation(
   options: { writeEvents?: boolean | undefined; organizer?: string | undefined } = {},
 ): Promise<RotationView> {
   const current = await getRotation(deps, workspaceId, id);
-  if (current.status === 'committed') throw new UnmeetError('rotation.conflict', `Rotation ${id} is already committed.`);
+  if (current.status === 'committed') throw rotationErrors.conflict(`Rotation ${id} is already committed.`);
   if (options.writeEvents) {
     const calendar = await writeRotationEvents(deps, workspaceId, current, options.organizer);
     const row = (await deps.repos.rotations.get(workspaceId, id))!;
@@ -248,7 +249,7 @@ export async function commitRotation(
     current.ledger.map((l) => ({ email: l.email, timeZone: l.timeZone, burden: l.seriesPain, outsideHoursCount: l.outsideHoursCount, nightCount: l.nightCount, at: lastEnd })),
     deps.clock(),
   );
-  if (!committed) throw new UnmeetError('rotation.conflict', `Rotation ${id} is already committed.`);
+  if (!committed) throw rotationErrors.conflict(`Rotation ${id} is already committed.`);
   return getRotation(deps, workspaceId, id);
 }
 

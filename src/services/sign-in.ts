@@ -1,5 +1,5 @@
 import type { SignupPolicy } from '../config';
-import { UnmeetError } from '../domain/errors';
+import { signinErrors } from '../domain/error-codes/signin';
 import type { Person } from '../db/people.repository';
 import { createPkcePair, randomToken } from '../providers/identity/oidc';
 import type { IdentityProvider, VerifiedIdentity } from '../providers/identity/identity-client';
@@ -47,7 +47,7 @@ export const providerConfigured = (deps: Pick<Deps, 'identity' | 'google' | 'mic
  */
 export async function startOidcSignIn(deps: Deps, provider: IdentityProvider, intent: SignInIntent): Promise<string> {
   if (!deps.identity || !providerConfigured(deps, provider)) {
-    throw new UnmeetError('signin.not_configured', `Sign-in with ${provider === 'google' ? 'Google' : 'Microsoft'} is not configured on this server.`);
+    throw signinErrors.not_configured(`Sign-in with ${provider === 'google' ? 'Google' : 'Microsoft'} is not configured on this server.`);
   }
   if (intent.kind === 'setup') await peekLink(deps, intent.token, 'setup');
   await tidy(deps);
@@ -67,7 +67,7 @@ export async function startOidcSignIn(deps: Deps, provider: IdentityProvider, in
   return url;
 }
 
-const invalidState = () => new UnmeetError('signin.invalid_state', 'This sign-in has expired or was already completed. Please sign in again.');
+const invalidState = () => signinErrors.invalid_state('This sign-in has expired or was already completed. Please sign in again.');
 
 /**
  * Completes an OpenID sign-in from the provider's redirect. The state is taken first (a replay
@@ -75,11 +75,11 @@ const invalidState = () => new UnmeetError('signin.invalid_state', 'This sign-in
  * person, membership or session.
  */
 export async function completeOidcSignIn(deps: Deps, provider: IdentityProvider, query: { state?: string; code?: string; error?: string }): Promise<SignInOutcome> {
-  if (!deps.identity) throw new UnmeetError('signin.not_configured', 'Sign-in with an identity provider is not configured on this server.');
+  if (!deps.identity) throw signinErrors.not_configured('Sign-in with an identity provider is not configured on this server.');
   if (!query.state || query.state.length > 100) throw invalidState();
   const state = await deps.repos.links.takeState(query.state, deps.clock());
   if (!state || state.provider !== provider) throw invalidState();
-  if (query.error || !query.code) throw new UnmeetError('signin.cancelled', 'The sign-in was cancelled or refused at the provider.');
+  if (query.error || !query.code) throw signinErrors.cancelled('The sign-in was cancelled or refused at the provider.');
   const verifier = await deps.vault.open(state.verifier, stateContext(state.id));
   const stored = state.intent as { kind: string; sealed?: string };
   const intent: SignInIntent = stored.sealed ? (JSON.parse(await deps.vault.open(stored.sealed, stateContext(state.id))) as SignInIntent) : { kind: 'sign-in' };
@@ -88,8 +88,7 @@ export async function completeOidcSignIn(deps: Deps, provider: IdentityProvider,
   // An address the provider does not vouch for proves nothing, except for the account that was
   // linked earlier (when the address was verified): otherwise anyone could claim any address.
   if (!known && !identity.emailVerified) {
-    throw new UnmeetError(
-      'signin.email_unverified',
+    throw signinErrors.email_unverified(
       `${provider === 'google' ? 'Google' : 'Microsoft'} does not confirm that this account owns ${identity.email}. Sign in with a one-time email link instead.`,
     );
   }

@@ -11,6 +11,9 @@
  *   links    → mail-links.ts ("we'll try async", "keep it", "stop these emails", no login).
  */
 import { UnmeetError } from '../domain/errors';
+import { mailErrors } from '../domain/error-codes/mail';
+import { seriesErrors } from '../domain/error-codes/series';
+import { suggestionErrors } from '../domain/error-codes/suggestion';
 import { addWorkingDays, nextDeliveryInstant } from '../domain/delivery-window';
 import type { SeriesFlag } from '../domain/meeting-flags';
 import { buildMimeMessage, composeSuggestionEmail, type ComposedEmail } from '../domain/suggestion-email';
@@ -29,7 +32,7 @@ export { applyLink, checkLink, inspectLink } from './mail-links';
 const DAY = 86_400_000;
 
 function requireMail(deps: Pick<Deps, 'mail'>): MailDeps {
-  if (!deps.mail) throw new UnmeetError('mail.not_configured', 'Suggestion emails are not configured on this server (UNMEET_SECRET is needed to sign links).');
+  if (!deps.mail) throw mailErrors.not_configured('Suggestion emails are not configured on this server (UNMEET_SECRET is needed to sign links).');
   return deps.mail;
 }
 
@@ -59,11 +62,11 @@ export async function prepareSuggestion(
   const now = deps.clock();
   const { workspace, members, flags } = await computeWorkspaceFlags(deps, workspaceId, defaultFlagRange(now, range));
   const flag = flags.find((f) => f.seriesKey === seriesKey);
-  if (!flag) throw new UnmeetError('series.not_found', `No meeting series ${seriesKey} in this workspace and range.`);
-  if (flag.verdict === 'keep') throw new UnmeetError('suggestion.not_flagged', `"${flag.title}" scores ${flag.score}: below the threshold for a suggestion.`);
+  if (!flag) throw seriesErrors.not_found(`No meeting series ${seriesKey} in this workspace and range.`);
+  if (flag.verdict === 'keep') throw suggestionErrors.not_flagged(`"${flag.title}" scores ${flag.score}: below the threshold for a suggestion.`);
   const recipient = members.find((m) => m.email === flag.organizer);
   if (!recipient) {
-    throw new UnmeetError('suggestion.recipient_not_member', 'The organizer of this series is not a member of the workspace; unmeet only writes to members.');
+    throw suggestionErrors.recipient_not_member('The organizer of this series is not a member of the workspace; unmeet only writes to members.');
   }
   const member = toMember(recipient);
   const deliverAfter = nextDeliveryInstant(now, member);
@@ -94,14 +97,14 @@ export async function prepareSuggestion(
 /** Why a series gets no suggestion now, or undefined when it may get one. */
 async function blockedReason(deps: Pick<Deps, 'repos'>, workspaceId: string, seriesKey: string, recipient: string, now: number): Promise<UnmeetError | undefined> {
   const repo = deps.repos.flags;
-  if (await repo.isOptedOut(workspaceId, recipient)) return new UnmeetError('suggestion.opted_out', `${recipient} asked not to receive suggestions.`);
+  if (await repo.isOptedOut(workspaceId, recipient)) return suggestionErrors.opted_out(`${recipient} asked not to receive suggestions.`);
   const decided = (await repo.activeDecisions(workspaceId, now)).find((d) => d.seriesKey === seriesKey);
-  if (decided) return new UnmeetError('suggestion.decided', `This series is marked "${decided.decision}".`);
+  if (decided) return suggestionErrors.decided(`This series is marked "${decided.decision}".`);
   if (await repo.latestSuggestion(workspaceId, seriesKey, now - SUGGESTION_POLICY.dedupePeriodDays * DAY)) {
-    return new UnmeetError('suggestion.duplicate', `A suggestion about this series was already made in the last ${SUGGESTION_POLICY.dedupePeriodDays} days.`);
+    return suggestionErrors.duplicate(`A suggestion about this series was already made in the last ${SUGGESTION_POLICY.dedupePeriodDays} days.`);
   }
   if ((await repo.countForRecipient(workspaceId, recipient, now - 7 * DAY)) >= SUGGESTION_POLICY.weeklyCapPerRecipient) {
-    return new UnmeetError('suggestion.weekly_cap', `${recipient} already has ${SUGGESTION_POLICY.weeklyCapPerRecipient} suggestions this week.`);
+    return suggestionErrors.weekly_cap(`${recipient} already has ${SUGGESTION_POLICY.weeklyCapPerRecipient} suggestions this week.`);
   }
   return undefined;
 }
@@ -169,7 +172,7 @@ export async function queueSuggestion(
     );
   } catch (error) {
     if (/UNIQUE/i.test(String((error as Error).message ?? error))) {
-      throw new UnmeetError('suggestion.duplicate', 'A suggestion about this series was already made in this period.');
+      throw suggestionErrors.duplicate('A suggestion about this series was already made in this period.');
     }
     throw error;
   }

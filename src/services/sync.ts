@@ -1,4 +1,7 @@
-import { UnmeetError, isUnmeetError } from '../domain/errors';
+import { isUnmeetError } from '../domain/errors';
+import { connectionErrors } from '../domain/error-codes/connection';
+import { icsErrors } from '../domain/error-codes/ics';
+import { memberErrors } from '../domain/error-codes/member';
 import { newId } from '../db/ids';
 import type { ConnectionRow } from '../db/connections.repository';
 import { fetchIcs } from '../providers/ics/ics.fetch';
@@ -35,7 +38,7 @@ export async function connectIcs(
   source: IcsSource,
 ): Promise<ConnectionRow> {
   const member = await deps.repos.members.get(workspaceId, memberId);
-  if (!member) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+  if (!member) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
   const now = deps.clock();
   const window = syncWindow(now);
   const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member.timeZone });
@@ -47,7 +50,7 @@ export async function connectIcs(
     await deps.repos.connections.create(workspaceId, { id, memberId, provider: 'ics', label, credentials });
   } catch (error) {
     // The member was deleted while the feed was fetched: the delete wins.
-    if (!(await deps.repos.members.get(workspaceId, memberId))) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+    if (!(await deps.repos.members.get(workspaceId, memberId))) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
     throw error;
   }
   try {
@@ -61,7 +64,7 @@ export async function connectIcs(
     await deps.repos.connections.setStatus(workspaceId, id, 'ok', { lastSyncAt: now, lastError: null, syncedThroughAt: now });
   } catch (error) {
     await deps.repos.connections.remove(workspaceId, id);
-    if (!(await deps.repos.members.get(workspaceId, memberId))) throw new UnmeetError('member.not_found', `No member ${memberId} in this workspace.`);
+    if (!(await deps.repos.members.get(workspaceId, memberId))) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
     throw error;
   }
   if ('url' in source) {
@@ -89,17 +92,17 @@ export async function syncIcsConnection(
   upload?: { body: string },
 ): Promise<{ connection: ConnectionRow; events: number }> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
-  if (!connection) throw new UnmeetError('connection.not_found', `No connection ${connectionId} in this workspace.`);
+  if (!connection) throw connectionErrors.not_found(`No connection ${connectionId} in this workspace.`);
   if (connection.provider !== 'ics') {
-    throw new UnmeetError('connection.unsupported', `Connection ${connectionId} is not an ICS connection.`);
+    throw connectionErrors.unsupported(`Connection ${connectionId} is not an ICS connection.`);
   }
   // A request of the wrong shape is refused before anything runs: it says nothing about the feed,
   // so it must not mark the connection as failing.
   if (upload && connection.credentials) {
-    throw new UnmeetError('ics.upload_to_subscription', 'This connection follows a URL; it cannot take an upload.');
+    throw icsErrors.upload_to_subscription('This connection follows a URL; it cannot take an upload.');
   }
   if (!upload && !connection.credentials) {
-    throw new UnmeetError('ics.body_required', 'This connection was uploaded; send the new ICS file to sync it.');
+    throw icsErrors.body_required('This connection was uploaded; send the new ICS file to sync it.');
   }
   const now = deps.clock();
   const window = syncWindow(now);
@@ -116,7 +119,7 @@ export async function syncIcsConnection(
   } catch (error) {
     // Deleted while the feed was fetched: the delete wins, and nothing of this run is kept.
     if (!(await deps.repos.connections.get(workspaceId, connectionId))) {
-      throw new UnmeetError('connection.not_found', `Connection ${connectionId} was deleted while it synced.`);
+      throw connectionErrors.not_found(`Connection ${connectionId} was deleted while it synced.`);
     }
     const code = isUnmeetError(error) ? error.code : 'sync.failed';
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: now });

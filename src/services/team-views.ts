@@ -6,7 +6,9 @@
  * audits) and stay visible to admins as before. The HTTP routes and the dashboard both call
  * these functions, so the API enforces exactly what the dashboard shows.
  */
-import { UnmeetError } from '../domain/errors';
+import { authErrors } from '../domain/error-codes/auth';
+import { groupErrors } from '../domain/error-codes/group';
+import { privacyErrors } from '../domain/error-codes/privacy';
 import { flagMeetings, toFlagJson } from '../domain/meeting-flags';
 import { aggregateTeam, effectiveMinGroupSize, privateMemberIds, type GroupInput, type MemberOwner, type PersonNumbers, type TeamView } from '../domain/privacy';
 import { roleAtLeast, type Role } from '../domain/roles';
@@ -69,7 +71,7 @@ async function assertVisible(deps: Pick<Deps, 'repos'>, workspaceId: string, sco
   if (!memberRef || scope.hiddenMemberIds.size === 0) return;
   const row = (await deps.repos.members.get(workspaceId, memberRef)) ?? (await deps.repos.members.getByEmail(workspaceId, memberRef));
   if (row && scope.hiddenMemberIds.has(row.id)) {
-    throw new UnmeetError('privacy.not_shared', 'This person has not chosen to share their numbers; only they can see them.');
+    throw privacyErrors.not_shared('This person has not chosen to share their numbers; only they can see them.');
   }
 }
 
@@ -158,7 +160,7 @@ export async function visibleGroups(deps: Pick<Deps, 'repos'>, viewer: Viewer, m
     const all = await deps.repos.groups.list(viewer.workspaceId);
     return [{ id: WORKSPACE_GROUP_ID, name: 'Everyone', memberIds: members.map((m) => m.id) }, ...all];
   }
-  if (!roleAtLeast(viewer.role, 'manager')) throw new UnmeetError('auth.forbidden', 'Team views need the manager role or above.');
+  if (!roleAtLeast(viewer.role, 'manager')) throw authErrors.forbidden('Team views need the manager role or above.');
   return viewer.personId ? deps.repos.groups.listManagedBy(viewer.workspaceId, viewer.personId) : [];
 }
 
@@ -176,7 +178,7 @@ export async function teamAudit(deps: Pick<Deps, 'repos' | 'memo'>, viewer: View
   let groups = await visibleGroups(deps, viewer, members);
   if (groupId !== undefined) {
     groups = groups.filter((g) => g.id === groupId);
-    if (groups.length === 0) throw new UnmeetError('group.not_found', `No group ${groupId} that you can see.`);
+    if (groups.length === 0) throw groupErrors.not_found(`No group ${groupId} that you can see.`);
   }
   const sharers = [...scope.owners.values()].filter((o) => o.shares).map((o) => o.memberId).sort();
   const params = [range.from, range.to, groups.map((g) => [g.id, ...g.memberIds]), sharers];

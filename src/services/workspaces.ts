@@ -1,4 +1,4 @@
-import { UnmeetError } from '../domain/errors';
+import { keyErrors } from '../domain/error-codes/key';
 import type { KeyRole } from '../domain/roles';
 import { randomToken } from '../db/ids';
 import type { ApiKey, Workspace, WorkspaceSettings } from '../db/workspaces.repository';
@@ -51,7 +51,7 @@ export async function createApiKey(
 ): Promise<{ key: ApiKey; apiKey: string }> {
   const active = (await deps.repos.workspaces.listKeys(workspaceId)).filter((k) => k.revokedAt === null).length;
   if (active >= MAX_ACTIVE_KEYS) {
-    throw new UnmeetError('key.limit_reached', `A workspace holds at most ${MAX_ACTIVE_KEYS} active API keys; revoke one first.`);
+    throw keyErrors.limit_reached(`A workspace holds at most ${MAX_ACTIVE_KEYS} active API keys; revoke one first.`);
   }
   const { apiKey, stored } = await generateApiKey();
   const key = await deps.repos.workspaces.createKey(workspaceId, { ...stored, label: options.label, role: options.role });
@@ -71,9 +71,9 @@ export async function revokeApiKey(deps: Pick<Deps, 'repos' | 'clock'>, workspac
     case 'already_revoked':
       return result.key;
     case 'not_found':
-      throw new UnmeetError('key.not_found', `No API key ${keyId} in this workspace.`);
+      throw keyErrors.not_found(`No API key ${keyId} in this workspace.`);
     case 'last_active':
-      throw new UnmeetError('key.last_active', `Key ${keyId} is the workspace's last active API key; create another before revoking it.`);
+      throw keyErrors.last_active(`Key ${keyId} is the workspace's last active API key; create another before revoking it.`);
   }
 }
 

@@ -8,7 +8,11 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { z } from 'zod';
-import { isUnmeetError, UnmeetError } from '../../domain/errors';
+import { isUnmeetError } from '../../domain/errors';
+import { authErrors } from '../../domain/error-codes/auth';
+import { requestErrors } from '../../domain/error-codes/request';
+import { signinErrors, signupErrors } from '../../domain/error-codes/signin';
+import { workspaceErrors } from '../../domain/error-codes/workspace';
 import type { IdentityProvider } from '../../providers/identity/identity-client';
 import type { Deps } from '../../services/deps';
 import { peekLink, requestEmailLink, type LinkIntent } from '../../services/one-time-links';
@@ -43,7 +47,7 @@ async function readBody(c: Context): Promise<Body> {
   const type = c.req.header('content-type') ?? '';
   const raw: Record<string, unknown> = type.includes('application/json')
     ? ((await c.req.json().catch(() => {
-        throw new UnmeetError('request.malformed_json', 'The request body is not valid JSON.');
+        throw requestErrors.malformed_json('The request body is not valid JSON.');
       })) ?? {})
     : await c.req.parseBody();
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 2000)]));
@@ -163,14 +167,14 @@ export function authRoutes(deps: Deps) {
 
   app.post('/auth/email', async (c) => {
     try {
-      if (crossOrigin(c, deps.publicUrl)) throw new UnmeetError('auth.forbidden', 'A sign-in request must come from this site.');
+      if (crossOrigin(c, deps.publicUrl)) throw authErrors.forbidden('A sign-in request must come from this site.');
       const body = await readBody(c);
       const email = emailSchema.safeParse((body.email ?? '').trim());
-      if (!email.success) throw new UnmeetError('signin.invalid_email', 'Enter a valid email address.');
+      if (!email.success) throw signinErrors.invalid_email('Enter a valid email address.');
       const perClient = deps.mailRateLimiter?.take(clientAddressOf(deps, c));
       if (perClient && !perClient.ok) {
         c.header('Retry-After', String(perClient.retryAfterSeconds));
-        throw new UnmeetError('signin.too_many_links', `Too many sign-in links asked from this address; retry in ${perClient.retryAfterSeconds} s.`);
+        throw signinErrors.too_many_links(`Too many sign-in links asked from this address; retry in ${perClient.retryAfterSeconds} s.`);
       }
       const intent: LinkIntent = body.setup
         ? { kind: 'setup', token: body.setup, workspaceName: cleanWorkspaceName(body.name) }
@@ -204,7 +208,7 @@ export function authRoutes(deps: Deps) {
       // A dead link says so first (whatever the form): that tells nothing the GET did not.
       await peekLink(deps, c.req.param('token'), 'sign-in');
       const body = await readBody(c);
-      if (!(await verifyCsrf(c, deps, 'pre', body._csrf))) throw new UnmeetError('auth.forbidden', 'This form has expired; open the link from the mail again.');
+      if (!(await verifyCsrf(c, deps, 'pre', body._csrf))) throw authErrors.forbidden('This form has expired; open the link from the mail again.');
       return await signedIn(c, await completeLinkSignIn(deps, c.req.param('token'), body.i));
     } catch (error) {
       return fail(c, error);
@@ -240,9 +244,9 @@ export function authRoutes(deps: Deps) {
   const personForm = (handler: (c: Context, session: PersonSession, body: Body) => Promise<Response>) => async (c: Context) => {
     try {
       const session = await personSession(c);
-      if (!session) throw new UnmeetError('auth.session_expired', 'The session has ended; sign in again.');
+      if (!session) throw authErrors.session_expired('The session has ended; sign in again.');
       const body = await readBody(c);
-      if (!(await sessionCsrf(c, session, body._csrf))) throw new UnmeetError('auth.forbidden', 'This form has expired; reload the page and try again.');
+      if (!(await sessionCsrf(c, session, body._csrf))) throw authErrors.forbidden('This form has expired; reload the page and try again.');
       return await handler(c, session, body);
     } catch (error) {
       return fail(c, error);
@@ -254,7 +258,7 @@ export function authRoutes(deps: Deps) {
     '/auth/workspaces',
     personForm(async (c, session, body) => {
       const membership = body.workspaceId ? await deps.repos.people.membership(body.workspaceId, session.personId) : undefined;
-      if (!membership) throw new UnmeetError('workspace.not_found', 'You do not belong to that workspace.');
+      if (!membership) throw workspaceErrors.not_found('You do not belong to that workspace.');
       return beginSession(c, session.personId, membership.workspaceId, await hasSignupProof(c, session));
     }),
   );
@@ -264,7 +268,7 @@ export function authRoutes(deps: Deps) {
     personForm(async (c, session, body) => {
       const proof = await hasSignupProof(c, session);
       if (!(await mayCreateWorkspace(deps, session.personId, proof))) {
-        throw new UnmeetError('signup.closed', 'Creating workspaces is not open to this account on this server; ask an admin for an invitation.');
+        throw signupErrors.closed('Creating workspaces is not open to this account on this server; ask an admin for an invitation.');
       }
       const person = (await deps.repos.people.get(session.personId))!;
       const workspaceId = await createOwnedWorkspace(deps, person, body.name ?? '', 'signup');
@@ -275,7 +279,7 @@ export function authRoutes(deps: Deps) {
   // --- sign-out --------------------------------------------------------------------------------
 
   app.post('/auth/sign-out', async (c) => {
-    if (crossOrigin(c, deps.publicUrl)) return fail(c, new UnmeetError('auth.forbidden', 'A sign-out must come from this site.'));
+    if (crossOrigin(c, deps.publicUrl)) return fail(c, authErrors.forbidden('A sign-out must come from this site.'));
     await signOut(c, deps);
     deleteCookie(c, SIGNUP_COOKIE, { path: '/' });
     return c.redirect('/sign-in', 303);

@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { UnmeetError } from '../../domain/errors';
+import { connectionErrors } from '../../domain/error-codes/connection';
+import { requestErrors } from '../../domain/error-codes/request';
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { Deps } from '../../services/deps';
 import { disconnect, requestProviderSync } from '../../services/connections';
@@ -90,11 +91,11 @@ export function connectionsRoutes(deps: Deps) {
       const workspaceId = c.get('workspaceId');
       if (isCalendarBody(c)) {
         const { memberId, name } = c.req.valid('query');
-        if (!memberId) throw new UnmeetError('request.invalid', 'Pass ?memberId= with a text/calendar body.');
+        if (!memberId) throw requestErrors.invalid('Pass ?memberId= with a text/calendar body.');
         return c.json(view(await connectIcs(deps, workspaceId, memberId, { body: await c.req.text(), name })), 201);
       }
       const body = c.req.valid('json');
-      if (typeof body !== 'object' || !('memberId' in body)) throw new UnmeetError('request.invalid', 'Send JSON or a text/calendar body.');
+      if (typeof body !== 'object' || !('memberId' in body)) throw requestErrors.invalid('Send JSON or a text/calendar body.');
       const source = 'url' in body ? { url: body.url } : { body: body.ics, name: body.name };
       return c.json(view(await connectIcs(deps, workspaceId, body.memberId, source)), 201);
     },
@@ -112,7 +113,7 @@ export function connectionsRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const row = await deps.repos.connections.get(c.get('workspaceId'), id);
-      if (!row) throw new UnmeetError('connection.not_found', `No connection ${id} in this workspace.`);
+      if (!row) throw connectionErrors.not_found(`No connection ${id} in this workspace.`);
       return c.json((await withHealth(deps, [row], view))[0]!, 200);
     },
   );

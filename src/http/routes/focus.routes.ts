@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { UnmeetError } from '../../domain/errors';
+import { memberErrors } from '../../domain/error-codes/member';
 import { resolveFocusPolicy, type FocusPolicy } from '../../domain/focus-planner';
 import { focusPolicyInput, memberFocusPolicyInput } from '../../schemas';
 import type { Deps } from '../../services/deps';
@@ -118,7 +118,7 @@ export function focusRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const workspaceId = c.get('workspaceId');
-      if (!(await deps.repos.members.get(workspaceId, id))) throw new UnmeetError('member.not_found', `No member ${id} in this workspace.`);
+      if (!(await deps.repos.members.get(workspaceId, id))) throw memberErrors.not_found(`No member ${id} in this workspace.`);
       const { policy, enabled, overrides } = await memberFocusPolicy(deps, workspaceId, id);
       return c.json({ memberId: id, enabled, overrides, policy }, 200);
     },

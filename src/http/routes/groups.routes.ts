@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { UnmeetError } from '../../domain/errors';
+import { groupErrors } from '../../domain/error-codes/group';
 import { roleAtLeast } from '../../domain/roles';
 import type { GroupRecord } from '../../db/groups.repository';
 import { recordAdminAction } from '../../services/audit-log';
@@ -31,7 +31,7 @@ async function uniqueName<T>(name: string | undefined, write: () => Promise<T>):
     return await write();
   } catch (error) {
     if (name !== undefined && /UNIQUE constraint failed/i.test(String((error as Error)?.message ?? error))) {
-      throw new UnmeetError('group.name_taken', `A group named "${name}" already exists.`);
+      throw groupErrors.name_taken(`A group named "${name}" already exists.`);
     }
     throw error;
   }
@@ -44,14 +44,14 @@ async function checkIds(deps: Deps, workspaceId: string, input: { memberIds?: st
   if (input.memberIds?.length) {
     const known = await deps.repos.groups.existingMembers(workspaceId, input.memberIds);
     const unknown = input.memberIds.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new UnmeetError('group.unknown_member', `No member ${unknown.slice(0, 5).join(', ')} in this workspace.`);
+    if (unknown.length > 0) throw groupErrors.unknown_member(`No member ${unknown.slice(0, 5).join(', ')} in this workspace.`);
   }
   if (input.managerIds?.length) {
     const roles = await deps.repos.groups.rolesOf(workspaceId, input.managerIds);
     const unknown = input.managerIds.filter((id) => !roles.has(id));
-    if (unknown.length > 0) throw new UnmeetError('group.unknown_manager', `No person ${unknown.slice(0, 5).join(', ')} in this workspace.`);
+    if (unknown.length > 0) throw groupErrors.unknown_manager(`No person ${unknown.slice(0, 5).join(', ')} in this workspace.`);
     const low = input.managerIds.filter((id) => !roleAtLeast(roles.get(id)!, 'manager'));
-    if (low.length > 0) throw new UnmeetError('group.manager_role', `${low.slice(0, 5).join(', ')} must have the manager role (or above) to be assigned a group.`);
+    if (low.length > 0) throw groupErrors.manager_role(`${low.slice(0, 5).join(', ')} must have the manager role (or above) to be assigned a group.`);
   }
 }
 
@@ -91,7 +91,7 @@ export function groupsRoutes(deps: Deps) {
     async (c) => {
       const workspaceId = c.get('workspaceId');
       const body = c.req.valid('json');
-      if (await deps.repos.groups.findByName(workspaceId, body.name)) throw new UnmeetError('group.name_taken', `A group named "${body.name}" already exists.`);
+      if (await deps.repos.groups.findByName(workspaceId, body.name)) throw groupErrors.name_taken(`A group named "${body.name}" already exists.`);
       await checkIds(deps, workspaceId, body);
       const group = await uniqueName(body.name, () => deps.repos.groups.create(workspaceId, body));
       await recordAdminAction(deps, workspaceId, c.get('principal'), 'group.create', group.id, { members: group.memberIds.length, managers: group.managerIds.length });
@@ -111,7 +111,7 @@ export function groupsRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const group = await deps.repos.groups.get(c.get('workspaceId'), id);
-      if (!group) throw new UnmeetError('group.not_found', `No group ${id} in this workspace.`);
+      if (!group) throw groupErrors.not_found(`No group ${id} in this workspace.`);
       return c.json(full(group), 200);
     },
   );
@@ -133,9 +133,9 @@ export function groupsRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const before = await deps.repos.groups.get(workspaceId, id);
-      if (!before) throw new UnmeetError('group.not_found', `No group ${id} in this workspace.`);
+      if (!before) throw groupErrors.not_found(`No group ${id} in this workspace.`);
       if (body.name !== undefined && body.name !== before.name && (await deps.repos.groups.findByName(workspaceId, body.name))) {
-        throw new UnmeetError('group.name_taken', `A group named "${body.name}" already exists.`);
+        throw groupErrors.name_taken(`A group named "${body.name}" already exists.`);
       }
       await checkIds(deps, workspaceId, body);
       const group = (await uniqueName(body.name, () => deps.repos.groups.update(workspaceId, id, body)))!;
@@ -160,7 +160,7 @@ export function groupsRoutes(deps: Deps) {
     async (c) => {
       const workspaceId = c.get('workspaceId');
       const { id } = c.req.valid('param');
-      if (!(await deps.repos.groups.remove(workspaceId, id))) throw new UnmeetError('group.not_found', `No group ${id} in this workspace.`);
+      if (!(await deps.repos.groups.remove(workspaceId, id))) throw groupErrors.not_found(`No group ${id} in this workspace.`);
       await recordAdminAction(deps, workspaceId, c.get('principal'), 'group.delete', id);
       return c.body(null, 204);
     },

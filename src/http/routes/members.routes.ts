@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { UnmeetError } from '../../domain/errors';
+import { memberErrors } from '../../domain/error-codes/member';
 import { assertTimeZone, normalizeWorkingHours } from '../../domain/working-hours';
 import type { Member } from '../../domain/types';
 import { toMember, type MemberRow } from '../../db/members.repository';
@@ -39,7 +39,7 @@ export function toDomainMember(input: z.infer<typeof memberInput>): Member {
 
 export function membersRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
-  const notFound = (id: string) => new UnmeetError('member.not_found', `No member ${id} in this workspace.`);
+  const notFound = (id: string) => memberErrors.not_found(`No member ${id} in this workspace.`);
 
   app.openapi(
     secured('admin', {
@@ -65,7 +65,7 @@ export function membersRoutes(deps: Deps) {
       const workspaceId = c.get('workspaceId');
       const member = toDomainMember(c.req.valid('json'));
       if (await deps.repos.members.getByEmail(workspaceId, member.email)) {
-        throw new UnmeetError('member.already_exists', `A member with email ${member.email} already exists.`);
+        throw memberErrors.already_exists(`A member with email ${member.email} already exists.`);
       }
       const created = await deps.repos.members.create(workspaceId, member, deps.clock());
       await recordAdminAction(deps, workspaceId, c.get('principal'), 'member.create', created.id, { email: created.email });
@@ -108,11 +108,11 @@ export function membersRoutes(deps: Deps) {
       // Edited zone or hours are the member's own: calendar settings no longer replace them.
       const edits = patch.timeZone !== undefined || patch.workingHours !== undefined;
       if (followCalendarSettings && edits) {
-        throw new UnmeetError('member.conflicting_profile', 'Either edit the time zone and working hours, or follow the calendar settings; not both.');
+        throw memberErrors.conflicting_profile('Either edit the time zone and working hours, or follow the calendar settings; not both.');
       }
       const merged = toDomainMember({ ...toMember(existing), locale: existing.locale, ...patch, workingHours: patch.workingHours ?? existing.workingHours });
       if (merged.email !== existing.email && (await deps.repos.members.getByEmail(workspaceId, merged.email))) {
-        throw new UnmeetError('member.already_exists', `A member with email ${merged.email} already exists.`);
+        throw memberErrors.already_exists(`A member with email ${merged.email} already exists.`);
       }
       const overridden = followCalendarSettings === undefined ? (edits ? true : undefined) : !followCalendarSettings;
       const row = await deps.repos.members.update(workspaceId, id, { ...merged, ...(overridden === undefined ? {} : { profileOverridden: overridden }) }, deps.clock());

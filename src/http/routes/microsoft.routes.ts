@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { UnmeetError } from '../../domain/errors';
+import { webhookErrors } from '../../domain/error-codes/webhook';
 import type { Deps } from '../../services/deps';
 import { completeMicrosoftConnect, handleMicrosoftNotifications, startMicrosoftConnect } from '../../services/microsoft';
 import type { AppEnv } from '../app';
@@ -26,7 +26,7 @@ export function microsoftRoutes(deps: Deps) {
     const validationToken = c.req.query('validationToken');
     if (validationToken !== undefined) return c.text(validationToken, 200);
     const body = await c.req.json().catch(() => {
-      throw new UnmeetError('webhook.invalid', 'Not a Microsoft Graph notification batch.');
+      throw webhookErrors.invalid('Not a Microsoft Graph notification batch.');
     });
     await handleMicrosoftNotifications(deps, body);
     return c.body(null, 202);

@@ -1,7 +1,9 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { html } from 'hono/html';
 import type { Context } from 'hono';
-import { UnmeetError, isUnmeetError } from '../../domain/errors';
+import { isUnmeetError } from '../../domain/errors';
+import { memberErrors } from '../../domain/error-codes/member';
+import { oauthErrors } from '../../domain/error-codes/oauth';
 import { roleAtLeast } from '../../domain/roles';
 import { OTHER_ACCOUNT_RULE, type ConnectOutcome, type OAuthStarter } from '../../services/oauth-connections';
 import type { AppEnv } from '../app';
@@ -35,14 +37,14 @@ const isOwnMember = (c: Context<AppEnv>, memberId: string) => {
 function starterFor(c: Context<AppEnv>, memberId: string): OAuthStarter {
   if (isOwnMember(c, memberId)) return { personId: (c.get('principal') as { personId: string }).personId };
   if (roleAtLeast(c.get('role'), 'admin')) return {};
-  throw new UnmeetError('member.not_found', `No member ${memberId} of yours in this workspace.`);
+  throw memberErrors.not_found(`No member ${memberId} of yours in this workspace.`);
 }
 
 /** Naming another account is the member's own confirmation: an admin (who may see the member) is told why not. */
 function requireOwnMember(c: Context<AppEnv>, memberId: string): string {
   if (isOwnMember(c, memberId)) return (c.get('principal') as { personId: string }).personId;
-  if (roleAtLeast(c.get('role'), 'admin')) throw new UnmeetError('oauth.not_own_member', OTHER_ACCOUNT_RULE);
-  throw new UnmeetError('member.not_found', `No member ${memberId} of yours in this workspace.`);
+  if (roleAtLeast(c.get('role'), 'admin')) throw oauthErrors.not_own_member(OTHER_ACCOUNT_RULE);
+  throw memberErrors.not_found(`No member ${memberId} of yours in this workspace.`);
 }
 
 const connectBody = z.object({

@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { UnmeetError } from '../../domain/errors';
+import { outboxErrors } from '../../domain/error-codes/outbox';
 import type { OutboxRow } from '../../db/outbox.repository';
 import { recordAdminAction } from '../../services/audit-log';
 import type { Deps } from '../../services/deps';
@@ -58,7 +59,7 @@ export function outboxRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
   const find = async (workspaceId: string, id: string) => {
     const row = await deps.repos.outbox.get(workspaceId, id);
-    if (!row) throw new UnmeetError('outbox.not_found', `No message ${id} in this workspace.`);
+    if (!row) throw outboxErrors.not_found(`No message ${id} in this workspace.`);
     return row;
   };
 
@@ -106,8 +107,7 @@ export function outboxRoutes(deps: Deps) {
       const workspaceId = c.get('workspaceId');
       const row = await find(workspaceId, c.req.valid('param').id);
       if (isConfirmationMessage(row) || row.status === 'held') {
-        throw new UnmeetError(
-          'outbox.not_exportable',
+        throw outboxErrors.not_exportable(
           row.status === 'held' ? 'This message waits for its recipient to confirm; it cannot be sent by hand.' : 'Confirmation mails are sent only by the server; they cannot be exported.',
         );
       }

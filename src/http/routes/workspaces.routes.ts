@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { UnmeetError } from '../../domain/errors';
+import { workspaceErrors } from '../../domain/error-codes/workspace';
 import type { ApiKey, Workspace } from '../../db/workspaces.repository';
 import type { Deps } from '../../services/deps';
 import { recordAdminAction } from '../../services/audit-log';
@@ -80,8 +80,7 @@ export function workspacesPublicRoutes(deps: Deps) {
     async (c) => {
       const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
       if (!deps.adminToken || !constantTimeEqual(presented, deps.adminToken)) {
-        throw new UnmeetError(
-          'workspace.creation_closed',
+        throw workspaceErrors.creation_closed(
           'Creating workspaces over HTTP needs the admin token (UNMEET_ADMIN_TOKEN); or run `unmeet workspace create`, or use the setup link printed at the first start.',
         );
       }

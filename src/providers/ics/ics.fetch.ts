@@ -11,6 +11,7 @@
  * runtime-specific dispatcher and belongs in the entry point if it is wanted.
  */
 import { UnmeetError } from '../../domain/errors';
+import { icsErrors } from '../../domain/error-codes/ics';
 
 export interface FetchIcsDeps {
   fetch: typeof fetch;
@@ -102,7 +103,7 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
       const bytes = await withTimeout(readCapped(response, maxBytes, controller));
       const text = decode(bytes, response.headers.get('content-type'));
       if (!/^\s*BEGIN:VCALENDAR/i.test(text.replace(/^\uFEFF/, ''))) {
-        throw new UnmeetError('ics.not_calendar', 'The URL did not return an iCalendar file (no BEGIN:VCALENDAR).', {
+        throw icsErrors.not_calendar('The URL did not return an iCalendar file (no BEGIN:VCALENDAR).', {
           host: current.hostname,
         });
       }
@@ -110,7 +111,7 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
     }
   } catch (error) {
     if (error instanceof Timeout) {
-      throw new UnmeetError('ics.url_unreachable', `The calendar URL did not answer within ${timeoutMs} ms.`, {
+      throw icsErrors.url_unreachable(`The calendar URL did not answer within ${timeoutMs} ms.`, {
         reason: 'timeout',
         timeoutMs,
       });
@@ -193,19 +194,18 @@ async function discard(response: Response): Promise<void> {
 }
 
 function forbidden(why: string, reason: string, host?: string): UnmeetError {
-  return new UnmeetError('ics.url_forbidden', `This calendar URL is not allowed: ${why}.`, host ? { reason, host } : { reason });
+  return icsErrors.url_forbidden(`This calendar URL is not allowed: ${why}.`, host ? { reason, host } : { reason });
 }
 
 function unreachable(url: URL, why: string, status?: number): UnmeetError {
-  return new UnmeetError(
-    'ics.url_unreachable',
+  return icsErrors.url_unreachable(
     `The calendar at ${url.hostname} could not be fetched: ${why}.`,
     status === undefined ? { host: url.hostname } : { host: url.hostname, status },
   );
 }
 
 function tooLarge(maxBytes: number): UnmeetError {
-  return new UnmeetError('ics.too_large', `The calendar is larger than ${maxBytes} bytes.`, { maxBytes });
+  return icsErrors.too_large(`The calendar is larger than ${maxBytes} bytes.`, { maxBytes });
 }
 
 // ---------------------------------------------------------------------------------------------

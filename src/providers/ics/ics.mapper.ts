@@ -18,6 +18,7 @@ import ICAL from 'ical.js';
 import { IANAZone } from 'luxon';
 import { findIana } from 'windows-iana';
 import { UnmeetError } from '../../domain/errors';
+import { icsErrors } from '../../domain/error-codes/ics';
 import { describeText, hasConferencingLink } from '../../domain/event-facts';
 import type { Attendee, CalendarEvent, DescriptionFacts, EventStatus, ResponseStatus } from '../../domain/types';
 
@@ -66,11 +67,11 @@ const OFFSET_BUCKET = 6 * HOUR;
 // Errors
 
 function parseError(line: number, message: string): UnmeetError {
-  return new UnmeetError('ics.parse_error', `Invalid iCalendar data at line ${line}: ${message}`, { line });
+  return icsErrors.parse_error(`Invalid iCalendar data at line ${line}: ${message}`, { line });
 }
 
 function unknownZone(line: number, tzid: string): UnmeetError {
-  return new UnmeetError('ics.unknown_time_zone', `Unknown time zone "${tzid}" at line ${line}`, { line, tzid });
+  return icsErrors.unknown_time_zone(`Unknown time zone "${tzid}" at line ${line}`, { line, tzid });
 }
 
 // ---------------------------------------------------------------------------------------------

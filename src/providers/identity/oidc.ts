@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, jwtVerify, type FetchImplementation, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { UnmeetError } from '../../domain/errors';
+import { signinErrors } from '../../domain/error-codes/signin';
 import type { IdentityProvider, VerifiedIdentity } from './identity-client';
 
 /**
@@ -69,14 +70,14 @@ export function invalidToken(provider: IdentityProvider, reason: InvalidTokenRea
         : reason === 'no_email'
           ? `The ${name} account did not share an email address, which sign-in needs.`
           : `The ${name} sign-in could not be verified. Please sign in again.`;
-  return new UnmeetError('signin.invalid_token', message, { provider, reason, ...extra });
+  return signinErrors.invalid_token(message, { provider, reason, ...extra });
 }
 
 export const notConfigured = (provider: IdentityProvider, what = 'app') =>
-  new UnmeetError('signin.not_configured', `Sign-in with ${vendorName[provider]} is not configured on this server (${what}).`, { provider });
+  signinErrors.not_configured(`Sign-in with ${vendorName[provider]} is not configured on this server (${what}).`, { provider });
 
 export const unavailable = (provider: IdentityProvider, what: string) =>
-  new UnmeetError('signin.provider_unavailable', `${vendorName[provider]} could not be reached to complete the sign-in. Please try again in a moment.`, { provider, what });
+  signinErrors.provider_unavailable(`${vendorName[provider]} could not be reached to complete the sign-in. Please try again in a moment.`, { provider, what });
 
 const base64Url = (bytes: ArrayBuffer | Uint8Array) => {
   let binary = '';
@@ -150,10 +151,10 @@ export async function exchangeCode(
   if (res.status === 429 || res.status >= 500) throw unavailable(provider, 'token endpoint');
   const vendorError = typeof body.error === 'string' ? body.error : undefined;
   if (!res.ok) {
-    throw new UnmeetError('signin.exchange_failed', `${vendorName[provider]} refused the sign-in code. Please sign in again.`, { provider, status: res.status, vendorError });
+    throw signinErrors.exchange_failed(`${vendorName[provider]} refused the sign-in code. Please sign in again.`, { provider, status: res.status, vendorError });
   }
   if (typeof body.id_token !== 'string') {
-    throw new UnmeetError('signin.exchange_failed', `${vendorName[provider]} answered without an ID token. Please sign in again.`, { provider, status: res.status });
+    throw signinErrors.exchange_failed(`${vendorName[provider]} answered without an ID token. Please sign in again.`, { provider, status: res.status });
   }
   return body.id_token;
 }

@@ -1,6 +1,8 @@
 /** Calendar connections and API keys of the whole workspace: an admin's page. */
 import { Hono } from 'hono';
-import { isUnmeetError, UnmeetError } from '../../../domain/errors';
+import { isUnmeetError } from '../../../domain/errors';
+import { icsErrors } from '../../../domain/error-codes/ics';
+import { requestErrors } from '../../../domain/error-codes/request';
 import { disconnect } from '../../../services/connections';
 import type { Deps } from '../../../services/deps';
 import { startGoogleConnect } from '../../../services/google';
@@ -14,7 +16,7 @@ import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 /** The address of an ICS feed a form gave, or a 422 error. */
 export function icsUrlOf(value: string): string {
   const url = value.trim();
-  if (!/^(https?|webcal):\/\//i.test(url) || url.length > 2048) throw new UnmeetError('ics.invalid_url', 'Give an http(s) or webcal address of the calendar feed.');
+  if (!/^(https?|webcal):\/\//i.test(url) || url.length > 2048) throw icsErrors.invalid_url('Give an http(s) or webcal address of the calendar feed.');
   return url;
 }
 
@@ -61,7 +63,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
   app.post('/connections/keys', admin, async (c) => {
     try {
       const label = first(c.get('form').label).trim();
-      if (label.length > 100 || /[\u0000-\u001f\u007f]/.test(label)) throw new UnmeetError('request.invalid', 'A label has at most 100 characters and no control characters.');
+      if (label.length > 100 || /[\u0000-\u001f\u007f]/.test(label)) throw requestErrors.invalid('A label has at most 100 characters and no control characters.');
       const created = await createApiKey(deps, c.get('session').workspaceId, label ? { label } : {});
       return connectionsPage(c, undefined, 201, created.apiKey);
     } catch (error) {

@@ -6,7 +6,8 @@
  */
 import { Hono } from 'hono';
 import { DateTime } from 'luxon';
-import { isUnmeetError, UnmeetError } from '../../../domain/errors';
+import { isUnmeetError } from '../../../domain/errors';
+import { connectionErrors } from '../../../domain/error-codes/connection';
 import { weekContaining } from '../../../domain/privacy';
 import type { MemberRow } from '../../../db/members.repository';
 import { auditWorkspace } from '../../../services/audit';
@@ -118,7 +119,7 @@ export function meRoutes(deps: Deps, kit: Kit) {
     onOwnMember(async (c, member) => {
       const { workspaceId } = c.get('session');
       const connection = await deps.repos.connections.get(workspaceId, c.req.param('id') ?? '');
-      if (!connection || connection.memberId !== member.id) throw new UnmeetError('connection.not_found', 'No such connection of yours.');
+      if (!connection || connection.memberId !== member.id) throw connectionErrors.not_found('No such connection of yours.');
       await disconnect(deps, workspaceId, connection.id);
       return c.redirect('/me/connections?ok=disconnected', 303);
     }),

@@ -6,7 +6,10 @@
  * actually happened, including an invitation link shown once when it could not be mailed.
  */
 import { Hono } from 'hono';
-import { UnmeetError, isUnmeetError } from '../../../domain/errors';
+import { isUnmeetError } from '../../../domain/errors';
+import { invitationErrors } from '../../../domain/error-codes/invitation';
+import { personErrors } from '../../../domain/error-codes/person';
+import { requestErrors } from '../../../domain/error-codes/request';
 import { isRole, type Role } from '../../../domain/roles';
 import type { Deps } from '../../../services/deps';
 import { approveInvitationEmail, inviteMany, parseEmailList, resendInvitation, revokeInvitation, type InviteOutcome } from '../../../services/invitations';
@@ -47,7 +50,7 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
   };
 
   const roleOf = (value: string): Role => {
-    if (!isRole(value)) throw new UnmeetError('request.invalid', 'Choose a role: member, manager, admin or owner.');
+    if (!isRole(value)) throw requestErrors.invalid('Choose a role: member, manager, admin or owner.');
     return value;
   };
 
@@ -59,7 +62,7 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
     act(async (c) => {
       const form = c.get('form');
       const emails = parseEmailList(first(form.emails).slice(0, 20_000));
-      if (emails.length === 0) throw new UnmeetError('request.invalid', 'Give at least one address.');
+      if (emails.length === 0) throw requestErrors.invalid('Give at least one address.');
       const outcomes = await inviteMany(deps, c.get('session').workspaceId, actor(c), emails, roleOf(first(form.role)));
       return peoplePage(c, { outcomes, status: outcomes.some((o) => o.status === 'invited') ? 201 : 200 });
     }),
@@ -91,10 +94,10 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
       const { workspaceId } = c.get('session');
       const id = c.req.param('id') ?? '';
       const invitation = await deps.repos.invitations.get(workspaceId, id);
-      if (!invitation) throw new UnmeetError('invitation.not_found', `No invitation ${id} in this workspace.`);
+      if (!invitation) throw invitationErrors.not_found(`No invitation ${id} in this workspace.`);
       const email = first(c.get('form').email).trim().toLowerCase();
       if (!invitation.attemptedEmail || email !== invitation.attemptedEmail.toLowerCase()) {
-        throw new UnmeetError('invitation.nothing_to_approve', 'Only the address that tried to accept this invitation can be approved.');
+        throw invitationErrors.nothing_to_approve('Only the address that tried to accept this invitation can be approved.');
       }
       await approveInvitationEmail(deps, workspaceId, actor(c), id, email);
       return c.redirect('/people?ok=approved', 303);
@@ -114,7 +117,7 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
   app.get('/people/:personId/remove', admin, async (c) => {
     const session = c.get('session');
     const membership = (await deps.repos.people.listMemberships(session.workspaceId)).find((m) => m.personId === c.req.param('personId'));
-    if (!membership) return failure(c, new UnmeetError('person.not_found', 'No such person in this workspace.'));
+    if (!membership) return failure(c, personErrors.not_found('No such person in this workspace.'));
     return c.html(await render(c, session, (ctx) => RemovePersonPage({ ctx, person: membership })));
   });
 

@@ -6,7 +6,8 @@
 import { Hono, type Context } from 'hono';
 import { raw } from 'hono/html';
 import { DateTime } from 'luxon';
-import { isUnmeetError, UnmeetError } from '../../../domain/errors';
+import { isUnmeetError } from '../../../domain/errors';
+import { requestErrors } from '../../../domain/error-codes/request';
 import type { MemberRow } from '../../../db/members.repository';
 import { loadHeatmaps, loadOverview, resolveWeeks } from '../../../services/dashboard';
 import type { Deps } from '../../../services/deps';
@@ -154,7 +155,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     const form = c.get('form');
     const decision = first(form.decision);
     try {
-      if (decision !== 'keep' && decision !== 'converted') throw new UnmeetError('request.invalid', 'decision must be keep or converted.');
+      if (decision !== 'keep' && decision !== 'converted') throw requestErrors.invalid('decision must be keep or converted.');
       await decideSeries(deps, c.get('session').workspaceId, { seriesKey: first(form.seriesKey), decision, decidedBy: 'dashboard' });
       return c.redirect('/flags?ok=decided', 303);
     } catch (error) {

@@ -1,0 +1,148 @@
+/**
+ * Finds purpose words in a title or description with the per-language lexicons. Every language
+ * is tried on every text: titles mix languages ("Weekly sync tim data") and the text carries no
+ * language tag we could trust. Pure and allocation-light: lexicons are compiled once.
+ */
+import { de } from './de';
+import { en } from './en';
+import { es } from './es';
+import { fr } from './fr';
+import { id } from './id';
+import { nl } from './nl';
+import { pt } from './pt';
+import type { Lexicon, LexiconEntry, PurposeClass } from './types';
+
+export type { Lexicon, LexiconEntry, PurposeClass } from './types';
+export { ONE_WAY_CLASSES } from './types';
+
+/** Every language unmeet reads, in the order hits are reported. Adding a language = adding its file here. */
+export const LEXICONS: readonly Lexicon[] = [en, id, de, nl, fr, es, pt];
+
+/** Stems shorter than this are not tried: "di" + "an" would otherwise turn "dian" into nothing useful. */
+const MIN_STEM = 4;
+/** Compound parts: a term may end a longer word from 3 letters ("Architektur|rat"), start one from 5 ("Voortgangs|overleg"). */
+const MIN_COMPOUND_TAIL = 3;
+const MIN_COMPOUND_HEAD = 5;
+/** Descriptions longer than this are read only this far: purpose is stated early, and import stays cheap. */
+const MAX_TEXT = 20_000;
+
+/** Lower case, accents off (é → e, ä → a, ß → ss), so lexicons and text meet in one alphabet. */
+export function normalizeText(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss');
+}
+
+/** Words: runs of letters and digits; hyphens, slashes, colons and ampersands split ("1:1" → 1, 1). */
+export function wordsOf(text: string): string[] {
+  return normalizeText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+export interface PurposeHit {
+  class: PurposeClass;
+  language: string;
+  /** The lexicon entry as written in its file. */
+  term: string;
+  /** The words of the text that matched, as normalised. */
+  matched: string;
+}
+
+interface CompiledEntry {
+  entry: LexiconEntry;
+  words: string[];
+}
+
+interface CompiledLexicon {
+  lexicon: Lexicon;
+  /** Entries by their first word, for the exact and stem lookups. */
+  byFirst: Map<string, CompiledEntry[]>;
+  /** One-word entries, for compound matching. */
+  single: CompiledEntry[];
+  /** What may follow a term at the start of a compound: `compoundTails` and every one-word entry. */
+  tails: Set<string>;
+}
+
+function compile(lexicon: Lexicon): CompiledLexicon {
+  const byFirst = new Map<string, CompiledEntry[]>();
+  const single: CompiledEntry[] = [];
+  for (const entry of lexicon.entries) {
+    const words = wordsOf(entry.term);
+    if (words.length === 0) throw new Error(`lexicon ${lexicon.language}: empty term "${entry.term}"`);
+    const compiled = { entry, words };
+    const list = byFirst.get(words[0]!) ?? [];
+    list.push(compiled);
+    byFirst.set(words[0]!, list);
+    if (words.length === 1) single.push(compiled);
+  }
+  const tails = new Set([...(lexicon.compoundTails ?? []).map(normalizeText), ...single.map((c) => c.words[0]!)]);
+  return { lexicon, byFirst, single, tails };
+}
+
+const COMPILED = LEXICONS.map(compile);
+
+/** A word and the stems its language's affix rules give (the word itself first). */
+export function stemsOf(word: string, lexicon: Pick<Lexicon, 'prefixes' | 'suffixes'>): string[] {
+  const bases = [word];
+  for (const p of lexicon.prefixes) {
+    if (!word.startsWith(p.affix)) continue;
+    const rest = word.slice(p.affix.length);
+    if (rest.length >= MIN_STEM - 1) bases.push(rest, ...(p.restore ?? []).map((letter) => letter + rest));
+  }
+  const out = new Set<string>();
+  for (const base of bases) {
+    if (base === word || base.length >= MIN_STEM) out.add(base);
+    for (const s of lexicon.suffixes) {
+      if (base.endsWith(s) && base.length - s.length >= MIN_STEM) out.add(base.slice(0, -s.length));
+    }
+  }
+  return [...out];
+}
+
+const LINKS = ['', 's', 'e', 'en', 'n'];
+
+function wordMatches(stems: readonly string[], term: string, lex: CompiledLexicon): boolean {
+  if (stems.includes(term)) return true;
+  if (!lex.lexicon.compounds) return false;
+  const tailOk = (rest: string) => LINKS.some((l) => rest.startsWith(l) && lex.tails.has(rest.slice(l.length)));
+  return stems.some(
+    (s) =>
+      s.length > term.length &&
+      ((term.length >= MIN_COMPOUND_TAIL && s.endsWith(term)) || (term.length >= MIN_COMPOUND_HEAD && s.startsWith(term) && tailOk(s.slice(term.length)))),
+  );
+}
+
+/**
+ * Every lexicon entry found in `text`, in text order per language. A phrase matches consecutive
+ * words; each word may be an inflected form (affix rules) and, in compounding languages, a part
+ * of a longer word. An entry is reported once however often it occurs.
+ */
+export function findPurposes(text: string): PurposeHit[] {
+  const words = wordsOf(text);
+  if (words.length === 0) return [];
+  const hits: PurposeHit[] = [];
+  for (const compiled of COMPILED) {
+    const { lexicon, byFirst, single } = compiled;
+    const stems = words.map((w) => stemsOf(w, lexicon));
+    const seen = new Set<LexiconEntry>();
+    const report = (c: CompiledEntry, at: number) => {
+      if (seen.has(c.entry)) return;
+      seen.add(c.entry);
+      hits.push({ class: c.entry.class, language: lexicon.language, term: c.entry.term, matched: words.slice(at, at + c.words.length).join(' ') });
+    };
+    for (let i = 0; i < words.length; i++) {
+      const candidates = new Set<CompiledEntry>();
+      for (const s of stems[i]!) for (const c of byFirst.get(s) ?? []) candidates.add(c);
+      if (lexicon.compounds) for (const c of single) if (wordMatches(stems[i]!, c.words[0]!, compiled)) candidates.add(c);
+      for (const c of candidates) {
+        if (i + c.words.length > words.length) continue;
+        if (c.words.every((w, k) => wordMatches(stems[i + k]!, w, compiled))) report(c, i);
+      }
+    }
+  }
+  return hits;
+}
+
+/** The first hit of each purpose class in `text`. */
+export function purposesOf(text: string): Map<PurposeClass, PurposeHit> {
+  const out = new Map<PurposeClass, PurposeHit>();
+  for (const hit of findPurposes(text)) if (!out.has(hit.class)) out.set(hit.class, hit);
+  return out;
+}
