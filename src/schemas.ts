@@ -67,7 +67,8 @@ export const apiKeyInput = z
       .trim()
       .min(1)
       .max(100)
-      .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+      // The control characters (\p{Cc}) spelled as ranges: a `u` flag would reach /openapi.json as a pattern ending in "/u".
+      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'no control characters')
       .optional()
       .openapi({ description: 'What the key is for, to tell keys apart', example: 'CI' }),
     role: z

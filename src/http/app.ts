@@ -27,6 +27,7 @@ import { groupsRoutes } from './routes/groups.routes';
 import { myRoutes } from './routes/my.routes';
 import { teamRoutes } from './routes/team.routes';
 import { workspaceRoutes, workspacesPublicRoutes } from './routes/workspaces.routes';
+import { completeOpenApiDocument } from './operation-ids';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
 
@@ -133,13 +134,23 @@ export function createApp(deps: Deps) {
     scheme: 'bearer',
     description: 'The instance admin token (UNMEET_ADMIN_TOKEN), for creating workspaces over HTTP and for instance operations (`/v1/admin/...`).',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'unmeet API',
-      version: '1',
-      description: 'Meeting audits, async suggestions, focus protection and fair rotation. Errors are RFC 9457 problem+json with a stable `code`.',
-    },
+  // Generated on first request (every route is registered by then) and kept: it cannot change
+  // for the life of the app. operationIds and servers are filled in for generated clients.
+  let openApiDocument: object | undefined;
+  app.get('/openapi.json', (c) => {
+    openApiDocument ??= completeOpenApiDocument(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'unmeet API',
+          version: '1',
+          license: { name: 'MIT', identifier: 'MIT' },
+          description: 'Meeting audits, async suggestions, focus protection and fair rotation. Errors are RFC 9457 problem+json with a stable `code`.',
+        },
+      }),
+      deps.publicUrl,
+    );
+    return c.json(openApiDocument);
   });
   app.route('/', docsRoutes(deps));
 
