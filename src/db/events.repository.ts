@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, lt, max, notInArray, or, sql } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
 import type { EventChange } from '../providers/calendar-provider';
 import { atomic, insertMany, type Statement } from './atomic';
@@ -40,6 +40,8 @@ const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: n
 
 /** Events are keyed by (calendar, external id); `synced_at` alone changing is no reason to rewrite a row. */
 const upsertEvents = { target: [events.calendarId, events.externalId], stamps: [events.syncedAt] };
+/** In a full listing the stamp is the point: every listed row takes the listing's generation. */
+const upsertListed = { target: [events.calendarId, events.externalId] };
 
 export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
   externalId: r.externalId,
@@ -149,10 +151,30 @@ export function createEventRepository({ db }: { db: Db }) {
     },
 
     /**
+     * The generation for a new full listing of a calendar: later than every stamp its rows carry
+     * (the clock alone is not enough: two syncs can share a millisecond, and a test clock stands
+     * still), so the sweep after the listing tells listed rows from the rest.
+     */
+    async nextListingGeneration(workspaceId: string, calendarId: string, now: number): Promise<number> {
+      const rows = await db
+        .select({ latest: max(events.syncedAt) })
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId)));
+      const latest = rows[0]?.latest;
+      return latest == null ? now : Math.max(now, latest + 1);
+    },
+
+    /**
      * Applies one page of provider changes and moves the cursor, in one atomic unit: a crash
      * between pages resumes from the stored page token with nothing half-applied. A removal of
      * a recurring series' master id also removes its instances (`<id>_<start>` on Google: the
      * ids between `<id>_` and `<id>`` in byte order, `` ` `` being the character after `_`).
+     *
+     * A page of a full listing (`listing`) stamps every row it lists with the listing's
+     * generation, an unchanged row included (that is its one write), and the cursor keeps the
+     * generation for a resume; the listing's last page also sweeps the calendar's rows with an
+     * older stamp, the ones the vendor no longer lists. So a full sync never empties the calendar
+     * first (readers meanwhile see the previous rows), and it writes each stored event once.
      */
     async applyChanges(
       workspaceId: string,
@@ -160,6 +182,7 @@ export function createEventRepository({ db }: { db: Db }) {
       changes: EventChange[],
       cursor: { syncToken: string | null; pageToken: string | null; window: { start: number; end: number } },
       now: number,
+      listing?: { generation: number; last: boolean },
     ): Promise<void> {
       const scope = and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId));
       const latest = new Map<string, EventChange>();
@@ -171,25 +194,22 @@ export function createEventRepository({ db }: { db: Db }) {
         statements.push(db.delete(events).where(and(scope, or(eq(events.externalId, id), and(gte(events.externalId, `${id}_`), lt(events.externalId, `${id}\``))))));
       }
       // Changed events are updated in place on their (calendar, external id) key.
-      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, now)), upsertEvents));
-      const state = { syncToken: cursor.syncToken, pageToken: cursor.pageToken, windowStart: cursor.window.start, windowEnd: cursor.window.end, updatedAt: now };
+      const stamp = listing?.generation ?? now;
+      statements.push(...insertMany(db, events, upserts.map((e) => toRow(workspaceId, calendarId, e, stamp)), listing ? upsertListed : upsertEvents));
+      if (listing?.last) statements.push(db.delete(events).where(and(scope, lt(events.syncedAt, listing.generation))));
+      const state = {
+        syncToken: cursor.syncToken,
+        pageToken: cursor.pageToken,
+        windowStart: cursor.window.start,
+        windowEnd: cursor.window.end,
+        updatedAt: now,
+        fullSyncGen: listing && !listing.last ? listing.generation : null,
+      };
       statements.push(
         db.insert(syncState).values({ calendarId, workspaceId, ...state }).onConflictDoUpdate({ target: syncState.calendarId, set: state }),
       );
-      if (changes.length > 0) statements.push(bumpDataVersion(db, workspaceId));
+      if (changes.length > 0 || listing?.last) statements.push(bumpDataVersion(db, workspaceId));
       await atomic(db, statements);
-    },
-
-    /** Forgets a calendar's rows and cursor: before a full sync, which rebuilds them from scratch. */
-    async resetCalendar(workspaceId: string, calendarId: string, now: number): Promise<void> {
-      await atomic(db, [
-        db.delete(events).where(and(eq(events.workspaceId, workspaceId), eq(events.calendarId, calendarId))),
-        db
-          .update(syncState)
-          .set({ syncToken: null, pageToken: null, updatedAt: now })
-          .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.calendarId, calendarId))),
-        bumpDataVersion(db, workspaceId),
-      ]);
     },
 
     async listForCalendar(workspaceId: string, calendarId: string): Promise<CalendarEvent[]> {

@@ -99,11 +99,13 @@ function markOwn(changes: EventChange[], own: ReadonlySet<string>): EventChange[
 }
 
 /**
- * Brings one provider calendar up to date. Without a sync token this is a full sync over the
- * window, starting from an empty calendar; with one, the changes since. Every page is applied
- * together with the cursor that follows it, so a crash resumes at the next page instead of
- * restarting. A `gone` answer (Google 410 fullSyncRequired, Graph syncStateNotFound) wipes the
- * calendar and syncs it fully again; a stale page token falls back to the page's start.
+ * Brings one provider calendar up to date. Without a sync token this is a full listing over the
+ * window: each page is upserted under the listing's generation, and after the last page the
+ * rows it did not list are swept (the calendar is never emptied first); with a token, the
+ * changes since. Every page is applied together with the cursor that follows it (the listing's
+ * generation included), so a crash resumes at the next page instead of restarting. A `gone`
+ * answer (Google 410 fullSyncRequired, Graph syncStateNotFound) starts a new full listing; a
+ * stale page token falls back to the page's start.
  */
 export async function syncProviderCalendar(
   deps: Deps,
@@ -130,13 +132,16 @@ export async function syncProviderCalendar(
     else window = { start: state.windowStart, end: state.windowEnd };
   }
   const fullSync = !syncToken;
+  const newListing = () => deps.repos.events.nextListingGeneration(workspaceId, calendarId, now);
+  // The generation of the full listing under way: resumed from the cursor, or a new one. A listing
+  // resumed from before generations were kept began from an empty calendar: nothing to sweep.
+  let generation: number | null = syncToken ? null : pageToken ? (state?.fullSyncGen ?? null) : await newListing();
   const own = await deps.repos.focus.eventIds(workspaceId, connectionId);
   let restarts = 0;
   let note: string | null = null;
   let pages = 0;
   let changes = 0;
   try {
-    if (!syncToken && !pageToken) await deps.repos.events.resetCalendar(workspaceId, calendarId, now);
     while (pages < MAX_PAGES) {
       let page;
       try {
@@ -149,7 +154,7 @@ export async function syncProviderCalendar(
           syncToken = null;
           pageToken = null;
           window = fresh;
-          await deps.repos.events.resetCalendar(workspaceId, calendarId, now);
+          generation = await newListing();
           continue;
         }
         if (error.kind === 'invalid' && pageToken) {
@@ -157,7 +162,7 @@ export async function syncProviderCalendar(
           note = restartNote(error);
           pageToken = null;
           if (!syncToken) window = fresh;
-          if (!syncToken) await deps.repos.events.resetCalendar(workspaceId, calendarId, now);
+          if (!syncToken) generation = await newListing();
           continue;
         }
         throw error;
@@ -168,7 +173,8 @@ export async function syncProviderCalendar(
       const last = !page.nextPageToken;
       pageToken = last ? null : page.nextPageToken!;
       if (last) syncToken = page.nextSyncToken ?? syncToken;
-      await deps.repos.events.applyChanges(workspaceId, calendarId, kept, { syncToken, pageToken, window }, now);
+      const listing = generation === null ? undefined : { generation, last };
+      await deps.repos.events.applyChanges(workspaceId, calendarId, kept, { syncToken, pageToken, window }, now, listing);
       if (last) break;
     }
     // Calendar settings (Outlook working hours and zone), when due.
