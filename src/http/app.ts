@@ -28,6 +28,7 @@ import { myRoutes } from './routes/my.routes';
 import { teamRoutes } from './routes/team.routes';
 import { workspaceRoutes, workspacesPublicRoutes } from './routes/workspaces.routes';
 import { completeOpenApiDocument } from './operation-ids';
+import { requestErrors } from '../domain/error-codes/request';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
 
@@ -50,7 +51,7 @@ export function createApp(deps: Deps) {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
         const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-        return problem(c, 422, 'request.invalid', detail, { issues });
+        return problem(c, requestErrors.invalid(detail), { issues });
       }
     },
   });
@@ -70,7 +71,7 @@ export function createApp(deps: Deps) {
     const ics = /^\/v1\/connections\//.test(c.req.path);
     return bodyLimit({
       maxSize: ics ? BODY_LIMITS.ics : BODY_LIMITS.json,
-      onError: (c) => problem(c, 413, 'request.too_large', `The body is larger than ${ics ? '10 MiB' : '256 KiB'}.`),
+      onError: (c) => problem(c, requestErrors.too_large(`The body is larger than ${ics ? '10 MiB' : '256 KiB'}.`)),
     })(c, next);
   });
 
@@ -154,7 +155,7 @@ export function createApp(deps: Deps) {
   });
   app.route('/', docsRoutes(deps));
 
-  app.notFound((c) => problem(c, 404, 'request.not_found', `No route for ${c.req.method} ${c.req.path}.`));
+  app.notFound((c) => problem(c, requestErrors.not_found(`No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((error, c) => renderError(error, c, deps.logger));
   return app;
 }

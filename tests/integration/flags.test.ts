@@ -232,7 +232,7 @@ describe('suggestions, outbox and delivery', () => {
     const { key } = await setupTeam(t);
     expect((await queue(key, { seriesKey: 'rapat-mingguan' })).status).toBe(201);
     const again = await queue(key, { seriesKey: 'rapat-mingguan' });
-    expect(again.status).toBe(422);
+    expect(again.status).toBe(409);
     expect(again.json.code).toBe('suggestion.duplicate');
     t.clock.now += (SUGGESTION_POLICY.dedupePeriodDays + 1) * 86_400_000;
     expect((await queue(key, { seriesKey: 'rapat-mingguan' })).status).toBe(201);
@@ -251,7 +251,7 @@ describe('suggestions, outbox and delivery', () => {
   it('when the organizer is outside the workspace, then no message is ever created for them', async () => {
     const { key } = await setupTeam(t);
     const res = await queue(key, { seriesKey: 'partner' });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(409);
     expect(res.json.code).toBe('suggestion.recipient_not_member');
     const all = await queue(key, {});
     expect(all.json.skipped).toContainEqual({ seriesKey: 'partner', code: 'suggestion.recipient_not_member' });
@@ -429,12 +429,12 @@ describe('suggestions, outbox and delivery', () => {
     expect(detail.json.html).toContain('&lt;b&gt;all&lt;/b&gt;');
   });
 
-  it('when the server has no mail settings, then suggestions answer mail.not_configured instead of failing', async () => {
+  it('when the server has no mail settings, then suggestions answer 501 mail.not_configured instead of failing', async () => {
     await t.close();
     t = await createTestApp();
     const { key } = await setupTeam(t);
     const res = await queue(key, { seriesKey: 'rapat-mingguan' });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(501);
     expect(res.json.code).toBe('mail.not_configured');
   });
 });

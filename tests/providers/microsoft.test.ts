@@ -377,7 +377,7 @@ describe('Outlook change notifications', () => {
     expect((await syncJob())!.runAt).toBeGreaterThan(ctx.t.clock.now + 60_000);
     expect(await fake.notify()).toEqual([202]);
     expect((await syncJob())!.runAt).toBeLessThanOrEqual(ctx.t.clock.now + 2_000);
-    expect((await post({ nothing: true })).status).toBe(422);
+    expect((await post({ nothing: true })).status).toBe(400);
   });
 
   it('when lifecycle events arrive, then reauthorizationRequired renews in place, missed syncs, subscriptionRemoved recreates', async () => {

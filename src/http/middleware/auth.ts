@@ -6,6 +6,8 @@ import { resolveSession, type SessionPrincipal } from '../../services/sessions';
 import { authenticateApiKey } from '../../services/workspaces';
 import { problem } from '../errors';
 import { crossOrigin, SESSION_COOKIE } from './session';
+import { authErrors } from '../../domain/error-codes/auth';
+import { generalErrors } from '../../domain/error-codes/request';
 
 /** Who made the request: an API key (integrations, operators) or a signed-in session. */
 export type Principal = { kind: 'key'; workspaceId: string; role: Role; keyId: string } | ({ kind: 'session' } & SessionPrincipal);
@@ -36,15 +38,15 @@ export const authenticate = (deps: Deps) =>
     if (header) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const key = match ? await authenticateApiKey(deps, match[1]!) : undefined;
-      if (!key) return problem(c, 401, 'auth.invalid_key', 'The API key is not valid.');
+      if (!key) return problem(c, authErrors.invalid_key('The API key is not valid.'));
       principal = { kind: 'key', workspaceId: key.workspaceId, role: key.role, keyId: key.keyId };
       budget = key.keyHash;
     } else {
       const token = getCookie(c, SESSION_COOKIE);
-      if (!token) return problem(c, 401, 'auth.missing_key', 'Send your API key as "Authorization: Bearer <key>", or sign in.');
+      if (!token) return problem(c, authErrors.missing_key('Send your API key as "Authorization: Bearer <key>", or sign in.'));
       const session = await resolveSession(deps, token);
-      if (!session || session === 'no_workspace') return problem(c, 401, 'auth.session_expired', 'The session has ended; sign in again.');
-      if (UNSAFE.has(c.req.method) && crossOrigin(c, deps.publicUrl)) return problem(c, 403, 'auth.forbidden', 'A signed-in request must come from this site.');
+      if (!session || session === 'no_workspace') return problem(c, authErrors.session_expired('The session has ended; sign in again.'));
+      if (UNSAFE.has(c.req.method) && crossOrigin(c, deps.publicUrl)) return problem(c, authErrors.forbidden('A signed-in request must come from this site.'));
       principal = { kind: 'session', ...session };
       budget = session.sessionId;
     }
@@ -52,7 +54,7 @@ export const authenticate = (deps: Deps) =>
       const verdict = deps.rateLimiter.take(budget);
       if (!verdict.ok) {
         c.header('Retry-After', String(verdict.retryAfterSeconds));
-        return problem(c, 429, 'rate_limited', `Too many requests; retry in ${verdict.retryAfterSeconds} s.`);
+        return problem(c, generalErrors.rate_limited(`Too many requests; retry in ${verdict.retryAfterSeconds} s.`));
       }
     }
     c.set('principal', principal);
@@ -65,13 +67,13 @@ export const authenticate = (deps: Deps) =>
 /** Refuses (403 `auth.forbidden`) a caller whose role is below `needed`; every protected route declares one. */
 export const requireRole = (needed: Role) =>
   createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
-    if (!roleAtLeast(c.get('role'), needed)) return problem(c, 403, 'auth.forbidden', `This needs the ${needed} role or above.`);
+    if (!roleAtLeast(c.get('role'), needed)) return problem(c, authErrors.forbidden(`This needs the ${needed} role or above.`));
     await next();
   });
 
 /** The person behind a request, or a 403 answer for API keys (routes about "me" need a person). */
 export const requirePerson = createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
   const p = c.get('principal');
-  if (p.kind !== 'session' || !p.personId) return problem(c, 403, 'auth.person_required', 'This is about a signed-in person; an API key has no person.');
+  if (p.kind !== 'session' || !p.personId) return problem(c, authErrors.person_required('This is about a signed-in person; an API key has no person.'));
   await next();
 });

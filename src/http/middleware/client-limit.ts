@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Deps } from '../../services/deps';
 import { problem } from '../errors';
+import { generalErrors } from '../../domain/error-codes/request';
 
 /** The client's address as the runtime reports it; requests without one share a budget. */
 export const clientAddressOf = (deps: Pick<Deps, 'clientAddress'>, c: Context): string => deps.clientAddress?.(c) || 'unknown';
@@ -15,7 +16,7 @@ export const limitByClientAddress = (deps: Pick<Deps, 'publicRateLimiter' | 'cli
     const verdict = deps.publicRateLimiter?.take(clientAddressOf(deps, c));
     if (verdict && !verdict.ok) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
-      return problem(c, 429, 'rate_limited', `Too many requests from this address; retry in ${verdict.retryAfterSeconds} s.`);
+      return problem(c, generalErrors.rate_limited(`Too many requests from this address; retry in ${verdict.retryAfterSeconds} s.`));
     }
     await next();
   });

@@ -28,7 +28,7 @@ import {
   type SignInOutcome,
 } from '../../services/sign-in';
 import { digestOf } from '../../services/workspaces';
-import { problem, statusForCode } from '../errors';
+import { problem } from '../errors';
 import { clientAddressOf, limitByClientAddress } from '../middleware/client-limit';
 import { crossOrigin, isSecureRequest, preSessionToken, SESSION_COOKIE, setSessionCookie, signOut, verifyCsrf } from '../middleware/session';
 import { authMessages, LinkPage, LinkSentPage, MessagePage, SetupPage, WorkspacesPage, type AuthPageContext } from '../views/auth-pages';
@@ -82,10 +82,9 @@ export function authRoutes(deps: Deps) {
   /** An expected refusal: problem+json, or a page with the same status and code for a browser. */
   async function fail(c: Context, error: unknown): Promise<Response> {
     if (!isUnmeetError(error)) throw error;
-    const status = statusForCode(error.code);
-    if (!wantsHtml(c)) return problem(c, status, error.code, error.message);
+    if (!wantsHtml(c)) return problem(c, error);
     const ctx = pageContext(c);
-    return c.html(`<!doctype html>${await MessagePage({ ctx, title: ctx.t.errorTitle, message: error.message, code: error.code }).toString()}`, status);
+    return c.html(`<!doctype html>${await MessagePage({ ctx, title: ctx.t.errorTitle, message: error.message, code: error.code }).toString()}`, error.status);
   }
 
   /** The signed-in person's session, with or without a workspace yet (these pages serve both). */
@@ -136,7 +135,7 @@ export function authRoutes(deps: Deps) {
 
   app.get('/auth/:provider/start', async (c) => {
     const provider = c.req.param('provider') as IdentityProvider;
-    if (!PROVIDERS.has(provider)) return problem(c, 404, 'request.not_found', `No route for GET ${c.req.path}.`);
+    if (!PROVIDERS.has(provider)) return problem(c, requestErrors.not_found(`No route for GET ${c.req.path}.`));
     const [setup, invite] = [c.req.query('setup'), c.req.query('invite')];
     const intent: LinkIntent = setup
       ? { kind: 'setup', token: setup.slice(0, 200), workspaceName: cleanWorkspaceName(c.req.query('name')) }
@@ -152,7 +151,7 @@ export function authRoutes(deps: Deps) {
 
   app.get('/auth/:provider/callback', async (c) => {
     const provider = c.req.param('provider') as IdentityProvider;
-    if (!PROVIDERS.has(provider)) return problem(c, 404, 'request.not_found', `No route for GET ${c.req.path}.`);
+    if (!PROVIDERS.has(provider)) return problem(c, requestErrors.not_found(`No route for GET ${c.req.path}.`));
     try {
       const outcome = await completeOidcSignIn(deps, provider, { state: c.req.query('state'), code: c.req.query('code'), error: c.req.query('error') });
       return await signedIn(c, outcome);
@@ -232,7 +231,7 @@ export function authRoutes(deps: Deps) {
 
   app.get('/auth/workspaces', async (c) => {
     const session = await personSession(c);
-    if (!session) return wantsHtml(c) ? c.redirect('/sign-in', 303) : problem(c, 401, 'auth.session_expired', 'The session has ended; sign in again.');
+    if (!session) return wantsHtml(c) ? c.redirect('/sign-in', 303) : problem(c, authErrors.session_expired('The session has ended; sign in again.'));
     const workspaces = await deps.repos.people.workspacesOf(session.personId);
     const canCreate = await mayCreateWorkspace(deps, session.personId, await hasSignupProof(c, session));
     const csrf = await deps.vault.sign(`csrf.${session.nonce}`);

@@ -3,7 +3,6 @@ import { isUnmeetError } from '../../domain/errors';
 import type { Deps } from '../../services/deps';
 import { peekInvitation } from '../../services/invitations';
 import type { AppEnv } from '../app';
-import { statusForCode } from '../errors';
 import { preSessionToken } from '../middleware/session';
 import { pickLocale } from '../views/i18n';
 import { InvitePage, InviteProblemPage } from '../views/invite-page';
@@ -37,7 +36,7 @@ export function inviteRoutes(deps: Deps) {
       return c.html(page, 200);
     } catch (error) {
       if (!isUnmeetError(error) || !error.code.startsWith('invitation.')) throw error;
-      return c.html(InviteProblemPage({ locale, path: c.req.path, code: error.code }), statusForCode(error.code) as 400);
+      return c.html(InviteProblemPage({ locale, path: c.req.path, code: error.code }), error.status);
     }
   });
   return app;

@@ -7,7 +7,6 @@ import { oauthErrors } from '../../domain/error-codes/oauth';
 import { roleAtLeast } from '../../domain/roles';
 import { OTHER_ACCOUNT_RULE, type ConnectOutcome, type OAuthStarter } from '../../services/oauth-connections';
 import type { AppEnv } from '../app';
-import { statusForCode } from '../errors';
 import { errorResponses, secured } from './shared';
 
 const page = (title: string, message: string) =>
@@ -123,7 +122,7 @@ export function registerConnectCallback(app: OpenAPIHono<AppEnv>, options: Pick<
         : c.html(page(`${options.calendarName} connected`, 'The first sync has started. You can close this tab.'));
     } catch (error) {
       if (!isUnmeetError(error)) throw error;
-      return c.html(page('Not connected', error.message), statusForCode(error.code) === 422 ? 400 : statusForCode(error.code));
+      return c.html(page('Not connected', error.message), error.status === 422 ? 400 : error.status);
     }
   });
 }

@@ -6,6 +6,7 @@ import { scopedLedger } from '../../services/team-views';
 import type { AppEnv } from '../app';
 import { problem } from '../errors';
 import { errorResponses, idParam, secured } from './shared';
+import { rotationErrors } from '../../domain/error-codes/rotation';
 
 const occurrence = z.object({
   index: z.number(),
@@ -157,7 +158,7 @@ export function rotationsRoutes(deps: Deps) {
       const result = await commitRotation(deps, c.get('workspaceId'), c.req.valid('param').id, body);
       if (result.calendar && !result.calendar.complete && result.status === 'preview') {
         const failed = result.calendar.events.filter((e) => e.outcome === 'failed' || e.outcome === 'not_attempted').length;
-        return problem(c, 502, 'rotation.calendar_write_incomplete', `${failed} of ${result.calendar.events.length} occurrences could not be written to the organizer's calendar; the ledger was not recorded. Commit again to resume: events already written are found, not duplicated.`, { rotation: result });
+        return problem(c, rotationErrors.calendar_write_incomplete(`${failed} of ${result.calendar.events.length} occurrences could not be written to the organizer's calendar; the ledger was not recorded. Commit again to resume: events already written are found, not duplicated.`), { rotation: result });
       }
       return c.json(result, 200);
     },

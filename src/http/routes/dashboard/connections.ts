@@ -9,7 +9,6 @@ import { startGoogleConnect } from '../../../services/google';
 import { startMicrosoftConnect } from '../../../services/microsoft';
 import { connectIcs } from '../../../services/sync';
 import { createApiKey, revokeApiKey } from '../../../services/workspaces';
-import { statusForCode } from '../../errors';
 import { ConnectionsPage } from '../../views/connections';
 import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 
@@ -42,7 +41,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       await connectIcs(deps, c.get('session').workspaceId, first(form.memberId), { url: icsUrlOf(first(form.url)) });
       return c.redirect('/connections?ok=connected', 303);
     } catch (error) {
-      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
       return failure(c, error);
     }
   });
@@ -53,7 +52,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       try {
         return c.redirect(await start(deps, c.get('session').workspaceId, first(c.get('form').memberId)), 303);
       } catch (error) {
-        if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+        if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
         return failure(c, error);
       }
     });
@@ -67,7 +66,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       const created = await createApiKey(deps, c.get('session').workspaceId, label ? { label } : {});
       return connectionsPage(c, undefined, 201, created.apiKey);
     } catch (error) {
-      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, statusForCode(error.code) === 409 ? 409 : 422);
+      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, error.status === 409 ? 409 : 422);
       return failure(c, error);
     }
   });
@@ -77,7 +76,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       await revokeApiKey(deps, c.get('session').workspaceId, c.req.param('id'));
       return c.redirect('/connections?ok=revoked', 303);
     } catch (error) {
-      if (isUnmeetError(error) && statusForCode(error.code) === 409) return connectionsPage(c, { kind: 'error', text: error.message }, 409);
+      if (isUnmeetError(error) && error.status === 409) return connectionsPage(c, { kind: 'error', text: error.message }, 409);
       return failure(c, error);
     }
   });

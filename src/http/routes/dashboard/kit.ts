@@ -12,7 +12,6 @@ import { isUnmeetError } from '../../../domain/errors';
 import { roleAtLeast, type Role } from '../../../domain/roles';
 import type { MemberRow } from '../../../db/members.repository';
 import type { Deps } from '../../../services/deps';
-import { statusForCode } from '../../errors';
 import type { Principal } from '../../middleware/auth';
 import { csrfToken, isSecureRequest, SESSION_COOKIE, verifyCsrf, type DashboardSession } from '../../middleware/session';
 import { resolveSession } from '../../../services/sessions';
@@ -159,7 +158,7 @@ export function createKit(deps: Deps) {
   /** An expected failure as a page: 404 for ids outside this workspace, otherwise its status and message. */
   async function failure(c: Ctx, error: unknown) {
     if (!isUnmeetError(error)) throw error;
-    const status = statusForCode(error.code);
+    const status = error.status;
     const session = c.get('session');
     if (status === 404) return errorPage(c, session, 404, (t) => t.notFound);
     return c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: ctx.t.errorTitle, message: error.message })), status);

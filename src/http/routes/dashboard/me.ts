@@ -18,7 +18,6 @@ import { startGoogleConnect } from '../../../services/google';
 import { startMicrosoftConnect } from '../../../services/microsoft';
 import { rotationLedger } from '../../../services/rotation';
 import { connectIcs } from '../../../services/sync';
-import { statusForCode } from '../../errors';
 import { MyConnectionsPage, MyWeekPage, type MyWeek } from '../../views/me';
 import { icsUrlOf } from './connections';
 import { first, isDate, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
@@ -90,7 +89,7 @@ export function meRoutes(deps: Deps, kit: Kit) {
       if (!member) return connectionsPage(c, { kind: 'error', text: (await kit.pageContext(c, c.get('session'))).t.meNoMember }, 422);
       return await action(c, member);
     } catch (error) {
-      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
       return failure(c, error);
     }
   };

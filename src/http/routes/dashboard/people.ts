@@ -14,7 +14,6 @@ import { isRole, type Role } from '../../../domain/roles';
 import type { Deps } from '../../../services/deps';
 import { approveInvitationEmail, inviteMany, parseEmailList, resendInvitation, revokeInvitation, type InviteOutcome } from '../../../services/invitations';
 import { changeRole, offboardPerson, type OffboardReport } from '../../../services/people-admin';
-import { statusForCode } from '../../errors';
 import { PeoplePage, RemovePersonPage } from '../../views/people';
 import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 
@@ -43,8 +42,8 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
     try {
       return await action(c);
     } catch (error) {
-      if (!isUnmeetError(error) || statusForCode(error.code) === 404) return failure(c, error);
-      const status = statusForCode(error.code);
+      if (!isUnmeetError(error) || error.status === 404) return failure(c, error);
+      const status = error.status;
       return peoplePage(c, { notice: { kind: 'error', text: error.message }, status: status === 403 || status === 409 || status === 429 ? status : 422 });
     }
   };

@@ -16,7 +16,6 @@ import { applyFocus, planMemberFocus, setMemberFocus } from '../../../services/f
 import { memoized } from '../../../services/memo';
 import { prepareSuggestion, queueSuggestion } from '../../../services/suggestions';
 import { scopedFlags, viewerScope } from '../../../services/team-views';
-import { statusForCode } from '../../errors';
 import type { DashboardSession } from '../../middleware/session';
 import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, sortFlags, type FlagSortKey, type SortDir } from '../../views/flags';
 import { FocusPage, type FocusView } from '../../views/focus';
@@ -146,7 +145,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
       await queueSuggestion(deps, c.get('session').workspaceId, first(form.seriesKey), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
       return c.redirect(`/flags?ok=queued${isDate(from) && isDate(to) ? `&from=${from}&to=${to}` : ''}`, 303);
     } catch (error) {
-      if (isUnmeetError(error) && statusForCode(error.code) !== 404) return flagsPage(c, { kind: 'error', text: error.message }, 409);
+      if (isUnmeetError(error) && error.status !== 404) return flagsPage(c, { kind: 'error', text: error.message }, 409);
       return failure(c, error);
     }
   });

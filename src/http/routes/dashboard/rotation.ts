@@ -7,7 +7,6 @@ import type { Deps } from '../../../services/deps';
 import { commitRotation, getRotation, previewRotation, rotationIcs, type RotationView } from '../../../services/rotation';
 import { scopedLedger } from '../../../services/team-views';
 import { rotationInput } from '../../../services/rotation-input';
-import { statusForCode } from '../../errors';
 import { messages } from '../../views/i18n';
 import { RotationPage, type RotationFormValues } from '../../views/rotation';
 import { first, list, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
@@ -93,7 +92,7 @@ export function rotationRoutes(deps: Deps, kit: Kit) {
       const rotation = await previewRotation(deps, c.get('session').workspaceId, parsed.data);
       return c.redirect(`/rotation/${encodeURIComponent(rotation.id)}`, 303);
     } catch (error) {
-      if (isUnmeetError(error) && statusForCode(error.code) === 422) return rotationPage(c, values, undefined, { kind: 'error', text: error.message }, 422);
+      if (isUnmeetError(error) && error.status === 422) return rotationPage(c, values, undefined, { kind: 'error', text: error.message }, 422);
       return failure(c, error);
     }
   });
