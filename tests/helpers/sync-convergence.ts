@@ -5,7 +5,7 @@ import fc from 'fast-check';
  * the job runner would (a run that fails is simply run again, resuming where it stopped), then
  * with the faults cleared one more sync must leave the store equal to the fake's truth.
  */
-export async function syncThroughFaults<F>(options: {
+async function syncThroughFaults<F>(options: {
   faults: F[];
   schedule: F[];
   sync: () => Promise<unknown>;
@@ -44,3 +44,74 @@ export const changeOp = (options: { farMoves?: boolean } = {}): fc.Arbitrary<Cha
     fc.constant({ kind: 'expire' as const }),
   );
 };
+
+/**
+ * One round of the convergence properties, for either provider: changes to the truth, faults for
+ * the next requests (throttling, 5xx, lost requests and lost replies, expired tokens), changes made
+ * while a sync waits for the vendor's answer (announced by a push during that run), and maybe a
+ * reconnect of the same account (the next sync lists everything again over the stored rows).
+ */
+export interface ConvergenceRound<F> {
+  changes: ChangeOp[];
+  faults: F[];
+  duringSync: ChangeOp[];
+  reconnect: boolean;
+}
+
+export const convergenceRound = <F>(op: fc.Arbitrary<ChangeOp>, fault: fc.Arbitrary<F>): fc.Arbitrary<ConvergenceRound<F>> =>
+  fc.record({
+    changes: fc.array(op, { maxLength: 6 }),
+    faults: fc.array(fault, { maxLength: 3 }),
+    duringSync: fc.array(op, { maxLength: 3 }),
+    reconnect: fc.boolean(),
+  });
+
+/** What the shared loop needs of a provider: its fake's truth and faults, and the service's side. */
+export interface ConvergenceWorld<F> {
+  /** Applies one change to the fake's truth. */
+  change(op: ChangeOp): void;
+  /** The fake's fault schedule. */
+  faults: F[];
+  /** Holds the next listing response open (put first in `faults`): a slow vendor, mid-sync. */
+  holdListing(): { arrived: Promise<void>; release(): void };
+  /** One sync of the calendar, as the job would run it. */
+  sync(): Promise<unknown>;
+  /** Runs the jobs due a few seconds from now (a push makes a job due within seconds), as the runner would. */
+  runJobs(): Promise<{ ran: number; failed: number }>;
+  /** Whether the calendar's sync job is due by the time `runJobs` looks next. */
+  syncDue(): Promise<boolean>;
+  /** The vendor's push notification for this calendar (a Google channel message, a Graph notification). */
+  push(): Promise<void>;
+  /** Connects the same account again (consent and callback), as after needs_reauth. */
+  reconnect(): Promise<void>;
+  stored(): Promise<string[]>;
+  truth(): string[];
+}
+
+/**
+ * The ops loop both provider properties share. A round with changes during a sync runs the
+ * calendar's job with its listing held open, changes the truth and pushes meanwhile, then checks
+ * the push was not lost (the job is due again right after that run) before the faults are
+ * played; after every round the store must equal the truth: no duplicates, ghosts or lost changes.
+ */
+export async function convergeThroughRounds<F>(world: ConvergenceWorld<F>, rounds: Array<ConvergenceRound<F>>, check: (stored: string[], truth: string[]) => void): Promise<void> {
+  for (const round of rounds) {
+    for (const op of round.changes) world.change(op);
+    if (round.reconnect) await world.reconnect();
+    if (round.duringSync.length > 0) {
+      await world.push(); // the job is due now
+      const gate = world.holdListing();
+      const running = world.runJobs();
+      if ((await Promise.race([gate.arrived.then(() => 'held'), running.then(() => 'done')])) === 'done') throw new Error('the pushed sync did not run');
+      for (const op of round.duringSync) world.change(op);
+      await world.push();
+      gate.release();
+      const outcome = await running;
+      // The vendor answered from the truth before these changes: only another run can see them.
+      if (outcome.failed === 0) {
+        if (!(await world.syncDue())) throw new Error('a push during the sync was lost: the job is not due again');
+      }
+    }
+    await syncThroughFaults({ faults: round.faults, schedule: world.faults, sync: world.sync, check: async () => check(await world.stored(), world.truth()) });
+  }
+}

@@ -9,8 +9,9 @@ import { createRepositories } from '../../src/db/repositories';
 import { openSqlite } from '../../src/db/sqlite';
 import { syncProviderCalendar } from '../../src/services/provider-sync';
 import { startFakeGoogle, type FakeEvent, type FakeGoogle, type Fault } from '../fakes/google/server';
+import { ResponseGate } from '../fakes/local-server';
 import { createTestApp, newWorkspace } from '../helpers/app';
-import { changeOp, syncThroughFaults } from '../helpers/sync-convergence';
+import { changeOp, convergeThroughRounds, convergenceRound, type ConvergenceWorld } from '../helpers/sync-convergence';
 
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
 
@@ -196,25 +197,29 @@ describe('Google sync', () => {
     expect(await c.stored()).toEqual(c.truth());
   });
 
-  it('when random changes meet random faults, then after syncing the store equals the truth', async () => {
+  it('when random changes meet random faults, pushes and changes during a sync and reconnects, then after syncing the store equals the truth', async () => {
     const op = changeOp();
     const fault: fc.Arbitrary<Fault> = fc.oneof(
       fc.constant<Fault>({ kind: 'status', status: 429, retryAfterSeconds: 0 }),
       fc.constant<Fault>({ kind: 'status', status: 403, reason: 'rateLimitExceeded' }),
       fc.constant<Fault>({ kind: 'status', status: 500 }),
+      fc.constant<Fault>({ kind: 'status', status: 503 }),
       fc.constant<Fault>({ kind: 'drop' }),
+      fc.constant<Fault>({ kind: 'dropResponse' }),
       fc.constant<Fault>({ kind: 'gone' }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.array(op, { maxLength: 6 }), fc.array(fault, { maxLength: 3 })), { minLength: 1, maxLength: 4 }), async (rounds) => {
+      fc.asyncProperty(fc.array(convergenceRound(op, fault), { minLength: 1, maxLength: 4 }), async (rounds) => {
         const g = await startFakeGoogle();
         g.pageSize = 3;
         try {
-          const ctx = await setup(g);
+          const ctx = await setup(g, { publicUrl: 'https://unmeet.example' });
           fake = g;
           const c = await connected(ctx);
-          for (const [ops, faults] of rounds) {
-            for (const o of ops) {
+          expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 2, failed: 0 }); // first sync, push channel
+          const job = () => ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
+          const world: ConvergenceWorld<Fault> = {
+            change(o) {
               const live = g.truth('primary');
               if (o.kind === 'add') g.put('primary', single(`e${o.n}xx`, BASE + o.hour * HOUR));
               if (o.kind === 'series') for (let k = 0; k < o.count; k++) g.put('primary', instance(`s${o.n}`, BASE + k * 24 * HOUR));
@@ -224,9 +229,34 @@ describe('Google sync', () => {
               }
               if (o.kind === 'remove' && live.length) g.cancel('primary', live[o.pick % live.length]!.id);
               if (o.kind === 'expire') g.expireSyncTokens('primary');
-            }
-            await syncThroughFaults({ faults, schedule: g.faults, sync: c.sync, check: async () => expect(await c.stored()).toEqual(c.truth()) });
-          }
+            },
+            faults: g.faults,
+            holdListing() {
+              const gate = new ResponseGate();
+              g.faults.unshift({ ...gate.fault(), path: /\/calendars\/primary\/events$/, method: 'GET' });
+              return gate;
+            },
+            sync: c.sync,
+            runJobs: () => runDueJobs(ctx.t.deps, (ctx.t.clock.now += 5_000), { owner: 't' }),
+            syncDue: async () => (await job())!.runAt <= ctx.t.clock.now + 5_000,
+            // Through the newest channel we still hold; right after a reconnect (its watch job not run
+            // yet) there is none, and "sync now" stands in for the push.
+            async push() {
+              for (const [id, ch] of [...g.channels.entries()].reverse()) {
+                const headers = { 'x-goog-channel-id': id, 'x-goog-channel-token': ch.token!, 'x-goog-resource-state': 'exists', 'x-goog-resource-id': ch.resourceId };
+                if ((await ctx.t.app.request('/webhooks/google', { method: 'POST', headers })).status === 200) return;
+              }
+              expect((await ctx.t.api('POST', `/v1/connections/${c.connection.id}/sync`, { key: ctx.key, json: {} })).status).toBe(202);
+            },
+            async reconnect() {
+              expect((await (await connect(ctx)).callback()).status).toBe(200);
+            },
+            stored: c.stored,
+            truth: c.truth,
+          };
+          await convergeThroughRounds(world, rounds, (stored, truth) => expect(stored).toEqual(truth));
+          // A reconnect replaced the grant in place: still one connection, no second copy of the events.
+          expect((await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections).toHaveLength(1);
           ctx.t.close();
         } finally {
           await g.stop();
@@ -234,7 +264,7 @@ describe('Google sync', () => {
       }),
       { numRuns: 25 },
     );
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('Google push, revocation, free/busy and storage', () => {

@@ -5,8 +5,9 @@ import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { syncProviderCalendar } from '../../src/services/provider-sync';
 import { syncWindow } from '../../src/services/sync';
 import { startFakeGraph, type FakeGraph, type FakeGraphEvent, type GraphFault } from '../fakes/graph/server';
+import { ResponseGate } from '../fakes/local-server';
 import { createTestApp, newWorkspace } from '../helpers/app';
-import { changeOp, syncThroughFaults } from '../helpers/sync-convergence';
+import { changeOp, convergeThroughRounds, convergenceRound, type ConvergenceWorld } from '../helpers/sync-convergence';
 
 const sleeps: number[] = [];
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 30_000, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5 };
@@ -296,7 +297,7 @@ describe('Outlook delta sync', () => {
     expect(await c.stored()).toEqual(c.truth());
   });
 
-  it('when random changes meet random faults, then after syncing the store equals the truth', async () => {
+  it('when random changes meet random faults, pushes and changes during a sync and reconnects, then after syncing the store equals the truth', async () => {
     const op = changeOp({ farMoves: true });
     const fault: fc.Arbitrary<GraphFault> = fc.oneof(
       fc.constant<GraphFault>({ kind: 'status', status: 429, retryAfterSeconds: 0 }),
@@ -304,19 +305,22 @@ describe('Outlook delta sync', () => {
       fc.constant<GraphFault>({ kind: 'status', status: 504 }),
       fc.constant<GraphFault>({ kind: 'status', status: 500 }),
       fc.constant<GraphFault>({ kind: 'drop' }),
+      fc.constant<GraphFault>({ kind: 'dropResponse' }),
       fc.constant<GraphFault>({ kind: 'gone' }),
       fc.constant<GraphFault>({ kind: 'syncStateNotFound' }),
       fc.constant<GraphFault>({ kind: 'loop' }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.array(op, { maxLength: 6 }), fc.array(fault, { maxLength: 3 })), { minLength: 1, maxLength: 4 }), async (rounds) => {
+      fc.asyncProperty(fc.array(convergenceRound(op, fault), { minLength: 1, maxLength: 4 }), async (rounds) => {
         const g = await startFakeGraph();
         g.pageSize = 3;
         try {
-          const ctx = await setup(g);
+          const ctx = await setup(g, { publicUrl: 'https://unmeet.example' });
           const c = await connected(ctx, g);
-          for (const [ops, faults] of rounds) {
-            for (const o of ops) {
+          expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 2, failed: 0 }); // first sync, subscription
+          const job = () => ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
+          const world: ConvergenceWorld<GraphFault> = {
+            change(o) {
               const live = g.truth();
               if (o.kind === 'add') g.put(single(`e${o.n}`, BASE + o.hour * HOUR));
               if (o.kind === 'series') for (let k = 0; k < o.count; k++) g.put(occurrence(`S${o.n}`, BASE + k * 24 * HOUR));
@@ -326,9 +330,30 @@ describe('Outlook delta sync', () => {
               }
               if (o.kind === 'remove' && live.length) g.remove(live[o.pick % live.length]!.id);
               if (o.kind === 'expire') g.expireDeltaTokens();
-            }
-            await syncThroughFaults({ faults, schedule: g.faults, sync: c.sync, check: async () => expect(await c.stored()).toEqual(c.truth()) });
-          }
+            },
+            faults: g.faults,
+            holdListing() {
+              const gate = new ResponseGate();
+              g.faults.unshift({ ...gate.fault(), path: /\/me\/calendarView\/delta$/, method: 'GET' });
+              return gate;
+            },
+            sync: c.sync,
+            runJobs: () => runDueJobs(ctx.t.deps, (ctx.t.clock.now += 5_000), { owner: 't' }),
+            syncDue: async () => (await job())!.runAt <= ctx.t.clock.now + 5_000,
+            // A Graph notification; right after a reconnect (no subscription yet) "sync now" stands in.
+            async push() {
+              if ((await g.notify()).some((status) => status === 202)) return;
+              expect((await ctx.t.api('POST', `/v1/connections/${c.connection.id}/sync`, { key: ctx.key, json: {} })).status).toBe(202);
+            },
+            async reconnect() {
+              expect((await (await connect(ctx)).callback()).status).toBe(200);
+            },
+            stored: c.stored,
+            truth: c.truth,
+          };
+          await convergeThroughRounds(world, rounds, (stored, truth) => expect(stored).toEqual(truth));
+          // A reconnect replaced the grant in place: still one connection, no second copy of the events.
+          expect((await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections).toHaveLength(1);
           ctx.t.close();
         } finally {
           await g.stop();
@@ -336,7 +361,7 @@ describe('Outlook delta sync', () => {
       }),
       { numRuns: 25 },
     );
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('Outlook change notifications', () => {
