@@ -6,16 +6,31 @@
  * (GitLab, Basecamp, Shopify, Atlassian, Microsoft Research; see README), not a trained model:
  * calendar telemetry alone predicts meeting value poorly, so transparency beats cleverness.
  *
+ * Purpose first (issue 21): a series is flagged only with evidence of one-way purpose — status,
+ * readout or broadcast wording in the title (any language in ./lexicons), a description that
+ * states a readout, or similar series that organizers converted. Size, length, recurrence and a
+ * missing agenda scale the score but never flag on their own (`purpose.none` holds such a score
+ * below the first threshold). Words that keep a meeting live (decisions, live work, questions,
+ * social, 1:1, incidents) and the same facts read from the description are dampeners.
+ *
  * Pure: events, members and the range come in as arguments; nothing here reads a clock.
  */
-import { DateTime } from 'luxon';
-import type { CalendarEvent, DescriptionFacts, Member } from './types';
-import { workingIntervals } from './working-hours';
+import { collectSeries, type CollectSeriesInput } from './flag-series';
+import { purposesOf, type PurposeClass, type PurposeHit } from './lexicons';
+import type { DescriptionFacts } from './types';
+
+export { collectSeries, ONE_OFF_MIN_ATTENDEES, ONE_OFF_MIN_MINUTES, type CollectSeriesInput } from './flag-series';
 
 /** Points per signal. The one table of weights (documented in README). */
 export const FLAG_WEIGHTS = {
-  /** Title wording of a status meeting: status/update/sync/stand-up/report/FYI/announcement/demo/readout (EN + ID). */
+  /** Title wording of a status meeting or a readout: status/update/sync/stand-up/report/FYI/readout/results (all languages). */
   'title.status_wording': 25,
+  /** Title wording of a broadcast: all-hands/town hall/webinar/presentation/walkthrough/showcase/demo/sosialisasi. */
+  'title.broadcast_wording': 25,
+  /** The description says the meeting is a readout, FYI or presentation (a fact kept at import). */
+  'description.readout': 20,
+  /** Similar series in the workspace (same title pattern, same organizer or people) were converted by their organizers. */
+  'history.similar_converted': 15,
   /** A recurring series with three or more attendees (Shopify's rule for its calendar purge). */
   'recurring.three_plus': 15,
   /** No description at all, or one without an agenda or a document link ("no agenda, no attenda"). */
@@ -26,7 +41,7 @@ export const FLAG_WEIGHTS = {
   'audience.very_large': 15,
   /** At least 30 % of the attendees are optional. */
   'audience.many_optional': 10,
-  /** Broadcast shape: one organizer, 10+ attendees, 45+ minutes; or all-hands/town-hall/webinar wording. */
+  /** Broadcast shape: 10+ attendees for 45+ minutes. Scales a score; never evidence of purpose on its own. */
   'shape.broadcast': 10,
   /** A required attendee is outside their working hours (or on a day off) for the meeting. */
   'zones.outside_hours': 15,
@@ -44,30 +59,42 @@ export const FLAG_WEIGHTS = {
 export const FLAG_DAMPENERS = {
   /** A 1:1 (two people, or 1:1 wording): conversations, not broadcasts. */
   'dampener.one_on_one': 0.5,
-  /** Brainstorm/workshop/retro/planning/kickoff/interview/onboarding/social wording: genuinely interactive. */
+  /** Live-work wording: brainstorm, workshop, working session, retro, planning, council, roundtable, sprint review, health check. */
   'dampener.collaborative': 0.5,
-  /** Decision/approval wording without a linked proposal: the meeting may be where the decision happens. */
-  'dampener.decision': 0.7,
+  /** Q&A, AMA, office hours, drop-in: the questions are why people gather. */
+  'dampener.questions': 0.4,
+  /** Farewell, drinks, party, birthday, lunch: the gathering is the point. */
+  'dampener.social': 0.4,
+  /** Decision/approval wording, with or without a linked pre-read: a prepared decision is still a decision. */
+  'dampener.decision': 0.5,
+  /** The description mentions a decision or approval (when the title does not already say so). */
+  'description.decision': 0.5,
+  /** The description mentions live work: working session, pairing, whiteboard, workshop (when the title does not). */
+  'description.live_work': 0.5,
+  /** The description invites questions (when the title does not already). */
+  'description.questions': 0.5,
   /** People from outside the workspace attend: their norms are not ours to change. */
   'dampener.external': 0.6,
-  /** Incident/urgent wording: real-time coordination is the point. */
+  /** Incident coordination wording (urgent, outage, war room, Störung): real-time coordination is the point. "Incident" alone is a topic, not a purpose. */
   'dampener.incident': 0.3,
+  /** Similar series in the workspace were kept by their organizers. */
+  'history.similar_kept': 0.6,
 } as const;
 
 export type FlagSignalCode = keyof typeof FLAG_WEIGHTS;
 export type FlagDampenerCode = keyof typeof FLAG_DAMPENERS;
-export type FlagReasonCode = FlagSignalCode | FlagDampenerCode | 'score.capped';
+export type FlagReasonCode = FlagSignalCode | FlagDampenerCode | 'score.capped' | 'purpose.none';
 
-/** Verdict thresholds: `keep` below 45, `consider-async` 45–69, `async` from 70. */
+/** Verdict thresholds: `keep` below 45, `consider-async` 45–69, `async` from 70 (a workspace's decisions may move them; see flag-learning.ts). */
 export const VERDICT_THRESHOLDS = { considerAsync: 45, async: 70 } as const;
+
+export interface VerdictThresholds {
+  considerAsync: number;
+  async: number;
+}
 
 export type Verdict = 'keep' | 'consider-async' | 'async';
 export type SuggestedFormat = 'written-update' | 'decision-doc' | 'recorded-broadcast' | 'shared-notes';
-
-/** One-off meetings are scored only when at least this long (minutes)… */
-export const ONE_OFF_MIN_MINUTES = 60;
-/** …or at least this large (attendees). */
-export const ONE_OFF_MIN_ATTENDEES = 8;
 
 /** A contribution to the score: a stable code, its points (negative for dampeners) and a sentence. */
 export interface FlagReason {
@@ -106,6 +133,8 @@ export interface SeriesFacts {
   noResponseRate: number | null;
   /** Estimated occurrences per year: the rate seen in the range (× 365 / range days); 1 for a one-off. */
   occurrencesPerYear: number;
+  /** The people (addresses, sorted), for telling similar series apart when learning from decisions; absent in hand-made facts. */
+  people?: readonly string[];
 }
 
 export interface SeriesCost {
@@ -127,204 +156,52 @@ export interface SeriesFlag
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lexicons (English and Indonesian). Matched on the lower-cased title at word boundaries.
-
-const words = (list: readonly string[]) =>
-  new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${list.join('|')})(?=$|[^\\p{L}\\p{N}])`, 'iu');
-
-/** Status/update wording. */
-export const STATUS_LEXICON = words([
-  // English
-  'status', 'updates?', 'sync', 'sync-?up', 'check-?ins?', 'stand-?ups?', 'daily scrum', 'scrum', 'weekly', 'reports?', 'reporting',
-  'fyi', 'announcements?', 'demos?', 'readouts?', 'recap', 'round-?up', 'briefing', 'progress', 'wbr', 'mbr', 'huddle', 'touch ?base',
-  'catch-?up', 'newsletter', 'show and tell', 'show & tell', 'ops review', 'metrics review', 'kpi review',
-  // Indonesian
-  'rapat mingguan', 'rapat harian', 'rapat bulanan', 'laporan', 'lapor', 'pembaruan', 'pembaruan status', 'sinkronisasi', 'sinkron',
-  'mingguan', 'harian', 'bulanan', 'progres', 'perkembangan', 'pengumuman', 'rakor', 'rapat koordinasi', 'koordinasi', 'apel pagi',
-  'evaluasi mingguan', 'monitoring', 'monev', 'update mingguan', 'info',
-]);
-
-/** All-hands / broadcast wording. */
-export const BROADCAST_LEXICON = words([
-  'all-?hands', 'town ?hall', 'webinar', 'keynote', 'company meeting', 'quarterly review', 'qbr', 'broadcast', 'livestream',
-  'rapat umum', 'rapat akbar', 'rapat besar', 'sosialisasi', 'pengumuman',
-]);
-
-/** Interactive, relationship or hiring wording: keep these live. */
-export const COLLABORATIVE_LEXICON = words([
-  'brainstorm(?:ing)?', 'workshops?', 'retro', 'retrospective', 'planning', 'plan', 'kick-?off', 'interviews?', 'onboarding', 'social',
-  'happy hour', 'lunch', 'coffee', 'offsite', 'off-site', 'hackathon', 'design (?:session|jam|sprint)', 'whiteboard', 'training', 'celebration',
-  'team building', 'mentoring', 'coaching', 'pairing', 'pair programming', 'postmortem', 'post-mortem', 'workshop',
-  'curah pendapat', 'lokakarya', 'retrospeksi', 'retrospektif', 'perencanaan', 'rencana', 'wawancara', 'orientasi', 'makan siang', 'ngopi',
-  'halal ?bihalal', 'buka bersama', 'bukber', 'arisan', 'pelatihan', 'syukuran', 'perpisahan', 'gathering', 'diskusi', 'bimbingan',
-]);
-
-/** Decision/approval wording. */
-export const DECISION_LEXICON = words([
-  'decisions?', 'decide', 'approvals?', 'approve', 'sign-?off', 'go/no-go', 'go-no-go', 'go no go', 'budget review', 'steering',
-  'keputusan', 'persetujuan', 'pengambilan keputusan', 'putuskan', 'approval anggaran',
-]);
-
-/** Incident/urgent wording. */
-export const INCIDENT_LEXICON = words([
-  'incidents?', 'urgent', 'outage', 'war ?room', 'sev-?[0-9]', 'p0', 'p1', 'emergency', 'hotfix', 'escalation', 'asap',
-  'insiden', 'darurat', 'mendesak', 'gangguan', 'segera',
-]);
-
-/** 1:1 wording. */
-export const ONE_ON_ONE_LEXICON = words(['1:1', '1-1', '1 on 1', '1-on-1', 'one-on-one', 'one on one', 'o3', '1on1']);
-
-// ---------------------------------------------------------------------------------------------
-// Grouping occurrences into series.
-
-const MINUTE_MS = 60_000;
-
-export interface CollectSeriesInput {
-  /** Workspace members: their zones and hours decide the time-zone signals; their domains who is external. */
-  members: readonly Member[];
-  /** Every member's event instances; the same meeting in several calendars is counted once. */
-  events: readonly CalendarEvent[];
-  /** Local range (`to` exclusive), used to count occurrences and extrapolate to a year. */
-  range: { from: string; to: string };
-}
-
-const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-
-const humans = (event: CalendarEvent) => event.attendees.filter((a) => !a.resource);
-
-/** People in a meeting: attendees that are not resources, plus the organizer if not listed. */
-function peopleOf(event: CalendarEvent): string[] {
-  const set = new Set(humans(event).map((a) => a.email));
-  if (event.organizer) set.add(event.organizer);
-  return [...set];
-}
-
-function isCandidate(event: CalendarEvent): boolean {
-  return !event.allDay && event.status !== 'cancelled' && !event.createdByUnmeet && event.transparency === 'opaque' && peopleOf(event).length >= 2;
-}
-
-/** The most frequent value (ties → the larger), for a series' typical duration. */
-function mode(values: readonly number[]): number {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best = values[0] ?? 0;
-  let bestCount = 0;
-  for (const [v, c] of counts) {
-    if (c > bestCount || (c === bestCount && v > best)) {
-      best = v;
-      bestCount = c;
-    }
-  }
-  return best;
-}
-
-function outsideHours(event: CalendarEvent, member: Member): boolean {
-  const local = DateTime.fromMillis(event.start, { zone: member.timeZone });
-  const from = local.minus({ days: 1 }).toISODate()!;
-  const to = local.plus({ days: 2 }).toISODate()!;
-  const working = workingIntervals(member.workingHours, member.timeZone, from, to);
-  return !working.some((w) => w.start <= event.start && w.end >= event.end);
-}
-
-/**
- * Groups event instances into the series the rubric scores: every recurring series (by its
- * `seriesKey`) and every one-off meeting at least 60 minutes long or with at least 8 people.
- * Instances outside the range, cancelled, all-day, free/transparent, created by unmeet or with
- * nobody but the owner are ignored. The same instance seen in several members' calendars is
- * counted once (by its external id). Facts come from the latest instance in the range (title,
- * attendees, description), durations from the most common instance length, responses from all
- * instances. Sorted by series key.
- */
-export function collectSeries(input: CollectSeriesInput): SeriesFacts[] {
-  const rangeStart = DateTime.fromISO(input.range.from, { zone: 'utc' }).minus({ hours: 14 }).toMillis();
-  const rangeEnd = DateTime.fromISO(input.range.to, { zone: 'utc' }).plus({ hours: 12 }).toMillis();
-  const rangeDays = Math.max(1, Math.round((Date.parse(`${input.range.to}T00:00:00Z`) - Date.parse(`${input.range.from}T00:00:00Z`)) / 86_400_000));
-  const membersByEmail = new Map(input.members.map((m) => [m.email.toLowerCase(), m]));
-  const workspaceDomains = new Set(input.members.map((m) => domainOf(m.email)));
-
-  const groups = new Map<string, Map<string, CalendarEvent>>();
-  for (const event of input.events) {
-    if (event.start >= rangeEnd || event.end <= rangeStart || !isCandidate(event)) continue;
-    const key = event.seriesKey ?? event.externalId;
-    let instances = groups.get(key);
-    if (!instances) groups.set(key, (instances = new Map()));
-    const instanceKey = event.originalStart !== null ? `${event.seriesKey}::${event.originalStart}` : event.externalId;
-    const seen = instances.get(instanceKey);
-    // Prefer the organizer's copy (it has everyone's responses), else the first seen.
-    if (!seen || (event.organizer && peopleOf(event).length > peopleOf(seen).length)) instances.set(instanceKey, event);
-  }
-
-  const out: SeriesFacts[] = [];
-  for (const [key, instanceMap] of groups) {
-    const instances = [...instanceMap.values()].sort((a, b) => a.start - b.start);
-    const latest = instances[instances.length - 1]!;
-    const recurring = latest.seriesKey !== null;
-    const people = peopleOf(latest);
-    const durationMinutes = Math.round(mode(instances.map((e) => e.end - e.start)) / MINUTE_MS);
-    if (!recurring && durationMinutes < ONE_OFF_MIN_MINUTES && people.length < ONE_OFF_MIN_ATTENDEES) continue;
-
-    const attendees = humans(latest);
-    const optionalCount = attendees.filter((a) => a.optional).length;
-    const externalCount = people.filter((p) => !workspaceDomains.has(domainOf(p))).length;
-
-    const memberAttendees = people.map((p) => membersByEmail.get(p)).filter((m): m is Member => m !== undefined);
-    const offsets = memberAttendees.map((m) => DateTime.fromMillis(latest.start, { zone: m.timeZone }).offset / 60);
-    const zoneSpreadHours = offsets.length >= 2 ? Math.max(...offsets) - Math.min(...offsets) : 0;
-    const required = new Set(
-      attendees.filter((a) => !a.optional && a.response !== 'declined').map((a) => a.email).concat(latest.organizer ? [latest.organizer] : []),
-    );
-    const outsideHoursAttendees = memberAttendees
-      .filter((m) => required.has(m.email) && outsideHours(latest, m))
-      .map((m) => m.email)
-      .sort();
-
-    let responses = 0;
-    let declines = 0;
-    let pending = 0;
-    let answered = 0;
-    for (const e of instances) {
-      for (const a of humans(e)) {
-        if (a.email === e.organizer) continue;
-        responses++;
-        if (a.response === 'declined') declines++;
-        if (a.response === 'needsAction') pending++;
-        else answered++;
-      }
-    }
-
-    out.push({
-      seriesKey: key,
-      title: latest.title,
-      organizer: latest.organizer,
-      recurring,
-      occurrences: instances.length,
-      attendeeCount: people.length,
-      optionalCount,
-      durationMinutes,
-      description: latest.description,
-      externalCount,
-      zoneSpreadHours,
-      outsideHoursAttendees,
-      declineRate: responses > 0 ? declines / responses : 0,
-      noResponseRate: answered > 0 && responses > 0 ? pending / responses : null,
-      occurrencesPerYear: recurring ? (instances.length * 365) / rangeDays : 1,
-    });
-  }
-  return out.sort((a, b) => (a.seriesKey < b.seriesKey ? -1 : a.seriesKey > b.seriesKey ? 1 : 0));
-}
-
-// ---------------------------------------------------------------------------------------------
 // Scoring.
 
 const pct = (x: number) => Math.round(x * 100);
 
-function signalsOf(f: SeriesFacts): Array<Omit<FlagReason, 'points'> & { code: FlagSignalCode }> {
-  const out: Array<Omit<FlagReason, 'points'> & { code: FlagSignalCode }> = [];
-  const statusMatch = STATUS_LEXICON.exec(f.title);
-  if (statusMatch) {
-    const word = statusMatch[0].replace(/^[^\p{L}\p{N}]/u, '');
-    out.push({ code: 'title.status_wording', detail: `The title ("${word}") reads like a status update.`, params: { word } });
+type Draft<C> = Omit<FlagReason, 'points'> & { code: C };
+
+/** What organizers decided about similar series of the same workspace (see flag-learning.ts). */
+export interface SimilarDecisions {
+  kept: number;
+  converted: number;
+}
+
+/** Context a workspace adds to the facts: its calibrated thresholds and decisions on similar series. */
+export interface ScoringContext {
+  thresholds?: VerdictThresholds;
+  similar?: SimilarDecisions;
+}
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+/** Evidence of one-way purpose: the reasons that let a series be flagged at all. */
+const PURPOSE_EVIDENCE: ReadonlySet<FlagSignalCode> = new Set(['title.status_wording', 'title.broadcast_wording', 'description.readout', 'history.similar_converted']);
+
+function purposeSignals(f: SeriesFacts, purposes: ReadonlyMap<PurposeClass, PurposeHit>, similar: SimilarDecisions | undefined): Array<Draft<FlagSignalCode>> {
+  const out: Array<Draft<FlagSignalCode>> = [];
+  const status = purposes.get('status') ?? purposes.get('readout');
+  if (status) {
+    const kind = status.class === 'readout' ? 'a readout' : 'a status update';
+    out.push({ code: 'title.status_wording', detail: `The title ("${status.matched}") reads like ${kind}.`, params: { word: status.matched, language: status.language } });
   }
+  const broadcast = purposes.get('broadcast');
+  if (broadcast) {
+    out.push({ code: 'title.broadcast_wording', detail: `The title ("${broadcast.matched}") names a broadcast or presentation.`, params: { word: broadcast.matched, language: broadcast.language } });
+  }
+  if (f.description.mentionsReadout) {
+    out.push({ code: 'description.readout', detail: 'The invitation describes a readout, FYI or presentation.', params: {} });
+  }
+  if (similar && similar.converted > 0) {
+    const n = similar.converted;
+    out.push({ code: 'history.similar_converted', detail: `${n} similar ${plural(n, 'meeting was', 'meetings were')} converted by ${plural(n, 'its organizer', 'their organizers')}.`, params: { count: n } });
+  }
+  return out;
+}
+
+function shapeSignals(f: SeriesFacts): Array<Draft<FlagSignalCode>> {
+  const out: Array<Draft<FlagSignalCode>> = [];
   if (f.recurring && f.attendeeCount >= 3) {
     out.push({ code: 'recurring.three_plus', detail: `A recurring meeting with ${f.attendeeCount} people.`, params: { attendees: f.attendeeCount } });
   }
@@ -346,29 +223,23 @@ function signalsOf(f: SeriesFacts): Array<Omit<FlagReason, 'points'> & { code: F
       params: { optional: f.optionalCount, attendees: f.attendeeCount, percent: pct(optionalShare) },
     });
   }
-  const broadcastWording = BROADCAST_LEXICON.test(f.title);
-  if (broadcastWording || (f.attendeeCount >= 10 && f.durationMinutes >= 45)) {
+  if (f.attendeeCount >= 10 && f.durationMinutes >= 45) {
     out.push({
       code: 'shape.broadcast',
-      detail: broadcastWording
-        ? 'The title names a broadcast format (all-hands, town hall, webinar).'
-        : `One organizer and ${f.attendeeCount} people for ${f.durationMinutes} minutes: the shape of a broadcast.`,
-      params: { attendees: f.attendeeCount, minutes: f.durationMinutes, wording: broadcastWording ? 1 : 0 },
+      detail: `${f.attendeeCount} people for ${f.durationMinutes} minutes: the shape of a broadcast.`,
+      params: { attendees: f.attendeeCount, minutes: f.durationMinutes },
     });
   }
+  return out.concat(timeSignals(f));
+}
+
+function timeSignals(f: SeriesFacts): Array<Draft<FlagSignalCode>> {
+  const out: Array<Draft<FlagSignalCode>> = [];
   if (f.outsideHoursAttendees.length > 0) {
     const n = f.outsideHoursAttendees.length;
-    out.push({
-      code: 'zones.outside_hours',
-      detail: `It falls outside the working hours of ${n} required attendee${n === 1 ? '' : 's'}.`,
-      params: { count: n },
-    });
+    out.push({ code: 'zones.outside_hours', detail: `It falls outside the working hours of ${n} required ${plural(n, 'attendee', 'attendees')}.`, params: { count: n } });
   } else if (f.zoneSpreadHours >= 8) {
-    out.push({
-      code: 'zones.wide_spread',
-      detail: `Attendees are spread over ${f.zoneSpreadHours} hours of time zones.`,
-      params: { hours: f.zoneSpreadHours },
-    });
+    out.push({ code: 'zones.wide_spread', detail: `Attendees are spread over ${f.zoneSpreadHours} hours of time zones.`, params: { hours: f.zoneSpreadHours } });
   }
   if (f.recurring && f.durationMinutes <= 15) {
     out.push({ code: 'duration.very_short', detail: `A recurring ${f.durationMinutes}-minute meeting.`, params: { minutes: f.durationMinutes } });
@@ -379,57 +250,76 @@ function signalsOf(f: SeriesFacts): Array<Omit<FlagReason, 'points'> & { code: F
     const declines = f.declineRate >= 0.2;
     out.push({
       code: 'history.low_engagement',
-      detail: declines
-        ? `${pct(f.declineRate)} % of invitations are declined.`
-        : `${pct(f.noResponseRate ?? 0)} % of invitations get no answer.`,
+      detail: declines ? `${pct(f.declineRate)} % of invitations are declined.` : `${pct(f.noResponseRate ?? 0)} % of invitations get no answer.`,
       params: declines ? { declinedPercent: pct(f.declineRate) } : { noResponsePercent: pct(f.noResponseRate ?? 0) },
     });
   }
   return out;
 }
 
-function dampenersOf(f: SeriesFacts): Array<Omit<FlagReason, 'points'> & { code: FlagDampenerCode }> {
-  const out: Array<Omit<FlagReason, 'points'> & { code: FlagDampenerCode }> = [];
-  if (f.attendeeCount === 2 || ONE_ON_ONE_LEXICON.test(f.title)) {
+/** Title classes that keep a meeting live, with the dampener each feeds and its sentence. */
+const TITLE_DAMPENERS: ReadonlyArray<[PurposeClass, FlagDampenerCode, (word: string) => string]> = [
+  ['live', 'dampener.collaborative', (w) => `The title ("${w}") suggests real collaboration.`],
+  ['questions', 'dampener.questions', (w) => `The title ("${w}") invites live questions.`],
+  ['social', 'dampener.social', (w) => `The title ("${w}") names a social gathering.`],
+  ['decision', 'dampener.decision', (w) => `The title ("${w}") names a decision: it may need the room, even with a pre-read.`],
+];
+
+/** Description facts that keep a meeting live, each counted only when the title does not already say the same. */
+const DESCRIPTION_DAMPENERS: ReadonlyArray<[keyof DescriptionFacts, PurposeClass, FlagDampenerCode, string]> = [
+  ['mentionsDecision', 'decision', 'description.decision', 'The invitation mentions a decision or approval.'],
+  ['mentionsLiveWork', 'live', 'description.live_work', 'The invitation describes live work (a working session, pairing, a workshop).'],
+  ['invitesQuestions', 'questions', 'description.questions', 'The invitation invites questions.'],
+];
+
+function dampenersOf(f: SeriesFacts, purposes: ReadonlyMap<PurposeClass, PurposeHit>, similar: SimilarDecisions | undefined): Array<Draft<FlagDampenerCode>> {
+  const out: Array<Draft<FlagDampenerCode>> = [];
+  if (f.attendeeCount === 2 || purposes.has('one_on_one')) {
     out.push({ code: 'dampener.one_on_one', detail: 'A 1:1 conversation.', params: {} });
   }
-  const collaborative = COLLABORATIVE_LEXICON.exec(f.title);
-  if (collaborative) {
-    const word = collaborative[0].replace(/^[^\p{L}\p{N}]/u, '');
-    out.push({ code: 'dampener.collaborative', detail: `The title ("${word}") suggests real collaboration.`, params: { word } });
+  for (const [cls, code, sentence] of TITLE_DAMPENERS) {
+    const hit = purposes.get(cls);
+    if (hit) out.push({ code, detail: sentence(hit.matched), params: { word: hit.matched, language: hit.language } });
   }
-  if (DECISION_LEXICON.test(f.title) && !f.description.hasDocLink) {
-    out.push({ code: 'dampener.decision', detail: 'A decision meeting without a linked proposal: the decision may need the room.', params: {} });
+  for (const [fact, cls, code, detail] of DESCRIPTION_DAMPENERS) {
+    if (f.description[fact] === true && !purposes.has(cls)) out.push({ code, detail, params: {} });
   }
   if (f.externalCount > 0) {
     out.push({
       code: 'dampener.external',
-      detail: `${f.externalCount} attendee${f.externalCount === 1 ? ' is' : 's are'} from outside the workspace.`,
+      detail: `${f.externalCount} ${plural(f.externalCount, 'attendee is', 'attendees are')} from outside the workspace.`,
       params: { count: f.externalCount },
     });
   }
-  if (INCIDENT_LEXICON.test(f.title)) {
-    out.push({ code: 'dampener.incident', detail: 'Incident or urgent wording: real-time coordination.', params: {} });
+  const incident = purposes.get('incident');
+  if (incident) {
+    out.push({ code: 'dampener.incident', detail: `Incident coordination wording ("${incident.matched}"): real-time coordination.`, params: { word: incident.matched } });
+  }
+  if (similar && similar.kept > 0) {
+    const n = similar.kept;
+    out.push({ code: 'history.similar_kept', detail: `${n} similar ${plural(n, 'meeting was', 'meetings were')} kept by ${plural(n, 'its organizer', 'their organizers')}.`, params: { count: n } });
   }
   return out;
 }
 
-/** The verdict for a score: `keep` < 45 ≤ `consider-async` < 70 ≤ `async`. */
-export function verdictFor(score: number): Verdict {
-  if (score >= VERDICT_THRESHOLDS.async) return 'async';
-  if (score >= VERDICT_THRESHOLDS.considerAsync) return 'consider-async';
+/** The verdict for a score: `keep` < 45 ≤ `consider-async` < 70 ≤ `async` (or a workspace's calibrated thresholds). */
+export function verdictFor(score: number, thresholds: VerdictThresholds = VERDICT_THRESHOLDS): Verdict {
+  if (score >= thresholds.async) return 'async';
+  if (score >= thresholds.considerAsync) return 'consider-async';
   return 'keep';
 }
 
 /**
  * The async format that would replace the meeting: a decision document with a reply-by date
- * for decision meetings, a recorded demo/broadcast for large or broadcast-shaped ones, a
- * written status update for status wording, shared notes/FAQ otherwise; null for `keep`.
+ * for decision meetings, a recorded demo/broadcast for broadcast wording, readouts and large or
+ * broadcast-shaped ones, a written status update for status wording, shared notes/FAQ
+ * otherwise; null for `keep`.
  */
 export function suggestFormat(f: SeriesFacts, verdict: Verdict, codes: ReadonlySet<string>): SuggestedFormat | null {
   if (verdict === 'keep') return null;
-  if (DECISION_LEXICON.test(f.title)) return 'decision-doc';
-  if (codes.has('shape.broadcast') || codes.has('audience.very_large') || /\b(demos?|readouts?|show (?:and|&) tell)\b/i.test(f.title)) {
+  const purposes = purposesOf(f.title);
+  if (purposes.has('decision')) return 'decision-doc';
+  if (purposes.has('broadcast') || purposes.has('readout') || codes.has('shape.broadcast') || codes.has('audience.very_large')) {
     return 'recorded-broadcast';
   }
   if (codes.has('title.status_wording')) return 'written-update';
@@ -454,18 +344,22 @@ export function seriesCost(f: Pick<SeriesFacts, 'attendeeCount' | 'durationMinut
 
 /**
  * Scores one series: the signals' points are summed (capped at 100), then each dampener
- * multiplies the running score. Every step is a reason whose points are the rounded change it
- * made, so the reasons add up to the score exactly.
+ * multiplies the running score. Without evidence of one-way purpose the result is held below
+ * the first threshold (`purpose.none`). Every step is a reason whose points are the rounded
+ * change it made, so the reasons add up to the score exactly.
  */
-export function scoreSeries(f: SeriesFacts, hourlyRate = 0): SeriesFlag {
-  const reasons: FlagReason[] = signalsOf(f).map((s) => ({ ...s, points: FLAG_WEIGHTS[s.code] }));
+export function scoreSeries(f: SeriesFacts, hourlyRate = 0, context: ScoringContext = {}): SeriesFlag {
+  const thresholds = context.thresholds ?? VERDICT_THRESHOLDS;
+  const purposes = purposesOf(f.title);
+  const signals = purposeSignals(f, purposes, context.similar).concat(shapeSignals(f));
+  const reasons: FlagReason[] = signals.map((s) => ({ ...s, points: FLAG_WEIGHTS[s.code] }));
   let score = reasons.reduce((sum, r) => sum + r.points, 0);
   if (score > 100) {
     reasons.push({ code: 'score.capped', points: 100 - score, detail: 'Scores are capped at 100.', params: {} });
     score = 100;
   }
   let exact = score;
-  for (const d of dampenersOf(f)) {
+  for (const d of dampenersOf(f, purposes, context.similar)) {
     const factor = FLAG_DAMPENERS[d.code];
     const next = exact * factor;
     const points = Math.round(next) - Math.round(exact);
@@ -473,7 +367,17 @@ export function scoreSeries(f: SeriesFacts, hourlyRate = 0): SeriesFlag {
     exact = next;
   }
   score = Math.round(exact);
-  const verdict = verdictFor(score);
+  const ceiling = thresholds.considerAsync - 1;
+  if (score > ceiling && !signals.some((s) => PURPOSE_EVIDENCE.has(s.code))) {
+    reasons.push({
+      code: 'purpose.none',
+      points: ceiling - score,
+      detail: `Nothing says this meeting is one-way (no status, readout or broadcast wording, no readout in the invitation): size, length and recurrence alone never flag it, so the score stops at ${ceiling}.`,
+      params: { ceiling },
+    });
+    score = ceiling;
+  }
+  const verdict = verdictFor(score, thresholds);
   return {
     seriesKey: f.seriesKey,
     title: f.title,
@@ -492,17 +396,21 @@ export function scoreSeries(f: SeriesFacts, hourlyRate = 0): SeriesFlag {
 
 /**
  * Flags a team's meetings: groups the events into series (`collectSeries`) and scores each
- * (`scoreSeries`). Sorted by score (highest first), then person-hours per year, then key.
+ * (`scoreSeries`, with `context(facts)` when given: a workspace's learning from decisions).
+ * Sorted by score (highest first), then person-hours per year, then key.
  */
-export function flagMeetings(input: CollectSeriesInput & { hourlyRate?: number }): SeriesFlag[] {
-  return collectSeries(input)
-    .map((f) => scoreSeries(f, input.hourlyRate ?? 0))
-    .sort(
-      (a, b) =>
-        b.score - a.score ||
-        b.cost.personHoursPerYear - a.cost.personHoursPerYear ||
-        (a.seriesKey < b.seriesKey ? -1 : a.seriesKey > b.seriesKey ? 1 : 0),
-    );
+export function flagMeetings(input: CollectSeriesInput & { hourlyRate?: number; context?: (f: SeriesFacts) => ScoringContext }): SeriesFlag[] {
+  return sortFlags(collectSeries(input).map((f) => scoreSeries(f, input.hourlyRate ?? 0, input.context?.(f))));
+}
+
+/** Highest score first, then person-hours per year, then series key. */
+export function sortFlags(flags: SeriesFlag[]): SeriesFlag[] {
+  return flags.sort(
+    (a, b) =>
+      b.score - a.score ||
+      b.cost.personHoursPerYear - a.cost.personHoursPerYear ||
+      (a.seriesKey < b.seriesKey ? -1 : a.seriesKey > b.seriesKey ? 1 : 0),
+  );
 }
 
 /** A flag in the `unmeet flags` JSON contract: reasons as `{ code, points, detail }`. */

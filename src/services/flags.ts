@@ -6,7 +6,8 @@
 import { DateTime } from 'luxon';
 import { seriesErrors } from '../domain/error-codes/series';
 import { workspaceErrors } from '../domain/error-codes/workspace';
-import { flagMeetings, toFlagJson, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
+import { calibrateThresholds, similarDecisions, type Calibration, type DecidedSeries } from '../domain/flag-learning';
+import { collectSeries, scoreSeries, sortFlags, toFlagJson, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
 import type { DecisionRow } from '../db/flags.repository';
@@ -39,22 +40,38 @@ export interface WorkspaceFlags {
   members: MemberRow[];
   range: FlagRange;
   flags: SeriesFlag[];
+  /** The thresholds in force for this workspace and the decisions behind them. */
+  calibration: Calibration;
 }
 
-/** Scores every series of the workspace over the range (no filtering, no decisions). */
-export async function computeWorkspaceFlags(deps: Pick<Deps, 'repos' | 'memo'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
+/**
+ * Scores every series of the workspace over the range (no filtering), learning from the
+ * decisions in force: similar series carry them as reasons, and they calibrate the thresholds.
+ */
+export async function computeWorkspaceFlags(deps: Pick<Deps, 'repos' | 'memo' | 'clock'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
   parseDateRange(range.from, range.to);
-  return memoized(deps, workspaceId, 'flags', [range.from, range.to], () => scoreWorkspace(deps, workspaceId, range));
+  // Decisions in force change as keeps expire, so the minute is part of the key (decisions themselves bump the data version).
+  return memoized(deps, workspaceId, 'flags', [range.from, range.to, flagListMinute(deps)], () => scoreWorkspace(deps, workspaceId, range));
 }
 
-async function scoreWorkspace(deps: Pick<Deps, 'repos'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
+async function scoreWorkspace(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: string, range: FlagRange): Promise<WorkspaceFlags> {
   const workspace = await deps.repos.workspaces.get(workspaceId);
   if (!workspace) throw workspaceErrors.not_found('Workspace not found.');
   const members = await deps.repos.members.list(workspaceId);
   const window = { start: Date.parse(`${range.from}T00:00:00Z`) - 2 * DAY, end: Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY };
   const events: CalendarEvent[] = (await deps.repos.events.listInWindow(workspaceId, window)).map((r) => r.event);
-  const flags = flagMeetings({ members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
-  return { workspace, members, range, flags };
+  const facts = collectSeries({ members: members.map(toMember), events, range });
+  // Only this workspace's decisions, about series seen in this range: learning never crosses workspaces.
+  const decisions = new Map((await deps.repos.flags.activeDecisions(workspaceId, deps.clock())).map((d) => [d.seriesKey, d.decision]));
+  const decided: DecidedSeries[] = facts.flatMap((f) => {
+    const decision = decisions.get(f.seriesKey);
+    return decision ? [{ facts: f, decision, score: scoreSeries(f).score }] : [];
+  });
+  const calibration = calibrateThresholds(decided);
+  const flags = sortFlags(
+    facts.map((f) => scoreSeries(f, workspace.hourlyRate, { thresholds: calibration.thresholds, similar: similarDecisions(f, decided) })),
+  );
+  return { workspace, members, range, flags, calibration };
 }
 
 export interface FlagQuery extends Partial<FlagRange> {

@@ -111,7 +111,16 @@ describe('parseIcs on a Google Calendar export', () => {
 
   it('when the description is HTML with an Indonesian agenda and a Docs link, then only facts are kept', () => {
     const meeting = planning[0] as CalendarEvent;
-    expect(meeting.description).toEqual({ present: true, length: expect.any(Number), hasAgenda: true, hasDocLink: true });
+    expect(meeting.description).toEqual({
+      present: true,
+      length: expect.any(Number),
+      hasAgenda: true,
+      hasDocLink: true,
+      mentionsDecision: false,
+      mentionsLiveWork: false,
+      mentionsReadout: false,
+      invitesQuestions: false,
+    });
     expect(meeting.attendees.find((a) => a.resource)?.email).toBe('c_1883ab4e8f2f0a2bg@resource.calendar.google.com');
     const json = JSON.stringify(parsed);
     expect(json).not.toContain('Status proyek');

@@ -4,7 +4,16 @@ import { describeText, hasConferencingLink } from '../../src/domain/event-facts'
 describe('describeText', () => {
   it('when there is no description, then nothing is present', () => {
     for (const input of [null, undefined, '', '   \n\t ', '<p> </p>', '<br><br>']) {
-      expect(describeText(input)).toEqual({ present: false, length: 0, hasAgenda: false, hasDocLink: false });
+      expect(describeText(input)).toEqual({
+        present: false,
+        length: 0,
+        hasAgenda: false,
+        hasDocLink: false,
+        mentionsDecision: false,
+        mentionsLiveWork: false,
+        mentionsReadout: false,
+        invitesQuestions: false,
+      });
     }
   });
 

@@ -15,7 +15,7 @@ import { normalizeWorkingHours } from '../../src/domain/working-hours';
 /** A neutral series: no signal fires (recurring with 2 people would be a 1:1, so 3 people, one-off). */
 const base: SeriesFacts = {
   seriesKey: 'k',
-  title: 'Architecture deep dive',
+  title: 'Architecture forum',
   organizer: 'org@example.com',
   recurring: false,
   occurrences: 1,
@@ -80,18 +80,20 @@ describe('flag rubric: signals', () => {
     expect(codes({ attendeeCount: 10, optionalCount: 2 })).not.toContain('audience.many_optional');
   });
 
-  it('when 10+ people meet for 45+ minutes, or the title says all-hands/town hall/webinar, then shape.broadcast adds 10', () => {
+  it('when 10+ people meet for 45+ minutes, then shape.broadcast adds 10; broadcast wording adds title.broadcast_wording 25 instead', () => {
     expect(points({ attendeeCount: 10, durationMinutes: 45 }, 'shape.broadcast')).toBe(10);
     expect(codes({ attendeeCount: 10, durationMinutes: 30 })).not.toContain('shape.broadcast');
-    expect(points({ title: 'Engineering all-hands' }, 'shape.broadcast')).toBe(10);
-    expect(points({ title: 'Sosialisasi SOP baru' }, 'shape.broadcast')).toBe(10);
+    for (const title of ['Engineering all-hands', 'All hands', 'Sosialisasi SOP baru', 'Platform walkthrough', 'Product showcase', 'Q3 results presentation']) {
+      expect(points({ title }, 'title.broadcast_wording')).toBe(25);
+      expect(codes({ title })).not.toContain('shape.broadcast');
+    }
   });
 
   it('when a required attendee is outside their hours, then zones.outside_hours adds 15; else a spread of 8 h adds zones.wide_spread, never both', () => {
     expect(points({ outsideHoursAttendees: ['a@example.com'] }, 'zones.outside_hours')).toBe(15);
     expect(points({ zoneSpreadHours: 8 }, 'zones.wide_spread')).toBe(15);
     expect(codes({ zoneSpreadHours: 7.5 })).not.toContain('zones.wide_spread');
-    expect(codes({ outsideHoursAttendees: ['a@example.com'], zoneSpreadHours: 12 })).toEqual(['zones.outside_hours']);
+    expect(codes({ outsideHoursAttendees: ['a@example.com'], zoneSpreadHours: 12 }).filter((c) => c.startsWith('zones.'))).toEqual(['zones.outside_hours']);
   });
 
   it('when a recurring meeting is 15 minutes or less, then duration.very_short adds 10; at 60+ minutes duration.long_recurring adds 10', () => {
@@ -136,7 +138,7 @@ describe('flag rubric: dampeners', () => {
     expect(scoreSeries({ ...base, ...loud, title: 'Weekly chat', attendeeCount: 2 }).reasons.map((r) => r.code)).toContain('dampener.one_on_one');
   });
 
-  it.each(['brainstorm', 'workshop', 'retro', 'planning', 'kickoff', 'interview', 'onboarding', 'social', 'lokakarya', 'perencanaan', 'wawancara'])(
+  it.each(['brainstorm', 'workshop', 'retro', 'planning', 'kickoff', 'interview', 'lokakarya', 'perencanaan', 'council', 'roundtable', 'sprint review', 'health check', 'mob programming', 'working session'])(
     'when the title says "%s", then the collaborative dampener ×0.5 applies',
     (word) => {
       const flag = at(word);
@@ -145,23 +147,41 @@ describe('flag rubric: dampeners', () => {
     },
   );
 
-  it('when the title is about a decision without a linked proposal, then ×0.7; with a linked doc, no dampener', () => {
-    expect(at('budget approval').score).toBe(Math.round(55 * 0.7));
+  it('when the title is about a decision, then ×0.5, and a linked pre-read keeps the dampener (a go/no-go with its criteria doc)', () => {
+    expect(at('budget approval').score).toBe(Math.round(55 * 0.5));
     expect(at('decision meeting').reasons.map((r) => r.code)).toContain('dampener.decision');
     expect(at('persetujuan anggaran').reasons.map((r) => r.code)).toContain('dampener.decision');
-    const withDoc = at('approval', { description: { present: true, length: 80, hasAgenda: false, hasDocLink: true } });
-    expect(withDoc.reasons.map((r) => r.code)).not.toContain('dampener.decision');
+    expect(at('rapat memutuskan vendor').reasons.map((r) => r.code)).toContain('dampener.decision');
+    const withDoc = at('go/no-go', { description: { present: true, length: 80, hasAgenda: false, hasDocLink: true } });
+    expect(withDoc.reasons.map((r) => r.code)).toContain('dampener.decision');
+  });
+
+  it.each([
+    ['Q&A', 'dampener.questions'],
+    ['AMA', 'dampener.questions'],
+    ['office hours', 'dampener.questions'],
+    ['drop-in', 'dampener.questions'],
+    ['farewell', 'dampener.social'],
+    ['drinks', 'dampener.social'],
+    ['birthday', 'dampener.social'],
+    ['perayaan', 'dampener.social'],
+    ['ulang tahun', 'dampener.social'],
+  ])('when the title says "%s", then %s applies', (word, code) => {
+    expect(at(word).reasons.map((r) => r.code)).toContain(code);
+    expect(at(word).score).toBe(Math.round(55 * FLAG_DAMPENERS[code as keyof typeof FLAG_DAMPENERS]));
   });
 
   it('when people from outside the workspace attend, then ×0.6', () => {
     expect(at('sync', { externalCount: 1 }).score).toBe(Math.round(55 * 0.6));
   });
 
-  it('when the title says incident or urgent (or insiden, darurat), then ×0.3', () => {
-    for (const word of ['incident review', 'urgent sync', 'insiden', 'darurat']) {
+  it('when the title says urgent, outage or war room (or darurat, Störung), then ×0.3; "incident" alone is a topic, not a purpose', () => {
+    for (const word of ['urgent sync', 'outage', 'war room', 'darurat', 'Störung']) {
       expect(at(word).reasons.map((r) => r.code)).toContain('dampener.incident');
     }
-    expect(at('incident').score).toBe(Math.round(55 * 0.3));
+    expect(at('outage').score).toBe(Math.round(55 * 0.3));
+    expect(at('incident report-out').reasons.map((r) => r.code)).not.toContain('dampener.incident');
+    expect(scoreSeries({ ...base, ...loud, title: 'Monthly incident report-out' }).verdict).not.toBe('keep');
   });
 
   it('when several dampeners apply, then they multiply and the reasons sum to the score', () => {
@@ -173,15 +193,20 @@ describe('flag rubric: dampeners', () => {
 
 describe('verdicts, formats and cost', () => {
   it('when scores cross 45 and 70, then verdicts change from keep to consider-async to async', () => {
-    expect([0, 44, 45, 69, 70, 100].map(verdictFor)).toEqual(['keep', 'keep', 'consider-async', 'consider-async', 'async', 'async']);
+    expect([0, 44, 45, 69, 70, 100].map((s) => verdictFor(s))).toEqual(['keep', 'keep', 'consider-async', 'consider-async', 'async', 'async']);
   });
 
   it('when a flagged meeting is about status, a decision, a broadcast or none of these, then the format fits', () => {
     const loud: Partial<SeriesFacts> = { recurring: true, attendeeCount: 6, description: { present: false, length: 0, hasAgenda: false, hasDocLink: false }, outsideHoursAttendees: ['a@x.io'] };
     expect(scoreSeries({ ...base, ...loud, title: 'Weekly status' }).suggestedFormat).toBe('written-update');
-    expect(scoreSeries({ ...base, ...loud, title: 'Weekly decision log review' }).suggestedFormat).toBe('decision-doc');
+    // A decision keeps its ×0.5 dampener, so only a very loud decision series is still flagged.
+    const veryLoud = { attendeeCount: 12, durationMinutes: 60, outsideHoursAttendees: ['x@example.com'] };
+    expect(scoreSeries({ ...base, ...loud, ...veryLoud, title: 'Weekly decision log review' }).suggestedFormat).toBe('decision-doc');
     expect(scoreSeries({ ...base, ...loud, title: 'Sprint demo' }).suggestedFormat).toBe('recorded-broadcast');
-    expect(scoreSeries({ ...base, ...loud, title: 'Handoff', durationMinutes: 60, zoneSpreadHours: 10 }).suggestedFormat).toBe('shared-notes');
+    const readoutByDescription = { present: true, length: 90, hasAgenda: false, hasDocLink: false, mentionsReadout: true };
+    expect(scoreSeries({ ...base, ...loud, title: 'Platform guild', durationMinutes: 60, zoneSpreadHours: 10, description: readoutByDescription }).suggestedFormat).toBe(
+      'shared-notes',
+    );
   });
 
   it('when 8 people meet for an hour twice a week over 48 weeks at 100/h, then it costs 800 per occurrence and 76,800 a year', () => {

@@ -87,26 +87,34 @@ export function stemsOf(word: string, lexicon: Pick<Lexicon, 'prefixes' | 'suffi
     if (rest.length >= MIN_STEM - 1) bases.push(rest, ...(p.restore ?? []).map((letter) => letter + rest));
   }
   const out = new Set<string>();
+  const strip = (base: string, depth: number) => {
+    for (const s of lexicon.suffixes) {
+      if (!base.endsWith(s) || base.length - s.length < MIN_STEM) continue;
+      const stem = base.slice(0, -s.length);
+      out.add(stem);
+      // Suffixes stack once ("laporannya" = lapor + -an + -nya).
+      if (depth === 0) strip(stem, 1);
+    }
+  };
   for (const base of bases) {
     if (base === word || base.length >= MIN_STEM) out.add(base);
-    for (const s of lexicon.suffixes) {
-      if (base.endsWith(s) && base.length - s.length >= MIN_STEM) out.add(base.slice(0, -s.length));
-    }
+    strip(base, 0);
   }
   return [...out];
 }
 
 const LINKS = ['', 's', 'e', 'en', 'n'];
 
-function wordMatches(stems: readonly string[], term: string, lex: CompiledLexicon): boolean {
-  if (stems.includes(term)) return true;
-  if (!lex.lexicon.compounds) return false;
+/** How a word matched a term: as itself or a stem, as the end of a compound, or as its start. */
+type WordMatch = 'word' | 'tail' | 'head' | null;
+
+function wordMatch(stems: readonly string[], term: string, lex: CompiledLexicon): WordMatch {
+  if (stems.includes(term)) return 'word';
+  if (!lex.lexicon.compounds) return null;
   const tailOk = (rest: string) => LINKS.some((l) => rest.startsWith(l) && lex.tails.has(rest.slice(l.length)));
-  return stems.some(
-    (s) =>
-      s.length > term.length &&
-      ((term.length >= MIN_COMPOUND_TAIL && s.endsWith(term)) || (term.length >= MIN_COMPOUND_HEAD && s.startsWith(term) && tailOk(s.slice(term.length)))),
-  );
+  if (term.length >= MIN_COMPOUND_TAIL && stems.some((s) => s.length > term.length && s.endsWith(term))) return 'tail';
+  if (term.length >= MIN_COMPOUND_HEAD && stems.some((s) => s.length > term.length && s.startsWith(term) && tailOk(s.slice(term.length)))) return 'head';
+  return null;
 }
 
 /**
@@ -130,11 +138,17 @@ export function findPurposes(text: string): PurposeHit[] {
     for (let i = 0; i < words.length; i++) {
       const candidates = new Set<CompiledEntry>();
       for (const s of stems[i]!) for (const c of byFirst.get(s) ?? []) candidates.add(c);
-      if (lexicon.compounds) for (const c of single) if (wordMatches(stems[i]!, c.words[0]!, compiled)) candidates.add(c);
+      if (lexicon.compounds) for (const c of single) if (wordMatch(stems[i]!, c.words[0]!, compiled)) candidates.add(c);
+      const found: Array<[CompiledEntry, WordMatch]> = [];
       for (const c of candidates) {
         if (i + c.words.length > words.length) continue;
-        if (c.words.every((w, k) => wordMatches(stems[i + k]!, w, compiled))) report(c, i);
+        const kinds = c.words.map((w, k) => wordMatch(stems[i + k]!, w, compiled));
+        if (kinds.every((m) => m !== null)) found.push([c, c.words.length === 1 ? kinds[0]! : 'word']);
       }
+      // The end of a compound names what it is, its start only the topic: "Störungsbericht" is a
+      // report (about disruptions), so when a word's end matched, matches of its start alone drop.
+      const ended = found.some(([, m]) => m !== 'head');
+      for (const [c, m] of found) if (m !== 'head' || !ended) report(c, i);
     }
   }
   return hits;
