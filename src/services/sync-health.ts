@@ -1,5 +1,5 @@
 import type { ConnectionRow } from '../db/connections.repository';
-import { syncHealth, type SyncHealth } from '../domain/sync-health';
+import { syncHealth, type HealthLocale, type SyncHealth } from '../domain/sync-health';
 import type { Deps } from './deps';
 import { calendarSyncJobKey } from './provider-sync';
 import { icsRefreshJobKey } from './sync';
@@ -7,9 +7,10 @@ import { icsRefreshJobKey } from './sync';
 /**
  * The sync health of each connection (see domain/sync-health.ts), from the facts the sync, the
  * push handlers and the job queue stored: its own columns, its live push channels and the job
- * that syncs its primary calendar. Times in the sentences are in the member's zone.
+ * that syncs its primary calendar. Times in the sentences are in the member's zone, the
+ * sentences in `locale`.
  */
-export async function connectionHealth(deps: Deps, rows: ConnectionRow[]): Promise<Map<string, SyncHealth>> {
+export async function connectionHealth(deps: Deps, rows: ConnectionRow[], locale: HealthLocale = 'en'): Promise<Map<string, SyncHealth>> {
   const now = deps.clock();
   const zones = new Map<string, string>();
   const out = new Map<string, SyncHealth>();
@@ -33,7 +34,7 @@ export async function connectionHealth(deps: Deps, rows: ConnectionRow[]): Promi
       nextSync: job ? { runAt: job.runAt, running: job.leaseUntil !== null && job.leaseUntil > now } : null,
       pollMinutes: job?.everyMs ? Math.round(job.everyMs / 60_000) : null,
     };
-    out.set(row.id, syncHealth(facts, now, zones.get(row.memberId)!));
+    out.set(row.id, syncHealth(facts, now, zones.get(row.memberId)!, locale));
   }
   return out;
 }

@@ -60,3 +60,23 @@ describe('sync health', () => {
     expect(syncHealth(facts, NOW + 24 * 3_600_000, 'UTC').notice).toBeNull();
   });
 });
+
+describe('sync health in Indonesian', () => {
+  it('when the dashboard speaks Indonesian, then every sentence is Indonesian, with the same facts', () => {
+    const cases: Array<Partial<SyncHealthFacts>> = [
+      {},
+      { pushExpiresAt: NOW + 86_400_000 },
+      { status: 'needs_reauth', lastError: 'auth.invalid_grant' },
+      { status: 'error', lastError: 'provider.rate_limited', lastErrorAt: NOW - 60_000 },
+      { syncNote: 'restart.paging_loop', syncNoteAt: NOW - 3_600_000 },
+    ];
+    for (const patch of cases) {
+      const en = syncHealth({ ...base, ...patch }, NOW, 'Asia/Jakarta', 'en');
+      const id = syncHealth({ ...base, ...patch }, NOW, 'Asia/Jakarta', 'id');
+      expect(id.state).toBe(en.state);
+      expect(id.message).not.toBe(en.message);
+      expect(id.message).not.toMatch(/\b(the|synced|asked|reconnect|checked)\b/i);
+      if (en.notice) expect(id.notice).toMatch(/^Pukul /);
+    }
+  });
+});

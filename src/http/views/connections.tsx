@@ -1,6 +1,7 @@
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { MemberRow } from '../../db/members.repository';
 import type { ApiKey } from '../../db/workspaces.repository';
+import type { SyncHealth } from '../../domain/sync-health';
 import type { Messages } from './i18n';
 import { Csrf, Layout, type PageContext } from './layout';
 
@@ -19,6 +20,33 @@ const statusLabel = (t: Messages, status: ConnectionRow['status']) => t[`status_
 function formatInstant(ms: number | null, locale: string, timeZone: string, never: string) {
   if (ms === null) return never;
   return new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms);
+}
+
+/**
+ * One connection in a list: what it is, its status, its sync health as a sentence with what to do
+ * (last sync, push or polling, throttling, lost access; a workaround of the last day), and
+ * disconnect. The admin's Connections page and a member's own calendars show the same item.
+ */
+export function ConnectionItem(props: { ctx: PageContext; connection: ConnectionRow; health: SyncHealth | undefined; disconnectAction: string }) {
+  const { t } = props.ctx;
+  const c = props.connection;
+  return (
+    <li data-connection={c.id}>
+      <span class="provider">{PROVIDER_NAMES[c.provider]}</span>
+      <span class="label">{c.label}</span>
+      <span class={`badge status-${c.status}`}>
+        <span class="sr-only">{`${t.connStatus}: `}</span>
+        {statusLabel(t, c.status)}
+      </span>
+      {props.health ? (
+        <span class={`small-text health ${props.health.lastError ? 'error-text' : 'muted'}`} data-health={props.health.state}>
+          {props.health.message}
+        </span>
+      ) : null}
+      {props.health?.notice ? <span class="muted small-text">{props.health.notice}</span> : null}
+      <ConfirmButton action={props.disconnectAction} csrf={props.ctx.session!.csrf} confirm={t.confirmDisconnect} label={t.disconnect} target={c.label} />
+    </li>
+  );
 }
 
 /** "Connect …" for an OAuth provider: a form post (CSRF-checked) that redirects to its consent screen. */
@@ -47,9 +75,9 @@ function ConfirmButton(props: { action: string; csrf: string; confirm: string; l
   );
 }
 
-function MemberConnections(props: { ctx: PageContext; member: MemberRow; connections: ConnectionRow[]; providers: ProviderAvailability }) {
+function MemberConnections(props: { ctx: PageContext; member: MemberRow; connections: ConnectionRow[]; providers: ProviderAvailability; health: ReadonlyMap<string, SyncHealth> }) {
   const { ctx, member, providers } = props;
-  const { t, locale } = ctx;
+  const { t } = ctx;
   const csrf = ctx.session!.csrf;
   const id = member.id.replace(/[^A-Za-z0-9_-]/g, '');
   return (
@@ -62,19 +90,7 @@ function MemberConnections(props: { ctx: PageContext; member: MemberRow; connect
       ) : (
         <ul class="connections">
           {props.connections.map((c) => (
-            <li data-connection={c.id}>
-              <span class="provider">{PROVIDER_NAMES[c.provider]}</span>
-              <span class="label">{c.label}</span>
-              <span class={`badge status-${c.status}`}>
-                <span class="sr-only">{`${t.connStatus}: `}</span>
-                {statusLabel(t, c.status)}
-              </span>
-              <span class="muted small-text">
-                {`${t.connLastSync}: ${formatInstant(c.lastSyncAt, locale, member.timeZone, t.connNever)}`}
-              </span>
-              {c.lastError ? <span class="error-text small-text">{c.lastError}</span> : null}
-              <ConfirmButton action={`/connections/${encodeURIComponent(c.id)}/disconnect`} csrf={csrf} confirm={t.confirmDisconnect} label={t.disconnect} target={c.label} />
-            </li>
+            <ConnectionItem ctx={ctx} connection={c} health={props.health.get(c.id)} disconnectAction={`/connections/${encodeURIComponent(c.id)}/disconnect`} />
           ))}
         </ul>
       )}
@@ -168,6 +184,8 @@ export function ConnectionsPage(props: {
   providers: ProviderAvailability;
   keys: ApiKey[];
   newKey?: string | undefined;
+  /** Sync health per connection id, its sentences in the page's language. */
+  health: ReadonlyMap<string, SyncHealth>;
 }) {
   const { ctx } = props;
   const { t } = ctx;
@@ -178,7 +196,7 @@ export function ConnectionsPage(props: {
       {props.members.length === 0 ? <p class="empty">{t.noMembers}</p> : null}
       <div class="grid-cards">
         {props.members.map((m) => (
-          <MemberConnections ctx={ctx} member={m} connections={props.connections.filter((c) => c.memberId === m.id)} providers={props.providers} />
+          <MemberConnections ctx={ctx} member={m} connections={props.connections.filter((c) => c.memberId === m.id)} providers={props.providers} health={props.health} />
         ))}
       </div>
       <ApiKeys ctx={ctx} keys={props.keys} newKey={props.newKey} />

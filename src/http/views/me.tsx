@@ -7,10 +7,12 @@ import { DateTime } from 'luxon';
 import type { AuditMetrics } from '../../domain/audit';
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { MemberRow } from '../../db/members.repository';
+import type { SyncHealth } from '../../domain/sync-health';
 import type { LedgerView } from '../../services/rotation';
 import type { FlagRow } from './flags';
 import type { FocusMemberView } from './focus';
 import { formatHours, formatMoney, type Messages } from './i18n';
+import { ConnectionItem } from './connections';
 import { Csrf, Layout, type PageContext } from './layout';
 
 export interface MyWeek {
@@ -196,7 +198,14 @@ export function MyWeekPage(props: { ctx: PageContext; week: MyWeek | null; share
 const PROVIDER_NAMES = { ics: 'ICS', google: 'Google', microsoft: 'Outlook' } as const;
 
 /** The person's own calendars: connect, paste an ICS address, disconnect; and what is shared, with whom. */
-export function MyConnectionsPage(props: { ctx: PageContext; member: MemberRow | null; connections: ConnectionRow[]; providers: { google: boolean; microsoft: boolean }; share: boolean }) {
+export function MyConnectionsPage(props: {
+  ctx: PageContext;
+  member: MemberRow | null;
+  connections: ConnectionRow[];
+  providers: { google: boolean; microsoft: boolean };
+  share: boolean;
+  health: ReadonlyMap<string, SyncHealth>;
+}) {
   const { ctx } = props;
   const { t } = ctx;
   const csrf = ctx.session!.csrf;
@@ -219,17 +228,7 @@ export function MyConnectionsPage(props: { ctx: PageContext; member: MemberRow |
         ) : (
           <ul class="connections">
             {props.connections.map((c) => (
-              <li data-connection={c.id}>
-                <span class="provider">{PROVIDER_NAMES[c.provider]}</span>
-                <span class="label">{c.label}</span>
-                <span class={`badge status-${c.status}`}>{t[`status_${c.status}`]}</span>
-                <form method="post" action={`/me/connections/${encodeURIComponent(c.id)}/disconnect`} class="inline" data-confirm={t.confirmDisconnect}>
-                  <Csrf token={csrf} />
-                  <button type="submit" class="small secondary">
-                    {t.disconnect}
-                  </button>
-                </form>
-              </li>
+              <ConnectionItem ctx={ctx} connection={c} health={props.health.get(c.id)} disconnectAction={`/me/connections/${encodeURIComponent(c.id)}/disconnect`} />
             ))}
           </ul>
         )}

@@ -8,6 +8,7 @@ import type { Deps } from '../../../services/deps';
 import { startGoogleConnect } from '../../../services/google';
 import { startMicrosoftConnect } from '../../../services/microsoft';
 import { connectIcs } from '../../../services/sync';
+import { connectionHealth } from '../../../services/sync-health';
 import { createApiKey, revokeApiKey } from '../../../services/workspaces';
 import { ConnectionsPage } from '../../views/connections';
 import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
@@ -21,7 +22,7 @@ export function icsUrlOf(value: string): string {
 
 export function connectionRoutes(deps: Deps, kit: Kit) {
   const app = new Hono<DashEnv>();
-  const { page, render, failure } = kit;
+  const { page, render, failure, localeOf } = kit;
   const admin = page('admin');
 
   async function connectionsPage(c: Ctx, notice?: Notice, status: 200 | 201 | 409 | 422 | 502 = 200, newKey?: string) {
@@ -30,7 +31,8 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
     const connections = await deps.repos.connections.list(session.workspaceId);
     const keys = await deps.repos.workspaces.listKeys(session.workspaceId);
     const providers = { google: !!deps.google, microsoft: !!deps.microsoft, microsoftBuilt: true };
-    return c.html(await render(c, session, (ctx) => ConnectionsPage({ ctx, members, connections, providers, keys, newKey }), members, notice), status);
+    const health = await connectionHealth(deps, connections, await localeOf(c, () => members));
+    return c.html(await render(c, session, (ctx) => ConnectionsPage({ ctx, members, connections, providers, keys, newKey, health }), members, notice), status);
   }
 
   app.get('/connections', admin, (c) => connectionsPage(c));

@@ -19,6 +19,7 @@ import { startMicrosoftConnect } from '../../../services/microsoft';
 import { rotationLedger } from '../../../services/rotation';
 import { connectIcs } from '../../../services/sync';
 import { MyConnectionsPage, MyWeekPage, type MyWeek } from '../../views/me';
+import { connectionHealth } from '../../../services/sync-health';
 import { icsUrlOf } from './connections';
 import { first, isDate, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 import { loadFocus } from './reports';
@@ -39,7 +40,7 @@ export async function loadMyWeek(deps: Deps, workspaceId: string, member: Member
 
 export function meRoutes(deps: Deps, kit: Kit) {
   const app = new Hono<DashEnv>();
-  const { page, render, failure } = kit;
+  const { page, render, failure, localeOf } = kit;
   const mine = page('member', { person: true });
 
   /** The session's own member row (the calendar that is theirs), if one exists yet. */
@@ -77,7 +78,8 @@ export function meRoutes(deps: Deps, kit: Kit) {
     const connections = member ? (await deps.repos.connections.list(session.workspaceId)).filter((x) => x.memberId === member.id) : [];
     const share = await shareOf(c);
     const providers = { google: !!deps.google, microsoft: !!deps.microsoft };
-    return c.html(await render(c, session, (ctx) => MyConnectionsPage({ ctx, member: member ?? null, connections, providers, share }), undefined, notice), status);
+    const health = await connectionHealth(deps, connections, await localeOf(c));
+    return c.html(await render(c, session, (ctx) => MyConnectionsPage({ ctx, member: member ?? null, connections, providers, share, health }), undefined, notice), status);
   }
 
   app.get('/me/connections', mine, (c) => connectionsPage(c));
