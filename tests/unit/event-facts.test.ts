@@ -101,3 +101,33 @@ describe('hasConferencingLink', () => {
     expect(hasConferencingLink(text)).toBe(expected);
   });
 });
+
+describe('describeText: the purpose a description states', () => {
+  const facts = (text: string) => {
+    const { mentionsDecision, mentionsLiveWork, mentionsReadout, invitesQuestions } = describeText(text);
+    return { mentionsDecision, mentionsLiveWork, mentionsReadout, invitesQuestions };
+  };
+  const none = { mentionsDecision: false, mentionsLiveWork: false, mentionsReadout: false, invitesQuestions: false };
+
+  it.each([
+    ['This is a working session to decide budget allocations for Q1.', { ...none, mentionsDecision: true, mentionsLiveWork: true }],
+    ['FYI only: a readout of last week’s metrics. No need to prepare.', { ...none, mentionsReadout: true }],
+    ['Bring your questions — open Q&A with the platform team.', { ...none, invitesQuestions: true }],
+    ['<p>We will <b>pair</b> on the billing refactor at the whiteboard.</p>', { ...none, mentionsLiveWork: true }],
+    ['Rapat ini untuk memutuskan vendor cloud.', { ...none, mentionsDecision: true }],
+    ['Sosialisasi kebijakan baru, sekadar informasi.', { ...none, mentionsReadout: true }],
+    ['Präsentation der Quartalszahlen, danach Fragen.', { ...none, mentionsReadout: true, invitesQuestions: true }],
+    ['Dial-in details below.', none],
+  ])('when the description says "%s", then the facts are %o', (text, expected) => {
+    expect(facts(text)).toEqual(expected);
+  });
+
+  it('when a link carries purpose words, then they are not read as a statement ("…/decision-log")', () => {
+    expect(facts('Notes: https://docs.google.com/document/d/decision-log-workshop')).toEqual(none);
+  });
+
+  it('when facts are taken, then nothing of the text is kept', () => {
+    const json = JSON.stringify(describeText('Working session to decide the Atlas budget; bring questions.'));
+    expect(json).not.toMatch(/Atlas|budget|session/i);
+  });
+});

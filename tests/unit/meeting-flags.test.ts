@@ -191,6 +191,82 @@ describe('flag rubric: dampeners', () => {
   });
 });
 
+describe('flag rubric: purpose first', () => {
+  const noDescription = { present: false, length: 0, hasAgenda: false, hasDocLink: false };
+  // Everything but purpose: recurring, 20 people, 60 minutes, no agenda, many optional, after hours, declines.
+  const shapeOnly: Partial<SeriesFacts> = {
+    recurring: true,
+    attendeeCount: 20,
+    optionalCount: 8,
+    durationMinutes: 60,
+    description: noDescription,
+    outsideHoursAttendees: ['x@example.com'],
+    declineRate: 0.3,
+  };
+  const desc = (facts: Partial<SeriesFacts['description']>) => ({ description: { present: true, length: 150, hasAgenda: false, hasDocLink: false, ...facts } });
+
+  it.each(['Leadership council', 'Monthly engineering meeting', 'Sprint review', 'Engineering roundtable', 'Staff meeting'])(
+    'when "%s" has every shape signal but no one-way purpose, then purpose.none holds it at 44 and it is kept',
+    (title) => {
+      const flag = scoreSeries({ ...base, ...shapeOnly, title });
+      expect(flag.verdict).toBe('keep');
+      expect(flag.score).toBeLessThanOrEqual(44);
+      expect(flag.reasons.reduce((sum, r) => sum + r.points, 0)).toBe(flag.score);
+    },
+  );
+
+  it('when the same shape has status wording, then it is flagged async and purpose.none is absent', () => {
+    const flag = scoreSeries({ ...base, ...shapeOnly, title: 'Monthly engineering update' });
+    expect(flag.verdict).toBe('async');
+    expect(flag.reasons.map((r) => r.code)).not.toContain('purpose.none');
+  });
+
+  it('when a title has no purpose but the invitation describes a readout, then description.readout adds 20 and counts as purpose', () => {
+    const flag = scoreSeries({ ...base, ...shapeOnly, title: 'Architecture forum', ...desc({ mentionsReadout: true }) });
+    expect(flag.reasons.find((r) => r.code === 'description.readout')?.points).toBe(FLAG_WEIGHTS['description.readout']);
+    expect(flag.verdict).not.toBe('keep');
+  });
+
+  it('when a "Weekly sync" invitation says it is a working session to decide budget allocations, then both description facts dampen it and it is kept', () => {
+    const flag = scoreSeries({ ...base, recurring: true, attendeeCount: 8, durationMinutes: 60, title: 'Weekly sync', ...desc({ mentionsLiveWork: true, mentionsDecision: true }) });
+    const codes = flag.reasons.map((r) => r.code);
+    expect(codes).toEqual(expect.arrayContaining(['title.status_wording', 'description.decision', 'description.live_work']));
+    expect(flag.verdict).toBe('keep');
+  });
+
+  it('when a readout invites questions, then description.questions dampens it; a title that already says Q&A is not counted twice', () => {
+    expect(codes({ ...shapeOnly, title: 'Weekly update', ...desc({ mentionsReadout: true, invitesQuestions: true }) })).toContain('description.questions');
+    const both = codes({ ...shapeOnly, title: 'All hands with live Q&A', ...desc({ invitesQuestions: true }) });
+    expect(both).toContain('dampener.questions');
+    expect(both).not.toContain('description.questions');
+  });
+
+  it('when a go/no-go links its criteria document, then the decision dampener stays and it never reaches async', () => {
+    const flag = scoreSeries({ ...base, ...shapeOnly, title: 'Go/no-go: mobile release', ...desc({ hasDocLink: true }) });
+    expect(flag.reasons.map((r) => r.code)).toContain('dampener.decision');
+    expect(flag.verdict).not.toBe('async');
+  });
+
+  it('when a workspace raised its thresholds, then verdicts and the purpose.none ceiling follow them', () => {
+    const thresholds = { considerAsync: 55, async: 80 };
+    expect(scoreSeries({ ...base, ...shapeOnly, title: 'Leadership council' }, 0, { thresholds }).score).toBeLessThanOrEqual(54);
+    const status = scoreSeries({ ...base, recurring: true, attendeeCount: 6, description: noDescription, title: 'Team status' }, 0, { thresholds });
+    expect(status.score).toBe(55);
+    expect(status.verdict).toBe('consider-async');
+    expect(scoreSeries({ ...base, recurring: true, attendeeCount: 6, description: noDescription, title: 'Team status' }).verdict).toBe('consider-async');
+  });
+
+  it('when similar series were kept or converted, then the reasons say how many and move the score', () => {
+    const status = { ...base, recurring: true, attendeeCount: 6, description: noDescription, title: 'Team status' };
+    const kept = scoreSeries(status, 0, { similar: { kept: 3, converted: 0 } });
+    expect(kept.reasons.find((r) => r.code === 'history.similar_kept')?.detail).toMatch(/^3 similar meetings were kept by their organizers\./);
+    expect(kept.score).toBe(Math.round(55 * 0.6));
+    const converted = scoreSeries({ ...status, title: 'Architecture forum' }, 0, { similar: { kept: 0, converted: 1 } });
+    expect(converted.reasons.find((r) => r.code === 'history.similar_converted')?.detail).toBe('1 similar meeting was converted by its organizer.');
+    expect(converted.reasons.map((r) => r.code)).not.toContain('purpose.none');
+  });
+});
+
 describe('verdicts, formats and cost', () => {
   it('when scores cross 45 and 70, then verdicts change from keep to consider-async to async', () => {
     expect([0, 44, 45, 69, 70, 100].map((s) => verdictFor(s))).toEqual(['keep', 'keep', 'consider-async', 'consider-async', 'async', 'async']);
