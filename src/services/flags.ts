@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { seriesErrors } from '../domain/error-codes/series';
 import { workspaceErrors } from '../domain/error-codes/workspace';
 import { calibrateThresholds, similarDecisions, type Calibration, type DecidedSeries } from '../domain/flag-learning';
-import { collectSeries, scoreSeries, sortFlags, toFlagJson, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
+import { collectSeries, scoreSeries, sortFlags, toFlagJson, type CollectSeriesInput, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
 import type { DecisionRow } from '../db/flags.repository';
@@ -60,18 +60,30 @@ async function scoreWorkspace(deps: Pick<Deps, 'repos' | 'clock'>, workspaceId: 
   const members = await deps.repos.members.list(workspaceId);
   const window = { start: Date.parse(`${range.from}T00:00:00Z`) - 2 * DAY, end: Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY };
   const events: CalendarEvent[] = (await deps.repos.events.listInWindow(workspaceId, window)).map((r) => r.event);
-  const facts = collectSeries({ members: members.map(toMember), events, range });
-  // Only this workspace's decisions, about series seen in this range: learning never crosses workspaces.
+  const { flags, calibration } = await flagWithLearning(deps, workspaceId, { members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
+  return { workspace, members, range, flags, calibration };
+}
+
+/**
+ * Scores the series in `events` with what this workspace's organizers decided: decisions in force
+ * about series among them calibrate the thresholds, and each series carries the decisions on
+ * similar ones. Only series the caller passed can teach anything, so a viewer's scoped view
+ * never learns from calendars it may not see, and nothing crosses workspaces.
+ */
+export async function flagWithLearning(
+  deps: Pick<Deps, 'repos' | 'clock'>,
+  workspaceId: string,
+  input: CollectSeriesInput & { hourlyRate: number },
+): Promise<{ flags: SeriesFlag[]; calibration: Calibration }> {
+  const facts = collectSeries(input);
   const decisions = new Map((await deps.repos.flags.activeDecisions(workspaceId, deps.clock())).map((d) => [d.seriesKey, d.decision]));
   const decided: DecidedSeries[] = facts.flatMap((f) => {
     const decision = decisions.get(f.seriesKey);
     return decision ? [{ facts: f, decision, score: scoreSeries(f).score }] : [];
   });
   const calibration = calibrateThresholds(decided);
-  const flags = sortFlags(
-    facts.map((f) => scoreSeries(f, workspace.hourlyRate, { thresholds: calibration.thresholds, similar: similarDecisions(f, decided) })),
-  );
-  return { workspace, members, range, flags, calibration };
+  const flags = sortFlags(facts.map((f) => scoreSeries(f, input.hourlyRate, { thresholds: calibration.thresholds, similar: similarDecisions(f, decided) })));
+  return { flags, calibration };
 }
 
 export interface FlagQuery extends Partial<FlagRange> {

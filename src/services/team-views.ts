@@ -9,7 +9,7 @@
 import { authErrors } from '../domain/error-codes/auth';
 import { groupErrors } from '../domain/error-codes/group';
 import { privacyErrors } from '../domain/error-codes/privacy';
-import { flagMeetings, toFlagJson } from '../domain/meeting-flags';
+import { toFlagJson } from '../domain/meeting-flags';
 import { aggregateTeam, effectiveMinGroupSize, privateMemberIds, type GroupInput, type MemberOwner, type PersonNumbers, type TeamView } from '../domain/privacy';
 import { roleAtLeast, type Role } from '../domain/roles';
 import type { CalendarEvent } from '../domain/types';
@@ -18,7 +18,7 @@ import { toMember, type MemberRow } from '../db/members.repository';
 import { toBase64Url } from '../providers/token-vault';
 import { auditWorkspace } from './audit';
 import type { Deps } from './deps';
-import { defaultFlagRange, listFlags, type FlagQuery } from './flags';
+import { defaultFlagRange, flagListMinute, flagWithLearning, listFlags, type FlagQuery } from './flags';
 import { previewFocus } from './focus';
 import { memoized } from './memo';
 import { rotationLedger } from './rotation';
@@ -109,14 +109,15 @@ export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, 
   const scope = known ?? (await viewerScope(deps, viewer));
   if (scope.key === 'all') return { ...(await listFlags(deps, viewer.workspaceId, query)), withheld: 0 };
   const range = defaultFlagRange(deps.clock(), query);
-  const scored = await memoized(deps, viewer.workspaceId, 'flags.scoped', [range.from, range.to, scope.key], async () => {
+  // The minute: decisions in force, which the scores learn from, expire by the minute.
+  const scored = await memoized(deps, viewer.workspaceId, 'flags.scoped', [range.from, range.to, scope.key, flagListMinute(deps)], async () => {
     const workspace = (await deps.repos.workspaces.get(viewer.workspaceId))!;
     const window = { start: Date.parse(`${range.from}T00:00:00Z`) - 2 * DAY, end: Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY };
     const events: CalendarEvent[] = (await deps.repos.events.listInWindow(viewer.workspaceId, window))
       .filter((r) => !scope.hiddenMemberIds.has(r.memberId))
       .map((r) => r.event);
     const members = await deps.repos.members.list(viewer.workspaceId);
-    const flags = flagMeetings({ members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
+    const { flags } = await flagWithLearning(deps, viewer.workspaceId, { members: members.map(toMember), events, range, hourlyRate: workspace.hourlyRate });
     return { currency: workspace.currency, flags };
   });
   const now = deps.clock();
