@@ -8,6 +8,7 @@ import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import type { Deps } from '../../src/services/deps';
 import { deliverDueMessages, SUGGESTION_POLICY } from '../../src/services/suggestions';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -22,25 +23,9 @@ type T = Awaited<ReturnType<typeof createTestApp>>;
 
 const range = { from: '2026-11-02', to: '2026-11-30' };
 
-const vevent = (o: { uid: string; title: string; start: string; minutes: number; organizer: string; attendees: string[]; weekly?: boolean; description?: string }) => {
-  const start = new Date(o.start);
-  const end = new Date(start.getTime() + o.minutes * 60_000);
-  const fmt = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  return [
-    'BEGIN:VEVENT',
-    `UID:${o.uid}`,
-    'DTSTAMP:20261101T000000Z',
-    `DTSTART:${fmt(start)}`,
-    `DTEND:${fmt(end)}`,
-    ...(o.weekly === false ? [] : ['RRULE:FREQ=WEEKLY;COUNT=4']),
-    `SUMMARY:${o.title}`,
-    ...(o.description ? [`DESCRIPTION:${o.description}`] : []),
-    `ORGANIZER:mailto:${o.organizer}`,
-    ...o.attendees.map((a) => `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${a}`),
-    'END:VEVENT',
-  ].join('\r\n');
-};
-const calendar = (...events: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...events, 'END:VCALENDAR', ''].join('\r\n');
+const vevent = (o: { uid: string; title: string; start: string; minutes: number; organizer: string; attendees: string[]; weekly?: boolean; description?: string }) =>
+  icsEvent({ ...o, ...(o.weekly !== false && { rrule: 'FREQ=WEEKLY;COUNT=4' }) });
+const calendar = (...events: string[][]) => icsCalendar(events);
 
 const team = ['ayu@acme.id', 'dana@acme.id', 'budi@acme.id', 'sri@acme.id'];
 const ayuCalendar = calendar(

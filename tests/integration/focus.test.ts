@@ -1,29 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 
 afterEach(() => vi.restoreAllMocks());
 
 // The test clock is Saturday 2026-11-28 12:00Z; the horizon is the next 14 days.
 const ics = (events: Array<{ uid: string; start: string; end: string }>) =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//test//EN',
-    ...events.flatMap((e) => [
-      'BEGIN:VEVENT',
-      `UID:${e.uid}`,
-      'DTSTAMP:20261101T000000Z',
-      `DTSTART:${e.start}`,
-      `DTEND:${e.end}`,
-      'SUMMARY:Planning',
-      'ORGANIZER:mailto:bob@example.com',
-      'ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com',
-      'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
-      'END:VEVENT',
-    ]),
-    'END:VCALENDAR',
-  ].join('\r\n');
+  icsCalendar(events.map((e) => icsEvent({ ...e, title: 'Planning', organizer: 'bob@example.com', attendees: ['alice@example.com', 'bob@example.com'] })));
 
 async function workspaceWithAlice(t: Awaited<ReturnType<typeof createTestApp>>, name = 'Acme') {
   const { apiKey: key } = await newWorkspace(t.api, name);

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 
 /** An ICS feed on 127.0.0.1 whose answers can be held open (a slow calendar host). */
 function feed() {
   let hold: { arrived: () => void; release: Promise<void> } | null = null;
-  const body = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@t\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\nDTEND:20261124T110000Z\r\nSUMMARY:Sync\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+  const body = icsCalendar([icsEvent({ uid: 'a@t', start: '20261124T100000Z', end: '20261124T110000Z', title: 'Sync' })], { prodId: '-//t//EN' });
   const server: Server = createServer(async (_req, res) => {
     const held = hold;
     hold = null;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -9,7 +10,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const ics = (n: number) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:e${n}@test\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\nDTEND:20261124T110000Z\r\nSUMMARY:Event ${n}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+const ics = (n: number) => icsCalendar([icsEvent({ uid: `e${n}@test`, start: '20261124T100000Z', end: '20261124T110000Z', title: `Event ${n}` })]);
 
 describe('oldest-first lists', () => {
   it('when several API keys are created within the same second, then the list shows them in creation order every time', async () => {

@@ -8,6 +8,7 @@ import type { Deps } from '../../src/services/deps';
 import { CONFIRMATION_PERIOD_MS } from '../../src/services/mail-verification';
 import { heldSuggestions } from '../../src/services/suggestions';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -19,23 +20,9 @@ const WORKSPACE_NAME = 'Totally Legit IT Department';
 const VICTIM = 'victim@external.example';
 const team = [VICTIM, 'a@acme.test', 'b@acme.test', 'c@acme.test'];
 
-const vevent = (uid: string, title: string, start: string, organizer: string) => {
-  const fmt = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const s = new Date(start);
-  return [
-    'BEGIN:VEVENT',
-    `UID:${uid}`,
-    'DTSTAMP:20261101T000000Z',
-    `DTSTART:${fmt(s)}`,
-    `DTEND:${fmt(new Date(s.getTime() + 3_600_000))}`,
-    'RRULE:FREQ=WEEKLY;COUNT=4',
-    `SUMMARY:${title}`,
-    `ORGANIZER:mailto:${organizer}`,
-    ...team.map((a) => `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${a}`),
-    'END:VEVENT',
-  ].join('\r\n');
-};
-const calendar = (...events: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...events, 'END:VCALENDAR', ''].join('\r\n');
+const vevent = (uid: string, title: string, start: string, organizer: string) =>
+  icsEvent({ uid, start, minutes: 60, rrule: 'FREQ=WEEKLY;COUNT=4', title, organizer, attendees: team });
+const calendar = (...events: string[][]) => icsCalendar(events);
 
 // Monday 30 November 2026, 09:30 in London (UTC+0): the victim's first delivery instant.
 const MONDAY_0930_LONDON = Date.parse('2026-11-30T09:30:00Z');

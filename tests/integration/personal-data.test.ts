@@ -3,25 +3,14 @@ import type { Role } from '../../src/domain/roles';
 import { startSession } from '../../src/services/sessions';
 import { connectIcs } from '../../src/services/sync';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
 const ics = (uid: string, title: string) =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//test//EN',
-    'BEGIN:VEVENT',
-    `UID:${uid}`,
-    'DTSTART:20261130T140000Z',
-    'DTEND:20261130T150000Z',
-    `SUMMARY:${title}`,
-    'ORGANIZER:mailto:bob@example.com',
-    'ATTENDEE:mailto:bob@example.com',
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
+  icsCalendar([
+    icsEvent({ uid, dtstamp: null, start: '20261130T140000Z', end: '20261130T150000Z', title, organizer: 'bob@example.com', attendees: [{ email: 'bob@example.com', partstat: null }] }),
+  ]);
 
 let t: T;
 let key: string;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
 import { startSession } from '../../src/services/sessions';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -9,26 +10,20 @@ type T = Awaited<ReturnType<typeof createTestApp>>;
 // Dev, Eve), two are operator-mode rows (ICS an operator audits: op1, op2). Ben shares his numbers.
 const range = { from: '2026-11-02', to: '2026-11-30' };
 const q = `from=${range.from}&to=${range.to}`;
-const fmt = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /** A weekly meeting (four Mondays from 2 November) that `organizer` holds with `attendees`, `minutes` long at `hourUtc`. */
 function vevent(organizer: string, title: string, minutes: number, hourUtc: number, attendees: string[]) {
-  const start = new Date(Date.UTC(2026, 10, 2, hourUtc));
-  const end = new Date(start.getTime() + minutes * 60_000);
-  return [
-    'BEGIN:VEVENT',
-    `UID:${title.replaceAll(' ', '-')}@test`,
-    'DTSTAMP:20261101T000000Z',
-    `DTSTART:${fmt(start)}`,
-    `DTEND:${fmt(end)}`,
-    'RRULE:FREQ=WEEKLY;COUNT=4',
-    `SUMMARY:${title}`,
-    `ORGANIZER:mailto:${organizer}`,
-    ...[organizer, ...attendees].map((a) => `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${a}`),
-    'END:VEVENT',
-  ];
+  return icsEvent({
+    uid: `${title.replaceAll(' ', '-')}@test`,
+    start: Date.UTC(2026, 10, 2, hourUtc),
+    minutes,
+    rrule: 'FREQ=WEEKLY;COUNT=4',
+    title,
+    organizer,
+    attendees: [organizer, ...attendees],
+  });
 }
-const calendar = (...events: string[][]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
+const calendar = (...events: string[][]) => icsCalendar(events);
 
 const everyone = ['ana', 'ben', 'cai', 'dev', 'eve', 'op1', 'op2'];
 const email = (n: string) => `${n}@acme.example`;

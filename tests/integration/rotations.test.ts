@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rotateCommand } from '../../src/cli/rotate';
 import { parseIcs } from '../../src/providers/ics/ics.mapper';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { icsCalendar, icsEvent } from '../helpers/ics';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 let t: T;
@@ -63,22 +64,7 @@ describe('rotations API', () => {
     const free = await t.api('POST', '/v1/rotations', { key, json: two });
     const best = free.json.occurrences[0].start as string;
     expect(new Set(free.json.occurrences.map((o: any) => o.start.slice(11)))).toHaveProperty('size', 1);
-    const stamp = best.replace(/[-:]/g, '');
-    const ics = [
-      'BEGIN:VCALENDAR',
-      'VERSION:2.0',
-      'PRODID:-//test//EN',
-      'BEGIN:VEVENT',
-      'UID:standup@test',
-      'DTSTAMP:20261101T000000Z',
-      `DTSTART:${stamp}`,
-      `DTEND:${stamp.replace(/T(\d\d)/, (_, h) => `T${String(Number(h) + 1).padStart(2, '0')}`)}`,
-      'RRULE:FREQ=WEEKLY;COUNT=4',
-      'SUMMARY:Other meeting',
-      'END:VEVENT',
-      'END:VCALENDAR',
-      '',
-    ].join('\r\n');
+    const ics = icsCalendar([icsEvent({ uid: 'standup@test', start: best, minutes: 60, rrule: 'FREQ=WEEKLY;COUNT=4', title: 'Other meeting' })]);
     const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId: ids['noah@example.com'], ics } });
     expect(up.status).toBe(201);
     const busy = await t.api('POST', '/v1/rotations', { key, json: two });

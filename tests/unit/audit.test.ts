@@ -4,16 +4,13 @@ import { auditTeam, measureTeam, type AuditMetrics, type AuditInput } from '../.
 import { isUnmeetError } from '../../src/domain/errors';
 import type { Attendee, CalendarEvent, Member, WorkingHours } from '../../src/domain/types';
 import { DEFAULT_WORKING_HOURS, normalizeWorkingHours } from '../../src/domain/working-hours';
+import { attendee, calendarEvent } from '../helpers/events';
 
 const ME = 'me@example.com';
 const COLLEAGUE = 'colleague@example.com';
 const utc = (iso: string) => Date.parse(iso.endsWith('Z') ? iso : `${iso}Z`);
 
-const person = (email: string, response: Attendee['response'] = 'accepted'): Attendee => ({
-  email,
-  response,
-  optional: false,
-});
+const person = (email: string, response: Attendee['response'] = 'accepted'): Attendee => attendee(email, { response });
 
 const member = (email = ME, timeZone = 'UTC', workingHours: WorkingHours = DEFAULT_WORKING_HOURS): Member => ({
   email,
@@ -23,25 +20,9 @@ const member = (email = ME, timeZone = 'UTC', workingHours: WorkingHours = DEFAU
   workingHours,
 });
 
-let sequence = 0;
 /** An event with the member and a colleague attending (a meeting) unless overridden. Times are UTC. */
-const event = (start: string, end: string, overrides: Partial<CalendarEvent> = {}): CalendarEvent => ({
-  externalId: `evt-${++sequence}`,
-  seriesKey: null,
-  originalStart: null,
-  title: 'Sync',
-  start: utc(start),
-  end: utc(end),
-  allDay: false,
-  status: 'confirmed',
-  transparency: 'opaque',
-  organizer: COLLEAGUE,
-  attendees: [person(ME), person(COLLEAGUE)],
-  description: { present: false, length: 0, hasAgenda: false, hasDocLink: false },
-  hasConferencing: true,
-  createdByUnmeet: false,
-  ...overrides,
-});
+const event = (start: string, end: string, overrides: Partial<CalendarEvent> = {}): CalendarEvent =>
+  calendarEvent({ start: utc(start), end: utc(end), organizer: COLLEAGUE, attendees: [person(ME), person(COLLEAGUE)], hasConferencing: true, ...overrides });
 /** A personal block: nobody else involved. */
 const block = (start: string, end: string, overrides: Partial<CalendarEvent> = {}) =>
   event(start, end, { organizer: ME, attendees: [], title: 'Dentist', ...overrides });

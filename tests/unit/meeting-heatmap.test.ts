@@ -2,33 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { meetingHeatmap } from '../../src/domain/meeting-heatmap';
 import type { CalendarEvent, Member } from '../../src/domain/types';
 import { normalizeWorkingHours } from '../../src/domain/working-hours';
+import { attendee, calendarEvent } from '../helpers/events';
 
 const ME = 'me@example.com';
 const OTHER = 'other@example.com';
 
 const member = (timeZone: string, workingHours = normalizeWorkingHours(undefined)): Member => ({ email: ME, name: 'Me', timeZone, locale: 'en', workingHours });
 
-let n = 0;
-const event = (start: string, end: string, overrides: Partial<CalendarEvent> = {}): CalendarEvent => ({
-  externalId: `e${++n}`,
-  seriesKey: null,
-  originalStart: null,
-  title: 'Sync',
-  start: Date.parse(start),
-  end: Date.parse(end),
-  allDay: false,
-  status: 'confirmed',
-  transparency: 'opaque',
-  organizer: OTHER,
-  attendees: [
-    { email: ME, response: 'accepted', optional: false },
-    { email: OTHER, response: 'accepted', optional: false },
-  ],
-  description: { present: false, length: 0, hasAgenda: false, hasDocLink: false },
-  hasConferencing: false,
-  createdByUnmeet: false,
-  ...overrides,
-});
+const event = (start: string, end: string, overrides: Partial<CalendarEvent> = {}): CalendarEvent =>
+  calendarEvent({ start: Date.parse(start), end: Date.parse(end), organizer: OTHER, attendees: [attendee(ME), attendee(OTHER)], ...overrides });
 
 /** Two weeks from Monday 2026-11-02: each weekday occurs twice. */
 const TWO_WEEKS = { from: '2026-11-02', to: '2026-11-16' };
