@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { isUnmeetError } from '../domain/errors';
-import { planRotation, type RotationPlan } from '../domain/rotation';
+import type { RotationPlan } from '../domain/rotation';
+import { createRotationWorker } from '../entry/rotation-exact-worker';
+import { createLogger } from '../logger';
 import { normalizeWorkingHours } from '../domain/working-hours';
 import { rotationInput } from '../services/rotation-input';
 import { InputError, readJsonFile, shownPath } from './team-file';
@@ -24,6 +26,7 @@ export async function rotateCommand(values: { input?: string | boolean | undefin
         workingHours: normalizeWorkingHours(p.workingHours),
         optIn: p.optIn,
         history: p.history ?? 0,
+        historyNights: p.historyNights ?? 0,
         optional: p.optional,
         busy: (p.busy ?? []).map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) })).sort((a, b) => a.start - b.start),
       };
@@ -33,11 +36,15 @@ export async function rotateCommand(values: { input?: string | boolean | undefin
     }
   });
   let plan: RotationPlan;
+  // The exact solver in a worker thread, as the server plans; the heuristic if it fails.
+  const worker = createRotationWorker(createLogger('error'));
   try {
-    plan = planRotation({ ...input, participants });
+    plan = await worker.planner({ ...input, participants });
   } catch (error) {
     if (isUnmeetError(error)) throw new InputError(`${shown}: ${error.message} (${error.code})`);
     throw error;
+  } finally {
+    await worker.close();
   }
   return values.json ? JSON.stringify(plan, null, 2) : formatRotation(plan);
 }

@@ -33,6 +33,10 @@ import { parseLocalTime } from './working-hours';
  *   (for everyone else busy time is a hard limit).
  * - `hardLimitBreak`: added for every half hour that breaks a hard limit, charged only when no
  *   candidate of that occurrence passes every participant's hard limits (the fallback).
+ * - `hardLimitOccurrence`: added per half hour of the meeting's length to a person whose hard
+ *   limit the occurrence breaks (fallback only). It exceeds the heaviest half hour that breaks
+ *   nothing (outsideHours maximum + night + busyOptional = 100), so one night or non-working-day
+ *   meeting costs more than any amount of edge-of-hours pain in one occurrence.
  */
 export const PAIN_WEIGHTS = Object.freeze({
   outsideHours: Object.freeze([0, 1, 2, 4, 6, 9, 12, 16, 20, 25, 30, 35, 40, 45, 50, 55, 60]),
@@ -40,6 +44,7 @@ export const PAIN_WEIGHTS = Object.freeze({
   nonWorkingDay: 40,
   busyOptional: 20,
   hardLimitBreak: 100,
+  hardLimitOccurrence: 120,
 });
 
 /** Pain units per pain point: one minute at weight w costs w units, 30 minutes cost w points. */
@@ -70,6 +75,8 @@ export interface RotationParticipant {
   optIn?: OptIn | undefined;
   /** Burden carried over from earlier series (ledger), in pain points. */
   history?: number | undefined;
+  /** Night occurrences carried over from earlier series (ledger); balanced with this series' nights. */
+  historyNights?: number | undefined;
   /** Busy time (UTC intervals) from connected calendars. */
   busy?: readonly Interval[] | undefined;
   /** Optional attendee: busy time costs instead of forbidding. */

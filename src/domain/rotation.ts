@@ -8,12 +8,16 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 import { rotationErrors } from './error-codes/rotation';
+import { exactLeximin, type ExactResult, type LpSolver } from './rotation-exact';
+import { explainRotation, type AlternativeFact, type EntryFact, type ExplanationFacts } from './rotation-explain';
+import { compareKeys, keyOf, occurrenceTypes, rotationModel, zoneSizes, type OccurrenceType, type RotationModel } from './rotation-objective';
 import { UNITS_PER_POINT, type RotationParticipant } from './rotation-pain';
-import { buildRotationProblem, solveRotation, type Candidate, type RotationProblem, type SeriesSpec } from './rotation-solver';
+import { buildRotationProblem, type Candidate, type RotationProblem, type SeriesSpec } from './rotation-problem';
+import { solveRotation, type RotationSolution } from './rotation-solver';
 import { assertTimeZone, parseLocalTime } from './working-hours';
 
 export { PAIN_WEIGHTS, UNITS_PER_POINT, participantPain, type OptIn, type RotationParticipant } from './rotation-pain';
-export type { SeriesSpec } from './rotation-solver';
+export type { SeriesSpec } from './rotation-problem';
 
 /** A series to rotate, normalised (zones checked by `planRotation`, hours already normalised). */
 export interface RotationInput extends Omit<SeriesSpec, 'timeZone'> {
@@ -51,8 +55,12 @@ export interface RotationLedgerEntry {
   burden: number;
   /** Occurrences with any pain (outside working hours or on a non-working day). */
   outsideHoursCount: number;
-  /** Occurrences touching local 23:00–08:00. */
+  /** Occurrences of this series touching local 23:00–08:00. */
   nightCount: number;
+  /** Night occurrences carried over from earlier series (balanced together with `nightCount`). */
+  historyNights: number;
+  /** Occurrences of this series that break one of this person's hard limits (only when no start passes everyone's). */
+  hardLimitBreakCount: number;
 }
 
 export interface RotationFairness {
@@ -66,6 +74,22 @@ export interface RotationFairness {
   /** Occurrences where no start passed every hard limit. */
   fallbackOccurrences: number;
   alert: 'ok' | 'watch' | 'high' | 'severe';
+  /** Largest minus smallest night count per person (carried nights included). */
+  nightSpread: number;
+}
+
+/** Which solver produced the plan, and how far each level is proven from its optimum. */
+export interface RotationSolverReport {
+  /**
+   * `exact`: HiGHS proved the levels listed (the heuristic polished the rest); `exhaustive`:
+   * every plan was scored (tiny series, exact at every level); `heuristic`: local search only
+   * (Workers, or the exact solver unavailable or over its budget without a plan).
+   */
+  name: 'exact' | 'exhaustive' | 'heuristic';
+  /** Per level: value, proven lower bound and relative gap (exact solver only). */
+  levels: ExactResult['levels'];
+  /** Branch-and-bound nodes allowed per level (exact solver only). */
+  nodesPerLevel: number | null;
 }
 
 export interface RotationPlan {
@@ -75,7 +99,10 @@ export interface RotationPlan {
   occurrences: RotationOccurrence[];
   ledger: RotationLedgerEntry[];
   fairness: RotationFairness;
+  solver: RotationSolverReport;
   explanation: string;
+  /** The explanation by language: `en` (the same as `explanation`) and `id` (Indonesian). */
+  explanations: { en: string; id: string };
 }
 
 const MINUTE_MS = 60_000;
@@ -118,6 +145,9 @@ function validate(input: RotationInput): SeriesSpec {
     seen.add(p.email);
     if (p.history !== undefined && !(Number.isFinite(p.history) && p.history >= 0)) {
       throw invalid(`history of ${p.email} must be a number ≥ 0.`, { email: p.email });
+    }
+    if (p.historyNights !== undefined && !(Number.isInteger(p.historyNights) && p.historyNights >= 0)) {
+      throw invalid(`historyNights of ${p.email} must be a whole number ≥ 0.`, { email: p.email });
     }
     if (p.optIn?.earliest !== undefined) parseLocalTime(p.optIn.earliest);
     if (p.optIn?.latest !== undefined) parseLocalTime(p.optIn.latest);
@@ -164,85 +194,142 @@ export function decayedBurden(entries: ReadonlyArray<{ burden: number; at: numbe
   return round2(total);
 }
 
-function explain(problem: RotationProblem, plan: Omit<RotationPlan, 'explanation'>, chosen: Candidate[]): string {
-  const { zones, classes, participants } = problem;
-  const f = plan.fairness;
-  const zoneLabel = (z: number) => zones[z] as string;
+const labelOf = (problem: RotationProblem, c: number): string => {
+  const cls = problem.classes[c] as RotationProblem['classes'][number];
+  const first = (problem.participants[cls.members[0] as number] as RotationParticipant).email;
+  return cls.members.length === 1 ? first : `${first} (+${cls.members.length - 1} identical)`;
+};
+
+/**
+ * The best single change that lowers the load of `zone` (one occurrence moved to another start
+ * of its pool), scored by the full objective, and who would pay for it; null when no start on
+ * any date lowers that zone's load.
+ */
+function bestAlternative(problem: RotationProblem, solution: RotationSolution, zone: number): AlternativeFact | null {
+  const classes = problem.classes;
+  const info = classes.map((c) => ({ history: c.history, zone: c.zone, members: c.members.length }));
+  const sizes = zoneSizes(problem);
+  const inZone = classes.map((c, i) => (c.zone === zone ? i : -1)).filter((i) => i >= 0);
+  const heaviest = inZone.reduce((a, b) => ((solution.burden[b] as number) > (solution.burden[a] as number) ? b : a));
+  let best: { key: ReturnType<typeof keyOf>; fact: AlternativeFact } | undefined;
+  problem.occurrences.forEach((occ, k) => {
+    const current = occ.candidates[solution.choice[k] as number] as Candidate;
+    for (const j of occ.pool) {
+      const cand = occ.candidates[j] as Candidate;
+      if ((cand.pain[heaviest] as number) >= (current.pain[heaviest] as number)) continue;
+      const burden = solution.burden.map((b, c) => b - (current.pain[c] as number) + (cand.pain[c] as number));
+      const nights = solution.nights.map((n, c) => n - Number((current.night[c] as number) > 0) + Number((cand.night[c] as number) > 0));
+      const key = keyOf(burden, nights, info, sizes, 0);
+      if (best && compareKeys(key, best.key) >= 0) continue;
+      let payer = heaviest;
+      let rise = 0;
+      burden.forEach((b, c) => {
+        const d = b - (solution.burden[c] as number);
+        if (d > rise) [payer, rise] = [c, d];
+      });
+      const pts = (u: number) => round2(u / UNITS_PER_POINT);
+      best = {
+        key,
+        fact: {
+          occurrence: k + 1,
+          date: occ.date,
+          slot: hhmm(cand.slot),
+          relieved: { label: labelOf(problem, heaviest), from: pts(solution.burden[heaviest] as number), to: pts(burden[heaviest] as number) },
+          payer: { label: labelOf(problem, payer), from: pts(solution.burden[payer] as number), to: pts(burden[payer] as number) },
+        },
+      };
+    }
+  });
+  return best?.fact ?? null;
+}
+
+function explanationFacts(problem: RotationProblem, plan: Omit<RotationPlan, 'explanation' | 'explanations'>, chosen: Candidate[], solution: RotationSolution): ExplanationFacts {
+  const { zones, classes } = problem;
   const bySlot = new Map<number, Candidate[]>();
   for (const cand of chosen) bySlot.set(cand.slot, [...(bySlot.get(cand.slot) ?? []), cand]);
-  const tz = plan.timeZone;
-  const maxPain = Math.max(0, ...plan.ledger.map((l) => l.seriesPain));
-  const parts: string[] = [];
-  const zoneCount = zones.length;
-  if (maxPain === 0) {
-    const [slot] = [...bySlot.keys()];
-    parts.push(
-      `Every occurrence is at ${hhmm(slot as number)} ${tz}: inside everyone's working hours in all ${zoneCount} time zone${zoneCount === 1 ? '' : 's'}, so nobody pays and nobody needs to rotate.`,
-    );
-  } else {
-    const describeSlot = (slot: number, cands: Candidate[]) => {
-      const first = cands[0] as Candidate;
-      const hurt = new Map<number, { pain: number; local: string }>();
+  const slots = [...bySlot.entries()]
+    .sort((a, b) => b[1].length - a[1].length || a[0] - b[0])
+    .map(([slot, cands]) => {
+      const hurt = new Map<number, string>();
       classes.forEach((cls, c) => {
-        const pain = cands.reduce((s, cand) => s + (cand.pain[c] as number), 0);
-        if (pain <= 0) return;
-        const prior = hurt.get(cls.zone);
-        const local = DateTime.fromMillis(first.start, { zone: zoneLabel(cls.zone) }).toFormat('HH:mm');
-        if (!prior || pain > prior.pain) hurt.set(cls.zone, { pain, local });
+        const first = cands.find((cand) => (cand.pain[c] as number) > 0);
+        if (first && !hurt.has(cls.zone)) hurt.set(cls.zone, DateTime.fromMillis(first.start, { zone: zones[cls.zone] as string }).toFormat('HH:mm'));
       });
-      const who = [...hurt.entries()].map(([z, h]) => `${zoneLabel(z)} at ${h.local}`).join(', ');
-      return `${hhmm(slot)} ${tz} ×${cands.length} (${who ? `outside hours for ${who}` : 'inside everyone\'s hours'})`;
-    };
-    const slots = [...bySlot.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
-    if (slots.length === 1) {
-      parts.push(`One slot is the fairest choice for all ${plan.occurrences.length} occurrences: ${describeSlot(...(slots[0] as [number, Candidate[]]))}.`);
-    } else {
-      parts.push(
-        `No single start keeps everyone inside working hours, so the series rotates among ${slots.length} slots in blocks: ${slots.map(([s, c]) => describeSlot(s, c)).join('; ')}.`,
-      );
-    }
-    const top = [...plan.ledger].sort((a, b) => b.burden - a.burden || a.email.localeCompare(b.email))[0] as RotationLedgerEntry;
-    const carried = top.history > 0 ? ` (${top.history} carried over from earlier series, ${top.seriesPain} from this one)` : '';
-    parts.push(
-      `Heaviest burden: ${top.email} (${top.timeZone}) with ${top.burden} points${carried}; max/mean ${f.maxOverMean}, Gini ${f.gini}.`,
-    );
-    const carriers = plan.ledger
-      .filter((l) => l.history > 0)
-      .sort((a, b) => b.history - a.history || a.email.localeCompare(b.email))
-      .slice(0, 3);
-    if (carriers.length > 0) {
-      parts.push(
-        `Burden carried over from earlier series counts, so those who paid before pay less now: ${carriers.map((l) => `${l.email} carried ${l.history}, takes ${l.seriesPain}`).join('; ')}.`,
-      );
-    }
+      return { slot: hhmm(slot), count: cands.length, hurt: [...hurt].map(([z, local]) => ({ zone: zones[z] as string, local })) };
+    });
+  const byEmail = new Map(plan.ledger.map((l) => [l.email, l]));
+  const entries: EntryFact[] = classes
+    .map((cls, c) => {
+      const l = byEmail.get((problem.participants[cls.members[0] as number] as RotationParticipant).email) as RotationLedgerEntry;
+      return { label: labelOf(problem, c), burden: l.burden, history: l.history, seriesPain: l.seriesPain, nights: l.nightCount, breaks: l.hardLimitBreakCount };
+    })
+    .sort((a, b) => b.burden - a.burden || a.label.localeCompare(b.label));
+  // Zone load: the mean series pain of its members, each zone weighing as one.
+  const zoneLoad = zones.map(() => 0);
+  const sizes = zoneSizes(problem);
+  classes.forEach((cls, c) => {
+    const series = (solution.burden[c] as number) - cls.history;
+    zoneLoad[cls.zone] = (zoneLoad[cls.zone] as number) + (series * cls.members.length) / (sizes[cls.zone] as number);
+  });
+  const totalLoad = zoneLoad.reduce((a, b) => a + b, 0);
+  let heavyZone: ExplanationFacts['heavyZone'];
+  if (zones.length > 1 && totalLoad > 0) {
+    const z = zoneLoad.indexOf(Math.max(...zoneLoad));
+    const share = (zoneLoad[z] as number) / totalLoad;
+    if (share > 0.5) heavyZone = { zone: zones[z] as string, share: Math.round(share * 100), alternative: bestAlternative(problem, solution, z) };
   }
-  if (f.fallbackOccurrences > 0) {
-    parts.push(
-      `${f.fallbackOccurrences} occurrence${f.fallbackOccurrences === 1 ? '' : 's'} had no start passing everyone's hard limits (local 23:00–08:00, non-working days, busy time); they use the starts that break the limits of the fewest time zones, rotated so the break moves.`,
-    );
-  }
-  if (zoneCount > 1 && participants.length > zoneCount) {
-    parts.push('Each time zone counts once, whatever its headcount.');
-  }
-  return parts.join(' ');
+  return {
+    timeZone: plan.timeZone,
+    occurrences: plan.occurrences.length,
+    zoneCount: zones.length,
+    headcountMerged: classes.length < problem.participants.length,
+    slots,
+    entries,
+    maxOverMean: plan.fairness.maxOverMean,
+    gini: plan.fairness.gini,
+    fallbackOccurrences: plan.fairness.fallbackOccurrences,
+    heavyZone,
+  };
+}
+
+/** A validated rotation with its candidate grid and compact model, ready for a solver. */
+export interface PreparedRotation {
+  input: RotationInput;
+  spec: SeriesSpec;
+  problem: RotationProblem;
+  types: OccurrenceType[];
+  /** What the exact solver needs (plain data, transferable to a worker thread). */
+  model: RotationModel;
+  /** Entries per type before pruning (the length of each row of an exact plan's counts). */
+  typeSizes: number[];
 }
 
 /**
- * Plans a rotating series: validates the input (`rotation.invalid_input`,
- * `member.invalid_time_zone`, `member.invalid_working_hours`), builds the candidate grid and
- * pain matrix per occurrence date (DST-correct), solves for the fairest assignment and returns
- * occurrences, ledger, fairness metrics and an explanation. Pain and burden are in points
- * (README: pain model); the same input always gives the same plan.
+ * Validates the input (`rotation.invalid_input`, `member.invalid_time_zone`,
+ * `member.invalid_working_hours`) and builds the candidate grid and pain matrix per occurrence
+ * date (DST-correct), and the compact model the exact solver reads.
  */
-export function planRotation(input: RotationInput): RotationPlan {
+export function prepareRotation(input: RotationInput): PreparedRotation {
   const spec = validate(input);
   const problem = buildRotationProblem(spec, input.participants);
-  const solution = solveRotation(problem);
+  const types = occurrenceTypes(problem);
+  return { input, spec, problem, types, model: rotationModel(problem, types), typeSizes: types.map((t) => t.entries.length) };
+}
+
+/**
+ * Solves a prepared rotation and reports it: with `exact` (the exact solver's answer for
+ * `prepared.model`), the heuristic starts from that plan and only polishes the levels it left
+ * open; without, the heuristic (or exhaustive search on tiny series) decides alone.
+ */
+export function finishRotation(prepared: PreparedRotation, exact?: ExactResult): RotationPlan {
+  const { input, spec, problem } = prepared;
+  const solution = solveRotation(problem, { start: exact?.counts });
   const { participants, classOf } = problem;
   const zones = new Map(participants.map((p) => [p.email, IANAZone.create(p.timeZone)]));
   const seriesUnits = participants.map(() => 0);
   const outside = participants.map(() => 0);
   const nights = participants.map(() => 0);
+  const breaks = participants.map(() => 0);
   const chosen: Candidate[] = [];
   const occurrences: RotationOccurrence[] = problem.occurrences.map((occ, k) => {
     const cand = occ.candidates[solution.choice[k] as number] as Candidate;
@@ -256,7 +343,10 @@ export function planRotation(input: RotationInput): RotationPlan {
       seriesUnits[i] = (seriesUnits[i] as number) + units;
       if (units > 0) outside[i] = (outside[i] as number) + 1;
       if ((cand.night[c] as number) > 0) nights[i] = (nights[i] as number) + 1;
-      if ((cand.hard[c] as number) > 0) hardLimitBreaks.push(p.email);
+      if ((cand.hard[c] as number) > 0) {
+        hardLimitBreaks.push(p.email);
+        breaks[i] = (breaks[i] as number) + 1;
+      }
       local[p.email] = DateTime.fromMillis(cand.start, { zone: zones.get(p.email) as IANAZone }).toISO({ suppressMilliseconds: true }) as string;
       pain[p.email] = round2(units / UNITS_PER_POINT);
     });
@@ -282,12 +372,15 @@ export function planRotation(input: RotationInput): RotationPlan {
       burden: round2(history + seriesPain),
       outsideHoursCount: outside[i] as number,
       nightCount: nights[i] as number,
+      historyNights: p.historyNights ?? 0,
+      hardLimitBreakCount: breaks[i] as number,
     };
   });
   const burdens = ledger.map((l) => l.burden);
   const maxBurden = Math.max(...burdens);
   const mean = burdens.reduce((a, b) => a + b, 0) / burdens.length;
   const maxOverMean = mean > 0 ? Math.round((maxBurden / mean) * 1000) / 1000 : 1;
+  const totalNights = ledger.map((l) => l.nightCount + l.historyNights);
   let slotChanges = 0;
   for (let k = 1; k < chosen.length; k++) if ((chosen[k] as Candidate).slot !== (chosen[k - 1] as Candidate).slot) slotChanges++;
   const fairness: RotationFairness = {
@@ -298,8 +391,38 @@ export function planRotation(input: RotationInput): RotationPlan {
     slotChanges,
     fallbackOccurrences: problem.occurrences.filter((o) => o.fallback).length,
     alert: alertFor(maxOverMean),
+    nightSpread: Math.max(...totalNights) - Math.min(...totalNights),
   };
-  const plan = { title: input.title, timeZone: spec.timeZone, durationMinutes: spec.durationMinutes, occurrences, ledger, fairness };
-  return { ...plan, explanation: explain(problem, plan, chosen) };
+  const solver: RotationSolverReport = solution.stats.exhaustive
+    ? { name: 'exhaustive', levels: [], nodesPerLevel: null }
+    : exact && solution.stats.usedStart
+      ? { name: 'exact', levels: exact.levels, nodesPerLevel: exact.budget.nodesPerLevel }
+      : { name: 'heuristic', levels: exact?.levels ?? [], nodesPerLevel: exact?.budget.nodesPerLevel ?? null };
+  const plan = { title: input.title, timeZone: spec.timeZone, durationMinutes: spec.durationMinutes, occurrences, ledger, fairness, solver };
+  const explanations = explainRotation(explanationFacts(problem, plan, chosen, solution));
+  return { ...plan, explanation: explanations.en, explanations };
 }
 
+/**
+ * Plans a rotating series with the heuristic alone (pure and synchronous; see `prepareRotation`
+ * and `finishRotation` to add the exact solver): occurrences, ledger, fairness metrics, which
+ * solver decided, and an explanation in English and Indonesian. Pain and burden are in points
+ * (docs/features.md: pain model); the same input always gives the same plan.
+ */
+export function planRotation(input: RotationInput): RotationPlan {
+  return finishRotation(prepareRotation(input));
+}
+
+/**
+ * Plans a rotating series with the exact solver (`rotation-exact.ts`) over the MILP port
+ * `solve`: the heuristic's plan is the incumbent the exact solver starts from, its proven levels
+ * are kept, and the heuristic polishes the levels below them. Synchronous and CPU-bound: on Node
+ * it runs in a worker thread (`src/entry/rotation-exact-thread.ts`), never on the request thread.
+ */
+export function planRotationExact(input: RotationInput, solve: LpSolver, options: { nodesPerLevel?: number; maxBurdenLevels?: number } = {}): RotationPlan {
+  const prepared = prepareRotation(input);
+  const heuristic = solveRotation(prepared.problem);
+  if (heuristic.stats.exhaustive) return finishRotation(prepared);
+  const exact = exactLeximin(prepared.model, prepared.typeSizes, solve, { ...options, start: heuristic.counts });
+  return finishRotation(prepared, exact);
+}

@@ -17,6 +17,7 @@ import { issueSetupLink } from '../services/one-time-links';
 import { createMemo } from '../services/memo';
 import { createSmtpTransport } from '../providers/mail/smtp.transport';
 import { buildDeps } from '../services/build-deps';
+import { createRotationWorker } from './rotation-exact-worker';
 import type { Deps } from '../services/deps';
 
 /**
@@ -64,6 +65,8 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
     memo: createMemo(),
     gzipReports: true,
   });
+  // Rotations are planned by the exact solver in a worker thread (started on first use).
+  deps.rotationPlanner = createRotationWorker(logger).planner;
   return { deps, handle };
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../db/database';
 import type { IdentityClient } from '../providers/identity/identity-client';
 import type { Repositories } from '../db/repositories';
 import type { Logger } from '../logger';
+import type { RotationInput, RotationPlan } from '../domain/rotation';
 import type { MailDeps } from '../providers/mail/mail-transport';
 import type { RateLimiter } from './rate-limit';
 import type { RetryPolicy } from '../providers/retry';
@@ -76,4 +77,9 @@ export interface Deps {
   publicRateLimiter?: RateLimiter | undefined;
   /** Per-client-address budget for sign-in mails a client may cause; absent, only the per-address caps apply. */
   mailRateLimiter?: RateLimiter | undefined;
+  /**
+   * Plans a rotation off the request thread with the exact solver (Node: a worker thread with
+   * HiGHS). Absent (Workers, tests), the heuristic plans in-line.
+   */
+  rotationPlanner?: ((input: RotationInput) => Promise<RotationPlan>) | undefined;
 }

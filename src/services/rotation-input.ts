@@ -30,6 +30,13 @@ export const rotationParticipantInput = z
       .max(10_000_000)
       .optional()
       .openapi({ description: "burden carried over, points; default: the workspace ledger (API) or 0 (CLI)" }),
+    historyNights: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .openapi({ description: 'night occurrences carried over; default: the workspace ledger (API) or 0 (CLI)' }),
     optional: z.boolean().optional().openapi({ description: 'optional attendee: busy time costs instead of forbidding' }),
     busy: z
       .array(z.object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }))

@@ -13,7 +13,7 @@
 import { UnmeetError } from '../domain/errors';
 import { rotationErrors } from '../domain/error-codes/rotation';
 import { normalize } from '../domain/intervals';
-import { decayedBurden, planRotation, type RotationParticipant, type RotationPlan } from '../domain/rotation';
+import { decayedBurden, planRotation, type RotationInput, type RotationParticipant, type RotationPlan } from '../domain/rotation';
 import { rotationToIcs } from '../domain/rotation-ics';
 import type { CalendarEvent, Interval } from '../domain/types';
 import { assertTimeZone, normalizeWorkingHours } from '../domain/working-hours';
@@ -34,6 +34,8 @@ const DAY = 86_400_000;
  */
 export interface FreeBusySource {
   readonly name: string;
+  /** Answers for every member it is asked about (no entry = free), so asking it is using it. */
+  readonly answersEveryone?: boolean;
   busy(workspaceId: string, members: ReadonlyArray<{ id: string; email: string }>, window: Interval): Promise<Map<string, Interval[]>>;
 }
 
@@ -47,6 +49,7 @@ export function isBusyFor(event: CalendarEvent, email: string): boolean {
 export function storedEventsFreeBusy(deps: Pick<Deps, 'repos'>): FreeBusySource {
   return {
     name: 'synced-calendars',
+    answersEveryone: true,
     async busy(workspaceId, members, window) {
       const emailOf = new Map(members.map((m) => [m.id, m.email]));
       const out = new Map<string, Interval[]>();
@@ -107,7 +110,7 @@ export interface RotationView extends RotationPlan {
   status: 'preview' | 'committed';
   createdAt: string;
   committedAt: string | null;
-  /** Where busy time came from, and how many participants had any. */
+  /** The free/busy sources that answered for at least one participant (in the order asked), and how many participants had busy time. */
   freeBusy: { sources: string[]; participantsWithBusyTime: number };
   /** What the last commit with `writeEvents` wrote into the organizer's calendar; null when none was asked. */
   calendar: RotationCalendarWrite | null;
@@ -126,17 +129,22 @@ const view = (row: RotationRow): RotationView => {
     createdAt: new Date(row.createdAt).toISOString(),
     committedAt: row.committedAt === null ? null : new Date(row.committedAt).toISOString(),
     ...stored,
+    // Previews stored before the solver report and the Indonesian text keep their shape.
+    solver: stored.solver ?? { name: 'heuristic', levels: [], nodesPerLevel: null },
+    explanations: stored.explanations ?? { en: stored.explanation, id: stored.explanation },
     calendar: stored.calendar ?? null,
   };
 };
 
-/** Each person's carried-over burden (points), decayed to `now`. */
+/** Each person's carried-over burden (points, decayed to `now`) and night occurrences (not decayed: a night is a night). */
 async function ledgerByEmail(deps: Pick<Deps, 'repos'>, workspaceId: string, now: number, halfLifeDays?: number) {
   const byEmail = new Map<string, Array<{ burden: number; at: number }>>();
+  const nights = new Map<string, number>();
   for (const row of await deps.repos.rotations.ledger(workspaceId)) {
     byEmail.set(row.email, [...(byEmail.get(row.email) ?? []), { burden: row.burden, at: row.at }]);
+    nights.set(row.email, (nights.get(row.email) ?? 0) + row.nightCount);
   }
-  return new Map([...byEmail].map(([email, entries]) => [email, decayedBurden(entries, now, halfLifeDays)]));
+  return new Map([...byEmail].map(([email, entries]) => [email, { burden: decayedBurden(entries, now, halfLifeDays), nights: nights.get(email) ?? 0 }]));
 }
 
 /**
@@ -146,7 +154,7 @@ async function ledgerByEmail(deps: Pick<Deps, 'repos'>, workspaceId: string, now
  * `rotation.invalid_input` (and the domain's zone/hours codes) for bad input.
  */
 export async function previewRotation(
-  deps: Pick<Deps, 'repos' | 'clock'>,
+  deps: Pick<Deps, 'repos' | 'clock' | 'rotationPlanner'>,
   workspaceId: string,
   request: RotationRequest,
   sources: FreeBusySource[] = [storedEventsFreeBusy(deps)],
@@ -162,11 +170,16 @@ export async function previewRotation(
   const window = { start: first - 2 * DAY, end: first + ((request.occurrences - 1) * step + 3) * DAY };
   const known = request.participants.map((p) => members.get(p.email)).filter((m) => m !== undefined);
   const busy = new Map<string, Interval[]>();
+  const used: string[] = [];
   for (const source of sources) {
     // The first source that answers for a member is theirs (a connected provider before stored events).
     const unanswered = known.filter((m) => !busy.has(m.email)).map((m) => ({ id: m.id, email: m.email }));
     if (unanswered.length === 0) break;
-    for (const [email, intervals] of await source.busy(workspaceId, unanswered, window)) {
+    const answers = await source.busy(workspaceId, unanswered, window);
+    // A source counts as used only when it answered for someone: a live free/busy that failed
+    // for everyone (and fell back to synced events) is not named.
+    if (answers.size > 0 || source.answersEveryone) used.push(source.name);
+    for (const [email, intervals] of answers) {
       busy.set(email, [...(busy.get(email) ?? []), ...intervals]);
     }
   }
@@ -184,13 +197,14 @@ export async function previewRotation(
       timeZone,
       workingHours: p.workingHours ? normalizeWorkingHours(p.workingHours) : (member?.workingHours ?? normalizeWorkingHours(undefined)),
       optIn: p.optIn,
-      history: p.history ?? history.get(p.email) ?? 0,
+      history: p.history ?? history.get(p.email)?.burden ?? 0,
+      historyNights: p.historyNights ?? history.get(p.email)?.nights ?? 0,
       optional: p.optional,
       busy: normalize([...(busy.get(p.email) ?? []), ...extra]),
     };
   });
 
-  const plan = planRotation({
+  const input: RotationInput = {
     title: request.title,
     durationMinutes: request.durationMinutes,
     cadence: request.cadence,
@@ -200,8 +214,10 @@ export async function previewRotation(
     timeZone: request.timeZone,
     allowedUtcWindows: request.allowedUtcWindows,
     participants,
-  });
-  const freeBusy = { sources: sources.map((s) => s.name), participantsWithBusyTime: participants.filter((p) => (p.busy?.length ?? 0) > 0).length };
+  };
+  // Off the request thread with the exact solver where the runtime has one (Node).
+  const plan = deps.rotationPlanner ? await deps.rotationPlanner(input) : planRotation(input);
+  const freeBusy = { sources: used, participantsWithBusyTime: participants.filter((p) => (p.busy?.length ?? 0) > 0).length };
   const row = await deps.repos.rotations.create(workspaceId, {
     id: newId('rot'),
     title: request.title,

@@ -37,7 +37,9 @@ const rotation = z
         seriesPain: z.number(),
         burden: z.number(),
         outsideHoursCount: z.number(),
-        nightCount: z.number(),
+        nightCount: z.number().openapi({ description: 'occurrences of this series touching local 23:00–08:00' }),
+        historyNights: z.number().openapi({ description: 'night occurrences carried over from earlier series' }),
+        hardLimitBreakCount: z.number().openapi({ description: "occurrences breaking this person's hard limits (only where no start passes everyone's)" }),
       }),
     ),
     fairness: z.object({
@@ -48,8 +50,19 @@ const rotation = z
       slotChanges: z.number(),
       fallbackOccurrences: z.number(),
       alert: z.enum(['ok', 'watch', 'high', 'severe']),
+      nightSpread: z.number().openapi({ description: 'largest minus smallest night count per person, carried nights included' }),
     }),
+    solver: z
+      .object({
+        name: z.enum(['exact', 'exhaustive', 'heuristic']),
+        levels: z.array(
+          z.object({ level: z.string(), value: z.number(), bound: z.number(), gap: z.number(), proven: z.boolean(), nodes: z.number() }),
+        ),
+        nodesPerLevel: z.number().nullable(),
+      })
+      .openapi({ description: 'Which solver produced the plan, and per leximin level its value, proven bound and gap' }),
     explanation: z.string(),
+    explanations: z.object({ en: z.string(), id: z.string() }).openapi({ description: 'The explanation in English and Indonesian' }),
     freeBusy: z.object({ sources: z.array(z.string()), participantsWithBusyTime: z.number() }),
     calendar: z
       .object({
