@@ -117,6 +117,46 @@ function wordMatch(stems: readonly string[], term: string, lex: CompiledLexicon)
   return null;
 }
 
+interface WordInfo {
+  stems: string[];
+  /** Entries whose first word this word matches, and how (compound starts are weaker than ends). */
+  starts: Array<[CompiledEntry, WordMatch]>;
+}
+
+/**
+ * What each lexicon makes of one word, cached across calls: descriptions repeat a small
+ * vocabulary, and import reads every event's description. Bounded; cleared when full.
+ */
+const WORD_CACHE = new Map<string, WordInfo[]>();
+const WORD_CACHE_MAX = 20_000;
+
+function analyse(word: string): WordInfo[] {
+  const cached = WORD_CACHE.get(word);
+  if (cached) return cached;
+  const infos = COMPILED.map((compiled) => {
+    const stems = stemsOf(word, compiled.lexicon);
+    const starts: Array<[CompiledEntry, WordMatch]> = [];
+    const seen = new Set<CompiledEntry>();
+    for (const s of stems) {
+      for (const c of compiled.byFirst.get(s) ?? []) {
+        if (!seen.has(c)) starts.push([c, 'word']);
+        seen.add(c);
+      }
+    }
+    if (compiled.lexicon.compounds) {
+      for (const c of compiled.single) {
+        if (seen.has(c)) continue;
+        const m = wordMatch(stems, c.words[0]!, compiled);
+        if (m) starts.push([c, m]);
+      }
+    }
+    return { stems, starts };
+  });
+  if (WORD_CACHE.size >= WORD_CACHE_MAX) WORD_CACHE.clear();
+  WORD_CACHE.set(word, infos);
+  return infos;
+}
+
 /**
  * Every lexicon entry found in `text`, in text order per language. A phrase matches consecutive
  * words; each word may be an inflected form (affix rules) and, in compounding languages, a part
@@ -125,32 +165,27 @@ function wordMatch(stems: readonly string[], term: string, lex: CompiledLexicon)
 export function findPurposes(text: string): PurposeHit[] {
   const words = wordsOf(text);
   if (words.length === 0) return [];
+  const infos = words.map(analyse);
   const hits: PurposeHit[] = [];
-  for (const compiled of COMPILED) {
-    const { lexicon, byFirst, single } = compiled;
-    const stems = words.map((w) => stemsOf(w, lexicon));
+  COMPILED.forEach((compiled, l) => {
     const seen = new Set<LexiconEntry>();
-    const report = (c: CompiledEntry, at: number) => {
-      if (seen.has(c.entry)) return;
-      seen.add(c.entry);
-      hits.push({ class: c.entry.class, language: lexicon.language, term: c.entry.term, matched: words.slice(at, at + c.words.length).join(' ') });
-    };
     for (let i = 0; i < words.length; i++) {
-      const candidates = new Set<CompiledEntry>();
-      for (const s of stems[i]!) for (const c of byFirst.get(s) ?? []) candidates.add(c);
-      if (lexicon.compounds) for (const c of single) if (wordMatch(stems[i]!, c.words[0]!, compiled)) candidates.add(c);
       const found: Array<[CompiledEntry, WordMatch]> = [];
-      for (const c of candidates) {
-        if (i + c.words.length > words.length) continue;
-        const kinds = c.words.map((w, k) => wordMatch(stems[i + k]!, w, compiled));
-        if (kinds.every((m) => m !== null)) found.push([c, c.words.length === 1 ? kinds[0]! : 'word']);
+      for (const [c, first] of infos[i]![l]!.starts) {
+        if (seen.has(c.entry) || i + c.words.length > words.length) continue;
+        if (c.words.length === 1) found.push([c, first]);
+        else if (c.words.every((w, k) => k === 0 || wordMatch(infos[i + k]![l]!.stems, w, compiled) !== null)) found.push([c, 'word']);
       }
       // The end of a compound names what it is, its start only the topic: "Störungsbericht" is a
       // report (about disruptions), so when a word's end matched, matches of its start alone drop.
       const ended = found.some(([, m]) => m !== 'head');
-      for (const [c, m] of found) if (m !== 'head' || !ended) report(c, i);
+      for (const [c, m] of found) {
+        if (m === 'head' && ended) continue;
+        seen.add(c.entry);
+        hits.push({ class: c.entry.class, language: compiled.lexicon.language, term: c.entry.term, matched: words.slice(i, i + c.words.length).join(' ') });
+      }
     }
-  }
+  });
   return hits;
 }
 
