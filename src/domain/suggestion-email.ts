@@ -90,6 +90,12 @@ function reasonSentence(r: FlagReason, locale: EmailLocale): string {
   switch (r.code) {
     case 'title.status_wording':
       return `Judulnya ("${n(p, 'word')}") terdengar seperti pembaruan status.`;
+    case 'title.broadcast_wording':
+      return `Judulnya ("${n(p, 'word')}") menyebut siaran atau presentasi.`;
+    case 'description.readout':
+      return 'Undangannya menyebut laporan, FYI, atau presentasi.';
+    case 'history.similar_converted':
+      return `${n(p, 'count')} rapat serupa sudah diganti penyelenggaranya dengan cara asinkron.`;
     case 'recurring.three_plus':
       return `Rapat berulang dengan ${n(p, 'attendees')} orang.`;
     case 'description.no_agenda':
@@ -117,13 +123,27 @@ function reasonSentence(r: FlagReason, locale: EmailLocale): string {
     case 'dampener.collaborative':
       return `Judulnya ("${n(p, 'word')}") menunjukkan kolaborasi sungguhan.`;
     case 'dampener.decision':
-      return 'Rapat keputusan tanpa proposal tertaut: keputusannya mungkin perlu dibahas langsung.';
+      return `Judulnya ("${n(p, 'word')}") menyebut keputusan: keputusannya mungkin perlu dibahas langsung, meski ada bahan bacaan.`;
+    case 'dampener.questions':
+      return `Judulnya ("${n(p, 'word')}") mengundang tanya jawab langsung.`;
+    case 'dampener.social':
+      return `Judulnya ("${n(p, 'word')}") menyebut acara kebersamaan.`;
+    case 'description.decision':
+      return 'Undangannya menyebut keputusan atau persetujuan.';
+    case 'description.live_work':
+      return 'Undangannya menyebut kerja langsung (sesi kerja, pairing, lokakarya).';
+    case 'description.questions':
+      return 'Undangannya mengundang pertanyaan.';
+    case 'history.similar_kept':
+      return `${n(p, 'count')} rapat serupa dipertahankan oleh penyelenggaranya.`;
     case 'dampener.external':
       return `${n(p, 'count')} peserta berasal dari luar workspace.`;
     case 'dampener.incident':
       return 'Kata insiden atau mendesak: koordinasi langsung memang diperlukan.';
     case 'score.capped':
       return 'Skor dibatasi maksimal 100.';
+    case 'purpose.none':
+      return `Tidak ada tanda bahwa rapat ini satu arah: ukuran, durasi, dan pengulangan saja tidak cukup, jadi skornya berhenti di ${n(p, 'ceiling')}.`;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreSeries, type SeriesFacts } from '../../src/domain/meeting-flags';
+import { FLAG_DAMPENERS, FLAG_WEIGHTS, scoreSeries, type FlagReason, type SeriesFacts } from '../../src/domain/meeting-flags';
 import { buildMimeMessage, composeSuggestionEmail, emailLocale, encodeHeaderValue, sanitizeHeaderText } from '../../src/domain/suggestion-email';
 
 const facts: SeriesFacts = {
@@ -24,6 +24,17 @@ const compose = (over: Partial<SeriesFacts> = {}, locale = 'en') =>
   composeSuggestionEmail({ locale, recipientName: 'Ayu', flag: scoreSeries({ ...facts, ...over }, 100), currency: 'USD', replyBy: '2026-12-02', links });
 
 describe('suggestion email', () => {
+  it('when a flag carries any reason code, then the Indonesian email has a sentence for it', () => {
+    const codes = [...Object.keys(FLAG_WEIGHTS), ...Object.keys(FLAG_DAMPENERS), 'score.capped', 'purpose.none'] as FlagReason['code'][];
+    const flag = scoreSeries(facts, 100);
+    const params = { word: 'rapat', count: 2, ceiling: 44, attendees: 8, minutes: 60, hours: 9, optional: 3, percent: 38, declinedPercent: 25, missing: 'agenda' };
+    const reasons = codes.map((code) => ({ code, points: 1, detail: code, params }));
+    const email = composeSuggestionEmail({ locale: 'id', recipientName: 'Ayu', flag: { ...flag, reasons }, currency: 'IDR', replyBy: '2026-12-02', links });
+    expect(email.text).not.toContain('undefined');
+    expect(email.text).toContain('2 rapat serupa dipertahankan oleh penyelenggaranya.');
+    for (const code of codes) expect(email.text, code).not.toContain(code);
+  });
+
   it('when composed in English, then it names the meeting, its reasons, cost, the template with a reply-by date and the three links', () => {
     const email = compose();
     expect(email.locale).toBe('en');
