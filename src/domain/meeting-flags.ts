@@ -3,7 +3,7 @@
  * (and per long or large one-off meeting). Every point comes from a named signal in
  * `FLAG_WEIGHTS` or a named dampener in `FLAG_DAMPENERS`, so each score is a list of reasons
  * `{ code, points, detail }` that sums to it. The rubric is a synthesis of published guidance
- * (GitLab, Basecamp, Shopify, Atlassian, Microsoft Research; see README), not a trained model:
+ * (GitLab, Basecamp, Shopify, Atlassian, Microsoft Research; see docs/features.md), not a trained model:
  * calendar telemetry alone predicts meeting value poorly, so transparency beats cleverness.
  *
  * Purpose first (issue 21): a series is flagged only with evidence of one-way purpose — status,
@@ -21,7 +21,7 @@ import type { DescriptionFacts } from './types';
 
 export { collectSeries, ONE_OFF_MIN_ATTENDEES, ONE_OFF_MIN_MINUTES, type CollectSeriesInput } from './flag-series';
 
-/** Points per signal. The one table of weights (documented in README). */
+/** Points per signal. The one table of weights (documented in docs/features.md). */
 export const FLAG_WEIGHTS = {
   /** Title wording of a status meeting or a readout: status/update/sync/stand-up/report/FYI/readout/results (all languages). */
   'title.status_wording': 25,
@@ -55,7 +55,7 @@ export const FLAG_WEIGHTS = {
   'history.low_engagement': 10,
 } as const;
 
-/** Multipliers applied after the signals, in this order (documented in README). */
+/** Multipliers applied after the signals, in this order (documented in docs/features.md). */
 export const FLAG_DAMPENERS = {
   /** A 1:1 (two people, or 1:1 wording): conversations, not broadcasts. */
   'dampener.one_on_one': 0.5,
