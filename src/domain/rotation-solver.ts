@@ -28,7 +28,7 @@ import {
 export { buildRotationProblem, type Candidate, type OccurrenceCandidates, type ParticipantClass, type RotationProblem, type SeriesSpec } from './rotation-problem';
 
 /** Plans scored one by one below this many count vectors (tiny series), which is exact. */
-export const EXHAUSTIVE_LIMIT = 20_000;
+export const EXHAUSTIVE_LIMIT = 300_000;
 
 export interface RotationSolution {
   /** Per occurrence, the index into its `candidates`. */

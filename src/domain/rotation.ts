@@ -197,7 +197,8 @@ export function decayedBurden(entries: ReadonlyArray<{ burden: number; at: numbe
 const labelOf = (problem: RotationProblem, c: number): string => {
   const cls = problem.classes[c] as RotationProblem['classes'][number];
   const first = (problem.participants[cls.members[0] as number] as RotationParticipant).email;
-  return cls.members.length === 1 ? first : `${first} (+${cls.members.length - 1} identical)`;
+  if (cls.members.length <= 3) return cls.members.map((i) => (problem.participants[i] as RotationParticipant).email).join(' & ');
+  return `${first} (+${cls.members.length - 1} identical)`;
 };
 
 /**
