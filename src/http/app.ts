@@ -145,7 +145,7 @@ export function createApp(deps: Deps) {
         info: {
           title: 'unmeet API',
           version: '1',
-          license: { name: 'MIT', identifier: 'MIT' },
+          license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
           description: 'Meeting audits, async suggestions, focus protection and fair rotation. Errors are RFC 9457 problem+json with a stable `code`.',
         },
       }),

@@ -79,7 +79,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 interface OpenApiLike {
   servers?: Array<{ url: string; description?: string }>;
-  paths?: Record<string, Partial<Record<string, { operationId?: string } | unknown>>>;
+  paths?: object;
 }
 
 /**
@@ -88,9 +88,10 @@ interface OpenApiLike {
  * instance's public URL, so generated clients and "Try it out" call the right host.
  */
 export function completeOpenApiDocument<D extends OpenApiLike>(document: D, publicUrl: string): D {
-  for (const [path, item] of Object.entries(document.paths ?? {})) {
+  const paths = (document.paths ?? {}) as Record<string, Partial<Record<string, { operationId?: string }>> | undefined>;
+  for (const [path, item] of Object.entries(paths)) {
     for (const method of METHODS) {
-      const operation = item?.[method] as { operationId?: string } | undefined;
+      const operation = item?.[method];
       if (operation === undefined || operation.operationId !== undefined) continue;
       const id = OPERATION_IDS[`${method.toUpperCase()} ${path}`];
       if (id !== undefined) operation.operationId = id;
