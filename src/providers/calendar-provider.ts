@@ -75,6 +75,12 @@ export interface OwnedEventDraft {
    * and is not listed). Providers invite them (Google `sendUpdates: 'all'`). None for focus blocks.
    */
   attendees?: ReadonlyArray<{ email: string; name?: string | undefined }> | undefined;
+  /**
+   * When the event already exists at other times than these (an earlier try wrote it, then
+   * someone moved it): `restore` moves it back (default; focus blocks follow the plan), `keep`
+   * leaves it where it is and answers `moved` (a meeting the organizer moved: their move stands).
+   */
+  ifMoved?: 'restore' | 'keep' | undefined;
   /** Focus-block options; a meeting passes `{ asFocusTime: false, autoDeclineMode: 'declineNone' }`. */
   focus: {
     /** Try Google's `eventType: 'focusTime'`; false writes a normal opaque (busy) event. */
@@ -87,8 +93,11 @@ export interface OwnedEventDraft {
 export interface OwnedEventResult {
   /** The provider's id of the event. */
   externalId: string;
-  /** `exists`: the client id was already there (an earlier try got through) and already had these times. */
-  outcome: 'created' | 'exists' | 'updated';
+  /**
+   * `exists`: the client id was already there (an earlier try got through) and already had these
+   * times; `moved`: it was there at other times and `ifMoved: 'keep'` left it so.
+   */
+  outcome: 'created' | 'exists' | 'updated' | 'moved';
   /** Written as a focus-time event (false: a normal busy event, e.g. Google refused focus time). */
   focusTime: boolean;
 }

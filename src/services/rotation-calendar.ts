@@ -18,13 +18,13 @@ import type { Deps } from './deps';
 import { providerFor } from './providers';
 import type { RotationView } from './rotation';
 
-export type OccurrenceWriteOutcome = 'created' | 'exists' | 'updated' | 'deleted_by_organizer' | 'failed' | 'not_attempted';
+export type OccurrenceWriteOutcome = 'created' | 'exists' | 'updated' | 'moved_by_organizer' | 'deleted_by_organizer' | 'failed' | 'not_attempted';
 
 export interface RotationCalendarWrite {
   organizer: string;
   provider: 'google' | 'microsoft';
   connectionId: string;
-  /** Every occurrence is in the calendar (or was deleted there by the organizer after we wrote it). */
+  /** Every occurrence is in the calendar (or was moved or deleted there by the organizer after we wrote it). */
   complete: boolean;
   events: Array<{ index: number; start: string; clientId: string; externalId: string | null; outcome: OccurrenceWriteOutcome; error?: string }>;
 }
@@ -103,6 +103,8 @@ export async function writeRotationEvents(deps: Deps, workspaceId: string, rotat
       end: Date.parse(occurrence.end),
       timeZone: member.timeZone,
       attendees,
+      // Found at other times on a resumed commit: the organizer moved it, and their move stands.
+      ifMoved: 'keep',
       focus: { asFocusTime: false, autoDeclineMode: 'declineNone' },
     };
     const log = (id: string, outcome: string) =>
@@ -110,7 +112,7 @@ export async function writeRotationEvents(deps: Deps, workspaceId: string, rotat
     try {
       const written = await provider.upsertOwnedEvent(calendarId, draft);
       entry.externalId = written.externalId;
-      entry.outcome = written.outcome;
+      entry.outcome = written.outcome === 'moved' ? 'moved_by_organizer' : written.outcome;
       await log(written.externalId, written.outcome);
     } catch (error) {
       if (isProviderError(error) && error.kind === 'gone') {

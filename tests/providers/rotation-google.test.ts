@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { providerFor } from '../../src/services/providers';
 import { rotationClientId } from '../../src/services/rotation-calendar';
 import { startFakeGoogle, type FakeEvent, type FakeGoogle } from '../fakes/google/server';
 import { createTestApp, newWorkspace } from '../helpers/app';
@@ -107,6 +108,51 @@ describe('rotation series in a Google calendar', () => {
     const outcomes = (await w.writes()).map((x) => x.outcome);
     expect(outcomes.filter((o) => o === 'error:unavailable')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(3);
+  });
+
+  it('when the organizer moves an occurrence already written between a failed commit and its retry, then the retry leaves it where they put it and still completes', async () => {
+    const w = await workspace();
+    const rotation = await w.preview();
+    for (let i = 0; i < noSleep.attempts; i++) fake.faults.push({ kind: 'status', status: 503, path: INSERT });
+    expect((await w.commit(rotation.id, { writeEvents: true, organizer: 'lena@example.com' })).status).toBe(502);
+
+    // Lena moves the second occurrence one hour later in her calendar.
+    const id = await rotationClientId(w.workspaceId, rotation.id, 1);
+    const written = w.ours().find((e) => e.id === id)!;
+    const later = (iso: string) => new Date(Date.parse(iso) + 3_600_000).toISOString();
+    fake.put('primary', { ...written, start: { dateTime: later(written.start!.dateTime!) }, end: { dateTime: later(written.end!.dateTime!) } });
+    const requestsBefore = fake.requests.length;
+
+    const resumed = await w.commit(rotation.id, { writeEvents: true, organizer: 'lena@example.com' });
+    expect(resumed.status).toBe(200);
+    expect(resumed.json.status).toBe('committed');
+    expect(resumed.json.calendar.events.map((e: any) => e.outcome)).toEqual(['created', 'moved_by_organizer', 'exists', 'exists']);
+    // Nothing was patched back: the move stands, and guests got no surprise update from us.
+    const since = fake.requests.slice(requestsBefore);
+    expect(since.filter((r) => r.method === 'PATCH' || r.method === 'PUT')).toEqual([]);
+    expect(startOf(w.ours().find((e) => e.id === id)!)).toBe(later(rotation.occurrences[1].start).replace('.000Z', 'Z'));
+    // The one event the retry created invited the guests.
+    expect(since.filter((r) => r.method === 'POST' && INSERT.test(r.path)).every((r) => r.query.sendUpdates === 'all')).toBe(true);
+    expect((await w.writes()).map((x) => x.outcome)).toContain('moved');
+
+    // Where an update is made (a caller that restores planned times), the guests are told.
+    const connection = (await w.t.deps.repos.connections.get(w.workspaceId, resumed.json.calendar.connectionId))!;
+    const provider = await providerFor(w.t.deps, connection);
+    const planned = rotation.occurrences[1];
+    const restored = await provider.upsertOwnedEvent!('primary', {
+      clientId: id,
+      kind: 'rotation',
+      title: 'Weekly sync',
+      description: '',
+      start: Date.parse(planned.start),
+      end: Date.parse(planned.end),
+      timeZone: 'Europe/London',
+      attendees: [{ email: 'noah@example.com' }],
+      ifMoved: 'restore',
+      focus: { asFocusTime: false, autoDeclineMode: 'declineNone' },
+    });
+    expect(restored.outcome).toBe('updated');
+    expect(fake.requests.filter((r) => r.method === 'PATCH').map((r) => r.query.sendUpdates)).toEqual(['all']);
   });
 
   it('when the organizer is a member without a Google or Outlook calendar, then the commit is refused before any write', async () => {

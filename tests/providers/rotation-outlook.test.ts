@@ -66,6 +66,23 @@ describe('rotation series in an Outlook calendar (Microsoft Graph)', () => {
     expect((await w.writes()).map((x) => x.action)).toEqual(Array(4).fill('rotation.create'));
   });
 
+  it('when the organizer moves an occurrence already written before a retried commit, then the retry keeps their time and sends nothing back', async () => {
+    const w = await workspace();
+    const rotation = await w.preview();
+    for (let i = 0; i < noSleep.attempts; i++) fake.faults.push({ kind: 'status', status: 503, path: /\/me\/events$/, method: 'POST' });
+    expect((await w.commit(rotation.id, { writeEvents: true, organizer: 'lena@example.com' })).status).toBe(502);
+    const second = await rotationClientId(w.workspaceId, rotation.id, 1);
+    const written = fake.truth().find((e) => e.transactionId === second)!;
+    const later = (iso: string) => new Date(Date.parse(iso) + 3_600_000).toISOString();
+    fake.put({ ...written, start: graphTime(later(rotation.occurrences[1].start)), end: graphTime(later(rotation.occurrences[1].end)) });
+    const before = fake.requests.length;
+    const resumed = await w.commit(rotation.id, { writeEvents: true, organizer: 'lena@example.com' });
+    expect(resumed.status).toBe(200);
+    expect(resumed.json.calendar.events.map((e: any) => e.outcome)).toEqual(['created', 'moved_by_organizer', 'exists', 'exists']);
+    expect(fake.requests.slice(before).filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(startOf(fake.truth().find((e) => e.transactionId === second)!)).toBe(later(rotation.occurrences[1].start).replace('.000Z', 'Z'));
+  });
+
   it('when Outlook shows the organizer busy at the best slot (not yet synced), then calendarView free/busy makes that slot infeasible', async () => {
     const w = await workspace();
     const pair = [{ email: 'lena@example.com' }, { email: 'noah@example.com' }];

@@ -76,7 +76,7 @@ const rotation = z
             start: z.string(),
             clientId: z.string(),
             externalId: z.string().nullable(),
-            outcome: z.enum(['created', 'exists', 'updated', 'deleted_by_organizer', 'failed', 'not_attempted']),
+            outcome: z.enum(['created', 'exists', 'updated', 'moved_by_organizer', 'deleted_by_organizer', 'failed', 'not_attempted']),
             error: z.string().optional(),
           }),
         ),

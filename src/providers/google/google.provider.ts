@@ -181,7 +181,16 @@ export function createGoogleProvider(options: {
         if (!existing.ours) throw new ProviderError('google', 'conflict', 'an event with this id exists and is not ours', undefined, 'not_owned');
         if (existing.cancelled) throw new ProviderError('google', 'gone', 'the member deleted this event', undefined, 'deleted');
         if (existing.start === draft.start && existing.end === draft.end) return { externalId: draft.clientId, outcome: 'exists', focusTime: existing.focusTime };
-        await call(() => api.events.patch({ calendarId, eventId: draft.clientId, requestBody: toGoogleTimes(draft) }));
+        if (draft.ifMoved === 'keep') return { externalId: draft.clientId, outcome: 'moved', focusTime: existing.focusTime };
+        await call(() =>
+          api.events.patch({
+            calendarId,
+            eventId: draft.clientId,
+            requestBody: toGoogleTimes(draft),
+            // Guests hear about any change we make to a meeting they were invited to.
+            ...(draft.attendees?.length ? { sendUpdates: 'all' } : {}),
+          }),
+        );
         return { externalId: draft.clientId, outcome: 'updated', focusTime: existing.focusTime };
       }
     },

@@ -244,6 +244,8 @@ export function createMicrosoftProvider(options: {
       const existing = await findOwned(calendarId, draft.clientId);
       if (existing?.id) {
         if (existing.start === draft.start && existing.end === draft.end) return { externalId: existing.id, outcome: 'exists', focusTime: false };
+        if (draft.ifMoved === 'keep') return { externalId: existing.id, outcome: 'moved', focusTime: false };
+        // Graph sends the attendees an update when their organizer's meeting changes.
         await call(() => client.api(eventPath(existing.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
         return { externalId: existing.id, outcome: 'updated', focusTime: false };
       }
@@ -256,6 +258,7 @@ export function createMicrosoftProvider(options: {
         // The transaction was an earlier try with other times: confirm it is ours, then move it.
         const state = await ownedState(created.id);
         if (state === 'gone') throw new ProviderError('microsoft', 'gone', 'the member deleted this event', undefined, 'deleted');
+        if (draft.ifMoved === 'keep') return { externalId: created.id, outcome: 'moved', focusTime: false };
         await call(() => client.api(eventPath(created.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
         return { externalId: created.id, outcome: 'updated', focusTime: false };
       }
