@@ -189,4 +189,14 @@ describe('rotation series in a Google calendar', () => {
     expect(busy.occurrences.every((o: any) => Date.parse(o.end) <= Date.parse(best.start) || Date.parse(o.start) >= Date.parse(best.end))).toBe(true);
     expect(fake.requests.some((r) => r.path === '/calendar/v3/freeBusy')).toBe(true);
   });
+
+  it('when live free/busy fails and synced events are used instead, then freeBusy.sources names only what was used', async () => {
+    const w = await workspace();
+    for (let i = 0; i < noSleep.attempts; i++) fake.faults.push({ kind: 'status', status: 503, path: /^\/calendar\/v3\/freeBusy$/ });
+    const rotation = await w.preview([{ email: 'lena@example.com' }, { email: 'noah@example.com' }]);
+    expect(rotation.freeBusy.sources).toEqual(['synced-calendars']);
+    // With Google answering again, both sources are named: Lena's live calendar, Noah's synced events.
+    const again = await w.preview([{ email: 'lena@example.com' }, { email: 'noah@example.com' }]);
+    expect(again.freeBusy.sources).toEqual(['connected-calendars', 'synced-calendars']);
+  });
 });
