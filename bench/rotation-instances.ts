@@ -1,11 +1,9 @@
 /**
- * Generated rotation instances (fixed seed) and the exact min-max optimum of each, computed by
- * HiGHS (the `highs` dev dependency, WebAssembly) on the same candidate pools and pain matrix
- * the solver sees. Shared by `npm run bench:rotation` and the optimality test.
+ * Generated rotation instances (fixed seeds) for `npm run bench:rotation`: mixed teams,
+ * globe-spanning teams across DST changes, and teams where someone carries a heavy history.
  */
-import loadHighs from 'highs';
 import type { RotationInput } from '../src/domain/rotation';
-import { buildRotationProblem, type RotationProblem } from '../src/domain/rotation-solver';
+import { buildRotationProblem, type RotationProblem } from '../src/domain/rotation-problem';
 import { normalizeWorkingHours } from '../src/domain/working-hours';
 import { createRandom } from './seeded-random';
 
@@ -65,68 +63,49 @@ export function generateInstance(seed: number, participants: number, zoneCount: 
   };
 }
 
-/** The benchmark's instances: sizes spread over 5–40 participants, 3–12 zones, 8–52 occurrences. */
-export function benchmarkInstances(count = 24): Array<{ name: string; input: RotationInput }> {
-  const out: Array<{ name: string; input: RotationInput }> = [];
-  const random = createRandom(20270104);
-  for (let i = 0; i < count; i++) {
-    const participants = 5 + Math.floor(random() * 36);
-    const zoneCount = Math.min(participants, 3 + Math.floor(random() * 10));
-    const occurrences = 8 + Math.floor(random() * 45);
-    out.push({ name: `#${String(i + 1).padStart(2, '0')} ${participants}p ${zoneCount}z ${occurrences}occ`, input: generateInstance(1000 + i, participants, zoneCount, occurrences) });
-  }
-  return out;
+/** Zones spanning more than 16 hours of offset: Los Angeles (−8/−7) to Auckland (+12/+13). */
+export const GLOBE = ['America/Los_Angeles', 'Europe/London', 'Australia/Sydney', 'Asia/Tokyo', 'Asia/Jakarta', 'Asia/Kolkata', 'Pacific/Auckland', 'America/New_York'] as const;
+
+/**
+ * A globe-spanning instance: `zoneCount` (≥ 5) of `GLOBE`, always including Los Angeles and
+ * Sydney (≥ 16 hours apart), weekly through a DST season; with `heavy`, one or two people carry
+ * a history far above what any series adds.
+ */
+export function generateGlobe(seed: number, participants: number, zoneCount: number, occurrences: number, heavy = false, gridMinutes = 30): RotationInput {
+  const random = createRandom(seed);
+  const rest = GLOBE.filter((z) => z !== 'America/Los_Angeles' && z !== 'Australia/Sydney').sort(() => random() - 0.5);
+  const zones = ['America/Los_Angeles', 'Australia/Sydney', ...rest].slice(0, Math.max(5, zoneCount));
+  const base = generateInstance(seed, participants, zones.length, occurrences, gridMinutes);
+  const heavyOnes = new Set(heavy ? [0, Math.floor(random() * participants)] : []);
+  return {
+    ...base,
+    title: `globe ${seed}`,
+    startDate: ['2027-03-02', '2027-09-28', '2027-10-26'][seed % 3] as string,
+    participants: base.participants.map((p, i) => ({
+      ...p,
+      timeZone: i < zones.length ? (zones[i] as string) : (zones[Math.floor(random() ** 2 * zones.length)] as string),
+      history: heavyOnes.has(i) ? 50_000 + Math.round(random() * 50_000) : p.history,
+    })),
+  };
 }
 
 /**
- * The exact minimum over plans of the maximum burden (units), as a MILP over the same pools:
- * one integer count per (occurrence type, slot) — occurrences with identical pools are
- * interchangeable — with Σ counts = occurrences of the type, z ≥ history + Σ count × pain for
- * every participant class, minimise z.
+ * The benchmark's instances, `count` of them (≥ 30 by default): a third mixed (3–8 random zones,
+ * 5–40 people, 8–52 occurrences), a third globe-spanning (5–8 zones across ≥ 16 hours), a third
+ * globe-spanning with heavy carried histories.
  */
-export async function exactMinMax(problem: RotationProblem): Promise<{ optimum: number; status: string }> {
-  const highs = await loadHighs();
-  const groups = new Map<string, { count: number; pool: Array<{ slot: number; pain: Float64Array }> }>();
-  for (const occ of problem.occurrences) {
-    const pool = occ.pool.map((j) => occ.candidates[j]!).map((c) => ({ slot: c.slot, pain: c.pain }));
-    const key = pool.map((p) => `${p.slot}:${Array.from(p.pain).join(',')}`).join(';');
-    const g = groups.get(key);
-    if (g) g.count++;
-    else groups.set(key, { count: 1, pool });
+export function benchmarkInstances(count = 30): Array<{ name: string; kind: 'mixed' | 'globe' | 'heavy'; input: RotationInput }> {
+  const out: Array<{ name: string; kind: 'mixed' | 'globe' | 'heavy'; input: RotationInput }> = [];
+  const random = createRandom(20270104);
+  for (let i = 0; i < count; i++) {
+    const participants = 5 + Math.floor(random() * 36);
+    const occurrences = 8 + Math.floor(random() * 45);
+    const kind = (['mixed', 'globe', 'heavy'] as const)[i % 3] as 'mixed' | 'globe' | 'heavy';
+    const zoneCount = kind === 'mixed' ? Math.min(participants, 3 + Math.floor(random() * 6)) : Math.min(participants, 5 + Math.floor(random() * 4));
+    const input = kind === 'mixed' ? generateInstance(1000 + i, participants, zoneCount, occurrences) : generateGlobe(1000 + i, participants, zoneCount, occurrences, kind === 'heavy');
+    out.push({ name: `#${String(i + 1).padStart(2, '0')} ${kind} ${participants}p ${zoneCount}z ${occurrences}occ`, kind, input });
   }
-  const types = [...groups.values()];
-  const vars: string[] = [];
-  const rows: string[] = [];
-  const terms = problem.classes.map(() => [] as string[]);
-  types.forEach((type, t) => {
-    const names = type.pool.map((_, e) => `n_${t}_${e}`);
-    vars.push(...names);
-    rows.push(` occ_${t}: ${names.join(' + ')} = ${type.count}`);
-    type.pool.forEach((entry, e) => {
-      problem.classes.forEach((_, c) => {
-        const v = entry.pain[c]!;
-        if (v !== 0) terms[c]!.push(`${v} n_${t}_${e}`);
-      });
-    });
-  });
-  problem.classes.forEach((cls, c) => {
-    const lhs = terms[c]!.length > 0 ? `${terms[c]!.join(' + ')} - z` : '- z';
-    rows.push(` burden_${c}: ${lhs} <= ${-cls.history}`);
-  });
-  const lp = [
-    'Minimize',
-    ' obj: z',
-    'Subject To',
-    ...rows,
-    'Bounds',
-    ' z >= 0',
-    ...vars.map((v) => ` 0 <= ${v} <= ${problem.occurrences.length}`),
-    'General',
-    ` ${vars.join(' ')}`,
-    'End',
-  ].join('\n');
-  const result = highs.solve(lp, { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 1e-6, time_limit: 120 });
-  return { optimum: result.ObjectiveValue, status: result.Status };
+  return out;
 }
 
 export const problemOf = (input: RotationInput): RotationProblem =>

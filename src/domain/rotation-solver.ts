@@ -240,6 +240,51 @@ function improve(plan: Plan, types: OccurrenceType[], maxIterations: number): nu
   return iterations;
 }
 
+/**
+ * Steepest descent on a smooth stand-in for leximin, Σ_c (B_c / scale)^64, with 1-moves. The
+ * leximin key has wide plateaus (only the top entries move it) where local search stalls; the
+ * power sum sees every entry at once, so its optimum is a good start for the leximin search.
+ */
+function improvePower(plan: Plan, types: OccurrenceType[], maxIterations: number): void {
+  const C = plan.burden.length;
+  const scale = Math.max(1, ...plan.burden);
+  const power = (x: number) => {
+    const y = x / scale;
+    const y2 = y * y;
+    const y4 = y2 * y2;
+    const y8 = y4 * y4;
+    const y16 = y8 * y8;
+    const y32 = y16 * y16;
+    return y32 * y32;
+  };
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    let best = -1e-12;
+    let move: Move | undefined;
+    types.forEach((type, t) => {
+      (plan.counts[t] as number[]).forEach((n, a) => {
+        if (n === 0) return;
+        const pa = (type.entries[a] as Entry).pain;
+        for (const b of type.kept) {
+          if (b === a) continue;
+          const pb = (type.entries[b] as Entry).pain;
+          let delta = 0;
+          for (let c = 0; c < C; c++) {
+            const d = (pb[c] as number) - (pa[c] as number);
+            if (d !== 0) delta += power((plan.burden[c] as number) + d) - power(plan.burden[c] as number);
+          }
+          if (delta < best) {
+            best = delta;
+            move = [t, a, b];
+          }
+        }
+      });
+    });
+    if (!move) return;
+    plan.add(move[0], move[1], -1);
+    plan.add(move[0], move[2], 1);
+  }
+}
+
 /** Every occurrence of every type at the same slot name, if each type offers it. */
 function bestFixedSlot(types: OccurrenceType[], makePlan: () => Plan): Plan | undefined {
   const slots = [...new Set((types[0] as OccurrenceType).entries.map((e) => e.slot))].sort((a, b) => a - b);
@@ -396,6 +441,9 @@ export function solveRotation(problem: RotationProblem, options: SolveOptions = 
     }
     if (fixed) starts.push(fixed);
     starts.push(greedy(problem, types, makePlan));
+    const smooth = greedy(problem, types, makePlan);
+    improvePower(smooth, types, 4 * problem.occurrences.length + 50);
+    starts.push(smooth);
   }
   let best: Plan | undefined;
   let bestKey: Key | undefined;

@@ -293,6 +293,23 @@ function explanationFacts(problem: RotationProblem, plan: Omit<RotationPlan, 'ex
   };
 }
 
+/**
+ * The exact levels restated for the final plan: the heuristic may polish an unproven level
+ * below the exact solver's incumbent, so each level's value is read from the plan, and its gap
+ * measured against the bound the exact solver proved.
+ */
+function finalLevels(levels: ExactResult['levels'], solution: RotationSolution): ExactResult['levels'] {
+  const burden = [...solution.burden].sort((a, b) => b - a);
+  const nights = [...solution.nights].sort((a, b) => b - a);
+  return levels.map((l) => {
+    const [kind, k] = l.level.split('-') as [string, string | undefined];
+    const raw = kind === 'burden' ? (burden[Number(k) - 1] as number) / UNITS_PER_POINT : kind === 'nights' ? (nights[Number(k) - 1] as number) : l.value;
+    const value = round2(raw);
+    const gap = l.proven || value <= 0 ? 0 : Math.round(((value - l.bound) / value) * 1e6) / 1e6;
+    return { ...l, value, gap: Math.max(0, gap) };
+  });
+}
+
 /** A validated rotation with its candidate grid and compact model, ready for a solver. */
 export interface PreparedRotation {
   input: RotationInput;
@@ -397,8 +414,8 @@ export function finishRotation(prepared: PreparedRotation, exact?: ExactResult):
   const solver: RotationSolverReport = solution.stats.exhaustive
     ? { name: 'exhaustive', levels: [], nodesPerLevel: null }
     : exact && solution.stats.usedStart
-      ? { name: 'exact', levels: exact.levels, nodesPerLevel: exact.budget.nodesPerLevel }
-      : { name: 'heuristic', levels: exact?.levels ?? [], nodesPerLevel: exact?.budget.nodesPerLevel ?? null };
+      ? { name: 'exact', levels: finalLevels(exact.levels, solution), nodesPerLevel: exact.budget.nodesPerLevel }
+      : { name: 'heuristic', levels: exact ? finalLevels(exact.levels, solution) : [], nodesPerLevel: exact?.budget.nodesPerLevel ?? null };
   const plan = { title: input.title, timeZone: spec.timeZone, durationMinutes: spec.durationMinutes, occurrences, ledger, fairness, solver };
   const explanations = explainRotation(explanationFacts(problem, plan, chosen, solution));
   return { ...plan, explanation: explanations.en, explanations };
