@@ -5,6 +5,8 @@
  * worker thread), so this module stays pure: it writes CPLEX-LP text and reads values back.
  *
  * Levels, in the objective's order (`rotation-objective.ts`):
+ *   - level 0 as constraints: a class that is not at night in some slot of some occurrence is
+ *     not at night in all of them (dropped when they cannot all hold together);
  *   - burden level k = 1..C minimises the sum of the k largest burdens, S_k, with the levels
  *     before it held at their optimum (Ogryczak's ordered-outcome formulation: S_k = min
  *     k·r + Σ_c max(0, B_c − r)). The k-th largest burden of the leximin optimum is
@@ -69,7 +71,7 @@ interface Bounds {
 }
 
 /** The LP text of one level: minimise `objective` under the base rows and the held levels. */
-function lpText(model: RotationModel, objective: string[], extraRows: string[], extraBounds: string[], held: Bounds): string {
+function lpText(model: RotationModel, objective: string[], extraRows: string[], extraBounds: string[], held: Bounds, caps: number[]): string {
   const rows: string[] = [];
   const vars: string[] = [];
   const burdenTerms = model.classes.map(() => [] as string[]);
@@ -85,6 +87,8 @@ function lpText(model: RotationModel, objective: string[], extraRows: string[], 
       });
     });
   });
+  // Level 0: the capped classes are not at night in every occurrence.
+  for (const c of caps) rows.push(` nightcap_${c}: ${(nightTerms[c] as string[]).join(' + ')} <= ${model.occurrences - 1}`);
   // Held levels: for level k (1-based), k·r + Σ d ≥ B − r … ≤ S_k.
   const holdRows = (kind: 'b' | 'h', values: number[], terms: string[][], base: (c: number) => number) => {
     values.forEach((s, k) => {
@@ -174,6 +178,15 @@ function startValues(model: RotationModel, counts: number[][], held: Bounds, lev
   return values;
 }
 
+/** Whether the plan `counts` keeps every capped class out of the night in some occurrence. */
+function meetsCaps(model: RotationModel, counts: number[][], caps: number[]): boolean {
+  return caps.every((c) => {
+    let nights = 0;
+    model.types.forEach((type, t) => type.entries.forEach((entry) => (nights += ((counts[t] as number[])[entry.entry] ?? 0) * (entry.night[c] as number))));
+    return nights <= model.occurrences - 1;
+  });
+}
+
 function countsOf(model: RotationModel, values: Map<string, number>, fullSizes: number[]): number[][] {
   return model.types.map((type, t) => {
     const row = new Array<number>(fullSizes[t] as number).fill(0);
@@ -201,6 +214,12 @@ export function exactLeximin(
   const pain = termsOf(model, 'pain');
   const night = termsOf(model, 'night');
   const C = model.classes.length;
+  // Level 0 as constraints: every class that could avoid the night in some occurrence must
+  // (series of two or more); when together they cannot all be met, the caps are dropped.
+  let caps =
+    model.occurrences >= 2
+      ? model.classes.map((_, c) => c).filter((c) => model.types.some((t) => t.entries.some((e) => (e.night[c] as number) === 0)) && (night[c] as string[]).length > 0)
+      : [];
   // Pains are whole units and nights whole numbers; with whole histories every level's value is
   // an integer, so a gap below 1 proves the optimum. The total is weighted: no such shortcut.
   const integral = model.classes.every((c) => Number.isInteger(c.history) && Number.isInteger(c.historyNights)) &&
@@ -225,8 +244,14 @@ export function exactLeximin(
       const base = kind === 'B' ? (c: number) => (model.classes[c] as { history: number }).history : (c: number) => (model.classes[c] as { historyNights: number }).historyNights;
       ({ objective, rows, bounds } = sumOfLargest(model, kind, k, kind === 'B' ? pain : night, base));
     }
-    const start = counts ? startValues(model, counts, held, { kind, k }) : undefined;
-    const result = solve(lpText(model, objective, rows, bounds, held), nodesPerLevel, start, integral && kind !== 'T' ? 0.999 : 1e-6);
+    const startOk = counts !== undefined && meetsCaps(model, counts, caps);
+    const start = counts && startOk ? startValues(model, counts, held, { kind, k }) : undefined;
+    const absGap = integral && kind !== 'T' ? 0.999 : 1e-6;
+    let result = solve(lpText(model, objective, rows, bounds, held, caps), nodesPerLevel, start, absGap);
+    if (result.status === 'infeasible' && caps.length > 0 && kind === 'B' && k === 1) {
+      caps = [];
+      result = solve(lpText(model, objective, rows, bounds, held, caps), nodesPerLevel, counts ? startValues(model, counts, held, { kind, k }) : undefined, absGap);
+    }
     if (result.status === 'infeasible' || result.status === 'error' || !Number.isFinite(result.objective)) return { ok: false, stop: true };
     counts = countsOf(model, result.values, fullSizes);
     const previous = kind === 'B' ? (held.burden.at(-1) ?? 0) : kind === 'N' ? (held.nights.at(-1) ?? 0) : 0;

@@ -3,6 +3,8 @@
  * by the heuristic (`rotation-solver.ts`) and the exact solver (`rotation-exact.ts`).
  *
  * A plan is scored by a key compared level by level (smaller is better):
+ *   0. how many entries are at night in every occurrence of this series (series of two or more
+ *      occurrences): nobody takes every night whenever some plan achieves it;
  *   1. leximin over each entry's cumulative burden (carried history + this series, hard-limit
  *      breaks included as heavy burden): the burden vector sorted descending, compared
  *      position by position — the largest first, then the second largest, and so on;
@@ -47,12 +49,16 @@ export interface RotationModel {
   /** Per class: carried burden (units), carried nights, zone, members. */
   classes: Array<{ history: number; historyNights: number; zone: number; members: number }>;
   zoneSizes: number[];
+  /** Occurrences in the series. */
+  occurrences: number;
   /** Per type: how many occurrences, and the kept entries' pains and nights (per class). */
   types: Array<{ count: number; entries: Array<{ entry: number; slot: number; pain: number[]; night: number[] }> }>;
 }
 
 /** The lexicographic objective of a plan. */
 export interface Key {
+  /** Entries at night in every occurrence of this series (series of 2 or more): kept at 0 whenever some plan can. */
+  allNight: number;
   /** Burdens, units, sorted descending. */
   burden: Float64Array;
   /** Night counts, sorted descending. */
@@ -132,6 +138,7 @@ export function rotationModel(problem: RotationProblem, types: OccurrenceType[] 
   return {
     classes: problem.classes.map((c) => ({ history: c.history, historyNights: c.historyNights, zone: c.zone, members: c.members.length })),
     zoneSizes: zoneSizes(problem),
+    occurrences: problem.occurrences.length,
     types: types.map((t) => ({
       count: t.occurrences.length,
       entries: t.kept.map((e) => {
@@ -154,6 +161,7 @@ export function compareVectors(a: ArrayLike<number>, b: ArrayLike<number>): numb
 
 export function compareKeys(a: Key, b: Key): number {
   return (
+    a.allNight - b.allNight ||
     compareVectors(a.burden, b.burden) ||
     compareVectors(a.nights, b.nights) ||
     (a.total - b.total > EPS ? 1 : a.total - b.total < -EPS ? -1 : 0) ||
@@ -175,14 +183,17 @@ export function sortedDescending(values: ArrayLike<number>): Float64Array {
 export function keyOf(
   burden: ArrayLike<number>,
   nights: ArrayLike<number>,
-  classes: ReadonlyArray<{ history: number; zone: number; members: number }>,
+  classes: ReadonlyArray<{ history: number; historyNights: number; zone: number; members: number }>,
   sizes: readonly number[],
   distinct: number,
+  occurrences = 0,
 ): Key {
   let total = 0;
+  let allNight = 0;
   for (let c = 0; c < classes.length; c++) {
-    const cls = classes[c] as { history: number; zone: number; members: number };
+    const cls = classes[c] as { history: number; historyNights: number; zone: number; members: number };
     total += (((burden[c] as number) - cls.history) * cls.members) / (sizes[cls.zone] as number);
+    if (occurrences >= 2 && (nights[c] as number) - cls.historyNights >= occurrences) allNight++;
   }
-  return { burden: sortedDescending(burden), nights: sortedDescending(nights), total, distinct };
+  return { allNight, burden: sortedDescending(burden), nights: sortedDescending(nights), total, distinct };
 }

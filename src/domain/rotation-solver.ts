@@ -53,7 +53,7 @@ class Plan {
   readonly slotUse = new Map<number, number>();
   private readonly scratchB: Float64Array;
   private readonly scratchN: Float64Array;
-  private readonly classInfo: Array<{ history: number; zone: number; members: number }>;
+  private readonly classInfo: Array<{ history: number; historyNights: number; zone: number; members: number }>;
 
   constructor(
     private readonly types: OccurrenceType[],
@@ -65,7 +65,7 @@ class Plan {
     this.nights = Float64Array.from(problem.classes.map((c) => c.historyNights));
     this.scratchB = new Float64Array(problem.classes.length);
     this.scratchN = new Float64Array(problem.classes.length);
-    this.classInfo = problem.classes.map((c) => ({ history: c.history, zone: c.zone, members: c.members.length }));
+    this.classInfo = problem.classes.map((c) => ({ history: c.history, historyNights: c.historyNights, zone: c.zone, members: c.members.length }));
   }
 
   clone(): Plan {
@@ -89,8 +89,8 @@ class Plan {
     else this.slotUse.set(entry.slot, use);
   }
 
-  keyOf(burden: ArrayLike<number>, nights: ArrayLike<number>, distinct: number): Key {
-    return keyOf(burden, nights, this.classInfo, this.sizes, distinct);
+  keyOf(burden: ArrayLike<number>, nights: ArrayLike<number>, distinct: number, occurrences = this.problem.occurrences.length): Key {
+    return keyOf(burden, nights, this.classInfo, this.sizes, distinct, occurrences);
   }
 
   key(): Key {
@@ -115,9 +115,13 @@ class Plan {
         (scratchN[c] as number) += (eb.night[c] as number) - (ea.night[c] as number);
       }
     }
+    const N = this.problem.occurrences.length;
+    let allNight = 0;
+    if (N >= 2) for (let c = 0; c < scratchN.length; c++) if ((scratchN[c] as number) - (this.classInfo[c] as { historyNights: number }).historyNights >= N) allNight++;
+    if (allNight > bound.allNight) return undefined;
     let max = -Infinity;
     for (let c = 0; c < scratchB.length; c++) if ((scratchB[c] as number) > max) max = scratchB[c] as number;
-    if (max > (bound.burden[0] as number) + EPS) return undefined;
+    if (allNight === bound.allNight && max > (bound.burden[0] as number) + EPS) return undefined;
     let distinct = this.slotUse.size;
     const use = new Map<number, number>();
     for (const [t, a, b] of moves) {
@@ -387,7 +391,7 @@ function sequence(problem: RotationProblem, types: OccurrenceType[], plan: Plan,
         const entry = type.entries[i] as Entry;
         const next = Float64Array.from(running, (b, c) => b + (entry.pain[c] as number));
         const nextNights = Float64Array.from(runningNights, (b, c) => b + (entry.night[c] as number));
-        const key = scorer.keyOf(next, nextNights, 0);
+        const key = scorer.keyOf(next, nextNights, 0, 0);
         if (!best || compareKeys(key, best) < 0) {
           best = key;
           e = i;

@@ -208,7 +208,7 @@ const labelOf = (problem: RotationProblem, c: number): string => {
  */
 function bestAlternative(problem: RotationProblem, solution: RotationSolution, zone: number): AlternativeFact | null {
   const classes = problem.classes;
-  const info = classes.map((c) => ({ history: c.history, zone: c.zone, members: c.members.length }));
+  const info = classes.map((c) => ({ history: c.history, historyNights: c.historyNights, zone: c.zone, members: c.members.length }));
   const sizes = zoneSizes(problem);
   const inZone = classes.map((c, i) => (c.zone === zone ? i : -1)).filter((i) => i >= 0);
   const heaviest = inZone.reduce((a, b) => ((solution.burden[b] as number) > (solution.burden[a] as number) ? b : a));
@@ -220,7 +220,7 @@ function bestAlternative(problem: RotationProblem, solution: RotationSolution, z
       if ((cand.pain[heaviest] as number) >= (current.pain[heaviest] as number)) continue;
       const burden = solution.burden.map((b, c) => b - (current.pain[c] as number) + (cand.pain[c] as number));
       const nights = solution.nights.map((n, c) => n - Number((current.night[c] as number) > 0) + Number((cand.night[c] as number) > 0));
-      const key = keyOf(burden, nights, info, sizes, 0);
+      const key = keyOf(burden, nights, info, sizes, 0, problem.occurrences.length);
       if (best && compareKeys(key, best.key) >= 0) continue;
       let payer = heaviest;
       let rise = 0;
