@@ -111,11 +111,24 @@ describe('Graph transport (sendMail in MIME form against the local fake)', () =>
     const t = (await (await fetch(`${graph.url}/${graph.tenant}/oauth2/v2.0/token`, { method: 'POST', body })).json()) as { access_token: string; refresh_token: string; expires_in: number };
     return { access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000, scope: scopes.join(' ') };
   }
+  /**
+   * The mailbox's time: the fake's mailbox and the send's watch share it, and the watch's sleep
+   * moves it, so what each look sees never depends on how fast the machine is.
+   */
+  let clock: number;
   /** The connection's transport, sending as the mailbox owner unless told otherwise; the mailbox is watched briefly. */
   const transport = (tokens: MicrosoftTokens, mailbox: string | null = graph.mailbox.address) =>
-    createGraphTransport({ config: config(), tokens, onTokens: async (t) => void stored.push(t), mailbox, settle: { waitMs: 3_000, pollMs: 20 } });
+    createGraphTransport({
+      config: config(),
+      tokens,
+      onTokens: async (t) => void stored.push(t),
+      mailbox,
+      settle: { waitMs: 3_000, pollMs: 20, now: () => clock, sleep: async (ms) => void (clock += ms) },
+    });
   beforeEach(async () => {
     graph = await new FakeGraph().start();
+    clock = Date.now();
+    graph.mailbox.now = () => clock;
     stored = [];
   });
   afterEach(() => graph.stop());
@@ -155,7 +168,7 @@ describe('Graph transport (sendMail in MIME form against the local fake)', () =>
     graph.mailbox.deliveryDelayMs = 100;
     const refused = await transport(tokens, 'team@acme.id').send(message('sug_2.x')).catch((e: unknown) => e);
     expect(refused).toMatchObject({ notSent: true, retryable: false });
-    expect((refused as Error).message).toMatch(/non-delivery report \("Undeliverable: Rapat mingguan/);
+    expect((refused as Error).message).toMatch(/^Outlook returned a non-delivery report: Undeliverable: Rapat mingguan/);
 
     graph.mailbox.undeliverable.add('ayu@acme.id');
     const bounced = await transport(stored.at(-1) ?? tokens).send(message('sug_3.x')).catch((e: unknown) => e);
@@ -166,6 +179,37 @@ describe('Graph transport (sendMail in MIME form against the local fake)', () =>
     toSelf.raw = toSelf.raw.replace(/^To: .*$/m, 'To: Alice <alice@example.com>');
     await transport(stored.at(-1) ?? tokens).send(toSelf);
     expect(graph.mailbox.folders.inbox.some((m) => m.internetMessageId === toSelf.messageId)).toBe(true);
+  });
+
+  it('when the report lands between the Inbox look and the Sent Items look, then the send still fails with the report', async () => {
+    const tokens = await grant(microsoftScopes({ sendMail: true }));
+    graph.mailbox.undeliverable.add('ayu@acme.id');
+    graph.mailbox.deliveryDelayMs = 1_000;
+    // Transport finishes (Sent Items copy and report together) just as the Sent Items look arrives.
+    graph.mailbox.beforeList = (folder) => {
+      if (folder?.toLowerCase() === 'sentitems') clock += 1_000;
+    };
+    const error = await transport(tokens).send(message()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailTransportError);
+    expect((error as Error).message).toMatch(/^Outlook returned a non-delivery report: Undeliverable: /);
+    expect(graph.sentItems).toHaveLength(1);
+  });
+
+  it('when the report comes minutes after the message reached Sent Items, then the send ends as sent and findBounce finds the report later', async () => {
+    const tokens = await grant(microsoftScopes({ sendMail: true }));
+    graph.mailbox.undeliverable.add('ayu@acme.id');
+    graph.mailbox.reportDelayMs = 5 * 60_000;
+    const t = transport(tokens);
+    const mail = message();
+    const started = clock;
+    await t.send(mail);
+    // The watch stopped at Sent Items: no waiting out its whole budget.
+    expect(clock - started).toBe(0);
+    expect(await t.findBounce!(mail)).toBeNull();
+    clock += 5 * 60_000;
+    expect(await t.findBounce!(mail)).toEqual({ subject: 'Undeliverable: Rapat mingguan: bisa jadi pembaruan tertulis?' });
+    // Without a read scope the mailbox cannot be searched: no report can be seen.
+    expect(await transport(await grant(['offline_access', 'Mail.Send'])).findBounce!(mail)).toBeNull();
   });
 
   it('when the calendar side refreshes the grant, then the consented scopes are asked for and kept, and mail still goes out', async () => {

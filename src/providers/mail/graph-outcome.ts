@@ -46,14 +46,17 @@ export interface SettleOptions {
   /** Between looks (ms). */
   pollMs: number;
   sleep: (ms: number) => Promise<void>;
+  /** The clock the deadline is measured on (tests pass theirs, with a `sleep` that advances it). */
+  now: () => number;
 }
 
 /**
- * Ten seconds: a refused submission (no Send As right) bounces within seconds, and a message
- * normally reaches Sent Items in one or two; the outbox job sends messages one by one inside its
- * lease, so the wait stays short.
+ * Five seconds: a refused submission (no Send As right) bounces within seconds, and a message
+ * normally reaches Sent Items in one or two. The outbox job sends messages one by one inside its
+ * lease, so the wait stays short; a report that comes later is found by the later checks
+ * (services/outbox-bounces.ts, through `findReport`).
  */
-const DEFAULT_SETTLE: SettleOptions = { waitMs: 10_000, pollMs: 1_000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const DEFAULT_SETTLE: SettleOptions = { waitMs: 5_000, pollMs: 1_000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), now: Date.now };
 
 /** Exchange's system senders of delivery reports. */
 const REPORT_SENDER = /^(postmaster|mailer-daemon|microsoftexchange[0-9a-f]{32})@/i;
@@ -67,32 +70,48 @@ function isReport(message: Record<string, unknown>, messageId: string): boolean 
 
 const quoted = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
+/** What the outbox records when Outlook reported a message undeliverable, at send or later. */
+export const bounceReason = (subject: string) => `Outlook returned a non-delivery report: ${subject}`;
+
+export interface MailboxReader {
+  list: (path: string) => Promise<Array<Record<string, unknown>>>;
+  found: (mail: OutgoingMail) => Promise<boolean | undefined>;
+}
+
+/**
+ * One look for a non-delivery report about `mail`: the message is looked up by its Message-ID
+ * wherever it is (Drafts while transport holds it, then Sent Items), and the Inbox searched in
+ * its conversation(s). Null: no report (yet). Lookup failures are thrown to the caller.
+ */
+export async function findReport(mailbox: Pick<MailboxReader, 'list'>, mail: Pick<OutgoingMail, 'messageId'>): Promise<{ subject: string } | null> {
+  const copies = await mailbox.list(`/me/messages?$filter=${encodeURIComponent(`internetMessageId eq ${quoted(mail.messageId)}`)}&$select=id,conversationId`);
+  for (const conversationId of new Set(copies.map((c) => c.conversationId).filter((c): c is string => typeof c === 'string'))) {
+    const inbox = await mailbox.list(
+      `/me/mailFolders/Inbox/messages?$filter=${encodeURIComponent(`conversationId eq ${quoted(conversationId)}`)}&$select=id,subject,from,internetMessageId`,
+    );
+    const report = inbox.find((m) => isReport(m, mail.messageId));
+    if (report) return { subject: String(report.subject ?? 'Undeliverable') };
+  }
+  return null;
+}
+
 /**
  * Watches the sender's mailbox after a send until the message is in Sent Items (null: it left)
- * or a non-delivery report for it is in the Inbox (the report), for at most `waitMs`. The report
- * is found through the message's conversation: the message itself is looked up by its
- * Message-ID wherever it is (Drafts while transport holds it, then Sent Items). Lookup failures
- * end the watch with null: Graph accepted the message, and a failed look is no evidence that
- * it bounced.
+ * or a non-delivery report for it is in the Inbox (the report), for at most `waitMs`. Once the
+ * message is in Sent Items the Inbox is searched once more: a report that landed between the
+ * Inbox look and the Sent Items look (Exchange files both within moments) is not missed. Lookup
+ * failures end the watch with null: Graph accepted the message, and a failed look is no
+ * evidence that it bounced.
  */
-export async function awaitOutcome(
-  mailbox: { list: (path: string) => Promise<Array<Record<string, unknown>>>; found: (mail: OutgoingMail) => Promise<boolean | undefined> },
-  mail: OutgoingMail,
-  options: Partial<SettleOptions> = {},
-): Promise<{ subject: string } | null> {
-  const { waitMs, pollMs, sleep } = { ...DEFAULT_SETTLE, ...options };
-  const deadline = Date.now() + waitMs;
+export async function awaitOutcome(mailbox: MailboxReader, mail: OutgoingMail, options: Partial<SettleOptions> = {}): Promise<{ subject: string } | null> {
+  const { waitMs, pollMs, sleep, now } = { ...DEFAULT_SETTLE, ...options };
+  const deadline = now() + waitMs;
   try {
     for (;;) {
-      const copies = await mailbox.list(`/me/messages?$filter=${encodeURIComponent(`internetMessageId eq ${quoted(mail.messageId)}`)}&$select=id,conversationId`);
-      for (const conversationId of new Set(copies.map((c) => c.conversationId).filter((c): c is string => typeof c === 'string'))) {
-        const inbox = await mailbox.list(
-          `/me/mailFolders/Inbox/messages?$filter=${encodeURIComponent(`conversationId eq ${quoted(conversationId)}`)}&$select=id,subject,from,internetMessageId`,
-        );
-        const report = inbox.find((m) => isReport(m, mail.messageId));
-        if (report) return { subject: String(report.subject ?? 'Undeliverable') };
-      }
-      if ((await mailbox.found(mail)) === true || Date.now() + pollMs > deadline) return null;
+      const report = await findReport(mailbox, mail);
+      if (report) return report;
+      if ((await mailbox.found(mail)) === true) return await findReport(mailbox, mail);
+      if (now() + pollMs > deadline) return null;
       await sleep(pollMs);
     }
   } catch {

@@ -17,11 +17,13 @@
  * when that is unknown. A refusal fails the message with its reason. With a read scope
  * (Mail.ReadBasic), the send then watches the mailbox until the message reaches Sent Items or
  * a non-delivery report for it lands in the Inbox (see graph-outcome.ts), and a report fails it
- * the same way.
+ * the same way. Reports usually come later than that (Exchange files the Sent Items copy at
+ * submission, the report once routing gives up): `findBounce` looks again, for the outbox's
+ * later checks (services/outbox-bounces.ts).
  */
 import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from '../microsoft/microsoft.oauth';
 import { isProviderError } from '../calendar-provider';
-import { asMailboxOwner, awaitOutcome, canReadMail, type SettleOptions } from './graph-outcome';
+import { asMailboxOwner, awaitOutcome, bounceReason, canReadMail, findReport, type SettleOptions } from './graph-outcome';
 import { MailTransportError, type MailTransport } from './mail-transport';
 
 const EXPIRY_MARGIN_MS = 60_000;
@@ -127,7 +129,16 @@ export function createGraphTransport(options: {
       if (!canReadMail(current.scope)) return;
       const report = await awaitOutcome({ list, found: (m) => transport.findSent!(m) }, mail, options.settle);
       // Nothing reached the recipient: failed for good, with what Outlook said.
-      if (report) throw new MailTransportError(`Outlook returned a non-delivery report ("${report.subject}"); the message did not arrive`, true, false);
+      if (report) throw new MailTransportError(bounceReason(report.subject), true, false);
+    },
+    async findBounce(mail) {
+      // Mail.Send only: the mailbox cannot be read, so no report can be seen.
+      if (!canReadMail(current.scope)) return null;
+      try {
+        return await findReport({ list }, mail);
+      } catch (error) {
+        throw classify(error);
+      }
     },
     async findSent(mail) {
       const filter = `internetMessageId eq '${mail.messageId.replaceAll("'", "''")}'`;

@@ -27,6 +27,13 @@ export interface MailTransport {
    * when the transport cannot tell. SMTP has no such capability: those attempts become `unknown`.
    */
   findSent?(mail: Pick<OutgoingMail, 'from' | 'messageId'>): Promise<boolean | undefined>;
+  /**
+   * Optional capability (Graph): a non-delivery report about a message already sent, found in
+   * the sender's mailbox (its `subject`), or null (none yet, or the mailbox cannot be read).
+   * Reports arrive minutes after the send, so the outbox asks again later
+   * (services/outbox-bounces.ts). Throws a `MailTransportError` when the look itself failed.
+   */
+  findBounce?(mail: Pick<OutgoingMail, 'from' | 'messageId'>): Promise<{ subject: string } | null>;
 }
 
 /**

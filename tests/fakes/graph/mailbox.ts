@@ -10,7 +10,12 @@
  *    without them Exchange refuses: `sendAsRefusal: 'reject'` answers `403 ErrorSendAsDenied`
  *    as the documented example does, `'ndr'` accepts the request (202), never moves it out of
  *    Drafts and puts a non-delivery report in the Inbox, as a failed submission does.
- *  - A recipient in `undeliverable` gets no copy: the message is sent, and an NDR comes back.
+ *  - A recipient in `undeliverable` gets no copy: the message is sent (Sent Items at once), and
+ *    an NDR comes back `reportDelayMs` later, as Exchange's routing gives up minutes after.
+ *  - Time is the mailbox's `now` (a test clock, or the wall clock): what transport does at an
+ *    instant shows on the first request at or after it, never from a timer, so a test decides
+ *    what a look sees. `beforeList` runs as a lookup arrives (before time is applied), for a
+ *    test to move its clock between two looks.
  *  - A message to the mailbox's own address is delivered to its own Inbox.
  *  - NDRs come from the tenant's system sender with the subject "Undeliverable: …", in the
  *    conversation of the message they report on (⚠ the threading is Outlook's observed
@@ -55,8 +60,16 @@ export class FakeMailbox {
   sendAsRefusal: 'reject' | 'ndr' = 'reject';
   /** Recipients whose server refuses the message. */
   readonly undeliverable = new Set<string>();
-  /** How long transport takes before the message leaves Drafts (and any NDR arrives). */
+  /** How long transport takes before the message leaves Drafts (and a refused one bounces). */
   deliveryDelayMs = 0;
+  /** How long after transport an undeliverable recipient's NDR lands in the Inbox. */
+  reportDelayMs = 0;
+  /** The mailbox's clock. */
+  now: () => number = Date.now;
+  /** Called with the folder (null: every folder) as each lookup arrives. */
+  beforeList?: (folder: string | null) => void;
+  /** What transport does later, in order of `at`. */
+  private readonly pending: Array<{ at: number; run: () => void }> = [];
   readonly folders: Record<Folder, FakeMailItem[]> = { drafts: [], sentitems: [], inbox: [] };
 
   get sentItems(): FakeMailItem[] {
@@ -65,6 +78,7 @@ export class FakeMailbox {
 
   /** `POST /me/sendMail`; `scopes` are the access token's. */
   send(contentType: string, body: string, scopes: Set<string>): MailAnswer {
+    this.catchUp();
     if (!scopes.has('Mail.Send')) return graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     const parsed = contentType.startsWith('text/plain') ? this.parseMime(body) : this.parseJson(body);
     if ('status' in parsed) return parsed;
@@ -77,14 +91,14 @@ export class FakeMailbox {
     // Exchange sets From to the mailbox owner when the message names none.
     item.from = { emailAddress: { address: from ?? this.address } };
     this.folders.drafts.push(item);
-    const transport = () => this.transport(item, allowed, save);
-    if (this.deliveryDelayMs > 0) setTimeout(transport, this.deliveryDelayMs);
-    else transport();
+    this.later(this.deliveryDelayMs, () => this.transport(item, allowed, save));
     return { status: 202 };
   }
 
   /** `GET` of a message collection: `folder` null for `/me/messages` (every folder). */
   list(folder: string | null, params: URLSearchParams, scopes: Set<string>, context: string): MailAnswer {
+    this.beforeList?.(folder);
+    this.catchUp();
     if (!READ_SCOPES.some((s) => scopes.has(s))) return graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     const key = folder?.toLowerCase();
     if (key !== undefined && !(key in this.folders)) return graphError(404, 'ErrorInvalidIdMalformed', 'Id is malformed.');
@@ -105,13 +119,28 @@ export class FakeMailbox {
     return { status: 200, body: { '@odata.context': context, value } };
   }
 
+  /** Runs `run` `delayMs` from now: at once when that is now, else on the first request at or after it. */
+  private later(delayMs: number, run: () => void) {
+    this.pending.push({ at: this.now() + delayMs, run });
+    this.catchUp();
+  }
+
+  /** Applies what transport has done by now, oldest first (a step may queue another). */
+  private catchUp() {
+    for (;;) {
+      this.pending.sort((a, b) => a.at - b.at);
+      if (!this.pending[0] || this.pending[0].at > this.now()) return;
+      this.pending.shift()!.run();
+    }
+  }
+
   /** What transport does with a submitted message: refuse it (NDR), or send it and deliver what it can. */
   private transport(item: FakeMailItem, allowed: boolean, save: boolean) {
     if (!allowed) return this.bounce(item, `You can't send a message on behalf of this user unless you have permission to do so.`);
     this.folders.drafts.splice(this.folders.drafts.indexOf(item), 1);
     if (save) this.folders.sentitems.push(item);
-    if (item.to.includes(this.address.toLowerCase())) this.folders.inbox.push({ ...item, id: `AAMk${randomBytes(12).toString('hex')}`, receivedDateTime: new Date().toISOString() });
-    if (item.to.some((to) => this.undeliverable.has(to))) this.bounce(item, 'The email address could not be found.');
+    if (item.to.includes(this.address.toLowerCase())) this.folders.inbox.push({ ...item, id: `AAMk${randomBytes(12).toString('hex')}`, receivedDateTime: new Date(this.now()).toISOString() });
+    if (item.to.some((to) => this.undeliverable.has(to))) this.later(this.reportDelayMs, () => this.bounce(item, 'The email address could not be found.'));
   }
 
   private bounce(item: FakeMailItem, _why: string) {
@@ -122,7 +151,7 @@ export class FakeMailbox {
       subject: `Undeliverable: ${item.subject}`,
       from: { emailAddress: SYSTEM_SENDER },
       to: [this.address.toLowerCase()],
-      receivedDateTime: new Date().toISOString(),
+      receivedDateTime: new Date(this.now()).toISOString(),
     });
   }
 
@@ -131,7 +160,7 @@ export class FakeMailbox {
       id: `AAMk${randomBytes(12).toString('hex')}`,
       conversationId: `AAQk${randomBytes(12).toString('hex')}`,
       from: { emailAddress: { address: '' } },
-      receivedDateTime: new Date().toISOString(),
+      receivedDateTime: new Date(this.now()).toISOString(),
       ...fields,
     };
   }

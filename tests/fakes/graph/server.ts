@@ -191,7 +191,7 @@ export class FakeGraph extends LocalHttpFake {
   /** The scopes each access token carries (what the token request asked for). */
   private accessScopes = new Map<string, string>();
   /** The mailbox behind the connection (mail API). */
-  readonly mailbox = new FakeMailbox();
+  readonly mailbox: FakeMailbox = Object.assign(new FakeMailbox(), { now: () => this.now() });
   /** The scopes each live refresh token was consented with (its successors inherit them). */
   private readonly grantedScopes = new Map<string, string>();
 
