@@ -7,6 +7,7 @@ import { renewChannel } from '../services/oauth-connections';
 import { syncProviderCalendar } from '../services/provider-sync';
 import { syncIcsConnection } from '../services/sync';
 import { OUTBOX_JOB_KIND, runOutboxJob } from '../services/suggestions';
+import { BOUNCE_JOB_KIND, checkForBounce } from '../services/outbox-bounces';
 
 /** What one job kind does. Handlers get the job's workspace and payload, and "now". */
 export type JobHandler = (deps: Deps, job: JobRow, now: number) => Promise<void>;
@@ -50,6 +51,12 @@ export const jobHandlers: Record<string, JobHandler> = {
   [OUTBOX_JOB_KIND]: async (deps, job, now) => {
     if (!job.workspaceId) return;
     await runOutboxJob(deps, job.workspaceId, typeof job.payload.messageId === 'string' ? job.payload.messageId : undefined, now);
+  },
+  /** Looks again for a non-delivery report about a message sent through Outlook (see services/outbox-bounces.ts). */
+  [BOUNCE_JOB_KIND]: async (deps, job, now) => {
+    const { messageId, check } = job.payload as { messageId?: unknown; check?: unknown };
+    if (!job.workspaceId || typeof messageId !== 'string' || typeof check !== 'number') return;
+    await checkForBounce(deps, job.workspaceId, messageId, check, now);
   },
 };
 

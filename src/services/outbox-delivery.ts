@@ -14,6 +14,7 @@ import type { MessageStatus, OutboxRow } from '../db/outbox.repository';
 import { MailTransportError, type MailTransport } from '../providers/mail/mail-transport';
 import type { Deps } from './deps';
 import { isConfirmationMessage, renderForSending } from './mail-links';
+import { scheduleBounceChecks } from './outbox-bounces';
 import { transportByName, transportForMessage } from './mail-transports';
 
 const MINUTE = 60_000;
@@ -86,7 +87,7 @@ async function settleStaleAttempts(deps: Deps, workspaceId: string, now: number,
       }
     }
     if (found === true) {
-      await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'sent', { sentAt: now, lastError: null });
+      if (await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'sent', { sentAt: now, lastError: null })) await scheduleBounceChecks(deps, transport!, workspaceId, row.id, now);
       result.sent++;
     } else if (found === false) {
       await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'queued', { lastError: 'previous attempt not found in Sent items; retrying' });
@@ -136,7 +137,8 @@ async function sendClaimed(
     }
     return;
   }
-  await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'sent', { sentAt: now, lastError: null });
+  // Outlook: a non-delivery report may still come; later checks look for it (outbox-bounces.ts).
+  if (await deps.repos.outbox.transition(workspaceId, row.id, ['sending'], 'sent', { sentAt: now, lastError: null })) await scheduleBounceChecks(deps, transport, workspaceId, row.id, now);
   result.sent++;
 }
 
