@@ -57,7 +57,7 @@ function RotationForm(props: { ctx: PageContext; members: MemberRow[]; values: R
         </label>
         <label>
           {t.rotOccurrences}
-          <input name="occurrences" type="number" min={1} max={52} value={String(v.occurrences)} required />
+          <input name="occurrences" type="number" min={1} max={104} value={String(v.occurrences)} required />
         </label>
         <label>
           {t.rotStart}
@@ -141,7 +141,7 @@ function RotationResult(props: { ctx: PageContext; rotation: RotationView; names
         <table class="data rotation-grid" data-testid="rotation-grid">
           <thead>
             <tr>
-              <th scope="col">{t.rotDate}</th>
+              <th scope="col">{`${t.rotDate} (${rotation.timeZone})`}</th>
               {emails.map((e) => (
                 <th scope="col">
                   {name(e)}
@@ -187,7 +187,38 @@ function RotationResult(props: { ctx: PageContext; rotation: RotationView; names
         <dt>{t.rotSlots}</dt>
         <dd>{String(rotation.fairness.distinctSlots)}</dd>
       </dl>
-      <p class="explanation">{rotation.explanation}</p>
+      <h3>{t.rotWho}</h3>
+      <div class="table-scroll" role="region" aria-label={t.rotWho} tabindex={0}>
+        <table class="data" data-testid="rotation-who">
+          <thead>
+            <tr>
+              <th scope="col">{t.rotPerson}</th>
+              <th scope="col">{t.rotBurden}</th>
+              <th scope="col">{t.rotNights}</th>
+              <th scope="col">{t.rotNightsCarried}</th>
+              <th scope="col">{t.rotBreaks}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...rotation.ledger]
+              .sort((a, b) => b.burden - a.burden || a.email.localeCompare(b.email))
+              .map((l) => (
+                <tr>
+                  <th scope="row">
+                    {name(l.email)} <span class="muted small-text">{l.timeZone}</span>
+                  </th>
+                  <td>{String(Math.round(l.burden))}</td>
+                  <td>{`${l.nightCount} / ${rotation.occurrences.length}`}</td>
+                  <td>{String(l.historyNights ?? 0)}</td>
+                  <td>{String(l.hardLimitBreakCount ?? 0)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="explanation" lang={rotation.explanations?.[ctx.locale] ? ctx.locale : 'en'}>
+        {rotation.explanations?.[ctx.locale] ?? rotation.explanation}
+      </p>
       <div class="row-actions">
         <a class="button secondary" href={`/rotation/${encodeURIComponent(rotation.id)}/ics`}>
           {t.rotIcs}

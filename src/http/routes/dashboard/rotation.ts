@@ -7,9 +7,30 @@ import type { Deps } from '../../../services/deps';
 import { commitRotation, getRotation, previewRotation, rotationIcs, type RotationView } from '../../../services/rotation';
 import { scopedLedger } from '../../../services/team-views';
 import { rotationInput } from '../../../services/rotation-input';
-import { messages } from '../../views/i18n';
+import { messages, type Messages } from '../../views/i18n';
 import { RotationPage, type RotationFormValues } from '../../views/rotation';
 import { first, list, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
+
+/** A validation problem as a sentence naming the form's field, never a schema path. */
+function humanIssue(t: Messages, issue: { path: PropertyKey[]; code: string; message: string }, participants: Array<{ email: string }>): string {
+  const [head, index, field] = issue.path;
+  const range: Record<string, [string, number, number]> = {
+    durationMinutes: [t.rotDuration, 5, 480],
+    occurrences: [t.rotOccurrences, 1, 104],
+    cadence: [t.rotEvery, 1, 52],
+  };
+  if (head === 'title') return t.rotFieldInvalid(t.rotTitle, t.rotRuleRequired);
+  if (head === 'startDate') return t.rotFieldInvalid(t.rotStart, t.rotRuleDate);
+  if (typeof head === 'string' && range[head]) {
+    const [label, min, max] = range[head] as [string, number, number];
+    return t.rotFieldInvalid(label, t.rotRuleRange(min, max));
+  }
+  if (head === 'participants' && typeof index === 'number') {
+    const who = participants[index]?.email || `#${index + 1}`;
+    return t.rotFieldInvalid(`${t.rotParticipants} (${who})`, field === 'timeZone' ? t.rotRuleZone : t.rotRuleEmail);
+  }
+  return t.rotFieldInvalid(t.rotParticipants, t.rotRuleRequired);
+}
 
 export function rotationRoutes(deps: Deps, kit: Kit) {
   const app = new Hono<DashEnv>();
@@ -26,8 +47,9 @@ export function rotationRoutes(deps: Deps, kit: Kit) {
     extra: '',
   });
 
-  const valuesOf = (rotation: RotationView, members: MemberRow[]): RotationFormValues => {
-    const input = rotationInput.safeParse((rotation as unknown as { input?: unknown }).input);
+  // The submitted values come back from the stored request, so a preview keeps the form as sent.
+  const valuesOf = (rotation: RotationView, members: MemberRow[], stored: unknown): RotationFormValues => {
+    const input = rotationInput.safeParse(stored);
     const emails = rotation.ledger.map((l) => l.email);
     const known = new Set(members.map((m) => m.email));
     return {
@@ -47,7 +69,8 @@ export function rotationRoutes(deps: Deps, kit: Kit) {
     const session = c.get('session');
     const members = await deps.repos.members.list(session.workspaceId);
     const ledger = await scopedLedger(deps, session);
-    const formValues = values ?? (rotation ? valuesOf(rotation, members) : defaultValues(members));
+    const stored = rotation ? (await deps.repos.rotations.get(session.workspaceId, rotation.id))?.input : undefined;
+    const formValues = values ?? (rotation ? valuesOf(rotation, members, stored) : defaultValues(members));
     return c.html(await render(c, session, (ctx) => RotationPage({ ctx, members, values: formValues, rotation, ledger }), members, notice), status);
   }
 
@@ -85,7 +108,7 @@ export function rotationRoutes(deps: Deps, kit: Kit) {
       participants,
     });
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const detail = [...new Set(parsed.error.issues.map((i) => humanIssue(t, i, participants)))].join(' ');
       return rotationPage(c, values, undefined, { kind: 'error', text: detail }, 422);
     }
     try {
