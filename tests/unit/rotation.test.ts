@@ -192,6 +192,46 @@ describe('rotation planning', () => {
     expect(plan.fairness.maxBurden).toBe(0);
   });
 
+  it('when the plan is explained, then the text claims only what the plan shows, in English and Indonesian', () => {
+    for (const plan of [
+      planRotation(series(nottingham(3))),
+      planRotation(series([person('a@x.com', 'Europe/London'), person('b@x.com', 'America/New_York')])),
+      planRotation(series([person('a@x.com', 'Europe/London'), person('b@x.com', 'Asia/Tokyo')], { occurrences: 4 })),
+    ]) {
+      const moves = /moves among (\d+) slots/.exec(plan.explanation);
+      if (plan.fairness.distinctSlots > 1) expect(Number(moves?.[1])).toBe(plan.fairness.distinctSlots);
+      else expect(moves).toBeNull();
+      expect(plan.explanation).not.toMatch(/rotated so the break moves/);
+      for (const l of plan.ledger.filter((x) => x.seriesPain > 0)) {
+        expect(plan.explanation).toContain(`${l.burden}`);
+        expect(plan.explanation).toMatch(new RegExp(`${l.email.replace('.', '\\.')}[^;]*${l.nightCount} night`));
+      }
+      const breakers = plan.ledger.filter((l) => l.hardLimitBreakCount > 0);
+      if (breakers.length > 1) expect(plan.explanation).toMatch(/breaks are shared/);
+      expect(plan.explanations.en).toBe(plan.explanation);
+      expect(plan.explanations.id).not.toBe(plan.explanation);
+    }
+  });
+
+  it('when one zone carries most of the load, then the explanation says so, why, and the best alternative with its true cost', () => {
+    // Kolkata carries a large history, so New York takes most of this series' pain.
+    const plan = planRotation(series([person('ny@x.com', 'America/New_York'), person('in@x.com', 'Asia/Kolkata', { history: 2000 })], { occurrences: 6 }));
+    const ny = plan.ledger.find((l) => l.email === 'ny@x.com')!;
+    const kolkata = plan.ledger.find((l) => l.email === 'in@x.com')!;
+    expect(ny.seriesPain).toBeGreaterThan(kolkata.seriesPain);
+    const heavy = /America\/New_York carries (\d+)% of this series' pain/.exec(plan.explanation);
+    expect(heavy).not.toBeNull();
+    const alt = /would lower ny@x\.com's burden from ([\d.]+) to ([\d.]+) but raise in@x\.com's from ([\d.]+) to ([\d.]+)/.exec(plan.explanation);
+    expect(alt).not.toBeNull();
+    expect(Number(alt![1])).toBe(ny.burden);
+    expect(Number(alt![2])).toBeLessThan(ny.burden);
+    expect(Number(alt![3])).toBe(kolkata.burden);
+    // The alternative is worse by the objective: the heavier of the two would rise.
+    expect(Number(alt![4])).toBeGreaterThan(kolkata.burden);
+    expect(plan.explanations.id).toMatch(/America\/New_York menanggung \d+% dari beban rangkaian ini/);
+    expect(plan.explanations.id).toMatch(/Alternatif terbaik/);
+  });
+
   it('when the same input is planned twice, then the plans are identical', () => {
     const input = series(nottingham(4), { occurrences: 20, gridMinutes: 15 });
     expect(planRotation(input)).toEqual(planRotation(input));
