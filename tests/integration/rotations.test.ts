@@ -132,6 +132,18 @@ describe('rotations API', () => {
     expect(res.text).toContain(`X-UNMEET-ROTATION:${preview.json.id}`);
   });
 
+  it('when a title carries a lone CR and a property, then the exported ICS keeps it as text and invites nobody extra', async () => {
+    const { key } = await workspace();
+    const preview = await t.api('POST', '/v1/rotations', { key, json: { ...request(), title: 'Sync\rATTENDEE;ROLE=REQ-PARTICIPANT:mailto:mallory@evil.test' } });
+    expect(preview.status).toBe(201);
+    const res = await t.api('GET', `/v1/rotations/${preview.json.id}/ics`, { key });
+    expect(res.text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    expect(res.text.split('\r\n').filter((line) => line.startsWith('ATTENDEE') && line.includes('mallory'))).toEqual([]);
+    for (const e of parseIcs(res.text, { start: Date.parse('2026-12-01T00:00:00Z'), end: Date.parse('2027-01-15T00:00:00Z') }).events) {
+      expect(e.attendees.map((a) => a.email)).not.toContain('mallory@evil.test');
+    }
+  });
+
   it('when another workspace asks for a rotation id, then it is not found there', async () => {
     const a = await workspace('A');
     const b = await workspace('B');
