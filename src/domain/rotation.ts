@@ -107,7 +107,7 @@ export interface RotationPlan {
 
 const MINUTE_MS = 60_000;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-/** Input bounds; the solver stays well under a second at the largest. */
+/** Input bounds; the heuristic stays under a second at the largest (the exact solver is bounded by its node budget). */
 export const ROTATION_LIMITS = { participants: 200, occurrences: 104, minDuration: 5, maxDuration: 480, maxEvery: 52 };
 
 const invalid = (message: string, details: Record<string, unknown> = {}) => rotationErrors.invalid_input(message, details);
