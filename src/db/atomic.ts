@@ -1,5 +1,5 @@
 import { Column, getTableColumns, sql } from 'drizzle-orm';
-import { SQLiteTextJson, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { SQLiteBoolean, SQLiteTextJson, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database';
 
 /** A write to run inside `atomic`: a query builder not yet awaited, or a prepared bulk insert. */
@@ -23,9 +23,18 @@ export async function atomic(db: Db, statements: Statement[]): Promise<void> {
   });
 }
 
-type RawStatement = { run(...params: unknown[]): unknown };
-const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+type RawStatement = { run(params: unknown[]): unknown };
+/** How `insertMany` encodes a column's values (else through the column's own encoder). */
+const PLAIN = 0;
+const BOOLEAN = 1;
+const JSON_TEXT = 2;
 const preparedInserts = new WeakMap<object, Map<SQLiteTable, Map<string, { statement: RawStatement; order: string[] }>>>();
+/**
+ * Rows per statement on better-sqlite3: each call into the driver (and each statement's end,
+ * which updates the AUTOINCREMENT counter) costs about as much as a row's own insert, and a
+ * statement of a few rows shares it; much longer ones bind more than they save.
+ */
+const ROWS_PER_STATEMENT = 10;
 
 /**
  * Statements that insert many rows of one table, for `atomic`. D1 binds at most 100 parameters
@@ -71,52 +80,70 @@ export function insertMany<T extends SQLiteTable>(
   }
   let byTable = preparedInserts.get(db);
   if (!byTable) preparedInserts.set(db, (byTable = new Map()));
-  const cacheKey = upsert ? [upsert.target, upsert.stamps ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : '';
-  let prepared = byTable.get(table)?.get(cacheKey);
-  if (!prepared) {
-    const placeholders = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
-    const query = (withConflict(db.insert(table).values(placeholders as never)) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
-    // Each bound parameter is a Param holding our Placeholder (by name) and the column encoder.
-    const order = query.params.map((p) => (p as { value: { name: string } }).value.name);
-    const client = (db as unknown as { $client: { prepare(sql: string): RawStatement } }).$client;
-    prepared = { statement: client.prepare(query.sql), order };
-    if (!byTable.has(table)) byTable.set(table, new Map());
-    byTable.get(table)!.set(cacheKey, prepared);
-  }
-  const { statement, order } = prepared;
-  // Most columns store values as they are; only the others are encoded.
-  const encoders = order.map((k) => {
-    const column = columns[k]!;
-    return column.mapToDriverValue === Column.prototype.mapToDriverValue ? null : column;
-  });
-  // Instances of one series share their attendee list, and lists share their items (a feed's
-  // attendee is one object): each JSON list, and each plain object in one, is written once per batch.
-  const encoded = new WeakMap<object, unknown>();
-  const item = (v: object): string => {
-    let out = encoded.get(v) as string | undefined;
-    if (out === undefined) encoded.set(v, (out = JSON.stringify(v)));
-    return out;
-  };
-  const encode = (column: SQLiteColumn, v: unknown) => {
-    if (typeof v !== 'object') return column.mapToDriverValue(v);
-    let out = encoded.get(v as object);
-    if (out === undefined) {
-      out = column instanceof SQLiteTextJson && Array.isArray(v) && v.every(isPlainObject) ? `[${v.map(item).join(',')}]` : column.mapToDriverValue(v);
-      encoded.set(v as object, out);
+  if (!byTable.has(table)) byTable.set(table, new Map());
+  const cached = byTable.get(table)!;
+  const upsertKey = upsert ? [upsert.target, upsert.stamps ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : '';
+  /** The statement inserting `n` rows at once, prepared once per shape. */
+  const prepare = (n: number) => {
+    const cacheKey = `${keys.join(',')}|${upsertKey}|${n}`;
+    let prepared = cached.get(cacheKey);
+    if (!prepared) {
+      const placeholders = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
+      const values = Array.from({ length: n }, () => placeholders);
+      const query = (withConflict(db.insert(table).values(values as never)) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+      // Each bound parameter is a Param holding our Placeholder (by name) and the column encoder;
+      // every row binds the same sequence.
+      const order = query.params.slice(0, query.params.length / n).map((p) => (p as { value: { name: string } }).value.name);
+      const client = (db as unknown as { $client: { prepare(sql: string): RawStatement } }).$client;
+      prepared = { statement: client.prepare(query.sql), order };
+      cached.set(cacheKey, prepared);
     }
-    return out;
+    return prepared;
   };
+  const prepared = prepare(1);
+  const { statement, order } = prepared;
+  // Most columns store values as they are; booleans and JSON are encoded here, inline, and
+  // anything else through the column's encoder.
+  const kinds = order.map((k) => {
+    const column = columns[k]!;
+    if (column.mapToDriverValue === Column.prototype.mapToDriverValue) return PLAIN;
+    if (column instanceof SQLiteBoolean) return BOOLEAN;
+    if (column instanceof SQLiteTextJson) return JSON_TEXT;
+    return column;
+  });
+  const width = order.length;
+  const chunked = rows.length >= ROWS_PER_STATEMENT ? prepare(ROWS_PER_STATEMENT).statement : null;
   return [
     {
       run() {
-        const params: unknown[] = new Array(order.length);
-        for (const row of rows) {
-          for (let i = 0; i < order.length; i++) {
-            const v = (row as Record<string, unknown>)[order[i]!];
-            const column = encoders[i];
-            params[i] = v === null || v === undefined ? null : column ? encode(column, v) : v;
+        // Instances of one series share their attendee list: each list is encoded once per batch.
+        const encoded = new Map<unknown, string>();
+        const encodeRow = (row: Record<string, unknown>, params: unknown[], at: number) => {
+          for (let i = 0; i < width; i++) {
+            const v = row[order[i]!];
+            const kind = kinds[i]!;
+            if (v === null || v === undefined) params[at + i] = null;
+            else if (kind === PLAIN) params[at + i] = v;
+            else if (kind === BOOLEAN) params[at + i] = v ? 1 : 0;
+            else if (kind === JSON_TEXT) {
+              let out = encoded.get(v);
+              if (out === undefined) encoded.set(v, (out = JSON.stringify(v)));
+              params[at + i] = out;
+            } else params[at + i] = kind.mapToDriverValue(v);
           }
-          statement.run(...params);
+        };
+        let next = 0;
+        if (chunked) {
+          const params: unknown[] = new Array(width * ROWS_PER_STATEMENT);
+          for (; next + ROWS_PER_STATEMENT <= rows.length; next += ROWS_PER_STATEMENT) {
+            for (let r = 0; r < ROWS_PER_STATEMENT; r++) encodeRow(rows[next + r] as Record<string, unknown>, params, r * width);
+            chunked.run(params);
+          }
+        }
+        const params: unknown[] = new Array(width);
+        for (; next < rows.length; next++) {
+          encodeRow(rows[next] as Record<string, unknown>, params, 0);
+          statement.run(params);
         }
       },
     },
