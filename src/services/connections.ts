@@ -1,4 +1,5 @@
 import { connectionErrors } from '../domain/error-codes/connection';
+import { isUnmeetError } from '../domain/errors';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { Deps } from './deps';
 import { releaseOAuthConnection } from './oauth-connections';
@@ -15,6 +16,21 @@ export async function disconnect(deps: Deps, workspaceId: string, connectionId: 
   if (connection.provider !== 'ics') await releaseOAuthConnection(deps, connection);
   await deps.repos.jobs.removeByKey(icsRefreshJobKey(connectionId));
   await deps.repos.connections.remove(workspaceId, connectionId);
+}
+
+/**
+ * Removes a member with their connections. Each connection is disconnected first, as offboarding
+ * does: otherwise the row cascade alone leaves the grant alive at Google or Microsoft, the push
+ * channel open, and the channel renewal job coming round forever for a calendar that is gone.
+ * A connection already deleted meanwhile (a concurrent disconnect) is simply skipped.
+ */
+export async function removeMember(deps: Deps, workspaceId: string, memberId: string): Promise<boolean> {
+  for (const connection of await deps.repos.connections.list(workspaceId, memberId)) {
+    await disconnect(deps, workspaceId, connection.id).catch((error: unknown) => {
+      if (!isUnmeetError(error) || error.code !== 'connection.not_found') throw error;
+    });
+  }
+  return deps.repos.members.remove(workspaceId, memberId);
 }
 
 /** A sync "sync now" scheduled: the job, when it runs, and whether one was running already. */

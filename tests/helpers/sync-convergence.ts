@@ -48,15 +48,21 @@ export const changeOp = (options: { farMoves?: boolean } = {}): fc.Arbitrary<Cha
 /**
  * One round of the convergence properties, for either provider: changes to the truth, faults for
  * the next requests (throttling, 5xx, lost requests and lost replies, expired tokens), changes made
- * while a sync waits for the vendor's answer (announced by a push during that run), and maybe a
- * reconnect of the same account (the next sync lists everything again over the stored rows).
+ * while a sync waits for the vendor's answer (announced by a push during that run), maybe a
+ * reconnect of the same account (the next sync lists everything again over the stored rows), and
+ * maybe a delete of the connection or of its member while a sync waits (then the member is
+ * created again and the same account connected anew).
  */
 export interface ConvergenceRound<F> {
   changes: ChangeOp[];
   faults: F[];
   duringSync: ChangeOp[];
   reconnect: boolean;
+  deleteDuringSync: DeleteTarget | null;
 }
+
+/** What a round deletes while a sync of the calendar waits for the vendor. */
+export type DeleteTarget = 'connection' | 'member';
 
 export const convergenceRound = <F>(op: fc.Arbitrary<ChangeOp>, fault: fc.Arbitrary<F>): fc.Arbitrary<ConvergenceRound<F>> =>
   fc.record({
@@ -64,6 +70,11 @@ export const convergenceRound = <F>(op: fc.Arbitrary<ChangeOp>, fault: fc.Arbitr
     faults: fc.array(fault, { maxLength: 3 }),
     duringSync: fc.array(op, { maxLength: 3 }),
     reconnect: fc.boolean(),
+    deleteDuringSync: fc.oneof(
+      { arbitrary: fc.constant(null), weight: 3 },
+      { arbitrary: fc.constant<DeleteTarget>('connection'), weight: 1 },
+      { arbitrary: fc.constant<DeleteTarget>('member'), weight: 1 },
+    ),
   });
 
 /** What the shared loop needs of a provider: its fake's truth and faults, and the service's side. */
@@ -84,15 +95,61 @@ export interface ConvergenceWorld<F> {
   push(): Promise<void>;
   /** Connects the same account again (consent and callback), as after needs_reauth. */
   reconnect(): Promise<void>;
+  /** Deletes the connection or its member through the API (answered 204). */
+  remove(target: DeleteTarget): Promise<void>;
+  /**
+   * After a delete: creates the member again if it went, connects the same account anew, and
+   * points `sync`, `push`, `syncDue` and `stored` at the new connection's calendar.
+   */
+  connectAgain(): Promise<void>;
+  /** Rows still stored for the workspace's connections, by table (only deleted ones exist when asked). */
+  connectionRows(): Promise<Record<string, number>>;
   stored(): Promise<string[]>;
   truth(): string[];
 }
 
 /**
+ * What is left of a workspace's Google/Outlook connections, by table: connections, calendars,
+ * events, sync_state, watch_channels, and the jobs that work for a connection (sync, push
+ * channel renewal, ICS refresh). For a test app on in-memory SQLite holding one workspace.
+ */
+export function connectionRowsLeft(deps: { db: unknown }): Record<string, number> {
+  const client = (deps.db as { $client: { prepare(sql: string): { get(): unknown } } }).$client;
+  const count = (sql: string) => (client.prepare(sql).get() as { n: number }).n;
+  const rows: Record<string, number> = {};
+  for (const table of ['connections', 'calendars', 'events', 'sync_state', 'watch_channels']) rows[table] = count(`select count(*) as n from ${table}`);
+  for (const kind of ['calendar.sync', 'calendar.watch', 'ics.refresh']) rows[`jobs ${kind}`] = count(`select count(*) as n from jobs where kind = '${kind}'`);
+  return rows;
+}
+
+/**
+ * A delete that wins over a running sync: the calendar's job runs with its listing held open, the
+ * connection or member is deleted meanwhile, then the listing is answered. The run ends without a
+ * failed job or a thrown error, and once the jobs due next have run too nothing of the connection
+ * is left. Then the same account is connected again for the rounds after.
+ */
+async function deleteWhileSyncing<F>(world: ConvergenceWorld<F>, target: DeleteTarget): Promise<void> {
+  await world.push(); // the job is due now
+  const gate = world.holdListing();
+  const running = world.runJobs();
+  if ((await Promise.race([gate.arrived.then(() => 'held'), running.then(() => 'done')])) === 'done') throw new Error('the sync to delete under did not run');
+  await world.remove(target);
+  gate.release();
+  const outcome = await running;
+  if (outcome.failed !== 0) throw new Error(`deleting the ${target} during its sync failed ${outcome.failed} job(s)`);
+  const after = await world.runJobs();
+  if (after.failed !== 0) throw new Error(`after the ${target} was deleted, ${after.failed} job(s) failed`);
+  const left = Object.entries(await world.connectionRows()).filter(([, n]) => n > 0);
+  if (left.length > 0) throw new Error(`the ${target} was deleted during its sync, yet rows are left: ${left.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  await world.connectAgain();
+}
+
+/**
  * The ops loop both provider properties share. A round with changes during a sync runs the
  * calendar's job with its listing held open, changes the truth and pushes meanwhile, then checks
- * the push was not lost (the job is due again right after that run) before the faults are
- * played; after every round the store must equal the truth: no duplicates, ghosts or lost changes.
+ * the push was not lost (the job is due again right after that run); a round with a delete runs
+ * `deleteWhileSyncing`; then the faults are played. After every round the store must equal the
+ * truth: no duplicates, ghosts or lost changes.
  */
 export async function convergeThroughRounds<F>(world: ConvergenceWorld<F>, rounds: Array<ConvergenceRound<F>>, check: (stored: string[], truth: string[]) => void): Promise<void> {
   for (const round of rounds) {
@@ -112,6 +169,7 @@ export async function convergeThroughRounds<F>(world: ConvergenceWorld<F>, round
         if (!(await world.syncDue())) throw new Error('a push during the sync was lost: the job is not due again');
       }
     }
+    if (round.deleteDuringSync) await deleteWhileSyncing(world, round.deleteDuringSync);
     await syncThroughFaults({ faults: round.faults, schedule: world.faults, sync: world.sync, check: async () => check(await world.stored(), world.truth()) });
   }
 }

@@ -141,6 +141,16 @@ describe('deleting while a sync runs', () => {
     expect((await c.t.api('GET', `/v1/connections/${c.connection.id}`, { key: c.key })).status).toBe(404);
   });
 
+  it('when the member is deleted, then their Google push channel is stopped and no job is left coming round for the calendar that went', async () => {
+    const c = await connected({ publicUrl: 'https://unmeet.example' });
+    expect(await c.run()).toEqual({ ran: 2, failed: 0 }); // first sync, push channel
+    expect(fake.channels.size).toBe(1);
+    expect((await c.t.api('DELETE', `/v1/members/${c.memberId}`, { key: c.key })).status).toBe(204);
+    expect(fake.channels.size).toBe(0);
+    expect(c.count('jobs')).toBe(0);
+    for (const table of ['connections', 'calendars', 'events', 'sync_state', 'watch_channels']) expect(c.count(table), table).toBe(0);
+  });
+
   it('when the connection is deleted between two pages of a full sync, then the sync stops cleanly and nothing comes back', async () => {
     fake.pageSize = 2;
     for (let i = 0; i < 6; i++) fake.put('primary', single(`pg${i}aa`, BASE + i * HOUR));

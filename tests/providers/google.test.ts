@@ -11,7 +11,7 @@ import { syncProviderCalendar } from '../../src/services/provider-sync';
 import { startFakeGoogle, type FakeEvent, type FakeGoogle, type Fault } from '../fakes/google/server';
 import { ResponseGate } from '../fakes/local-server';
 import { createTestApp, newWorkspace } from '../helpers/app';
-import { changeOp, convergeThroughRounds, convergenceRound, type ConvergenceWorld } from '../helpers/sync-convergence';
+import { changeOp, connectionRowsLeft, convergeThroughRounds, convergenceRound, type ConvergenceWorld } from '../helpers/sync-convergence';
 
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
 
@@ -197,7 +197,7 @@ describe('Google sync', () => {
     expect(await c.stored()).toEqual(c.truth());
   });
 
-  it('when random changes meet random faults, pushes and changes during a sync and reconnects, then after syncing the store equals the truth', async () => {
+  it('when random changes meet random faults, pushes and changes during a sync, reconnects, and deletes of the connection or member during a sync, then after syncing the store equals the truth', async () => {
     const op = changeOp();
     const fault: fc.Arbitrary<Fault> = fc.oneof(
       fc.constant<Fault>({ kind: 'status', status: 429, retryAfterSeconds: 0 }),
@@ -215,7 +215,8 @@ describe('Google sync', () => {
         try {
           const ctx = await setup(g, { publicUrl: 'https://unmeet.example' });
           fake = g;
-          const c = await connected(ctx);
+          // The connection in use: a new one after a delete and connecting again.
+          let c = await connected(ctx);
           expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 2, failed: 0 }); // first sync, push channel
           const job = () => ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
           const world: ConvergenceWorld<Fault> = {
@@ -236,7 +237,7 @@ describe('Google sync', () => {
               g.faults.unshift({ ...gate.fault(), path: /\/calendars\/primary\/events$/, method: 'GET' });
               return gate;
             },
-            sync: c.sync,
+            sync: () => c.sync(),
             runJobs: () => runDueJobs(ctx.t.deps, (ctx.t.clock.now += 5_000), { owner: 't' }),
             syncDue: async () => (await job())!.runAt <= ctx.t.clock.now + 5_000,
             // Through the newest channel we still hold; right after a reconnect (its watch job not run
@@ -251,11 +252,22 @@ describe('Google sync', () => {
             async reconnect() {
               expect((await (await connect(ctx)).callback()).status).toBe(200);
             },
-            stored: c.stored,
-            truth: c.truth,
+            async remove(target) {
+              const path = target === 'connection' ? `/v1/connections/${c.connection.id}` : `/v1/members/${ctx.memberId}`;
+              expect((await ctx.t.api('DELETE', path, { key: ctx.key })).status).toBe(204);
+              if (target === 'member') ctx.memberId = '';
+            },
+            async connectAgain() {
+              if (!ctx.memberId) ctx.memberId = (await ctx.t.api('POST', '/v1/members', { key: ctx.key, json: { email: 'alice@example.com', name: 'Alice', timeZone: 'Europe/London' } })).json.id;
+              c = await connected(ctx);
+            },
+            connectionRows: async () => connectionRowsLeft(ctx.t.deps),
+            stored: () => c.stored(),
+            truth: () => c.truth(),
           };
           await convergeThroughRounds(world, rounds, (stored, truth) => expect(stored).toEqual(truth));
-          // A reconnect replaced the grant in place: still one connection, no second copy of the events.
+          // A reconnect replaced the grant in place, and a delete left nothing before connecting again:
+          // exactly one connection, no second copy of the events.
           expect((await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections).toHaveLength(1);
           ctx.t.close();
         } finally {

@@ -7,7 +7,7 @@ import { syncWindow } from '../../src/services/sync';
 import { startFakeGraph, type FakeGraph, type FakeGraphEvent, type GraphFault } from '../fakes/graph/server';
 import { ResponseGate } from '../fakes/local-server';
 import { createTestApp, newWorkspace } from '../helpers/app';
-import { changeOp, convergeThroughRounds, convergenceRound, type ConvergenceWorld } from '../helpers/sync-convergence';
+import { changeOp, connectionRowsLeft, convergeThroughRounds, convergenceRound, type ConvergenceWorld } from '../helpers/sync-convergence';
 
 const sleeps: number[] = [];
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 30_000, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5 };
@@ -297,7 +297,7 @@ describe('Outlook delta sync', () => {
     expect(await c.stored()).toEqual(c.truth());
   });
 
-  it('when random changes meet random faults, pushes and changes during a sync and reconnects, then after syncing the store equals the truth', async () => {
+  it('when random changes meet random faults, pushes and changes during a sync, reconnects, and deletes of the connection or member during a sync, then after syncing the store equals the truth', async () => {
     const op = changeOp({ farMoves: true });
     const fault: fc.Arbitrary<GraphFault> = fc.oneof(
       fc.constant<GraphFault>({ kind: 'status', status: 429, retryAfterSeconds: 0 }),
@@ -316,7 +316,8 @@ describe('Outlook delta sync', () => {
         g.pageSize = 3;
         try {
           const ctx = await setup(g, { publicUrl: 'https://unmeet.example' });
-          const c = await connected(ctx, g);
+          // The connection in use: a new one after a delete and connecting again.
+          let c = await connected(ctx, g);
           expect(await runDueJobs(ctx.t.deps, ctx.t.clock.now, { owner: 't' })).toEqual({ ran: 2, failed: 0 }); // first sync, subscription
           const job = () => ctx.t.deps.repos.jobs.getByKey(`calendar.sync:${c.calendar.id}`);
           const world: ConvergenceWorld<GraphFault> = {
@@ -337,7 +338,7 @@ describe('Outlook delta sync', () => {
               g.faults.unshift({ ...gate.fault(), path: /\/me\/calendarView\/delta$/, method: 'GET' });
               return gate;
             },
-            sync: c.sync,
+            sync: () => c.sync(),
             runJobs: () => runDueJobs(ctx.t.deps, (ctx.t.clock.now += 5_000), { owner: 't' }),
             syncDue: async () => (await job())!.runAt <= ctx.t.clock.now + 5_000,
             // A Graph notification; right after a reconnect (no subscription yet) "sync now" stands in.
@@ -348,11 +349,22 @@ describe('Outlook delta sync', () => {
             async reconnect() {
               expect((await (await connect(ctx)).callback()).status).toBe(200);
             },
-            stored: c.stored,
-            truth: c.truth,
+            async remove(target) {
+              const path = target === 'connection' ? `/v1/connections/${c.connection.id}` : `/v1/members/${ctx.memberId}`;
+              expect((await ctx.t.api('DELETE', path, { key: ctx.key })).status).toBe(204);
+              if (target === 'member') ctx.memberId = '';
+            },
+            async connectAgain() {
+              if (!ctx.memberId) ctx.memberId = (await ctx.t.api('POST', '/v1/members', { key: ctx.key, json: { email: 'alice@example.com', name: 'Alice', timeZone: 'Europe/London' } })).json.id;
+              c = await connected(ctx, g);
+            },
+            connectionRows: async () => connectionRowsLeft(ctx.t.deps),
+            stored: () => c.stored(),
+            truth: () => c.truth(),
           };
           await convergeThroughRounds(world, rounds, (stored, truth) => expect(stored).toEqual(truth));
-          // A reconnect replaced the grant in place: still one connection, no second copy of the events.
+          // A reconnect replaced the grant in place, and a delete left nothing before connecting again:
+          // exactly one connection, no second copy of the events.
           expect((await ctx.t.api('GET', '/v1/connections', { key: ctx.key })).json.connections).toHaveLength(1);
           ctx.t.close();
         } finally {

@@ -4,6 +4,7 @@ import { assertTimeZone, normalizeWorkingHours } from '../../domain/working-hour
 import type { Member } from '../../domain/types';
 import { toMember, type MemberRow } from '../../db/members.repository';
 import { recordAdminAction } from '../../services/audit-log';
+import { removeMember } from '../../services/connections';
 import type { Deps } from '../../services/deps';
 import { memberInput } from '../../schemas';
 import type { AppEnv } from '../app';
@@ -134,7 +135,7 @@ export function membersRoutes(deps: Deps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await deps.repos.members.remove(c.get('workspaceId'), id))) throw notFound(id);
+      if (!(await removeMember(deps, c.get('workspaceId'), id))) throw notFound(id);
       await recordAdminAction(deps, c.get('workspaceId'), c.get('principal'), 'member.delete', id);
       return c.body(null, 204);
     },
