@@ -23,7 +23,7 @@ export async function atomic(db: Db, statements: Statement[]): Promise<void> {
   });
 }
 
-type RawStatement = { run(params: unknown[]): unknown };
+type RawStatement = { run(params: unknown[]): { changes: number } };
 /** How `insertMany` encodes a column's values (else through the column's own encoder). */
 const PLAIN = 0;
 const BOOLEAN = 1;
@@ -52,24 +52,43 @@ export function insertMany<T extends SQLiteTable>(
    * and only when a value other than the `stamps` (such as a synced-at time) differs, so a
    * re-import of an unchanged feed rewrites nothing.
    */
-  upsert?: { target: SQLiteColumn[]; stamps?: SQLiteColumn[] },
+  upsert?: {
+    target: SQLiteColumn[];
+    stamps?: SQLiteColumn[];
+    /**
+     * Indexed columns that seldom change (on better-sqlite3 only): SQLite maintains an index on
+     * every update that sets one of its columns, equal or not. So rows are upserted first without
+     * setting these, where they are equal, and only a batch with a row where they differ runs
+     * again to rewrite those rows (the others are equal there: no second write). Only worth it
+     * where most updates keep them: without `stamps` to skip unchanged rows.
+     */
+    indexed?: SQLiteColumn[];
+  },
 ): Statement[] {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table);
   const keys = Object.keys(rows[0]!).filter((k) => k in columns);
   const conflictTarget = upsert?.target;
-  const withConflict = <Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q) => {
+  /** `kept` updates rows whose `indexed` columns are equal and sets none of them; `moved` the others. */
+  const withConflict = <Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q, part: 'all' | 'kept' | 'moved' = 'all') => {
     if (!conflictTarget) return query;
     const quoted = (k: string) => `"${columns[k]!.name}"`;
     const targets = new Set(conflictTarget.map((c) => c.name));
+    const indexed = new Set(upsert.indexed?.map((c) => c.name));
     // The key's own columns are equal on a conflict; setting them anyway makes SQLite plan index
     // updates into every insert (a third slower on a bulk import).
-    const updated = keys.filter((k) => !targets.has(columns[k]!.name));
+    const updated = keys.filter((k) => !targets.has(columns[k]!.name) && !(part === 'kept' && indexed.has(columns[k]!.name)));
     const compared = updated.filter((k) => !upsert.stamps?.some((c) => c.name === columns[k]!.name));
+    const same = keys.filter((k) => indexed.has(columns[k]!.name)).map((k) => `${quoted(k)} IS excluded.${quoted(k)}`);
+    const where = [
+      ...(part === 'kept' ? same : []),
+      ...(part === 'moved' ? [`NOT (${same.join(' AND ')})`] : []),
+      ...(compared.length > 0 && part !== 'moved' ? [`(${compared.map((k) => `${quoted(k)} IS NOT excluded.${quoted(k)}`).join(' OR ')})`] : []),
+    ];
     return query.onConflictDoUpdate({
       target: conflictTarget,
       set: Object.fromEntries(updated.map((k) => [k, sql.raw(`excluded.${quoted(k)}`)])),
-      ...(compared.length > 0 && { setWhere: sql.raw(compared.map((k) => `${quoted(k)} IS NOT excluded.${quoted(k)}`).join(' OR ')) }),
+      ...(where.length > 0 && { setWhere: sql.raw(where.join(' AND ')) }),
     }) as Q;
   };
   if (isD1(db)) {
@@ -82,15 +101,15 @@ export function insertMany<T extends SQLiteTable>(
   if (!byTable) preparedInserts.set(db, (byTable = new Map()));
   if (!byTable.has(table)) byTable.set(table, new Map());
   const cached = byTable.get(table)!;
-  const upsertKey = upsert ? [upsert.target, upsert.stamps ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : '';
+  const upsertKey = upsert ? [upsert.target, upsert.stamps ?? [], upsert.indexed ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : '';
   /** The statement inserting `n` rows at once, prepared once per shape. */
-  const prepare = (n: number) => {
-    const cacheKey = `${keys.join(',')}|${upsertKey}|${n}`;
+  const prepare = (n: number, part: 'all' | 'kept' | 'moved' = 'all') => {
+    const cacheKey = `${keys.join(',')}|${upsertKey}|${n}|${part}`;
     let prepared = cached.get(cacheKey);
     if (!prepared) {
       const placeholders = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
       const values = Array.from({ length: n }, () => placeholders);
-      const query = (withConflict(db.insert(table).values(values as never)) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+      const query = (withConflict(db.insert(table).values(values as never), part) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
       // Each bound parameter is a Param holding our Placeholder (by name) and the column encoder;
       // every row binds the same sequence.
       const order = query.params.slice(0, query.params.length / n).map((p) => (p as { value: { name: string } }).value.name);
@@ -100,8 +119,9 @@ export function insertMany<T extends SQLiteTable>(
     }
     return prepared;
   };
-  const prepared = prepare(1);
-  const { statement, order } = prepared;
+  const split = Boolean(upsert?.indexed?.some((c) => keys.some((k) => columns[k]!.name === c.name)));
+  const single = prepare(1, split ? 'kept' : 'all');
+  const { order } = single;
   // Most columns store values as they are; booleans and JSON are encoded here, inline, and
   // anything else through the column's encoder.
   const kinds = order.map((k) => {
@@ -112,7 +132,12 @@ export function insertMany<T extends SQLiteTable>(
     return column;
   });
   const width = order.length;
-  const chunked = rows.length >= ROWS_PER_STATEMENT ? prepare(ROWS_PER_STATEMENT).statement : null;
+  const chunked = rows.length >= ROWS_PER_STATEMENT ? prepare(ROWS_PER_STATEMENT, split ? 'kept' : 'all').statement : null;
+  /** Runs one batch; when split, again for the rows whose indexed columns differ, if any. */
+  const runBatch = (statement: RawStatement, n: number, params: unknown[]) => {
+    const { changes } = statement.run(params);
+    if (split && changes < n) prepare(n, 'moved').statement.run(params);
+  };
   return [
     {
       run() {
@@ -137,13 +162,13 @@ export function insertMany<T extends SQLiteTable>(
           const params: unknown[] = new Array(width * ROWS_PER_STATEMENT);
           for (; next + ROWS_PER_STATEMENT <= rows.length; next += ROWS_PER_STATEMENT) {
             for (let r = 0; r < ROWS_PER_STATEMENT; r++) encodeRow(rows[next + r] as Record<string, unknown>, params, r * width);
-            chunked.run(params);
+            runBatch(chunked, ROWS_PER_STATEMENT, params);
           }
         }
         const params: unknown[] = new Array(width);
         for (; next < rows.length; next++) {
           encodeRow(rows[next] as Record<string, unknown>, params, 0);
-          statement.run(params);
+          runBatch(single.statement, 1, params);
         }
       },
     },

@@ -40,8 +40,8 @@ const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: n
 
 /** Events are keyed by (calendar, external id); `synced_at` alone changing is no reason to rewrite a row. */
 const upsertEvents = { target: [events.calendarId, events.externalId], stamps: [events.syncedAt] };
-/** In a full listing the stamp is the point: every listed row takes the listing's generation. */
-const upsertListed = { target: [events.calendarId, events.externalId] };
+/** In a full listing the stamp is the point: every listed row takes the listing's generation; most keep their start, so its index is left alone where it is equal. */
+const upsertListed = { target: [events.calendarId, events.externalId], indexed: [events.workspaceId, events.start] };
 
 export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
   externalId: r.externalId,
