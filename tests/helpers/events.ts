@@ -4,6 +4,7 @@
  * description; each test file wraps `calendarEvent` with the defaults its story needs (a meeting
  * with a colleague, a personal block…), so only what differs is written at the call.
  */
+import type { SeriesFacts } from '../../src/domain/meeting-flags';
 import type { Attendee, CalendarEvent } from '../../src/domain/types';
 
 /** An attendee who accepted and is required, unless `overrides` say otherwise. */
@@ -29,5 +30,30 @@ export function calendarEvent(fields: Pick<CalendarEvent, 'start' | 'end'> & Par
     hasConferencing: false,
     createdByUnmeet: false,
     ...fields,
+  };
+}
+
+/**
+ * The facts of a plain recurring series for flag scoring: weekly, half an hour, six people, no
+ * description, nobody outside their hours. Tests pass only what their story changes.
+ */
+export function seriesFacts(overrides: Partial<SeriesFacts> = {}): SeriesFacts {
+  return {
+    seriesKey: 'k',
+    title: '',
+    organizer: 'org@example.com',
+    recurring: true,
+    occurrences: 4,
+    attendeeCount: 6,
+    optionalCount: 0,
+    durationMinutes: 30,
+    description: { present: false, length: 0, hasAgenda: false, hasDocLink: false },
+    externalCount: 0,
+    zoneSpreadHours: 0,
+    outsideHoursAttendees: [],
+    declineRate: 0,
+    noResponseRate: null,
+    occurrencesPerYear: 52,
+    ...overrides,
   };
 }

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { areSimilar, CALIBRATION_BOUNDS, calibrateThresholds, similarDecisions, titlePattern, type DecidedSeries } from '../../src/domain/flag-learning';
 import { VERDICT_THRESHOLDS, type SeriesFacts } from '../../src/domain/meeting-flags';
+import { seriesFacts } from '../helpers/events';
 
-const series = (seriesKey: string, title: string, organizer: string | null, people: string[] = []): SeriesFacts => ({
-  seriesKey,
-  title,
-  organizer,
-  recurring: true,
-  occurrences: 4,
-  attendeeCount: people.length || 5,
-  optionalCount: 0,
-  durationMinutes: 30,
-  description: { present: false, length: 0, hasAgenda: false, hasDocLink: false },
-  externalCount: 0,
-  zoneSpreadHours: 0,
-  outsideHoursAttendees: [],
-  declineRate: 0,
-  noResponseRate: null,
-  occurrencesPerYear: 52,
-  people,
-});
+const series = (seriesKey: string, title: string, organizer: string | null, people: string[] = []): SeriesFacts =>
+  seriesFacts({ seriesKey, title, organizer, attendeeCount: people.length || 5, people });
 
 describe('learning from decisions: similar series', () => {
   it('when titles differ only in numbers, case and accents, then they share a pattern', () => {

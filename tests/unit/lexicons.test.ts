@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FLAG_DAMPENERS, FLAG_WEIGHTS, scoreSeries, type FlagReasonCode, type SeriesFacts } from '../../src/domain/meeting-flags';
 import { findPurposes, LEXICONS, normalizeText, stemsOf, type PurposeClass } from '../../src/domain/lexicons';
+import { seriesFacts } from '../helpers/events';
 
 /** The reason each purpose class feeds when it is in a title: a class no reason reads would be dead data. */
 const REASON_OF: Record<PurposeClass, FlagReasonCode> = {
@@ -15,23 +16,7 @@ const REASON_OF: Record<PurposeClass, FlagReasonCode> = {
   one_on_one: 'dampener.one_on_one',
 };
 
-const loud: SeriesFacts = {
-  seriesKey: 'k',
-  title: '',
-  organizer: 'org@example.com',
-  recurring: true,
-  occurrences: 4,
-  attendeeCount: 6,
-  optionalCount: 0,
-  durationMinutes: 30,
-  description: { present: false, length: 0, hasAgenda: false, hasDocLink: false },
-  externalCount: 0,
-  zoneSpreadHours: 0,
-  outsideHoursAttendees: [],
-  declineRate: 0,
-  noResponseRate: null,
-  occurrencesPerYear: 52,
-};
+const loud: SeriesFacts = seriesFacts();
 
 const entries = LEXICONS.flatMap((lexicon) => lexicon.entries.map((entry) => ({ language: lexicon.language, ...entry })));
 

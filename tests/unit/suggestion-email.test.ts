@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FLAG_DAMPENERS, FLAG_WEIGHTS, scoreSeries, type FlagReason, type SeriesFacts } from '../../src/domain/meeting-flags';
 import { buildMimeMessage, composeSuggestionEmail, emailLocale, encodeHeaderValue, sanitizeHeaderText } from '../../src/domain/suggestion-email';
+import { seriesFacts } from '../helpers/events';
 
-const facts: SeriesFacts = {
-  seriesKey: 'k',
-  title: 'Weekly status sync',
-  organizer: 'ayu@acme.id',
-  recurring: true,
-  occurrences: 4,
-  attendeeCount: 8,
-  optionalCount: 0,
-  durationMinutes: 60,
-  description: { present: false, length: 0, hasAgenda: false, hasDocLink: false },
-  externalCount: 0,
-  zoneSpreadHours: 0,
-  outsideHoursAttendees: [],
-  declineRate: 0,
-  noResponseRate: null,
-  occurrencesPerYear: 52,
-};
+const facts: SeriesFacts = seriesFacts({ title: 'Weekly status sync', organizer: 'ayu@acme.id', attendeeCount: 8, durationMinutes: 60 });
 const links = { tryAsync: 'https://u.example/a?t=1', keep: 'https://u.example/a?t=2', optOut: 'https://u.example/a?t=3' };
 const compose = (over: Partial<SeriesFacts> = {}, locale = 'en') =>
   composeSuggestionEmail({ locale, recipientName: 'Ayu', flag: scoreSeries({ ...facts, ...over }, 100), currency: 'USD', replyBy: '2026-12-02', links });
