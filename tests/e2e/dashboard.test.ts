@@ -4,7 +4,7 @@
  * Screenshots of each panel land in tests/e2e/__screenshots__/ (git-ignored) for people to look at.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -254,7 +254,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
 
   it('when the page is phone-sized, then nothing overflows the viewport and the charts still render', async () => {
     const page = await newPage(390, 844);
-    for (const path of [`/?from=${FROM}&weeks=4`, '/heatmap', `/flags?from=${FROM}&to=${TO}`, '/rotation', '/connections']) {
+    const rotation = JSON.parse(readFileSync('examples/rotation.json', 'utf8'));
+    const { body: preview } = await api<{ id: string }>('/v1/rotations', { method: 'POST', json: rotation });
+    const result = `/rotation/${preview.id}`;
+    // The Indonesian visit sets the language cookie; the last visit sets English back for later tests.
+    for (const path of [`/?from=${FROM}&weeks=4`, '/heatmap', `/flags?from=${FROM}&to=${TO}`, '/rotation', `${result}?lang=id`, `${result}?lang=en`, '/connections']) {
       await page.goto(`${base}${path}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);

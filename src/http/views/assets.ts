@@ -69,7 +69,7 @@ form.inline{display:inline}
 .chart .bar-label{font-size:10px}
 .tick line{stroke:#e3e7ec}
 .seg-meeting{fill:var(--meeting)}.seg-after{fill:var(--after)}.seg-weekend{fill:var(--weekend)}.seg-focus{fill:var(--focus);opacity:.55}
-.chart-scroll,.table-scroll{overflow-x:auto}
+.chart-scroll,.table-scroll{overflow-x:auto;position:relative}
 .bars{min-width:720px}
 table.data{border-collapse:collapse;width:100%;font-size:.9rem}
 table.data th,table.data td{border-bottom:1px solid var(--line);padding:.45rem .5rem;text-align:left;vertical-align:top}
