@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { UnmeetError } from '../../src/domain/errors';
 import type { CalendarEvent } from '../../src/domain/types';
-import { ianaFromTzid, MAX_INSTANCES_PER_SERIES, parseIcs, readContentLineForTest } from '../../src/providers/ics/ics.mapper';
+import { ianaFromTzid, MAX_INSTANCES_PER_FILE, MAX_INSTANCES_PER_SERIES, MAX_WARNINGS, parseIcs, readContentLineForTest } from '../../src/providers/ics/ics.mapper';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string): string => readFileSync(join(here, '../fixtures/ics', name), 'utf8');
@@ -676,3 +676,74 @@ function largeCalendar(singles: number, seriesCount: number): string {
   lines.push('END:VCALENDAR');
   return lines.join('\r\n');
 }
+
+describe('parseIcs bounds the work of every feed and reports what it leaves out', () => {
+  /** The sync window of a service running on 2026-06-01 (182 days back and ahead). */
+  const year = { start: utc('2025-12-01T00:00:00Z'), end: utc('2026-12-01T00:00:00Z') };
+  const dailyBody = (n: number): string =>
+    Array.from({ length: n }, (_, i) =>
+      ['BEGIN:VEVENT', `UID:daily-${i}`, 'DTSTART:20260101T090000Z', 'DURATION:PT30M', 'RRULE:FREQ=DAILY', 'END:VEVENT'].join('\r\n'),
+    ).join('\r\n');
+  const dailySeries = (n: number): string => calendar(dailyBody(n));
+
+  it('when 1,000 FREQ=DAILY series would expand past the per-file cap, then at most the cap is kept and every dropped series is counted and named by line', () => {
+    const parsed = parseIcs(dailySeries(1_000), year);
+    expect(parsed.events.length).toBeLessThanOrEqual(MAX_INSTANCES_PER_FILE);
+    expect(parsed.events.length).toBeGreaterThan(MAX_INSTANCES_PER_FILE - 400); // whole series fill the cap
+    const kept = new Set(parsed.events.map((e) => e.seriesKey));
+    const dropped = parsed.warningCounts.instance_cap ?? 0;
+    expect(kept.size + dropped).toBe(1_000);
+    const warning = parsed.warnings.find((w) => w.code === 'instance_cap');
+    expect(warning?.uid).toMatch(/^daily-\d+$/);
+    expect(kept.has(warning!.uid)).toBe(false);
+    expect(warning?.message).toContain(`line ${String(warning?.line)}`);
+    expect(parsed.warnings.length).toBeLessThanOrEqual(MAX_WARNINGS);
+  });
+
+  it('when a feed has 4,000 FREQ=DAILY series from 2026, then the cap holds for single events too and the count of dropped series is exact', () => {
+    const singles = Array.from({ length: 10 }, (_, i) => ['BEGIN:VEVENT', `UID:one-${i}`, 'DTSTART:20261102T090000Z', 'END:VEVENT'].join('\r\n'));
+    const parsed = parseIcs(calendar(`${dailyBody(4_000)}\r\n${singles.join('\r\n')}`), year);
+    expect(parsed.events.length).toBeLessThanOrEqual(MAX_INSTANCES_PER_FILE);
+    const kept = new Set(parsed.events.map((e) => e.seriesKey ?? e.externalId));
+    expect(kept.size + (parsed.warningCounts.instance_cap ?? 0)).toBe(4_010);
+  });
+
+  it('when many ical.js-expanded series exhaust the file step budget, then each series left without instances is named in a warning', () => {
+    const series = Array.from({ length: 400 }, (_, i) =>
+      ['BEGIN:VEVENT', `UID:hourly-${i}`, 'DTSTART:20000103T090000Z', 'RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO', 'END:VEVENT'].join('\r\n'),
+    );
+    const parsed = parseIcs(calendar(series.join('\r\n')), year);
+    const withInstances = new Set(parsed.events.map((e) => e.seriesKey));
+    const warned = new Set(parsed.warnings.filter((w) => w.code === 'step_budget').map((w) => w.uid));
+    expect(withInstances.size).toBeLessThan(400); // the budget did run out
+    for (let i = 0; i < 400; i++) {
+      if (!withInstances.has(`hourly-${i}`)) expect(warned.has(`hourly-${i}`) || (parsed.warningCounts.step_budget ?? 0) > MAX_WARNINGS).toBe(true);
+    }
+    expect((parsed.warningCounts.step_budget ?? 0) + withInstances.size).toBeGreaterThanOrEqual(400);
+  });
+
+  it('when two VEVENTs share a UID and a SEQUENCE without RECURRENCE-ID, then both are kept as distinct events and a warning names the second', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT', 'UID:twin', 'SUMMARY:Morning', 'DTSTART:20261102T090000Z', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:twin', 'SUMMARY:Afternoon', 'DTSTART:20261102T150000Z', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const parsed = parseIcs(text, window);
+    expect(parsed.events.map((e) => e.title)).toEqual(['Morning', 'Afternoon']);
+    expect(new Set(parsed.events.map((e) => e.externalId)).size).toBe(2);
+    expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'duplicate_uid', uid: 'twin', line: 9 })]);
+  });
+
+  it('when a DURATION runs past the JavaScript Date range, then that event is refused with a warning naming its line and the rest is kept', () => {
+    const text = calendar(
+      [
+        'BEGIN:VEVENT', 'UID:forever', 'DTSTART:20261102T090000Z', 'DURATION:P999999999999999999W', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:sound', 'DTSTART:20261103T090000Z', 'DURATION:PT1H', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const parsed = parseIcs(text, window);
+    expect(parsed.events.map((e) => e.externalId)).toEqual(['sound']);
+    expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'out_of_range', uid: 'forever', line: 7 })]);
+  });
+});

@@ -44,6 +44,29 @@ export interface ParsedIcs {
   timeZone: string | null;
   /** Events and recurring instances overlapping the window, sorted by start. */
   events: CalendarEvent[];
+  /** What was left out or kept despite a problem, in file order; at most {@link MAX_WARNINGS}. */
+  warnings: IcsWarning[];
+  /** How many warnings of each code there were, including those past {@link MAX_WARNINGS}. */
+  warningCounts: Partial<Record<IcsWarningCode, number>>;
+}
+
+/**
+ * - `instance_cap`: a whole series (or event) dropped because the file reached {@link MAX_INSTANCES_PER_FILE};
+ * - `step_budget`: a series whose rule ran out of ical.js steps (its own or the file's); it has fewer or no instances;
+ * - `series_cap`: a series cut at {@link MAX_INSTANCES_PER_SERIES} instances or {@link MAX_RULE_ITERATIONS} occurrences;
+ * - `duplicate_uid`: a second VEVENT with the same UID and SEQUENCE and no RECURRENCE-ID, kept as its own event;
+ * - `superseded`: a VEVENT with the same UID but a lower SEQUENCE than another, dropped (an older version of it);
+ * - `out_of_range`: an event whose end lies past the JavaScript Date range (e.g. `DURATION:P999999999999999999W`), refused.
+ */
+export type IcsWarningCode = 'instance_cap' | 'step_budget' | 'series_cap' | 'duplicate_uid' | 'superseded' | 'out_of_range';
+
+export interface IcsWarning {
+  code: IcsWarningCode;
+  /** The line of the VEVENT (BEGIN:VEVENT) or of the property concerned. */
+  line: number;
+  uid: string | null;
+  /** English sentence naming the line, e.g. 'line 120: series "x" dropped: …'. */
+  message: string;
 }
 
 /** At most this many instances of one series are produced for a window. */
@@ -57,6 +80,17 @@ export const MAX_RULE_ITERATIONS = 50_000;
  */
 export const MAX_ICAL_STEPS_PER_SERIES = 20_000;
 export const MAX_ICAL_STEPS_PER_FILE = 100_000;
+/**
+ * At most this many events and instances are kept from one file, whatever path produced them.
+ * Series are kept or dropped whole, in file order: the first series that would cross the cap is
+ * dropped with an `instance_cap` warning, and so is every later one that does not fit. Without
+ * it, 4,000 FREQ=DAILY series (0.5 MB) expand to 1.46 million rows in a year's window.
+ */
+export const MAX_INSTANCES_PER_FILE = 100_000;
+/** At most this many warnings are listed (all are counted in `warningCounts`). */
+export const MAX_WARNINGS = 100;
+/** The largest time a JavaScript Date can hold (ECMA-262 §21.4.1.1), ms either side of 1970. */
+const MAX_DATE_MS = 8.64e15;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -820,8 +854,24 @@ interface CalendarContext {
   zones: ZoneRegistry;
   /** Zone of floating times and all-day dates: X-WR-TIMEZONE, else UTC. */
   floating: Zone;
-  /** Remaining ical.js iterator steps for this file. */
-  budget: { steps: number };
+  /** Remaining ical.js iterator steps and instances for this file. */
+  budget: FileBudget;
+  warn: (code: IcsWarningCode, line: number, uid: string | null, message: string) => void;
+}
+
+interface FileBudget {
+  steps: number;
+  instances: number;
+}
+
+/** An event that cannot be kept (its times are unusable); the rest of the file is. */
+class SkippedEvent extends Error {
+  constructor(
+    readonly line: number | null,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function wallTime(value: string, prop: RawProp, ctx: CalendarContext): WallTime {
@@ -1098,6 +1148,9 @@ function readTiming(comp: RawComponent, ctx: CalendarContext, fallbackStart?: Wa
   } else if (duration) {
     span = parseDuration(duration);
     if (span.days < 0 || span.ms < 0) span = { days: 0, ms: 0 };
+    if (!(span.days * DAY + span.ms <= 2 * MAX_DATE_MS)) {
+      throw new SkippedEvent(duration.line, `DURATION "${clip(duration.raw)}" ends past the year 275760, the last a date can hold`);
+    }
   } else {
     span = start.isDate ? { days: 1, ms: 0 } : { days: 0, ms: 0 };
   }
@@ -1106,6 +1159,8 @@ function readTiming(comp: RawComponent, ctx: CalendarContext, fallbackStart?: Wa
 
 function endOf(local: number, utc: number, zone: Zone, span: Span): number {
   const end = span.days === 0 ? utc + span.ms : zone.toUtc(local + span.days * DAY) + span.ms;
+  // NaN (a wall time no Date can hold) fails this test too.
+  if (!(end <= MAX_DATE_MS)) throw new SkippedEvent(null, 'its end lies past the year 275760, the last a date can hold');
   return Math.max(end, utc);
 }
 
@@ -1252,7 +1307,8 @@ function iterateRule(
   rule: Rule,
   start: WallTime,
   bounds: { skipBefore: number; stopAfter: number },
-  budget: { steps: number },
+  budget: FileBudget,
+  outcome: RuleOutcome,
   emit: (local: number) => boolean,
 ): void {
   const { skipBefore, stopAfter } = bounds;
@@ -1265,7 +1321,11 @@ function iterateRule(
   let iterations = 0;
   let produced = 0;
   /** One period (or candidate day) examined; false when the iteration cap is reached. */
-  const step = (): boolean => ++iterations <= MAX_RULE_ITERATIONS;
+  const step = (): boolean => {
+    if (++iterations <= MAX_RULE_ITERATIONS) return true;
+    outcome.stoppedBy = 'iterations';
+    return false;
+  };
   const next = (day: number): boolean => {
     if (day < startDay) return true;
     // DTSTART counts as the first occurrence even when the rule does not produce it (RFC 5545).
@@ -1386,7 +1446,8 @@ function iterateRule(
     guarded.check_contracting_rules = () => {
       steps += 1;
       budget.steps -= 1;
-      if (steps > MAX_ICAL_STEPS_PER_SERIES || budget.steps < 0) throw new StepBudgetExceeded();
+      if (budget.steps < 0) throw new StepBudgetExceeded('file_steps');
+      if (steps > MAX_ICAL_STEPS_PER_SERIES) throw new StepBudgetExceeded('series_steps');
       return check();
     };
   }
@@ -1394,8 +1455,10 @@ function iterateRule(
     let t: InstanceType<typeof ICAL.Time> | null;
     try {
       t = iterator.next();
-    } catch {
-      return; // step budget exhausted, or a rule ical.js cannot iterate
+    } catch (error) {
+      // step budget exhausted (reported by the caller), or a rule ical.js cannot iterate
+      if (error instanceof StepBudgetExceeded) outcome.stoppedBy = error.reason;
+      return;
     }
     if (!t) return;
     const local = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
@@ -1405,7 +1468,16 @@ function iterateRule(
   }
 }
 
-class StepBudgetExceeded extends Error {}
+class StepBudgetExceeded extends Error {
+  constructor(readonly reason: 'file_steps' | 'series_steps') {
+    super(reason);
+  }
+}
+
+/** Why a rule stopped before its end, if it did: the caller reports it. */
+interface RuleOutcome {
+  stoppedBy: null | 'iterations' | 'file_steps' | 'series_steps';
+}
 
 function floatingTime(local: number, isDate: boolean): InstanceType<typeof ICAL.Time> {
   const d = new Date(local);
@@ -1446,6 +1518,58 @@ function keepNewest<K>(map: Map<K, EventComponent>, key: K, candidate: EventComp
 }
 
 const NONE_OVERRIDES: readonly EventComponent[] = Object.freeze([]);
+
+/**
+ * A VEVENT without RECURRENCE-ID: a lower SEQUENCE than another with its UID is an older
+ * version of it (dropped, reported); the same SEQUENCE is a distinct event that a producer gave
+ * a clashing UID (kept under `uid#n`, reported) — silently keeping one would lose the other.
+ */
+function addMaster(masters: Map<string, EventComponent>, twins: Array<[string, EventComponent]>, entry: EventComponent, ctx: CalendarContext): void {
+  const existing = masters.get(entry.uid);
+  if (!existing) {
+    masters.set(entry.uid, entry);
+  } else if (existing.sequence === entry.sequence) {
+    const key = `${entry.uid}#${twins.filter(([, t]) => t.uid === entry.uid).length + 2}`;
+    twins.push([key, entry]);
+    ctx.warn('duplicate_uid', entry.comp.line, entry.uid, `another VEVENT has UID "${entry.uid}" and no RECURRENCE-ID; kept as a separate event`);
+  } else {
+    const [keep, drop] = entry.sequence > existing.sequence ? [entry, existing] : [existing, entry];
+    masters.set(entry.uid, keep);
+    ctx.warn('superseded', drop.comp.line, entry.uid, `VEVENT "${entry.uid}" (SEQUENCE ${drop.sequence}) dropped: line ${keep.comp.line} has SEQUENCE ${keep.sequence}`);
+  }
+}
+
+/**
+ * {@link expandSeries} within the file's instance budget: a series that does not fit is dropped
+ * whole (the budget is left for later, smaller ones), and one with an unusable time is refused;
+ * both are reported.
+ */
+function expandCounted(
+  uid: string,
+  master: EventComponent | undefined,
+  overrides: Map<string, EventComponent> | undefined,
+  ctx: CalendarContext,
+  window: IcsWindow,
+  out: CalendarEvent[],
+): void {
+  const mark = out.length;
+  const line = (master ?? overrides?.values().next().value)?.comp.line ?? 0;
+  try {
+    expandSeries(uid, master, overrides, ctx, window, out);
+  } catch (error) {
+    if (!(error instanceof SkippedEvent)) throw error;
+    out.length = mark;
+    ctx.warn('out_of_range', error.line ?? line, uid, `event "${uid}" refused: ${error.message}`);
+    return;
+  }
+  const count = out.length - mark;
+  if (count <= ctx.budget.instances) {
+    ctx.budget.instances -= count;
+    return;
+  }
+  out.length = mark;
+  ctx.warn('instance_cap', line, uid, `${count > 1 ? 'series' : 'event'} "${uid}" dropped: the file reached its cap of ${MAX_INSTANCES_PER_FILE} instances`);
+}
 
 function expandSeries(
   uid: string,
@@ -1494,6 +1618,8 @@ function expandSeries(
     const { start, span } = masterTiming;
     const seen = new Set<number>();
     let emitted = 0;
+    /** More instances than the file has room for: the caller drops the series, so stop generating. */
+    let full = false;
     const add = (local: number, utc: number, zone: Zone, end?: number): void => {
       if (seen.has(utc)) return;
       seen.add(utc);
@@ -1502,8 +1628,10 @@ function expandSeries(
       const instanceEnd = end ?? endOf(local, utc, zone, span);
       if (!overlaps(utc, instanceEnd, window)) return;
       emitted += 1;
+      if (emitted > ctx.budget.instances) full = true;
       out.push(makeEvent(masterFacts, { externalId: `${uid}::${utc}`, seriesKey: uid, originalStart: utc }, utc, instanceEnd, start.isDate));
     };
+    const line = master.comp.line;
 
     // DTSTART is always the first instance (RFC 5545 §3.8.5.3).
     add(start.local, start.utc, start.zone);
@@ -1511,19 +1639,30 @@ function expandSeries(
     const longest = span.days * DAY + span.ms;
     const skipBefore = window.start - longest - 2 * DAY;
     for (const prop of rrules) {
+      if (full) break;
       const rule = readRule(prop, start);
-      iterateRule(rule, start, { skipBefore, stopAfter: window.end + 2 * DAY }, ctx.budget, (local) => {
+      const outcome: RuleOutcome = { stoppedBy: null };
+      iterateRule(rule, start, { skipBefore, stopAfter: window.end + 2 * DAY }, ctx.budget, outcome, (local) => {
         const utc = start.zone.toUtc(local);
         if (utc >= window.end) return false;
         if (rule.untilUtc !== null && utc > rule.untilUtc) return false;
         add(local, utc, start.zone);
-        return emitted < MAX_INSTANCES_PER_SERIES;
+        if (emitted < MAX_INSTANCES_PER_SERIES) return !full;
+        if (!full) ctx.warn('series_cap', line, uid, `series "${uid}" cut at ${MAX_INSTANCES_PER_SERIES} instances, the cap per series`);
+        return false;
       });
+      if (full) break;
+      if (outcome.stoppedBy === 'iterations') {
+        ctx.warn('series_cap', prop.line, uid, `series "${uid}" cut after ${MAX_RULE_ITERATIONS} occurrences of its RRULE, the cap per series`);
+      } else if (outcome.stoppedBy) {
+        const which = outcome.stoppedBy === 'file_steps' ? `the file's ${MAX_ICAL_STEPS_PER_FILE}` : `its own ${MAX_ICAL_STEPS_PER_SERIES}`;
+        ctx.warn('step_budget', prop.line, uid, `series "${uid}" ${emitted === 0 ? 'got no instances' : `stopped after ${emitted} instances`}: its RRULE used up ${which} expansion steps`);
+      }
     }
 
     for (const prop of rdates) {
       for (const value of prop.raw.split(',')) {
-        if (value.trim() === '' || emitted >= MAX_INSTANCES_PER_SERIES) continue;
+        if (value.trim() === '' || emitted >= MAX_INSTANCES_PER_SERIES || full) continue;
         const [from, to] = value.split('/');
         const time = wallTime(from as string, prop, ctx);
         let end: number | undefined;
@@ -1592,7 +1731,13 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
     }
   }
   const zones = createZoneRegistry(definitions);
-  const budget = { steps: MAX_ICAL_STEPS_PER_FILE };
+  const budget: FileBudget = { steps: MAX_ICAL_STEPS_PER_FILE, instances: MAX_INSTANCES_PER_FILE };
+  const warnings: IcsWarning[] = [];
+  const warningCounts: Partial<Record<IcsWarningCode, number>> = {};
+  const warn = (code: IcsWarningCode, line: number, uid: string | null, message: string): void => {
+    warningCounts[code] = (warningCounts[code] ?? 0) + 1;
+    if (warnings.length < MAX_WARNINGS) warnings.push({ code, line, uid, message: `line ${line}: ${message}` });
+  };
   const fallbackIana = options.defaultTimeZone ? ianaFromTzid(options.defaultTimeZone) : null;
   const fallbackZone = fallbackIana && fallbackIana !== 'UTC' ? ianaZone(fallbackIana) : UTC_ZONE;
 
@@ -1611,9 +1756,11 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
       name = calName;
       timeZone = wrZone ? ianaFromTzid(wrZone) : null;
     }
-    const ctx: CalendarContext = { zones, floating, budget };
+    const ctx: CalendarContext = { zones, floating, budget, warn };
 
     const masters = new Map<string, EventComponent>();
+    /** Further VEVENTs with a master's UID and SEQUENCE: kept as their own events, under `uid#n`. */
+    const twins: Array<[string, EventComponent]> = [];
     const overrides = new Map<string, Map<string, EventComponent>>();
     for (const comp of calendar.children) {
       if (comp.name !== 'VEVENT') continue;
@@ -1625,13 +1772,14 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
         if (!byId) overrides.set(entry.uid, (byId = new Map()));
         keepNewest(byId, recurrenceId.raw.trim(), entry);
       } else {
-        keepNewest(masters, entry.uid, entry);
+        addMaster(masters, twins, entry, ctx);
       }
     }
-    for (const [uid, master] of masters) expandSeries(uid, master, overrides.get(uid), ctx, window, events);
-    for (const [uid, byId] of overrides) if (!masters.has(uid)) expandSeries(uid, undefined, byId, ctx, window, events);
+    for (const [uid, master] of masters) expandCounted(uid, master, overrides.get(uid), ctx, window, events);
+    for (const [uid, twin] of twins) expandCounted(uid, twin, undefined, ctx, window, events);
+    for (const [uid, byId] of overrides) if (!masters.has(uid)) expandCounted(uid, undefined, byId, ctx, window, events);
   });
 
   events.sort((a, b) => a.start - b.start || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
-  return { name, timeZone, events };
+  return { name, timeZone, events, warnings, warningCounts };
 }
