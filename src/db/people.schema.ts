@@ -94,7 +94,8 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_person_idx').on(t.personId), index('sessions_workspace_idx').on(t.workspaceId)],
 );
 
-export type LinkPurpose = 'sign-in' | 'setup' | 'confirm';
+/** `flash`: a dashboard flash (see services/flash.ts): `email` holds its sealed payload instead of an address. */
+export type LinkPurpose = 'sign-in' | 'setup' | 'confirm' | 'flash';
 
 /**
  * One-time links (sign-in by email, first-start setup, mail-address confirmation): stored as the

@@ -271,8 +271,9 @@ describe('API keys in the dashboard', () => {
     expect(page.text).toContain(`${own!.prefix}…`);
     expect(page.text).not.toContain(own!.hash);
 
-    const created = await b.request('POST', '/connections/keys', { _csrf: csrf, label: 'Board <script>' });
-    expect(created.status).toBe(201);
+    const posted = await b.request('POST', '/connections/keys', { _csrf: csrf, label: 'Board <script>' });
+    expect([posted.status, posted.location]).toEqual([303, '/connections']); // POST-redirect-GET: the key is on the GET
+    const created = await b.request('GET', '/connections');
     const apiKey = /data-testid="new-key">(um_[A-Za-z0-9]+)</.exec(created.text)?.[1];
     expect(apiKey).toBeTruthy();
     expect(created.text).toContain('Board &lt;script&gt;');

@@ -172,6 +172,17 @@ export const DASHBOARD_JS = `(() => {
     const field = event.target;
     if (field instanceof HTMLSelectElement && field.form && field.form.classList.contains('picker')) field.form.requestSubmit();
   });
+  // Copy buttons (a new API key): data-copy names the element whose text is copied.
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
+    if (!button) return;
+    const source = document.getElementById(button.getAttribute('data-copy') || '');
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent || '').then(() => {
+      const status = button.getAttribute('data-copied');
+      if (status) button.textContent = status;
+    });
+  });
 })();
 `;
 

@@ -132,7 +132,10 @@ function ApiKeys(props: { ctx: PageContext; keys: ApiKey[]; newKey?: string | un
       {props.newKey ? (
         <div class="notice ok" role="status">
           <p>{t.keyNewNotice}</p>
-          <code data-testid="new-key">{props.newKey}</code>
+          <code id="new-key" data-testid="new-key">{props.newKey}</code>{' '}
+          <button type="button" class="small secondary" data-copy="new-key" data-copied={t.keyCopied}>
+            {t.keyCopy}
+          </button>
         </div>
       ) : null}
       <table>

@@ -67,7 +67,7 @@ function DecideForm(props: { ctx: PageContext; seriesKey: string; decision: 'kee
   );
 }
 
-export function QueueForm(props: { ctx: PageContext; seriesKey: string; range: { from: string; to: string } }) {
+export function QueueForm(props: { ctx: PageContext; seriesKey: string; range: { from: string; to: string }; autoSend?: boolean | undefined }) {
   const { t } = props.ctx;
   return (
     <form method="post" action="/flags/queue" class="inline" data-confirm={t.confirmQueue}>
@@ -75,9 +75,10 @@ export function QueueForm(props: { ctx: PageContext; seriesKey: string; range: {
       <input type="hidden" name="seriesKey" value={props.seriesKey} />
       <input type="hidden" name="from" value={props.range.from} />
       <input type="hidden" name="to" value={props.range.to} />
-      <button type="submit" class="small">
+      <button type="submit" class="small" {...(props.autoSend === false ? { 'aria-describedby': 'queue-no-transport' } : {})}>
         {t.queue}
       </button>
+      {props.autoSend === false ? <span class="muted small-text"> {t.queueOutboxOnly}</span> : null}
     </form>
   );
 }
@@ -89,6 +90,8 @@ export function FlagsPage(props: {
   rows: FlagRow[];
   sort: FlagSortKey;
   dir: SortDir;
+  /** False when a queued suggestion would stay in the outbox (no mail transport): said before the click. */
+  autoSend?: boolean;
 }) {
   const { ctx, rows, sort, dir } = props;
   const { t, locale } = ctx;
@@ -113,6 +116,11 @@ export function FlagsPage(props: {
         </form>
       </div>
       <p class="lead">{t.flagsLead}</p>
+      {props.autoSend === false ? (
+        <p class="notice" id="queue-no-transport" data-testid="queue-no-transport">
+          {t.queueNoTransport}
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <p class="empty">{t.flagsNone}</p>
       ) : (
@@ -159,12 +167,13 @@ export function FlagsPage(props: {
                   </td>
                   <td>{row.decision ? t[`decision_${row.decision.decision}`] : <span class="muted">{t.decisionNone}</span>}</td>
                   <td class="actions">
-                    {row.verdict !== 'keep' ? (
+                    {row.verdict !== 'keep' && row.decision ? <span class="muted small-text">{t.queueDecided}</span> : null}
+                    {row.verdict !== 'keep' && !row.decision ? (
                       <>
                         <a class="button small secondary" href={`/flags/preview?series=${encodeURIComponent(row.seriesKey)}&from=${props.range.from}&to=${props.range.to}`}>
                           {t.preview}
                         </a>
-                        <QueueForm ctx={ctx} seriesKey={row.seriesKey} range={props.range} />
+                        <QueueForm ctx={ctx} seriesKey={row.seriesKey} range={props.range} autoSend={props.autoSend} />
                       </>
                     ) : null}
                     <DecideForm ctx={ctx} seriesKey={row.seriesKey} decision="keep" label={t.markKeep} />

@@ -3,6 +3,7 @@ import { layoutTimeline } from './charts';
 import { formatHours } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
 import { UnnamedNote } from './overview';
+import { FocusOutcome, type FocusOutcomeMember } from './outcomes';
 
 /** One member's focus plan as the panel shows it (DESIGN.md "Focus" contract, plus state). */
 export interface FocusMemberView {
@@ -19,6 +20,8 @@ export interface FocusMemberView {
   missedReason: string | null;
   /** Planned (not yet in the calendar) and protected (already written) blocks, UTC ms. */
   blocks: Array<{ start: number; end: number; kind: 'planned' | 'protected' }>;
+  /** Whether applying can write: the member has a Google or Outlook calendar (ICS is read-only). */
+  writable?: boolean;
 }
 
 export interface FocusView {
@@ -68,7 +71,13 @@ function WeekTimeline(props: { ctx: PageContext; member: FocusMemberView; days: 
   );
 }
 
-export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefined; unnamed?: number }) {
+export function FocusPage(props: {
+  ctx: PageContext;
+  focus: FocusView | undefined;
+  unnamed?: number;
+  /** What the last "apply" did (shown once, after its redirect). */
+  outcome?: { rows: Array<{ name: string; outcome: FocusOutcomeMember }>; unnamed: number } | undefined;
+}) {
   const { ctx, focus } = props;
   const { t, locale } = ctx;
   return (
@@ -76,6 +85,7 @@ export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefine
       <h1>{t.focusTitle}</h1>
       <p class="lead">{t.focusLead}</p>
       {props.unnamed ? <UnnamedNote ctx={ctx} count={props.unnamed} /> : null}
+      {props.outcome ? <FocusOutcome ctx={ctx} rows={props.outcome.rows} unnamed={props.outcome.unnamed} /> : null}
       {!focus ? (
         <p class="empty" data-testid="focus-unavailable">
           {t.focusUnavailable}
@@ -85,6 +95,11 @@ export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefine
           {focus.canApply ? (
             <form method="post" action="/focus/apply" class="card apply">
               <Csrf token={ctx.session!.csrf} />
+              {focus.members.length > 0 && focus.members.every((m) => m.writable === false) ? (
+                <p class="muted" data-testid="focus-none-writable">
+                  {t.focusNoneWritable}
+                </p>
+              ) : null}
               <label class="check">
                 <input type="checkbox" name="confirm" value="yes" required />
                 {t.focusConfirm}
@@ -116,6 +131,11 @@ export function FocusPage(props: { ctx: PageContext; focus: FocusView | undefine
                     <span>{`${formatHours(locale, m.plannedHours + m.protectedHours)} / ${formatHours(locale, m.targetHours)} ${t.hours}`}</span>
                   </div>
                   {m.missedReason ? <p class="muted small-text">{m.missedReason}</p> : null}
+                  {m.writable === false ? (
+                    <p class="muted small-text" data-testid="focus-not-writable">
+                      {t.focusNotWritable}
+                    </p>
+                  ) : null}
                   {m.blocks.length === 0 ? <p class="empty">{t.focusNone}</p> : <WeekTimeline ctx={ctx} member={m} days={focus.days} />}
                   {focus.canToggle && m.enabled !== null ? (
                     <form method="post" action="/focus/enable" class="inline">

@@ -11,6 +11,7 @@ import { connectIcs } from '../../../services/sync';
 import { connectionHealth } from '../../../services/sync-health';
 import { createApiKey, revokeApiKey } from '../../../services/workspaces';
 import { ConnectionsPage } from '../../views/connections';
+import type { Flash } from '../../views/outcomes';
 import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 
 /** The address of an ICS feed a form gave, or a 422 error. */
@@ -25,7 +26,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
   const { page, render, failure, localeOf } = kit;
   const admin = page('admin');
 
-  async function connectionsPage(c: Ctx, notice?: Notice, status: 200 | 201 | 409 | 422 | 502 = 200, newKey?: string) {
+  async function connectionsPage(c: Ctx, notice?: Notice, status: 200 | 409 | 422 | 502 = 200, newKey?: string) {
     const session = c.get('session');
     const members = await deps.repos.members.list(session.workspaceId);
     const connections = await deps.repos.connections.list(session.workspaceId);
@@ -35,7 +36,10 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
     return c.html(await render(c, session, (ctx) => ConnectionsPage({ ctx, members, connections, providers, keys, newKey, health }), members, notice), status);
   }
 
-  app.get('/connections', admin, (c) => connectionsPage(c));
+  app.get('/connections', admin, async (c) => {
+    const flash = await kit.readFlash<Flash>(c);
+    return connectionsPage(c, undefined, 200, flash?.kind === 'apiKey' ? flash.key : undefined);
+  });
 
   app.post('/connections/ics', admin, async (c) => {
     const form = c.get('form');
@@ -60,13 +64,15 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
     });
   }
 
-  // API keys: a new key is shown in the answer itself (never in a URL), once; pages are no-store.
+  // API keys: a new key is shown once, on the GET this post redirects to (never in a URL: it
+  // travels as a sealed one-time flash), so a reload neither shows it again nor makes another.
   app.post('/connections/keys', admin, async (c) => {
     try {
       const label = first(c.get('form').label).trim();
       if (label.length > 100 || /[\u0000-\u001f\u007f]/.test(label)) throw requestErrors.invalid('A label has at most 100 characters and no control characters.');
       const created = await createApiKey(deps, c.get('session').workspaceId, label ? { label } : {});
-      return connectionsPage(c, undefined, 201, created.apiKey);
+      const flash: Flash = { kind: 'apiKey', key: created.apiKey };
+      return kit.redirectWithFlash(c, '/connections', flash);
     } catch (error) {
       if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, error.status === 409 ? 409 : 422);
       return failure(c, error);

@@ -5,7 +5,7 @@
  * bound to the session, checked before the handler runs.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { isUnmeetError } from '../../../domain/errors';
@@ -14,6 +14,7 @@ import type { MemberRow } from '../../../db/members.repository';
 import type { Deps } from '../../../services/deps';
 import type { Principal } from '../../middleware/auth';
 import { csrfToken, isSecureRequest, SESSION_COOKIE, verifyCsrf, type DashboardSession } from '../../middleware/session';
+import { FLASH_MS, putFlash, takeFlash } from '../../../services/flash';
 import { resolveSession } from '../../../services/sessions';
 import { messages, pickLocale, requestedLocale, type Locale } from '../../views/i18n';
 import { ErrorPage, type PageContext } from '../../views/layout';
@@ -24,6 +25,7 @@ export type Ctx = Context<DashEnv>;
 export type Notice = PageContext['notice'];
 
 const LANG_COOKIE = 'um_lang';
+const FLASH_COOKIE = 'um_flash';
 const OK_NOTICES = ['queued', 'decided', 'disconnected', 'connected', 'committed', 'applied', 'toggled', 'revoked', 'shared', 'invited', 'resent', 'approved', 'role', 'removed'] as const;
 
 export const first = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
@@ -164,7 +166,25 @@ export function createKit(deps: Deps) {
     return c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: ctx.t.errorTitle, message: error.message })), status);
   }
 
-  return { headers, page, localeOf, pageContext, render, failure, errorPage };
+  /**
+   * POST-redirect-GET with an outcome: stores `payload` as a one-time flash of this session (see
+   * services/flash.ts) and answers 303 to `location`, whose GET shows it once via `readFlash`.
+   */
+  async function redirectWithFlash(c: Ctx, location: string, payload: unknown) {
+    const token = await putFlash(deps, c.get('session').nonce, payload);
+    setCookie(c, FLASH_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isSecureRequest(c, deps.publicUrl), maxAge: FLASH_MS / 1000 });
+    return c.redirect(location, 303);
+  }
+
+  /** The flash waiting for this page, taken (so a reload shows it no more); undefined when none. */
+  async function readFlash<T>(c: Ctx): Promise<T | undefined> {
+    const token = getCookie(c, FLASH_COOKIE);
+    if (!token) return undefined;
+    deleteCookie(c, FLASH_COOKIE, { path: '/', secure: isSecureRequest(c, deps.publicUrl) });
+    return takeFlash<T>(deps, c.get('session').nonce, token);
+  }
+
+  return { headers, page, localeOf, pageContext, render, failure, errorPage, redirectWithFlash, readFlash };
 }
 
 export type Kit = ReturnType<typeof createKit>;

@@ -22,6 +22,7 @@ import { FocusPage, type FocusView } from '../../views/focus';
 import { HeatmapPage } from '../../views/heatmap';
 import { ErrorPage } from '../../views/layout';
 import { OverviewContent, OverviewPage } from '../../views/overview';
+import { queueOutcomeText, type Flash } from '../../views/outcomes';
 import { first, isDate, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 import { memberVisibility, type Visibility } from '../../../domain/privacy';
 
@@ -55,6 +56,7 @@ export async function loadFocus(deps: Deps, workspaceId: string, members: readon
       enabled: p.enabled,
       missedReason: p.plan.missedReason,
       blocks,
+      writable: p.target !== null,
     });
   }
   return { days, members: views, canApply: true, canToggle: true };
@@ -104,14 +106,29 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     return defaultFlagRange(deps.clock(), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
   };
 
+  /**
+   * Whether a queued suggestion leaves without anyone's help: not under the workspace setting
+   * `outbox`, nor under `smtp` on a server without SMTP (then it stays in the outbox). Gmail and
+   * Outlook sending depend on the organizer's connection; such a message says so when held.
+   */
+  async function mailSendsAutomatically(workspaceId: string): Promise<boolean> {
+    const setting = (await deps.repos.workspaces.get(workspaceId))?.mailTransport ?? 'smtp';
+    if (setting === 'outbox') return false;
+    return setting === 'smtp' ? !!deps.mail?.transport : true;
+  }
+
   async function flagsPage(c: Ctx, notice?: Notice, status: 200 | 404 | 409 | 422 = 200) {
     const session = c.get('session');
+    const flash = status === 200 && !notice ? await kit.readFlash<Flash>(c) : undefined;
+    const t = (await pageContext(c, session)).t;
+    if (flash?.kind === 'queued') notice = { kind: 'ok', text: queueOutcomeText(t, flash) };
+    const autoSend = !!deps.mail && (await mailSendsAutomatically(session.workspaceId));
     const sortParam = c.req.query('sort');
     const sort: FlagSortKey = (FLAG_SORT_KEYS as readonly string[]).includes(sortParam ?? '') ? (sortParam as FlagSortKey) : 'score';
     const dir: SortDir = c.req.query('dir') === 'asc' ? 'asc' : c.req.query('dir') === 'desc' ? 'desc' : sort === 'title' || sort === 'organizer' ? 'asc' : 'desc';
     const result = await scopedFlags(deps, session, { ...flagRange(c), includeDecided: true });
     const rows = sortFlags(result.series, sort, dir);
-    return c.html(await render(c, session, (ctx) => FlagsPage({ ctx, range: result.range, currency: result.currency, rows, sort, dir }), undefined, notice), status);
+    return c.html(await render(c, session, (ctx) => FlagsPage({ ctx, range: result.range, currency: result.currency, rows, sort, dir, autoSend }), undefined, notice), status);
   }
 
   app.get('/flags', page('admin'), async (c) => {
@@ -142,8 +159,19 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     const from = first(form.from);
     const to = first(form.to);
     try {
-      await queueSuggestion(deps, c.get('session').workspaceId, first(form.seriesKey), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
-      return c.redirect(`/flags?ok=queued${isDate(from) && isDate(to) ? `&from=${from}&to=${to}` : ''}`, 303);
+      const workspaceId = c.get('session').workspaceId;
+      const queued = await queueSuggestion(deps, workspaceId, first(form.seriesKey), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
+      const recipient = await deps.repos.members.getByEmail(workspaceId, queued.recipient);
+      const outbox = queued.status === 'queued' && !(await mailSendsAutomatically(workspaceId));
+      const flash: Flash = {
+        kind: 'queued',
+        status: outbox ? 'outbox' : queued.status,
+        to: queued.recipient,
+        deliverAfter: queued.deliverAfter,
+        timeZone: recipient?.timeZone ?? 'UTC',
+        confirmationQueued: queued.confirmationQueued,
+      };
+      return kit.redirectWithFlash(c, `/flags${isDate(from) && isDate(to) ? `?from=${from}&to=${to}` : ''}`, flash);
     } catch (error) {
       if (isUnmeetError(error) && error.status !== 404) return flagsPage(c, { kind: 'error', text: error.message }, 409);
       return failure(c, error);
@@ -170,7 +198,15 @@ export function reportRoutes(deps: Deps, kit: Kit) {
       const members = await deps.repos.members.list(session.workspaceId);
       const seen = await visibilityFor(deps, session, members);
       const focus = await loadFocus(deps, session.workspaceId, members.filter((m) => seen.named.has(m.id)));
-      return c.html(await render(c, session, (ctx) => FocusPage({ ctx, focus, unnamed: seen.unnamed }), members));
+      const flash = await kit.readFlash<Flash>(c);
+      const outcome =
+        flash?.kind === 'focus'
+          ? {
+              rows: flash.members.flatMap((o) => (seen.named.has(o.memberId) ? [{ name: members.find((m) => m.id === o.memberId)?.name ?? o.memberId, outcome: o }] : [])),
+              unnamed: flash.members.filter((o) => !seen.named.has(o.memberId)).length,
+            }
+          : undefined;
+      return c.html(await render(c, session, (ctx) => FocusPage({ ctx, focus, unnamed: seen.unnamed, outcome }), members));
     } catch (error) {
       return failure(c, error);
     }
@@ -179,8 +215,10 @@ export function reportRoutes(deps: Deps, kit: Kit) {
   app.post('/focus/apply', page('admin'), async (c) => {
     if (first(c.get('form').confirm) !== 'yes') return c.redirect('/focus', 303); // nothing is written without the confirmation
     try {
-      await applyFocus(deps, c.get('session').workspaceId);
-      return c.redirect('/focus?ok=applied', 303);
+      const applied = await applyFocus(deps, c.get('session').workspaceId);
+      const members = applied.members.map(({ memberId, status, created, moved, deleted, kept, failed, respected, errors }) => ({ memberId, status, created, moved, deleted, kept, failed, respected, errors }));
+      const flash: Flash = { kind: 'focus', members };
+      return kit.redirectWithFlash(c, '/focus', flash);
     } catch (error) {
       return failure(c, error);
     }

@@ -1,0 +1,182 @@
+/**
+ * Honest outcomes in the dashboard: every action says what it actually did (per member, per
+ * message), what it cannot do is said before the click, and every write is POST-redirect-GET so
+ * a reload repeats nothing. Driven through `app.request` with a cookie jar, like a browser.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLinkSigner } from '../../src/providers/mail/signed-links';
+import { createTokenVault } from '../../src/providers/token-vault';
+import { connectIcs } from '../../src/services/sync';
+import { createWorkspace } from '../../src/services/workspaces';
+import { normalizeWorkingHours } from '../../src/domain/working-hours';
+import { createTestApp } from '../helpers/app';
+
+type T = Awaited<ReturnType<typeof createTestApp>>;
+
+let t: T;
+let apiKey: string;
+let workspaceId: string;
+let ayuId: string;
+const RANGE = 'from=2026-11-02&to=2026-11-30';
+
+/** A weekly status meeting organised by ayu with six attendees and no agenda: flagged. */
+function statusIcs() {
+  const attendees = ['a', 'b', 'c', 'd', 'e'].map((p) => `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${p}@example.com`).join('\r\n');
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:status@example.com', 'DTSTAMP:20261001T000000Z', 'DTSTART:20261005T020000Z', 'DTEND:20261005T030000Z', 'RRULE:FREQ=WEEKLY;BYDAY=MO', 'SUMMARY:Weekly status', 'ORGANIZER:mailto:ayu@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:ayu@example.com', attendees, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+}
+
+/** A tiny cookie jar over `app.request`. */
+function browser(lang = 'en') {
+  const jar = new Map<string, string>();
+  const request = async (method: string, path: string, form?: Record<string, string>) => {
+    const headers: Record<string, string> = { 'accept-language': lang };
+    if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(form).toString();
+    }
+    const res = await t.app.request(`http://127.0.0.1:8787${path}`, { method, headers, body });
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      if (value === '' || /max-age=0/i.test(cookie)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  };
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const signIn = async (key: string) => {
+    const page = await request('GET', '/sign-in');
+    return request('POST', '/sign-in', { _csrf: csrfOf(page.text), apiKey: key });
+  };
+  return { request, csrfOf, signIn, jar };
+}
+
+beforeEach(async () => {
+  t = await createTestApp({
+    mail: { transport: null, from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')) },
+  });
+  const created = await createWorkspace(t.deps, { name: 'Acme', hourlyRate: 80 });
+  apiKey = created.apiKey;
+  workspaceId = created.workspace.id;
+  const ayu = await t.deps.repos.members.create(workspaceId, { email: 'ayu@example.com', name: 'Ayu', timeZone: 'Asia/Jakarta', locale: 'id', workingHours: normalizeWorkingHours(undefined) }, t.clock.now);
+  ayuId = ayu.id;
+  await connectIcs(t.deps, workspaceId, ayu.id, { body: statusIcs(), name: 'ayu.ics' });
+});
+afterEach(() => t.close());
+
+describe('focus apply outcomes', () => {
+  for (const [lang, before, skipped] of [
+    ['en', 'No Google or Outlook calendar', 'skipped: no Google or Outlook calendar: nothing written'],
+    ['id', 'Tidak ada kalender Google atau Outlook', 'dilewati: tidak ada kalender Google atau Outlook: tidak ada yang ditulis'],
+  ] as const) {
+    it(`when an ICS-only member's focus is applied (${lang}), then the page says so before the click, and after it that nothing was written and why, once`, async () => {
+      const b = browser(lang);
+      await b.signIn(apiKey);
+      const page = await b.request('GET', '/focus');
+      expect(page.text).toContain(before);
+      expect(page.text).toContain('data-testid="focus-none-writable"');
+      const csrf = b.csrfOf(page.text);
+      expect((await b.request('POST', '/focus/enable', { _csrf: csrf, memberId: ayuId, enabled: 'true' })).status).toBe(303);
+
+      const applied = await b.request('POST', '/focus/apply', { _csrf: csrf, confirm: 'yes' });
+      expect([applied.status, applied.location]).toEqual([303, '/focus']);
+      const after = await b.request('GET', '/focus');
+      expect(after.text).toContain('data-testid="focus-outcome"');
+      expect(after.text).toMatch(new RegExp(`data-member="${ayuId}" data-status="no_calendar"`));
+      expect(after.text).toContain(skipped);
+      expect(after.text).not.toContain(lang === 'en' ? 'Done.' : 'Selesai.');
+      expect(await t.deps.repos.focus.blocks(workspaceId, ayuId, 0)).toEqual([]);
+
+      const reload = await b.request('GET', '/focus');
+      expect(reload.text).not.toContain('data-testid="focus-outcome"');
+    });
+  }
+
+  it('when nobody has focus protection on, then applying says nothing was written', async () => {
+    const b = browser();
+    await b.signIn(apiKey);
+    const page = await b.request('GET', '/focus');
+    await b.request('POST', '/focus/apply', { _csrf: b.csrfOf(page.text), confirm: 'yes' });
+    expect((await b.request('GET', '/focus')).text).toContain('Nobody here has focus protection turned on: nothing was written.');
+  });
+});
+
+describe('queueing a suggestion', () => {
+  it('when no mail transport is configured, then the flags page says so at the button, and a queued suggestion is reported as kept in the outbox with its time in the recipient’s zone', async () => {
+    await t.deps.repos.mailAddresses.markVerified('ayu@example.com', 'link', t.clock.now);
+    const b = browser();
+    await b.signIn(apiKey);
+    const page = await b.request('GET', `/flags?${RANGE}`);
+    expect(page.text).toContain('data-testid="queue-no-transport"');
+    expect(page.text).toContain('stays in the outbox');
+    const queued = await b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+    expect([queued.status, queued.location]).toEqual([303, `/flags?${RANGE}`]);
+    const after = await b.request('GET', queued.location!);
+    expect(after.text).toMatch(/Kept in the outbox: no mail transport is configured on this server, so it is not sent automatically \(it was due to ayu@example\.com at 2026-\d\d-\d\d \d\d:\d\d \(GMT\+7\)\)/);
+    expect(after.text).not.toContain('Done.');
+    expect((await b.request('GET', queued.location!)).text).not.toContain('Kept in the outbox');
+    expect(await t.deps.repos.outbox.list(workspaceId, { limit: 10 })).toHaveLength(1);
+  });
+
+  it('when the recipient has not confirmed their address, then the suggestion is reported held, in Indonesian too', async () => {
+    const b = browser('id');
+    await b.signIn(apiKey);
+    const page = await b.request('GET', `/flags?${RANGE}`);
+    const queued = await b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+    const after = await b.request('GET', queued.location!);
+    expect(after.text).toContain('Ditahan: menunggu ayu@example.com mengonfirmasi');
+    expect(after.text).toContain('Email konfirmasi sudah diantrekan untuk mereka.');
+  });
+
+  it('when a series is decided, then it no longer offers "Queue it"', async () => {
+    const b = browser();
+    await b.signIn(apiKey);
+    const page = await b.request('GET', `/flags?${RANGE}`);
+    expect(page.text).toContain('action="/flags/queue"');
+    await b.request('POST', '/flags/decide', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', decision: 'converted' });
+    const after = await b.request('GET', `/flags?${RANGE}`);
+    expect(after.text).not.toContain('action="/flags/queue"');
+    expect(after.text).toContain('Decided: nothing to send.');
+  });
+});
+
+describe('a new API key', () => {
+  it('when a key is created, then it is shown once on the page the post redirects to, with a copy button, and a reload creates and shows nothing', async () => {
+    const b = browser();
+    await b.signIn(apiKey);
+    const page = await b.request('GET', '/connections');
+    const keysBefore = (await t.deps.repos.workspaces.listKeys(workspaceId)).length;
+    const created = await b.request('POST', '/connections/keys', { _csrf: b.csrfOf(page.text), label: 'CI' });
+    expect([created.status, created.location]).toEqual([303, '/connections']);
+    expect(created.text).not.toMatch(/um_[A-Za-z0-9]{8,}/);
+    const flashCookie = b.jar.get('um_flash');
+    expect(flashCookie).toMatch(/^umf_/);
+
+    const shown = await b.request('GET', '/connections');
+    const key = /data-testid="new-key">(um_[A-Za-z0-9]+)</.exec(shown.text)?.[1];
+    expect(key).toBeTruthy();
+    expect(shown.text).toContain('data-copy="new-key"');
+    expect((await t.api('GET', '/v1/workspace', { key: key! })).status).toBe(200);
+
+    const reload = await b.request('GET', '/connections');
+    expect(reload.text).not.toContain(key!);
+    expect(await t.deps.repos.workspaces.listKeys(workspaceId)).toHaveLength(keysBefore + 1);
+
+    // The flash token replayed, or carried to another session, opens nothing.
+    b.jar.set('um_flash', flashCookie!);
+    expect((await b.request('GET', '/connections')).text).not.toContain(key!);
+  });
+
+  it('when another session presents the flash cookie, then the key is not shown to it', async () => {
+    const a = browser();
+    await a.signIn(apiKey);
+    const page = await a.request('GET', '/connections');
+    await a.request('POST', '/connections/keys', { _csrf: a.csrfOf(page.text), label: 'CI' });
+    const other = browser();
+    await other.signIn(apiKey);
+    other.jar.set('um_flash', a.jar.get('um_flash')!);
+    expect((await other.request('GET', '/connections')).text).not.toContain('data-testid="new-key"');
+  });
+});
