@@ -354,8 +354,9 @@ describe('dashboard for people and roles', () => {
     expect(page.res.status).toBe(200);
     const roleOptions = [.../<select name="role" id="invite-role">([\s\S]*?)<\/select>/.exec(page.text)![1]!.matchAll(/value="(\w+)"/g)].map((m) => m[1]);
     expect(roleOptions).toEqual(['member', 'manager']); // only owners invite admins and owners
-    const res = await a.request('POST', '/people/invite', { form: { _csrf: a.csrfOf(page.text), emails: 'dana@people.test, dana@people.test\nnot-an-address; ayu@people.test', role: 'member' } });
-    expect(res.res.status).toBe(201);
+    const posted = await a.request('POST', '/people/invite', { form: { _csrf: a.csrfOf(page.text), emails: 'dana@people.test, dana@people.test\nnot-an-address; ayu@people.test', role: 'member' } });
+    expect([posted.res.status, posted.res.headers.get('location')]).toEqual([303, '/people']); // POST-redirect-GET
+    const res = await a.request('GET', '/people');
     expect(res.text).toMatch(/data-email="dana@people.test" data-status="invited"/);
     expect(res.text).toMatch(/data-email="dana@people.test" data-status="duplicate"/);
     expect(res.text).toMatch(/data-email="not-an-address" data-status="invalid"/);
@@ -395,8 +396,9 @@ describe('dashboard for people and roles', () => {
     const unconfirmed = await a.request('POST', `/people/${other.personId}/remove`, { form: { _csrf: csrf } });
     expect(unconfirmed.res.status).toBe(303);
     expect(await t.deps.repos.people.membership(workspace.id, other.personId)).toBeDefined();
-    const removed = await a.request('POST', `/people/${other.personId}/remove`, { form: { _csrf: csrf, confirm: 'yes' } });
-    expect(removed.res.status).toBe(200);
+    const removing = await a.request('POST', `/people/${other.personId}/remove`, { form: { _csrf: csrf, confirm: 'yes' } });
+    expect([removing.res.status, removing.res.headers.get('location')]).toEqual([303, '/people']);
+    const removed = await a.request('GET', '/people');
     expect(removed.text).toMatch(/Connections removed: 1; grants handed back: 0; events deleted: \d+/);
     expect(await t.deps.repos.people.membership(workspace.id, other.personId)).toBeUndefined();
   });

@@ -23,7 +23,10 @@ export interface FocusOutcomeMember {
 export type Flash =
   | { kind: 'focus'; members: FocusOutcomeMember[] }
   | { kind: 'queued'; status: 'queued' | 'held' | 'outbox'; to: string; deliverAfter: number; timeZone: string; confirmationQueued: boolean }
-  | { kind: 'apiKey'; key: string };
+  | { kind: 'apiKey'; key: string }
+  /** People page: invitation outcomes (with links shown once) and a removal's report; typed by their services. */
+  | { kind: 'invites'; outcomes: unknown[] }
+  | { kind: 'removed'; report: unknown };
 
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 

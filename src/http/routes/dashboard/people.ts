@@ -14,6 +14,7 @@ import { isRole, type Role } from '../../../domain/roles';
 import type { Deps } from '../../../services/deps';
 import { approveInvitationEmail, inviteMany, parseEmailList, resendInvitation, revokeInvitation, type InviteOutcome } from '../../../services/invitations';
 import { changeRole, offboardPerson, type OffboardReport } from '../../../services/people-admin';
+import type { Flash } from '../../views/outcomes';
 import { PeoplePage, RemovePersonPage } from '../../views/people';
 import { first, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 
@@ -53,7 +54,13 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
     return value;
   };
 
-  app.get('/people', admin, (c) => peoplePage(c));
+  // Outcomes of a post (invitations, a removal) arrive by redirect as a one-time flash.
+  app.get('/people', admin, async (c) => {
+    const flash = await kit.readFlash<Flash>(c);
+    if (flash?.kind === 'invites') return peoplePage(c, { outcomes: flash.outcomes as InviteOutcome[] });
+    if (flash?.kind === 'removed') return peoplePage(c, { removed: flash.report as OffboardReport });
+    return peoplePage(c);
+  });
 
   app.post(
     '/people/invite',
@@ -63,7 +70,8 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
       const emails = parseEmailList(first(form.emails).slice(0, 20_000));
       if (emails.length === 0) throw requestErrors.invalid('Give at least one address.');
       const outcomes = await inviteMany(deps, c.get('session').workspaceId, actor(c), emails, roleOf(first(form.role)));
-      return peoplePage(c, { outcomes, status: outcomes.some((o) => o.status === 'invited') ? 201 : 200 });
+      const flash: Flash = { kind: 'invites', outcomes };
+      return kit.redirectWithFlash(c, '/people', flash);
     }),
   );
 
@@ -72,7 +80,8 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
     admin,
     act(async (c) => {
       const outcome = await resendInvitation(deps, c.get('session').workspaceId, actor(c), c.req.param('id') ?? '');
-      return peoplePage(c, { outcomes: [outcome] });
+      const flash: Flash = { kind: 'invites', outcomes: [outcome] };
+      return kit.redirectWithFlash(c, '/people', flash);
     }),
   );
 
@@ -127,7 +136,8 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
       const personId = c.req.param('personId') ?? '';
       if (first(c.get('form').confirm) !== 'yes') return c.redirect(`/people/${encodeURIComponent(personId)}/remove`, 303);
       const removed = await offboardPerson(deps, c.get('session').workspaceId, actor(c), personId);
-      return peoplePage(c, { removed, notice: undefined });
+      const flash: Flash = { kind: 'removed', report: removed };
+      return kit.redirectWithFlash(c, '/people', flash);
     }),
   );
 
