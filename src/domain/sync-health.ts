@@ -78,6 +78,7 @@ const phrases = {
     pagingLoop: (at: string, v: string) => `At ${at} ${v} sent the same page of changes twice; we listed the calendar again from the start. Nothing was lost.`,
     tokenExpired: (at: string, v: string) => `At ${at} ${v} asked for a full resync; the calendar was listed again from the start.`,
     pageToken: (at: string) => `At ${at} a page of changes expired mid-sync; the listing started that part again.`,
+    icsWarnings: (at: string, detail: string) => `The import at ${at} left events out or kept them despite a problem: ${detail}.`,
     firstRunning: 'The first sync is running.',
     syncing: 'Syncing now.',
     firstScheduled: (at: string | null) => `The first sync is scheduled${at ? ` at ${at}` : ''}.`,
@@ -101,6 +102,7 @@ const phrases = {
     pagingLoop: (at: string, v: string) => `Pukul ${at} ${v} mengirim halaman perubahan yang sama dua kali; kalender didaftar ulang dari awal. Tidak ada yang hilang.`,
     tokenExpired: (at: string, v: string) => `Pukul ${at} ${v} meminta sinkronisasi penuh; kalender didaftar ulang dari awal.`,
     pageToken: (at: string) => `Pukul ${at} satu halaman perubahan kedaluwarsa di tengah sinkronisasi; bagian itu didaftar ulang.`,
+    icsWarnings: (at: string, detail: string) => `Impor pukul ${at} melewatkan acara atau menyimpannya meski bermasalah: ${detail}.`,
     firstRunning: 'Sinkronisasi pertama sedang berjalan.',
     syncing: 'Sedang menyinkronkan.',
     firstScheduled: (at: string | null) => `Sinkronisasi pertama dijadwalkan${at ? ` pukul ${at}` : ''}.`,
@@ -132,6 +134,8 @@ function noticeSentence(p: Phrases, facts: SyncHealthFacts, at: (ms: number) => 
   if (facts.syncNote === 'restart.paging_loop') return p.pagingLoop(when, vendor);
   if (facts.syncNote === 'restart.token_expired') return p.tokenExpired(when, vendor);
   if (facts.syncNote === 'restart.page_token') return p.pageToken(when);
+  // An ICS import's warnings (services/sync.ts icsWarningNote): codes, counts and lines.
+  if (facts.syncNote.startsWith('ics.warnings: ')) return p.icsWarnings(when, facts.syncNote.slice('ics.warnings: '.length));
   return null;
 }
 

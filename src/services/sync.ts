@@ -5,7 +5,7 @@ import { memberErrors } from '../domain/error-codes/member';
 import { newId } from '../db/ids';
 import type { ConnectionRow } from '../db/connections.repository';
 import { fetchIcs } from '../providers/ics/ics.fetch';
-import { parseIcs } from '../providers/ics/ics.mapper';
+import { parseIcs, type IcsWarning, type ParsedIcs } from '../providers/ics/ics.mapper';
 import type { Deps } from './deps';
 
 const DAY = 86_400_000;
@@ -20,6 +20,29 @@ export const syncWindow = (now: number) => ({
 export type IcsSource = { url: string } | { body: string; name?: string | undefined };
 
 export const icsRefreshJobKey = (connectionId: string) => `ics.refresh:${connectionId}`;
+
+/** What an ICS import left out or kept despite a problem (see `IcsWarning` in ics.mapper.ts). */
+export interface IcsImportWarnings {
+  warnings: IcsWarning[];
+  /** Per warning code, including those past the listed ones. */
+  warningCounts: ParsedIcs['warningCounts'];
+}
+
+const NOTE_LINES = 5;
+
+/**
+ * The connection's `syncNote` after an import: `ics.warnings: ` and one summary per warning code
+ * with its count and first lines, e.g. `instance_cap 3726 (lines 1643, 1649, …)`; null when there
+ * was nothing to report. A note rather than a column so that it needs no migration.
+ */
+export function icsWarningNote(parsed: IcsImportWarnings): string | null {
+  const parts = Object.entries(parsed.warningCounts).map(([code, count]) => {
+    const lines = parsed.warnings.filter((w) => w.code === code).map((w) => w.line);
+    const shown = lines.slice(0, NOTE_LINES).join(', ');
+    return `${code} ${count} (line${lines.length === 1 ? '' : 's'} ${shown}${count > NOTE_LINES ? ', …' : ''})`;
+  });
+  return parts.length === 0 ? null : `ics.warnings: ${parts.join('; ')}`;
+}
 
 async function readSource(deps: Deps, source: IcsSource): Promise<string> {
   return 'url' in source ? fetchIcs(source.url, deps.ics) : source.body;
@@ -36,7 +59,7 @@ export async function connectIcs(
   workspaceId: string,
   memberId: string,
   source: IcsSource,
-): Promise<ConnectionRow> {
+): Promise<ConnectionRow & IcsImportWarnings> {
   const member = await deps.repos.members.get(workspaceId, memberId);
   if (!member) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
   const now = deps.clock();
@@ -61,7 +84,13 @@ export async function connectIcs(
       isPrimary: true,
     });
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { fresh: true });
-    await deps.repos.connections.setStatus(workspaceId, id, 'ok', { lastSyncAt: now, lastError: null, syncedThroughAt: now });
+    const note = icsWarningNote(parsed);
+    await deps.repos.connections.setStatus(workspaceId, id, 'ok', {
+      lastSyncAt: now,
+      lastError: null,
+      syncedThroughAt: now,
+      ...(note ? { syncNote: note, syncNoteAt: now } : {}),
+    });
   } catch (error) {
     await deps.repos.connections.remove(workspaceId, id);
     if (!(await deps.repos.members.get(workspaceId, memberId))) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
@@ -77,7 +106,7 @@ export async function connectIcs(
       everyMs: deps.ics.refreshMinutes * 60_000,
     });
   }
-  return (await deps.repos.connections.get(workspaceId, id))!;
+  return { ...(await deps.repos.connections.get(workspaceId, id))!, warnings: parsed.warnings, warningCounts: parsed.warningCounts };
 }
 
 /**
@@ -90,7 +119,7 @@ export async function syncIcsConnection(
   workspaceId: string,
   connectionId: string,
   upload?: { body: string },
-): Promise<{ connection: ConnectionRow; events: number }> {
+): Promise<{ connection: ConnectionRow; events: number } & IcsImportWarnings> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
   if (!connection) throw connectionErrors.not_found(`No connection ${connectionId} in this workspace.`);
   if (connection.provider !== 'ics') {
@@ -113,9 +142,16 @@ export async function syncIcsConnection(
     const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);
     if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
-    const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now };
+    // The note always describes the latest import: a clean feed clears it.
+    const note = icsWarningNote(parsed);
+    const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now, syncNote: note, syncNoteAt: note ? now : null };
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', facts);
-    return { connection: { ...connection, status: 'ok', ...facts }, events: parsed.events.length };
+    return {
+      connection: { ...connection, status: 'ok', ...facts },
+      events: parsed.events.length,
+      warnings: parsed.warnings,
+      warningCounts: parsed.warningCounts,
+    };
   } catch (error) {
     // Deleted while the feed was fetched: the delete wins, and nothing of this run is kept.
     if (!(await deps.repos.connections.get(workspaceId, connectionId))) {

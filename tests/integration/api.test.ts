@@ -299,6 +299,29 @@ describe('ICS connections and the audit', () => {
     expect(conn.json).toMatchObject({ status: 'error', lastError: 'ics.parse_error' });
   });
 
+  it('when a feed would expand past the per-file instance cap, then at most the cap is stored and the import answer and the connection health report it', async () => {
+    const { key, memberId } = await withMember();
+    const daily = Array.from({ length: 1_000 }, (_, i) =>
+      ['BEGIN:VEVENT', `UID:daily-${i}`, 'DTSTART:20260101T090000Z', 'DURATION:PT30M', 'RRULE:FREQ=DAILY', 'END:VEVENT'].join('\n'),
+    );
+    const forever = ['BEGIN:VEVENT', 'UID:forever', 'DTSTART:20261201T090000Z', 'DURATION:P999999999999999999W', 'END:VEVENT'].join('\n');
+    const up = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: ics(`${forever}\n${daily.join('\n')}`), name: 'storm.ics' } });
+    expect(up.status).toBe(201);
+    expect(up.json.warningCounts).toMatchObject({ out_of_range: 1 });
+    expect(up.json.warningCounts.instance_cap).toBeGreaterThan(0);
+    expect(up.json.warnings[0]).toMatchObject({ code: 'out_of_range', uid: 'forever', line: 8 });
+    const again = await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key, json: { ics: ics(daily.join('\n')) } });
+    expect(again.status).toBe(200);
+    expect(again.json.events).toBeLessThanOrEqual(100_000);
+    expect(again.json.events).toBeGreaterThan(99_000);
+    expect(again.json.warningCounts.instance_cap).toBeGreaterThanOrEqual(700); // about 274 series of ~365 fit
+    const conn = await t.api('GET', `/v1/connections/${up.json.id}`, { key });
+    expect(conn.json.health.notice).toMatch(/instance_cap \d+ \(lines \d+, /);
+    const clean = await t.api('POST', `/v1/connections/${up.json.id}/sync`, { key, json: { ics: aliceCalendar } });
+    expect(clean.json.warnings).toEqual([]);
+    expect((await t.api('GET', `/v1/connections/${up.json.id}`, { key })).json.health.notice).toBeNull();
+  });
+
   it('when a new connection fails to parse, then nothing is created', async () => {
     const { key, memberId } = await withMember();
     const res = await t.api('POST', '/v1/connections/ics', { key, json: { memberId, ics: 'hello' } });

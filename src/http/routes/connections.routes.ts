@@ -35,6 +35,23 @@ const view = (row: ConnectionRow) => ({
   lastError: row.lastError,
 });
 
+const icsWarningSchema = z
+  .object({
+    code: z.enum(['instance_cap', 'step_budget', 'series_cap', 'duplicate_uid', 'superseded', 'out_of_range']),
+    line: z.number().int(),
+    uid: z.string().nullable(),
+    message: z.string().openapi({ example: 'line 120: series "standup" dropped: the file reached its cap of 100000 instances' }),
+  })
+  .openapi('IcsWarning');
+
+/** What an ICS import left out or kept despite a problem: the first 100 listed, all counted. */
+const icsWarningsFields = {
+  warnings: z.array(icsWarningSchema),
+  warningCounts: z.record(z.string(), z.number().int()).openapi({ description: 'Warnings per code, including those past the 100 listed' }),
+};
+
+const imported = (row: Awaited<ReturnType<typeof connectIcs>>) => ({ ...view(row), warnings: row.warnings, warningCounts: row.warningCounts });
+
 const syncScheduledSchema = z
   .object({
     connection: connectionSchema,
@@ -85,19 +102,22 @@ export function connectionsRoutes(deps: Deps) {
         query: z.object({ memberId: z.string().optional(), name: z.string().max(200).optional() }),
         body: { content: { 'application/json': { schema: icsJson }, 'text/calendar': { schema: calendarText } } },
       },
-      responses: { 201: { description: 'Connected and imported', content: { 'application/json': { schema: connectionSchema } } }, ...errorResponses },
+      responses: {
+        201: { description: 'Connected and imported', content: { 'application/json': { schema: connectionSchema.extend(icsWarningsFields).openapi('IcsConnection') } } },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const workspaceId = c.get('workspaceId');
       if (isCalendarBody(c)) {
         const { memberId, name } = c.req.valid('query');
         if (!memberId) throw requestErrors.invalid('Pass ?memberId= with a text/calendar body.');
-        return c.json(view(await connectIcs(deps, workspaceId, memberId, { body: await c.req.text(), name })), 201);
+        return c.json(imported(await connectIcs(deps, workspaceId, memberId, { body: await c.req.text(), name })), 201);
       }
       const body = c.req.valid('json');
       if (typeof body !== 'object' || !('memberId' in body)) throw requestErrors.invalid('Send JSON or a text/calendar body.');
       const source = 'url' in body ? { url: body.url } : { body: body.ics, name: body.name };
-      return c.json(view(await connectIcs(deps, workspaceId, body.memberId, source)), 201);
+      return c.json(imported(await connectIcs(deps, workspaceId, body.memberId, source)), 201);
     },
   );
 
@@ -129,7 +149,10 @@ export function connectionsRoutes(deps: Deps) {
         body: { content: { 'application/json': { schema: z.object({ ics: z.string().min(1).optional() }) }, 'text/calendar': { schema: calendarText } } },
       },
       responses: {
-        200: { description: 'Synced', content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int() }) } } },
+        200: {
+          description: 'Synced',
+          content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int(), ...icsWarningsFields }) } },
+        },
         202: { description: 'Google/Outlook: the sync is scheduled to run at once', content: { 'application/json': { schema: syncScheduledSchema } } },
         ...errorResponses,
       },
@@ -152,7 +175,7 @@ export function connectionsRoutes(deps: Deps) {
       }
       const upload = isCalendarBody(c) ? { body: await c.req.text() } : typeof json === 'object' && json.ics ? { body: json.ics } : undefined;
       const result = await syncIcsConnection(deps, c.get('workspaceId'), id, upload);
-      return c.json({ connection: view(result.connection), events: result.events }, 200);
+      return c.json({ connection: view(result.connection), events: result.events, warnings: result.warnings, warningCounts: result.warningCounts }, 200);
     },
   );
 
