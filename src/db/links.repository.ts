@@ -31,19 +31,19 @@ export function createLinksRepository({ db }: { db: Db }) {
     },
 
     /**
-     * A dashboard flash: one row keyed by the hash of a random token, its sealed payload in the
-     * one free text column (`email`), so it lives in the database (Workers have no shared memory)
-     * without a migration. Taking it deletes it: a flash is read once.
+     * A dashboard flash: one row keyed by the hash of a random token, its sealed payload beside
+     * it, so it lives in the database (Workers have no shared memory). Taking it deletes it: a
+     * flash is read once.
      */
     async createFlash(row: { id: string; sealed: string; createdAt: number; expiresAt: number }): Promise<void> {
-      await db.insert(oneTimeLinks).values({ id: row.id, purpose: 'flash', email: row.sealed, createdAt: row.createdAt, expiresAt: row.expiresAt, usedAt: null });
+      await db.insert(oneTimeLinks).values({ id: row.id, purpose: 'flash', payload: row.sealed, createdAt: row.createdAt, expiresAt: row.expiresAt, usedAt: null });
     },
 
     /** Deletes a live flash and returns its sealed payload; undefined when unknown, taken or expired. */
     async takeFlash(id: string, now: number): Promise<string | undefined> {
       const rows = await db.delete(oneTimeLinks).where(and(eq(oneTimeLinks.id, id), eq(oneTimeLinks.purpose, 'flash'))).returning();
       const row = rows[0];
-      return row && row.expiresAt > now ? (row.email ?? undefined) : undefined;
+      return row && row.expiresAt > now ? (row.payload ?? undefined) : undefined;
     },
 
     /** How many links of a purpose went to an address since `since` (the flood caps count these). */

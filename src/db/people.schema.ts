@@ -94,7 +94,7 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_person_idx').on(t.personId), index('sessions_workspace_idx').on(t.workspaceId)],
 );
 
-/** `flash`: a dashboard flash (see services/flash.ts): `email` holds its sealed payload instead of an address. */
+/** `flash`: a dashboard flash (see services/flash.ts), its sealed content in `payload`. */
 export type LinkPurpose = 'sign-in' | 'setup' | 'confirm' | 'flash';
 
 /**
@@ -107,6 +107,8 @@ export const oneTimeLinks = sqliteTable(
     id: text('id').primaryKey(),
     purpose: text('purpose').$type<LinkPurpose>().notNull(),
     email: text('email'),
+    /** A flash's sealed content (AES-256-GCM under the vault); null for links. */
+    payload: text('payload'),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
