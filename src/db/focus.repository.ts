@@ -2,7 +2,8 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import type { FocusPolicy } from '../domain/focus-planner';
 import type { Db } from './database';
 import { bumpDataVersion } from './workspaces.repository';
-import { focusBlocks, focusConnections, focusMembers, focusSettings, providerWrites, type FocusBlockStatus } from './schema';
+import { focusBlocks, focusConnections, focusMembers, focusSettings, type FocusBlockStatus } from './focus.schema';
+import { providerWrites } from './schema';
 
 export type FocusBlockRow = typeof focusBlocks.$inferSelect;
 export type FocusMemberRow = typeof focusMembers.$inferSelect;

@@ -8,7 +8,7 @@ import { members, workspaces } from './schema';
  * that proved it), which workspaces they belong to and with which role, their server-side
  * sessions, one-time links, invitations, groups for privacy-preserving team views, verified mail
  * recipients and the admin audit log. Kept beside `schema.ts` so each file stays readable;
- * drizzle-kit reads both.
+ * drizzle-kit reads all the schema files.
  */
 
 const createdAt = () =>

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { atomic, insertMany } from './atomic';
 import type { Db } from './database';
-import { rotationBurdens, rotations } from './schema';
+import { rotationBurdens, rotations } from './rotation.schema';
 
 export type RotationRow = typeof rotations.$inferSelect;
 export type RotationBurdenRow = typeof rotationBurdens.$inferSelect;

@@ -1,6 +1,6 @@
 import type { ConnectionRow } from '../db/connections.repository';
 import type { MemberRow } from '../db/members.repository';
-import type { FocusBlockStatus } from '../db/schema';
+import type { FocusBlockStatus } from '../db/focus.schema';
 import { isProviderError, type CalendarProvider } from '../providers/calendar-provider';
 import type { Deps } from './deps';
 import { providerFor } from './providers';

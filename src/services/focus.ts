@@ -24,7 +24,7 @@ import type { CalendarEvent } from '../domain/types';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { FocusBlockRow } from '../db/focus.repository';
 import type { MemberRow } from '../db/members.repository';
-import type { FocusBlockStatus } from '../db/schema';
+import type { FocusBlockStatus } from '../db/focus.schema';
 import { isProviderError, type OwnedEventDraft } from '../providers/calendar-provider';
 import type { Deps } from './deps';
 import { memoized } from './memo';
