@@ -4,7 +4,6 @@
  * rules for that date (never a fixed offset). All calendar arithmetic goes through luxon.
  */
 import { DateTime, IANAZone } from 'luxon';
-import { UnmeetError } from './errors';
 import { auditErrors } from './error-codes/audit';
 import { memberErrors } from './error-codes/member';
 import { normalize } from './intervals';
@@ -66,10 +65,6 @@ const WEEKDAY_NAMES: ReadonlyMap<string, Weekday> = new Map(
 const TIME_PATTERN = /^(\d{2}):(\d{2})$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-function invalidHours(message: string, details: Record<string, unknown>): UnmeetError {
-  return memberErrors.invalid_working_hours(message, details);
-}
-
 /**
  * Minutes after local midnight for a wall-clock time `HH:MM` (00:00–24:00; `24:00` = 1440,
  * the end of the day). Throws `member.invalid_working_hours` for anything else.
@@ -79,7 +74,7 @@ export function parseLocalTime(value: unknown): number {
   const hours = match ? Number(match[1]) : NaN;
   const minutes = match ? Number(match[2]) : NaN;
   if (!match || hours > 24 || minutes > 59 || (hours === 24 && minutes !== 0)) {
-    throw invalidHours(
+    throw memberErrors.invalid_working_hours(
       `Invalid working-hours time ${JSON.stringify(value)}: use HH:MM between 00:00 and 24:00.`,
       { value },
     );
@@ -90,7 +85,7 @@ export function parseLocalTime(value: unknown): number {
 function weekdayOf(name: unknown): Weekday {
   const weekday = typeof name === 'string' ? WEEKDAY_NAMES.get(name.trim().toLowerCase()) : undefined;
   if (weekday === undefined) {
-    throw invalidHours(
+    throw memberErrors.invalid_working_hours(
       `Unknown weekday ${JSON.stringify(name)} in working hours: use ${WEEKDAYS.join(', ')}.`,
       { weekday: name },
     );
@@ -100,14 +95,14 @@ function weekdayOf(name: unknown): Weekday {
 
 function normalizeDayRanges(weekday: Weekday, ranges: unknown): Array<[LocalTime, LocalTime]> {
   if (!Array.isArray(ranges)) {
-    throw invalidHours(
+    throw memberErrors.invalid_working_hours(
       `Working hours for ${weekday} must be a list of [start, end] pairs such as [["09:00","17:00"]].`,
       { weekday },
     );
   }
   const parsed = ranges.map((range: unknown) => {
     if (!Array.isArray(range) || range.length !== 2) {
-      throw invalidHours(
+      throw memberErrors.invalid_working_hours(
         `Working hours for ${weekday} must be [start, end] pairs such as ["09:00","17:00"]; got ${JSON.stringify(range)}.`,
         { weekday, range },
       );
@@ -116,7 +111,7 @@ function normalizeDayRanges(weekday: Weekday, ranges: unknown): Array<[LocalTime
     const startMinutes = parseLocalTime(start);
     const endMinutes = parseLocalTime(end);
     if (startMinutes >= endMinutes) {
-      throw invalidHours(
+      throw memberErrors.invalid_working_hours(
         `Working hours for ${weekday}: start ${String(start)} must be before end ${String(end)} (ranges cannot cross midnight; split them over two days).`,
         { weekday, start, end },
       );
@@ -128,7 +123,7 @@ function normalizeDayRanges(weekday: Weekday, ranges: unknown): Array<[LocalTime
   let previous: (typeof parsed)[number] | undefined;
   for (const range of parsed) {
     if (previous !== undefined && range.start < previous.end) {
-      throw invalidHours(
+      throw memberErrors.invalid_working_hours(
         `Working hours for ${weekday} overlap: ${previous.text.join('–')} and ${range.text.join('–')}.`,
         { weekday, ranges },
       );
@@ -159,28 +154,28 @@ export function normalizeWorkingHours(input: WorkingHoursInput | null | undefine
     ) as WorkingHours;
   }
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw invalidHours('Working hours must be an object: { days, start, end } or a per-weekday map.', {});
+    throw memberErrors.invalid_working_hours('Working hours must be an object: { days, start, end } or a per-weekday map.', {});
   }
   const record = input as Record<string, unknown>;
   const byDay = new Map<Weekday, unknown>();
   if ('days' in record || 'start' in record || 'end' in record) {
     for (const key of Object.keys(record)) {
       if (key !== 'days' && key !== 'start' && key !== 'end') {
-        throw invalidHours(
+        throw memberErrors.invalid_working_hours(
           `Unexpected key ${JSON.stringify(key)} in working hours: use either { days, start, end } or a per-weekday map, not both.`,
           { key },
         );
       }
     }
     if (!Array.isArray(record.days)) {
-      throw invalidHours('Working hours "days" must be a list of weekdays such as ["mon","tue"].', {});
+      throw memberErrors.invalid_working_hours('Working hours "days" must be a list of weekdays such as ["mon","tue"].', {});
     }
     for (const day of record.days as unknown[]) byDay.set(weekdayOf(day), [[record.start, record.end]]);
   } else {
     for (const [key, ranges] of Object.entries(record)) {
       const weekday = weekdayOf(key);
       if (byDay.has(weekday)) {
-        throw invalidHours(`Working hours name ${weekday} twice.`, { weekday });
+        throw memberErrors.invalid_working_hours(`Working hours name ${weekday} twice.`, { weekday });
       }
       if (ranges !== undefined) byDay.set(weekday, ranges);
     }
