@@ -21,7 +21,6 @@ import {
   BACK_TO_BACK_MIN_MEETINGS,
   DEFAULT_FOCUS_MIN_MINUTES,
   type AuditInput,
-  type AuditMeasurement,
   type AuditMemberInput,
   type MemberMeasurement,
   type SeriesMeasurement,

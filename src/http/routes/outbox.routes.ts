@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import { UnmeetError } from '../../domain/errors';
 import { outboxErrors } from '../../domain/error-codes/outbox';
 import type { OutboxRow } from '../../db/outbox.repository';

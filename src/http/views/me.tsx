@@ -195,8 +195,6 @@ export function MyWeekPage(props: { ctx: PageContext; week: MyWeek | null; share
   );
 }
 
-const PROVIDER_NAMES = { ics: 'ICS', google: 'Google', microsoft: 'Outlook' } as const;
-
 /** The person's own calendars: connect, paste an ICS address, disconnect; and what is shared, with whom. */
 export function MyConnectionsPage(props: {
   ctx: PageContext;

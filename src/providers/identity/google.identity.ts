@@ -1,6 +1,5 @@
 import type { IdentityConfig, VerifiedIdentity } from './identity-client';
 import {
-  SIGN_IN_SCOPES,
   createKeySet,
   exchangeCode,
   invalidToken,
