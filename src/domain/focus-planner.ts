@@ -170,6 +170,29 @@ function preferredShare(block: Interval, day: DayState, preferred: PreferredTime
   return Math.round((overlap / (block.end - block.start)) * 100) / 100;
 }
 
+/** What the steps of one plan share: the policy in ms, the days, and the blocks chosen so far. */
+interface PlanContext {
+  policy: FocusPolicy;
+  minBlock: number;
+  cap: number;
+  states: DayState[];
+  blocks: PlannedBlock[];
+  dropped: string[];
+}
+
+/** Focus time still to place in the week being planned. */
+interface WeekRun {
+  remaining: number;
+}
+
+/** Sums over the weeks: the target and the upper bounds the missed reason compares. */
+interface PlanTotals {
+  targetMs: number;
+  achievableMs: number;
+  boundNoCapMs: number;
+  boundWithBlockedMs: number;
+}
+
 /**
  * Plans focus blocks for one member (see the module comment for the rules). Hours in the result
  * are decimal hours rounded to 2 decimals.
@@ -179,9 +202,7 @@ export function planFocus(input: FocusPlanInput): FocusPlan {
   const minBlock = policy.minBlockMinutes * MINUTE;
   const cap = policy.maxPerDayMinutes * MINUTE;
   const buffer = policy.bufferMinutes * MINUTE;
-  const notBefore = input.notBefore ?? -Infinity;
   const blocked = new Set(input.blockedDates ?? []);
-  const noMeeting = new Set<Weekday>(policy.noMeetingDays);
   const days = localDays(timeZone, input.range.from, input.range.to);
   const workingPerWeek = WEEKDAYS.filter((d) => (input.workingHours[d]?.length ?? 0) > 0).length;
 
@@ -189,7 +210,48 @@ export function planFocus(input: FocusPlanInput): FocusPlan {
   const existing = [...(input.existing ?? [])].sort((a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const pinned = normalize(existing.filter((e) => e.pinned).map((e) => ({ start: e.start, end: e.end })));
 
-  // Per day: working time minus buffered busy time, minus pinned blocks, from notBefore on.
+  const states = candidateDays(input, days, busy, pinned, blocked, minBlock);
+  const ctx: PlanContext = { policy, minBlock, cap, states, blocks: [], dropped: [] };
+  const totals: PlanTotals = { targetMs: 0, achievableMs: 0, boundNoCapMs: 0, boundWithBlockedMs: 0 };
+
+  const pinnedByDay = placePinned(ctx, existing, days, timeZone);
+
+  // Existing blocks outside the planned working days (a day off now, a date already past) go.
+  const movable = existing.filter((e) => !e.pinned);
+  for (const e of movable) if (!dayOf(states, e.start)) ctx.dropped.push(e.id);
+
+  const weeks = [...new Set(states.map((s) => s.week))].sort((a, b) => a - b);
+  for (const week of weeks) planWeek(ctx, totals, week, movable, pinnedByDay, workingPerWeek);
+
+  const { blocks, dropped } = ctx;
+  blocks.sort((a, b) => a.start - b.start || a.end - b.end);
+  dropped.sort();
+  const plannedMs = lengthOf(blocks);
+  const noWorkingTime = states.length === 0 || workingPerWeek === 0;
+  const { missedCode, missedReason } = explainMiss(policy, totals, plannedMs, noWorkingTime, blocked);
+  return {
+    blocks,
+    dropped,
+    targetHours: round2(totals.targetMs),
+    achievableHours: round2(Math.max(totals.achievableMs, Math.min(plannedMs, totals.targetMs))),
+    plannedHours: round2(plannedMs),
+    missedCode,
+    missedReason,
+  };
+}
+
+/** Per working day: working time minus buffered busy time, minus pinned blocks, from notBefore on. */
+function candidateDays(
+  input: FocusPlanInput,
+  days: readonly LocalDay[],
+  busy: readonly Interval[],
+  pinned: readonly Interval[],
+  blocked: ReadonlySet<string>,
+  minBlock: number,
+): DayState[] {
+  const { timeZone } = input;
+  const notBefore = input.notBefore ?? -Infinity;
+  const noMeeting = new Set<Weekday>(input.policy.noMeetingDays);
   const states: DayState[] = [];
   const allWorking = workingIntervalsForDays(input.workingHours, timeZone, days);
   let w0 = 0;
@@ -216,148 +278,171 @@ export function planFocus(input: FocusPlanInput): FocusPlan {
       total: 0,
     });
   }
-  const dayOf = (instant: number) => states.find((s) => instant >= s.day.start && instant < s.day.end);
+  return states;
+}
 
-  const blocks: PlannedBlock[] = [];
-  const dropped: string[] = [];
-  let targetMs = 0;
-  let achievableMs = 0;
-  let boundNoCapMs = 0;
-  let boundWithBlockedMs = 0;
+const dayOf = (states: readonly DayState[], instant: number) => states.find((s) => instant >= s.day.start && instant < s.day.end);
 
-  const weeks = [...new Set(states.map((s) => s.week))].sort((a, b) => a - b);
+/** 1. Pinned blocks overlapping the range join the plan as they are; returns their length per day. */
+function placePinned(ctx: PlanContext, existing: readonly ExistingBlock[], days: readonly LocalDay[], timeZone: string): Map<DayState, number> {
   const pinnedByDay = new Map<DayState, number>();
   for (const p of existing.filter((e) => e.pinned)) {
-    const state = dayOf(p.start);
+    const state = dayOf(ctx.states, p.start);
     const date = state?.day.date ?? DateTime.fromMillis(p.start, { zone: timeZone }).toISODate()!;
     const overlapsRange = days.length > 0 && p.end > days[0]!.start && p.start < days[days.length - 1]!.end;
     if (!overlapsRange) continue;
-    blocks.push({ start: p.start, end: p.end, date, source: 'pinned', existingId: p.id });
+    ctx.blocks.push({ start: p.start, end: p.end, date, source: 'pinned', existingId: p.id });
     if (state) pinnedByDay.set(state, (pinnedByDay.get(state) ?? 0) + p.end - p.start);
   }
+  return pinnedByDay;
+}
 
-  // Existing blocks outside the planned working days (a day off now, a date already past) go.
-  const movable = existing.filter((e) => !e.pinned);
-  for (const e of movable) if (!dayOf(e.start)) dropped.push(e.id);
-
-  for (const week of weeks) {
-    const weekDays = states.filter((s) => s.week === week);
-    const target = workingPerWeek === 0 ? 0 : Math.round((policy.weeklyTargetHours * 3_600_000 * weekDays.length) / workingPerWeek / MINUTE) * MINUTE;
-    targetMs += target;
-    let remaining = target;
-    for (const s of weekDays) {
-      const p = pinnedByDay.get(s) ?? 0;
-      s.total += p;
-      remaining -= p;
-    }
-
-    // Upper bounds: what the windows allow under the policy (and without the daily cap, and with deleted days).
-    let bound = 0;
-    let boundNoCap = 0;
-    let boundAll = 0;
-    for (const s of weekDays) {
-      const free = lengthOf(s.windows);
-      const pinnedHere = pinnedByDay.get(s) ?? 0;
-      boundAll += s.noMeeting ? free + pinnedHere : Math.min(cap, free + pinnedHere);
-      if (s.blocked) {
-        bound += pinnedHere;
-        boundNoCap += pinnedHere;
-        continue;
-      }
-      bound += s.noMeeting ? free + pinnedHere : Math.min(cap, free + pinnedHere);
-      boundNoCap += free + pinnedHere;
-    }
-    achievableMs += Math.min(target, bound);
-    boundNoCapMs += Math.min(target, boundNoCap);
-    boundWithBlockedMs += Math.min(target, boundAll);
-
-    const place = (s: DayState, block: Interval, source: BlockSource, existingId: string | null) => {
-      s.chosen.push(block);
-      s.chosen.sort((a, b) => a.start - b.start);
-      s.open = null;
-      s.total += block.end - block.start;
-      remaining -= block.end - block.start;
-      blocks.push({ start: block.start, end: block.end, date: s.day.date, source, existingId });
-    };
-    const openWindows = (s: DayState) => (s.open ??= s.chosen.length === 0 ? s.windows : gridWindows(subtract(s.windows, s.chosen), minBlock));
-
-    // 2. Existing blocks, chronologically: keep, shrink, or drop.
-    for (const e of movable) {
-      const s = dayOf(e.start);
-      if (!s || s.week !== week) continue;
-      let best: Interval | null = null;
-      if (!s.blocked && (s.noMeeting || remaining > 0)) {
-        for (const w of openWindows(s)) {
-          const piece = { start: Math.max(w.start, e.start), end: Math.min(w.end, e.end) };
-          if (piece.end - piece.start >= minBlock && (!best || piece.end - piece.start > best.end - best.start)) best = piece;
-        }
-      }
-      if (best && !s.noMeeting && s.total + (best.end - best.start) > cap) best = null;
-      if (best) place(s, best, best.start === e.start && best.end === e.end ? 'kept' : 'shrunk', e.id);
-      else dropped.push(e.id);
-    }
-
-    // 3. No-meeting days: every free window is held.
-    for (const s of weekDays) {
-      if (!s.noMeeting || s.blocked) continue;
-      for (const w of openWindows(s)) place(s, w, 'new', null);
-    }
-
-    // 4. Greedy fill until the target is reached.
-    while (remaining > 0) {
-      let best: { s: DayState; block: Interval; key: number[] } | null = null;
-      const want = Math.max(minBlock, Math.ceil(remaining / GRID) * GRID);
-      for (const s of weekDays) {
-        if (s.blocked || s.noMeeting) continue;
-        const capLeft = Math.floor((cap - s.total) / GRID) * GRID;
-        if (capLeft < minBlock) continue;
-        for (const w of openWindows(s)) {
-          const len = Math.min(w.end - w.start, capLeft, want);
-          if (len < minBlock) continue;
-          const block = policy.preferredTime === 'afternoon' ? { start: w.end - len, end: w.end } : { start: w.start, end: w.start + len };
-          // Smaller is better, element by element.
-          const key = [s.total === 0 ? 0 : 1, -preferredShare(block, s, policy.preferredTime), -len, s.total, block.start];
-          if (!best || compareKeys(key, best.key) < 0) best = { s, block, key };
-        }
-      }
-      if (!best) break;
-      place(best.s, best.block, 'new', null);
-    }
+/** One ISO week: its prorated target and bounds, then steps 2–4 of the module comment. */
+function planWeek(
+  ctx: PlanContext,
+  totals: PlanTotals,
+  week: number,
+  movable: readonly ExistingBlock[],
+  pinnedByDay: ReadonlyMap<DayState, number>,
+  workingPerWeek: number,
+): void {
+  const weekDays = ctx.states.filter((s) => s.week === week);
+  const target = workingPerWeek === 0 ? 0 : Math.round((ctx.policy.weeklyTargetHours * 3_600_000 * weekDays.length) / workingPerWeek / MINUTE) * MINUTE;
+  totals.targetMs += target;
+  const run: WeekRun = { remaining: target };
+  for (const s of weekDays) {
+    const p = pinnedByDay.get(s) ?? 0;
+    s.total += p;
+    run.remaining -= p;
   }
 
-  blocks.sort((a, b) => a.start - b.start || a.end - b.end);
-  dropped.sort();
-  const plannedMs = lengthOf(blocks);
-  const missed = targetMs - plannedMs >= MINUTE;
-  let missedCode: MissedCode | null = null;
-  let missedReason: string | null = null;
-  if (missed) {
-    const hours = (ms: number) => `${round2(ms)} h`;
-    if (states.length === 0 || workingPerWeek === 0) {
-      missedCode = 'no_working_time';
-      missedReason = 'There are no working hours left in the range to hold focus time in.';
-    } else if (achievableMs < targetMs - MINUTE && boundWithBlockedMs > achievableMs + MINUTE && blocked.size > 0) {
-      missedCode = 'deleted_by_member';
-      missedReason = `Focus blocks you deleted (${[...blocked].sort().join(', ')}) are not re-created on those days; the rest of the calendar allows ${hours(achievableMs)} of the ${hours(targetMs)} target.`;
-    } else if (achievableMs < targetMs - MINUTE && boundNoCapMs > achievableMs + MINUTE) {
-      missedCode = 'max_per_day';
-      missedReason = `The daily maximum of ${round2(cap)} h limits focus time to ${hours(achievableMs)} of the ${hours(targetMs)} target.`;
-    } else if (achievableMs < targetMs - MINUTE) {
-      missedCode = 'calendar_full';
-      missedReason = `Only ${hours(achievableMs)} of free time is left in windows of at least ${policy.minBlockMinutes} minutes inside working hours (after ${policy.bufferMinutes}-minute buffers around meetings); the target is ${hours(targetMs)}.`;
-    } else {
-      missedCode = 'fragmented';
-      missedReason = `The free windows could not be combined into blocks reaching the ${hours(targetMs)} target (${hours(plannedMs)} planned).`;
+  const bounds = weekBounds(weekDays, pinnedByDay, ctx.cap);
+  totals.achievableMs += Math.min(target, bounds.bound);
+  totals.boundNoCapMs += Math.min(target, bounds.boundNoCap);
+  totals.boundWithBlockedMs += Math.min(target, bounds.boundAll);
+
+  keepExistingBlocks(ctx, run, week, movable);
+  fillNoMeetingDays(ctx, run, weekDays);
+  fillGreedily(ctx, run, weekDays);
+}
+
+/** Upper bounds: what the windows allow under the policy (and without the daily cap, and with deleted days). */
+function weekBounds(weekDays: readonly DayState[], pinnedByDay: ReadonlyMap<DayState, number>, cap: number) {
+  let bound = 0;
+  let boundNoCap = 0;
+  let boundAll = 0;
+  for (const s of weekDays) {
+    const free = lengthOf(s.windows);
+    const pinnedHere = pinnedByDay.get(s) ?? 0;
+    boundAll += s.noMeeting ? free + pinnedHere : Math.min(cap, free + pinnedHere);
+    if (s.blocked) {
+      bound += pinnedHere;
+      boundNoCap += pinnedHere;
+      continue;
     }
+    bound += s.noMeeting ? free + pinnedHere : Math.min(cap, free + pinnedHere);
+    boundNoCap += free + pinnedHere;
+  }
+  return { bound, boundNoCap, boundAll };
+}
+
+function placeBlock(ctx: PlanContext, run: WeekRun, s: DayState, block: Interval, source: BlockSource, existingId: string | null): void {
+  s.chosen.push(block);
+  s.chosen.sort((a, b) => a.start - b.start);
+  s.open = null;
+  s.total += block.end - block.start;
+  run.remaining -= block.end - block.start;
+  ctx.blocks.push({ start: block.start, end: block.end, date: s.day.date, source, existingId });
+}
+
+const openWindows = (s: DayState, minBlock: number) => (s.open ??= s.chosen.length === 0 ? s.windows : gridWindows(subtract(s.windows, s.chosen), minBlock));
+
+/** 2. Existing blocks of the week, chronologically: keep, shrink, or drop. */
+function keepExistingBlocks(ctx: PlanContext, run: WeekRun, week: number, movable: readonly ExistingBlock[]): void {
+  const { minBlock, cap } = ctx;
+  for (const e of movable) {
+    const s = dayOf(ctx.states, e.start);
+    if (!s || s.week !== week) continue;
+    let best: Interval | null = null;
+    if (!s.blocked && (s.noMeeting || run.remaining > 0)) {
+      for (const w of openWindows(s, minBlock)) {
+        const piece = { start: Math.max(w.start, e.start), end: Math.min(w.end, e.end) };
+        if (piece.end - piece.start >= minBlock && (!best || piece.end - piece.start > best.end - best.start)) best = piece;
+      }
+    }
+    if (best && !s.noMeeting && s.total + (best.end - best.start) > cap) best = null;
+    if (best) placeBlock(ctx, run, s, best, best.start === e.start && best.end === e.end ? 'kept' : 'shrunk', e.id);
+    else ctx.dropped.push(e.id);
+  }
+}
+
+/** 3. No-meeting days: every free window is held. */
+function fillNoMeetingDays(ctx: PlanContext, run: WeekRun, weekDays: readonly DayState[]): void {
+  for (const s of weekDays) {
+    if (!s.noMeeting || s.blocked) continue;
+    for (const w of openWindows(s, ctx.minBlock)) placeBlock(ctx, run, s, w, 'new', null);
+  }
+}
+
+/** 4. Greedy fill until the target is reached. */
+function fillGreedily(ctx: PlanContext, run: WeekRun, weekDays: readonly DayState[]): void {
+  const { minBlock, cap, policy } = ctx;
+  while (run.remaining > 0) {
+    let best: { s: DayState; block: Interval; key: number[] } | null = null;
+    const want = Math.max(minBlock, Math.ceil(run.remaining / GRID) * GRID);
+    for (const s of weekDays) {
+      if (s.blocked || s.noMeeting) continue;
+      const capLeft = Math.floor((cap - s.total) / GRID) * GRID;
+      if (capLeft < minBlock) continue;
+      for (const w of openWindows(s, minBlock)) {
+        const len = Math.min(w.end - w.start, capLeft, want);
+        if (len < minBlock) continue;
+        const block = policy.preferredTime === 'afternoon' ? { start: w.end - len, end: w.end } : { start: w.start, end: w.start + len };
+        // Smaller is better, element by element.
+        const key = [s.total === 0 ? 0 : 1, -preferredShare(block, s, policy.preferredTime), -len, s.total, block.start];
+        if (!best || compareKeys(key, best.key) < 0) best = { s, block, key };
+      }
+    }
+    if (!best) break;
+    placeBlock(ctx, run, best.s, best.block, 'new', null);
+  }
+}
+
+/** Why the plan falls short of the target, if it does by a minute or more. */
+function explainMiss(
+  policy: FocusPolicy,
+  totals: PlanTotals,
+  plannedMs: number,
+  noWorkingTime: boolean,
+  blocked: ReadonlySet<string>,
+): { missedCode: MissedCode | null; missedReason: string | null } {
+  const { targetMs, achievableMs, boundNoCapMs, boundWithBlockedMs } = totals;
+  if (targetMs - plannedMs < MINUTE) return { missedCode: null, missedReason: null };
+  const hours = (ms: number) => `${round2(ms)} h`;
+  if (noWorkingTime) {
+    return { missedCode: 'no_working_time', missedReason: 'There are no working hours left in the range to hold focus time in.' };
+  }
+  if (achievableMs < targetMs - MINUTE && boundWithBlockedMs > achievableMs + MINUTE && blocked.size > 0) {
+    return {
+      missedCode: 'deleted_by_member',
+      missedReason: `Focus blocks you deleted (${[...blocked].sort().join(', ')}) are not re-created on those days; the rest of the calendar allows ${hours(achievableMs)} of the ${hours(targetMs)} target.`,
+    };
+  }
+  if (achievableMs < targetMs - MINUTE && boundNoCapMs > achievableMs + MINUTE) {
+    return {
+      missedCode: 'max_per_day',
+      missedReason: `The daily maximum of ${round2(policy.maxPerDayMinutes * MINUTE)} h limits focus time to ${hours(achievableMs)} of the ${hours(targetMs)} target.`,
+    };
+  }
+  if (achievableMs < targetMs - MINUTE) {
+    return {
+      missedCode: 'calendar_full',
+      missedReason: `Only ${hours(achievableMs)} of free time is left in windows of at least ${policy.minBlockMinutes} minutes inside working hours (after ${policy.bufferMinutes}-minute buffers around meetings); the target is ${hours(targetMs)}.`,
+    };
   }
   return {
-    blocks,
-    dropped,
-    targetHours: round2(targetMs),
-    achievableHours: round2(Math.max(achievableMs, Math.min(plannedMs, targetMs))),
-    plannedHours: round2(plannedMs),
-    missedCode,
-    missedReason,
+    missedCode: 'fragmented',
+    missedReason: `The free windows could not be combined into blocks reaching the ${hours(targetMs)} target (${hours(plannedMs)} planned).`,
   };
 }
 
