@@ -1,6 +1,6 @@
-import { calendar } from '@googleapis/calendar';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import type { Interval } from '../../domain/types';
-import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor } from '../calendar-provider';
+import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventDraft, type OwnedEventResult, type SyncCursor } from '../calendar-provider';
 import { createLimiter, headerValue, parseRetryAfter, withRetry, type RetryPolicy } from '../retry';
 import { mapGoogleItem, ownedEventState, toGoogleOwnedEvent, toGoogleTimes } from './google.mapper';
 import { googleTokenClient, type GoogleConfig, type GoogleTokens } from './google.oauth';
@@ -52,6 +52,131 @@ export function toGoogleError(error: unknown, now: number = Date.now()): Provide
   return make('invalid', `Google rejected the request (${status})`);
 }
 
+type GoogleApi = calendar_v3.Calendar;
+type GoogleClient = ReturnType<typeof googleTokenClient>['client'];
+/** One Google call through the connection's limiter, retry policy and token refresh. */
+type GoogleCall = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * One call. A 401 means the access token died before its stored expiry (revoked, rotated):
+ * as Google advises, get a new one with the refresh token and try once more; only a failed
+ * refresh (`invalid_grant`) or a second 401 means the member must reconnect.
+ */
+async function attemptWithRefresh<T>(client: GoogleClient, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (statusOf(error) !== 401) throw toGoogleError(error);
+    client.setCredentials({ ...client.credentials, expiry_date: 1 });
+    try {
+      return await fn();
+    } catch (again) {
+      throw toGoogleError(again);
+    }
+  }
+}
+
+/** Calls limited to 4 at once, retried by `retry`, each waiting for refreshed tokens to be stored. */
+function googleCaller(client: GoogleClient, retry: RetryPolicy, saved: () => Promise<void>): GoogleCall {
+  const limit = createLimiter(4);
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await limit(() => withRetry(() => attemptWithRefresh(client, fn), retry));
+    } finally {
+      await saved();
+    }
+  };
+}
+
+/** Whether an event exists and is ours: only then may it be changed. */
+async function googleOwnedState(call: GoogleCall, api: GoogleApi, calendarId: string, eventId: string): Promise<'ours' | 'gone'> {
+  let data: unknown;
+  try {
+    data = (await call(() => api.events.get({ calendarId, eventId }))).data;
+  } catch (error) {
+    if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone';
+    throw error;
+  }
+  const state = ownedEventState(data);
+  if (state.cancelled) return 'gone';
+  if (!state.ours) throw new ProviderError('google', 'conflict', 'this event is not ours to change', undefined, 'not_owned');
+  return 'ours';
+}
+
+/** One page of events.list: a full sync bounded by the cursor's window, or the changes since its sync token. */
+async function listGoogleChanges(call: GoogleCall, api: GoogleApi, calendarId: string, cursor: SyncCursor): Promise<ChangePage> {
+  const params: Record<string, unknown> = { calendarId, singleEvents: true, maxResults: PAGE_SIZE };
+  if (cursor.pageToken) params.pageToken = cursor.pageToken;
+  if (cursor.syncToken) params.syncToken = cursor.syncToken;
+  else {
+    // Only a full sync may bound the window; the same query is repeated for every page.
+    params.timeMin = new Date(cursor.window.start).toISOString();
+    params.timeMax = new Date(cursor.window.end).toISOString();
+  }
+  const res = await call(() => api.events.list(params as never));
+  const data = res.data as { items?: unknown[]; nextPageToken?: string | null; nextSyncToken?: string | null; timeZone?: string | null };
+  const zone = data.timeZone ?? 'UTC';
+  const changes = (data.items ?? []).map((item) => mapGoogleItem(item, zone)).filter((c) => c !== null);
+  return { changes, nextPageToken: data.nextPageToken ?? undefined, nextSyncToken: data.nextSyncToken ?? undefined };
+}
+
+/** Busy time per calendar, asked in spans of at most 90 days (freebusy's limit). */
+async function googleFreeBusy(call: GoogleCall, api: GoogleApi, calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> {
+  const out: Record<string, Interval[]> = Object.fromEntries(calendarIds.map((id) => [id, []]));
+  for (let start = window.start; start < window.end; start += FREEBUSY_MAX_MS) {
+    const end = Math.min(window.end, start + FREEBUSY_MAX_MS);
+    const res = await call(() =>
+      api.freebusy.query({
+        requestBody: { timeMin: new Date(start).toISOString(), timeMax: new Date(end).toISOString(), items: calendarIds.map((id) => ({ id })) },
+      }),
+    );
+    for (const [id, cal] of Object.entries(res.data.calendars ?? {})) {
+      for (const b of cal.busy ?? []) out[id]?.push({ start: Date.parse(b.start!), end: Date.parse(b.end!) });
+    }
+  }
+  return out;
+}
+
+/** Creates our event under its client id; if that id exists already, checks it is ours and brings its times up to date. */
+async function upsertGoogleOwnedEvent(call: GoogleCall, api: GoogleApi, calendarId: string, draft: OwnedEventDraft): Promise<OwnedEventResult> {
+  const insert = async (asFocusTime: boolean) => {
+    const res = await call(() => api.events.insert({
+        calendarId,
+        requestBody: toGoogleOwnedEvent(draft, asFocusTime) as never,
+        // A meeting we own invites its attendees; a focus block has none to tell.
+        ...(draft.attendees?.length ? { sendUpdates: 'all' } : {}),
+      }));
+    return { externalId: draft.clientId, outcome: 'created' as const, focusTime: asFocusTime && ownedEventState(res.data).focusTime };
+  };
+  try {
+    try {
+      return await insert(draft.focus.asFocusTime);
+    } catch (error) {
+      // Focus time is refused for some accounts (consumer ones): the same block as a normal busy event.
+      if (!draft.focus.asFocusTime || !isProviderError(error) || error.kind !== 'invalid') throw error;
+      return await insert(false);
+    }
+  } catch (error) {
+    // 409 duplicate: an earlier attempt (a lost answer, a concurrent run) already created it.
+    if (!isProviderError(error) || error.kind !== 'conflict') throw error;
+    const existing = ownedEventState((await call(() => api.events.get({ calendarId, eventId: draft.clientId }))).data);
+    if (!existing.ours) throw new ProviderError('google', 'conflict', 'an event with this id exists and is not ours', undefined, 'not_owned');
+    if (existing.cancelled) throw new ProviderError('google', 'gone', 'the member deleted this event', undefined, 'deleted');
+    if (existing.start === draft.start && existing.end === draft.end) return { externalId: draft.clientId, outcome: 'exists', focusTime: existing.focusTime };
+    if (draft.ifMoved === 'keep') return { externalId: draft.clientId, outcome: 'moved', focusTime: existing.focusTime };
+    await call(() =>
+      api.events.patch({
+        calendarId,
+        eventId: draft.clientId,
+        requestBody: toGoogleTimes(draft),
+        // Guests hear about any change we make to a meeting they were invited to.
+        ...(draft.attendees?.length ? { sendUpdates: 'all' } : {}),
+      }),
+    );
+    return { externalId: draft.clientId, outcome: 'updated', focusTime: existing.focusTime };
+  }
+}
+
 /**
  * The Google Calendar provider: the official client pointed at `config.apiRoot`, our retry
  * policy (the client's own retries are off), at most 4 concurrent calls per connection, and
@@ -65,82 +190,14 @@ export function createGoogleProvider(options: {
 }): CalendarProvider {
   const { client, current, saved } = googleTokenClient(options.config, options.tokens, options.onTokens);
   const api = calendar({ version: 'v3', rootUrl: `${options.config.apiRoot.replace(/\/$/, '')}/`, auth: client, retry: false });
-  const limit = createLimiter(4);
-  /**
-   * One call. A 401 means the access token died before its stored expiry (revoked, rotated):
-   * as Google advises, get a new one with the refresh token and try once more; only a failed
-   * refresh (`invalid_grant`) or a second 401 means the member must reconnect.
-   */
-  const attempt = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      if (statusOf(error) !== 401) throw toGoogleError(error);
-      client.setCredentials({ ...client.credentials, expiry_date: 1 });
-      try {
-        return await fn();
-      } catch (again) {
-        throw toGoogleError(again);
-      }
-    }
-  };
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await limit(() => withRetry(() => attempt(fn), options.retry));
-    } finally {
-      await saved();
-    }
-  };
-
-  /** Whether an event exists and is ours: only then may it be changed. */
-  const ownedState = async (calendarId: string, eventId: string): Promise<'ours' | 'gone'> => {
-    let data: unknown;
-    try {
-      data = (await call(() => api.events.get({ calendarId, eventId }))).data;
-    } catch (error) {
-      if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone';
-      throw error;
-    }
-    const state = ownedEventState(data);
-    if (state.cancelled) return 'gone';
-    if (!state.ours) throw new ProviderError('google', 'conflict', 'this event is not ours to change', undefined, 'not_owned');
-    return 'ours';
-  };
+  const call = googleCaller(client, options.retry, saved);
 
   return {
     name: 'google',
 
-    async listChanges(calendarId: string, cursor: SyncCursor): Promise<ChangePage> {
-      const params: Record<string, unknown> = { calendarId, singleEvents: true, maxResults: PAGE_SIZE };
-      if (cursor.pageToken) params.pageToken = cursor.pageToken;
-      if (cursor.syncToken) params.syncToken = cursor.syncToken;
-      else {
-        // Only a full sync may bound the window; the same query is repeated for every page.
-        params.timeMin = new Date(cursor.window.start).toISOString();
-        params.timeMax = new Date(cursor.window.end).toISOString();
-      }
-      const res = await call(() => api.events.list(params as never));
-      const data = res.data as { items?: unknown[]; nextPageToken?: string | null; nextSyncToken?: string | null; timeZone?: string | null };
-      const zone = data.timeZone ?? 'UTC';
-      const changes = (data.items ?? []).map((item) => mapGoogleItem(item, zone)).filter((c) => c !== null);
-      return { changes, nextPageToken: data.nextPageToken ?? undefined, nextSyncToken: data.nextSyncToken ?? undefined };
-    },
+    listChanges: (calendarId: string, cursor: SyncCursor): Promise<ChangePage> => listGoogleChanges(call, api, calendarId, cursor),
 
-    async freeBusy(calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> {
-      const out: Record<string, Interval[]> = Object.fromEntries(calendarIds.map((id) => [id, []]));
-      for (let start = window.start; start < window.end; start += FREEBUSY_MAX_MS) {
-        const end = Math.min(window.end, start + FREEBUSY_MAX_MS);
-        const res = await call(() =>
-          api.freebusy.query({
-            requestBody: { timeMin: new Date(start).toISOString(), timeMax: new Date(end).toISOString(), items: calendarIds.map((id) => ({ id })) },
-          }),
-        );
-        for (const [id, cal] of Object.entries(res.data.calendars ?? {})) {
-          for (const b of cal.busy ?? []) out[id]?.push({ start: Date.parse(b.start!), end: Date.parse(b.end!) });
-        }
-      }
-      return out;
-    },
+    freeBusy: (calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> => googleFreeBusy(call, api, calendarIds, window),
 
     async watch(calendarId, channel) {
       const res = await call(() =>
@@ -156,54 +213,17 @@ export function createGoogleProvider(options: {
       await call(() => api.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }));
     },
 
-    async upsertOwnedEvent(calendarId, draft): Promise<OwnedEventResult> {
-      const insert = async (asFocusTime: boolean) => {
-        const res = await call(() => api.events.insert({
-            calendarId,
-            requestBody: toGoogleOwnedEvent(draft, asFocusTime) as never,
-            // A meeting we own invites its attendees; a focus block has none to tell.
-            ...(draft.attendees?.length ? { sendUpdates: 'all' } : {}),
-          }));
-        return { externalId: draft.clientId, outcome: 'created' as const, focusTime: asFocusTime && ownedEventState(res.data).focusTime };
-      };
-      try {
-        try {
-          return await insert(draft.focus.asFocusTime);
-        } catch (error) {
-          // Focus time is refused for some accounts (consumer ones): the same block as a normal busy event.
-          if (!draft.focus.asFocusTime || !isProviderError(error) || error.kind !== 'invalid') throw error;
-          return await insert(false);
-        }
-      } catch (error) {
-        // 409 duplicate: an earlier attempt (a lost answer, a concurrent run) already created it.
-        if (!isProviderError(error) || error.kind !== 'conflict') throw error;
-        const existing = ownedEventState((await call(() => api.events.get({ calendarId, eventId: draft.clientId }))).data);
-        if (!existing.ours) throw new ProviderError('google', 'conflict', 'an event with this id exists and is not ours', undefined, 'not_owned');
-        if (existing.cancelled) throw new ProviderError('google', 'gone', 'the member deleted this event', undefined, 'deleted');
-        if (existing.start === draft.start && existing.end === draft.end) return { externalId: draft.clientId, outcome: 'exists', focusTime: existing.focusTime };
-        if (draft.ifMoved === 'keep') return { externalId: draft.clientId, outcome: 'moved', focusTime: existing.focusTime };
-        await call(() =>
-          api.events.patch({
-            calendarId,
-            eventId: draft.clientId,
-            requestBody: toGoogleTimes(draft),
-            // Guests hear about any change we make to a meeting they were invited to.
-            ...(draft.attendees?.length ? { sendUpdates: 'all' } : {}),
-          }),
-        );
-        return { externalId: draft.clientId, outcome: 'updated', focusTime: existing.focusTime };
-      }
-    },
+    upsertOwnedEvent: (calendarId, draft): Promise<OwnedEventResult> => upsertGoogleOwnedEvent(call, api, calendarId, draft),
 
     async updateOwnedEvent(calendarId, eventId, times) {
-      const state = await ownedState(calendarId, eventId);
+      const state = await googleOwnedState(call, api, calendarId, eventId);
       if (state === 'gone') return 'gone';
       await call(() => api.events.patch({ calendarId, eventId, requestBody: toGoogleTimes(times) }));
       return 'updated';
     },
 
     async deleteOwnedEvent(calendarId, eventId) {
-      if ((await ownedState(calendarId, eventId)) === 'gone') return 'gone';
+      if ((await googleOwnedState(call, api, calendarId, eventId)) === 'gone') return 'gone';
       try {
         await call(() => api.events.delete({ calendarId, eventId }));
         return 'deleted';
