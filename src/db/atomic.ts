@@ -23,6 +23,17 @@ export async function atomic(db: Db, statements: Statement[]): Promise<void> {
   });
 }
 
+/**
+ * Several reads in one round trip: one `db.batch` on D1 (each read there is a round trip of
+ * a few milliseconds), one after another on better-sqlite3 (where a read costs no round trip).
+ * Pass query builders not yet awaited; the answer holds each one's rows, in order. On D1 a batch's
+ * rows come keyed by column name: a join there must not select two columns of the same name.
+ */
+export async function readTogether<T extends readonly PromiseLike<unknown>[]>(db: Db, queries: [...T]): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  if (isD1(db)) return (await (db as unknown as { batch: (items: unknown[]) => Promise<unknown> }).batch(queries)) as never;
+  return (await Promise.all(queries)) as never;
+}
+
 type RawStatement = { run(params: unknown[]): { changes: number } };
 /** How `insertMany` encodes a column's values (else through the column's own encoder). */
 const PLAIN = 0;

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Role } from '../domain/roles';
-import { atomic } from './atomic';
+import { atomic, readTogether } from './atomic';
 import type { Db } from './database';
 import { newId } from './ids';
 import { identities, memberships, people, sessions, type VerifiedBy } from './people.schema';
@@ -16,6 +16,15 @@ export type MembershipWithPerson = Membership & { email: string; name: string; l
  * membership query names its workspace.
  */
 export function createPeopleRepository({ db }: { db: Db }) {
+  const membershipsQuery = (workspaceId: string) =>
+    db
+      .select({ m: memberships, email: people.email, name: people.name, locale: people.locale })
+      .from(memberships)
+      .innerJoin(people, eq(people.id, memberships.personId))
+      .where(eq(memberships.workspaceId, workspaceId))
+      .orderBy(asc(people.email));
+  const withPerson = (rows: Awaited<ReturnType<typeof membershipsQuery>>): MembershipWithPerson[] =>
+    rows.map((r) => ({ ...r.m, email: r.email, name: r.name, locale: r.locale }));
   return {
     async get(personId: string): Promise<Person | undefined> {
       return (await db.select().from(people).where(eq(people.id, personId)))[0];
@@ -81,13 +90,19 @@ export function createPeopleRepository({ db }: { db: Db }) {
     },
 
     async listMemberships(workspaceId: string): Promise<MembershipWithPerson[]> {
-      const rows = await db
-        .select({ m: memberships, email: people.email, name: people.name, locale: people.locale })
-        .from(memberships)
-        .innerJoin(people, eq(people.id, memberships.personId))
-        .where(eq(memberships.workspaceId, workspaceId))
-        .orderBy(asc(people.email));
-      return rows.map((r) => ({ ...r.m, email: r.email, name: r.name, locale: r.locale }));
+      return withPerson(await membershipsQuery(workspaceId));
+    },
+
+    /**
+     * The memberships and the workspace's data version, read together (one round trip on D1): a
+     * scoped report's cache key needs both, on every request for it.
+     */
+    async listMembershipsAndVersion(workspaceId: string): Promise<{ memberships: MembershipWithPerson[]; dataVersion: number }> {
+      const [rows, version] = await readTogether(db, [
+        membershipsQuery(workspaceId),
+        db.select({ v: workspaces.dataVersion }).from(workspaces).where(eq(workspaces.id, workspaceId)),
+      ]);
+      return { memberships: withPerson(rows), dataVersion: version[0]?.v ?? 0 };
     },
 
     /** Adds the person to the workspace (or keeps the membership they have: a role is never changed here). */

@@ -64,16 +64,22 @@ function sizeOf(value: unknown, depth = 0): number {
   return 0;
 }
 
-/** `compute()` once per workspace data version and parameters; without a memo in deps, every time. */
+/**
+ * `compute()` once per workspace data version and parameters; without a memo in deps, every time.
+ * `dataVersion`, when the caller read it already in this request (with another read, in one
+ * round trip) and wrote nothing since, saves reading it again.
+ */
 export async function memoized<T>(
   deps: Pick<Deps, 'repos' | 'memo'>,
   workspaceId: string,
   name: string,
   params: unknown,
   compute: () => Promise<T>,
+  dataVersion?: number,
 ): Promise<T> {
   if (!deps.memo) return compute();
-  const key = `${workspaceId}|${await deps.repos.workspaces.dataVersion(workspaceId)}|${name}|${JSON.stringify(params)}`;
+  const version = dataVersion ?? (await deps.repos.workspaces.dataVersion(workspaceId));
+  const key = `${workspaceId}|${version}|${name}|${JSON.stringify(params)}`;
   const hit = deps.memo.get(key) as Promise<T> | undefined;
   if (hit) return hit;
   // The promise itself is cached, so concurrent requests share one computation; a failure is not kept.

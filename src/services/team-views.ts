@@ -39,6 +39,8 @@ export interface ViewerScope {
   privateEmails: Set<string>;
   /** A digest of the hidden set: part of every cache key of a scoped report, so one viewer never gets another's view. */
   key: string;
+  /** The workspace's data version, read with the memberships (one round trip): for the cache key of the report this scope is for. */
+  dataVersion: number;
 }
 
 const DAY = 86_400_000;
@@ -50,7 +52,7 @@ async function digest(text: string): Promise<string> {
 
 /** The viewer's scope in their workspace: which member rows and addresses are someone else's private data. */
 export async function viewerScope(deps: Pick<Deps, 'repos'>, viewer: Viewer): Promise<ViewerScope> {
-  const memberships = await deps.repos.people.listMemberships(viewer.workspaceId);
+  const { memberships, dataVersion } = await deps.repos.people.listMembershipsAndVersion(viewer.workspaceId);
   const owners = new Map<string, MemberOwner & { name: string }>();
   const privateEmails = new Set<string>();
   for (const m of memberships) {
@@ -63,7 +65,7 @@ export async function viewerScope(deps: Pick<Deps, 'repos'>, viewer: Viewer): Pr
     for (const row of await deps.repos.groups.linkedMembers(viewer.workspaceId)) if (hiddenMemberIds.has(row.memberId)) privateEmails.add(row.email.toLowerCase());
   }
   const key = hiddenMemberIds.size === 0 && privateEmails.size === 0 ? 'all' : await digest(JSON.stringify([[...hiddenMemberIds].sort(), [...privateEmails].sort()]));
-  return { owners, hiddenMemberIds, privateEmails, key };
+  return { owners, hiddenMemberIds, privateEmails, key, dataVersion };
 }
 
 /** Refuses a report about one member who is someone else's private data (403 `privacy.not_shared`). */

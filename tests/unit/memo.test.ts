@@ -39,4 +39,14 @@ describe('memo', () => {
     await memoized(d, 'ws', 'failing', 3, async () => ++runs);
     expect(runs).toBe(2);
   });
+
+  it('when the caller passes the data version it read, then the entry is keyed by that version and none is read again', async () => {
+    let reads = 0;
+    const d = { memo: createMemo(), repos: { workspaces: { dataVersion: async () => (++reads, 1) } } } as unknown as Parameters<typeof memoized>[0];
+    let runs = 0;
+    await memoized(d, 'ws', 'report', 1, async () => ++runs, 1);
+    expect(await memoized(d, 'ws', 'report', 1, async () => ++runs)).toBe(1); // the same entry, found by the version read here
+    expect(await memoized(d, 'ws', 'report', 1, async () => ++runs, 2)).toBe(2); // a newer version: computed anew
+    expect(reads).toBe(1);
+  });
 });

@@ -48,8 +48,9 @@ export function auditRoutes(deps: Deps) {
       const query = c.req.valid('query');
       const principal = c.get('principal');
       // Keyed on the viewer's scope too: two viewers who may see different rows never share an entry.
+      // The scope's read brings the data version along, so a cached answer costs one read after the key's.
       const scope = await viewerScope(deps, principal);
-      return (await cachedJson(c, deps, 'audit.json', [query, scope.key], () => scopedAudit(deps, principal, query, scope))) as never;
+      return (await cachedJson(c, deps, 'audit.json', [query, scope.key], () => scopedAudit(deps, principal, query, scope), scope.dataVersion)) as never;
     },
   );
   return app;

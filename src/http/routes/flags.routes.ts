@@ -93,7 +93,7 @@ export function flagsRoutes(deps: Deps) {
       return (await cachedJson(c, deps, 'flags.page.json', [q, limit, offset, flagListMinute(deps), scope.key], async () => {
         const all = await scopedFlags(deps, principal, { ...q, includeDecided: q.includeDecided === 'true' }, scope);
         return { ...all, total: all.series.length, series: all.series.slice(offset, offset + limit) };
-      })) as never;
+      }, scope.dataVersion)) as never;
     },
   );
 

@@ -165,7 +165,7 @@ export function focusRoutes(deps: Deps) {
       const { member } = c.req.valid('query');
       const principal = c.get('principal');
       const scope = await viewerScope(deps, principal);
-      return (await cachedJson(c, deps, 'focus-plan.json', [member ?? null, focusPlanSlot(deps), scope.key], () => scopedFocusPlan(deps, principal, member, scope))) as never;
+      return (await cachedJson(c, deps, 'focus-plan.json', [member ?? null, focusPlanSlot(deps), scope.key], () => scopedFocusPlan(deps, principal, member, scope), scope.dataVersion)) as never;
     },
   );
 

@@ -86,13 +86,15 @@ export async function cachedJson(
   name: string,
   params: unknown,
   compute: () => Promise<unknown>,
+  /** The workspace's data version when already read in this request (see `memoized`). */
+  dataVersion?: number,
 ): Promise<Response> {
   const report = await memoized(deps, c.get('workspaceId'), name, params, async () => {
     const bytes = new TextEncoder().encode(JSON.stringify(await compute())) as Uint8Array<ArrayBuffer>;
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
     const tag = toBase64Url(digest.subarray(0, 16));
     return { bytes, etag: `"${tag}"`, gzipped: deps.gzipReports && bytes.length > 1024 ? await gzip(bytes) : null, gzipEtag: `"${tag}.gz"` };
-  });
+  }, dataVersion);
   const compressed = report.gzipped !== null && acceptsGzip(c.req.header('accept-encoding'));
   const etag = compressed ? report.gzipEtag : report.etag;
   const headers: Record<string, string> = { etag, 'cache-control': 'private, no-cache', ...(report.gzipped && { vary: 'Accept-Encoding' }) };
