@@ -1,7 +1,7 @@
 import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { clip, normalize } from '../../domain/intervals';
 import type { Interval } from '../../domain/types';
-import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventResult, type SyncCursor, type WatchChannel } from '../calendar-provider';
+import { ProviderError, isProviderError, type CalendarProvider, type ChangePage, type OwnedEventDraft, type OwnedEventResult, type SyncCursor, type WatchChannel } from '../calendar-provider';
 import { createLimiter, headerValue, parseRetryAfter, withRetry, type RetryPolicy } from '../retry';
 import { EXPAND_TAG, UNMEET_TAG_ID, graphOwnedState, mapGraphItem, mapMailboxSettings, toGraphOwnedEvent, toGraphTimes } from './microsoft.mapper';
 import { refreshMicrosoftTokens, type MicrosoftConfig, type MicrosoftTokens } from './microsoft.oauth';
@@ -64,6 +64,171 @@ const EVENT_PREFER = 'outlook.timezone="UTC", IdType="ImmutableId"';
 const OWNED_QUERY = `$select=id,start,end,isCancelled&$expand=${EXPAND_TAG}`;
 const notOwned = (message: string) => new ProviderError('microsoft', 'conflict', message, undefined, 'not_owned');
 
+/** One Graph call through the mailbox's limiter, retry policy and token refresh. */
+type GraphCall = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * The mailbox's tokens: refreshed ahead of expiry (or when forced) in a single flight, every
+ * rotated refresh token handed to `onTokens` before going on.
+ */
+function graphTokenHolder(config: MicrosoftConfig, tokens: MicrosoftTokens, onTokens: (tokens: MicrosoftTokens) => Promise<void>, now: () => number) {
+  let current: MicrosoftTokens = { ...tokens };
+  let refreshing: Promise<void> | null = null;
+  const ensureToken = async (force = false) => {
+    if (!force && current.access_token && (current.expires_at ?? 0) - EXPIRY_MARGIN_MS > now()) return;
+    refreshing ??= (async () => {
+      if (!current.refresh_token) throw new ProviderError('microsoft', 'auth', 'no refresh token stored', undefined, 'invalid_grant');
+      // Asked with the consented scopes (mail ones included), so the stored set never narrows.
+      const fresh = await refreshMicrosoftTokens(config, current.refresh_token, now, current.scope);
+      // The refresh token rotates: the new one replaces the old, and is stored before going on.
+      current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token };
+      await onTokens(current);
+    })().finally(() => {
+      refreshing = null;
+    });
+    await refreshing;
+  };
+  return { accessToken: () => current.access_token, ensureToken };
+}
+
+/** Calls limited to 4 at once and retried by `retry`; an auth failure gets one forced token refresh. */
+function graphCaller(ensureToken: (force: boolean) => Promise<void>, retry: RetryPolicy): GraphCall {
+  const limit = createLimiter(MAX_CONCURRENT);
+  const attempt = async <T>(fn: () => Promise<T>, force: boolean): Promise<T> => {
+    await ensureToken(force);
+    try {
+      return await fn();
+    } catch (error) {
+      throw toGraphError(error);
+    }
+  };
+  return <T>(fn: () => Promise<T>): Promise<T> =>
+    limit(() =>
+      withRetry(async () => {
+        try {
+          return await attempt(fn, false);
+        } catch (error) {
+          // A token revoked early: one forced refresh, then the answer stands.
+          if (isProviderError(error) && error.kind === 'auth' && error.reason !== 'invalid_grant') return attempt(fn, true);
+          throw error;
+        }
+      }, retry),
+    );
+}
+
+/** nextLink/deltaLink under our API root become relative paths (the client mangles absolute http:// links). */
+const relativeTo = (root: string, link: string) => (link.startsWith(`${root}/`) ? link.slice(root.length) : link);
+
+/** Whether an event exists and carries our tag: only then may it be changed. */
+async function graphOwnedEvent(call: GraphCall, client: Client, eventId: string) {
+  let data: unknown;
+  try {
+    data = await call(() => client.api(`${eventPath(eventId)}?${OWNED_QUERY}`).header('Prefer', EVENT_PREFER).get());
+  } catch (error) {
+    if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone' as const;
+    throw error;
+  }
+  const state = graphOwnedState(data);
+  if (state.cancelled) return 'gone' as const;
+  if (!state.ours) throw notOwned('this event is not ours to change');
+  return state;
+}
+
+/** Our event for a block, found by our tag's value (the block's client id), or null. */
+async function findOwnedEvent(call: GraphCall, client: Client, calendarId: string, clientId: string) {
+  const filter = `singleValueExtendedProperties/any(ep: ep/id eq '${UNMEET_TAG_ID}' and ep/value eq '${clientId}')`;
+  const data = (await call(() =>
+    client.api(`${calendarPath(calendarId)}/events?$filter=${encodeURIComponent(filter)}&${OWNED_QUERY}`).header('Prefer', EVENT_PREFER).get(),
+  )) as { value?: unknown[] };
+  const found = (data.value ?? []).map(graphOwnedState).find((s) => s.id && s.ours && !s.cancelled);
+  return found ?? null;
+}
+
+/** What delta paging remembers between pages: whether to ask for a page size, and the last page seen. */
+interface DeltaPaging {
+  usePageSize: boolean;
+  lastSignature: string | null;
+}
+
+/** One page of calendarView/delta, refusing a page Graph repeats (then listing again without a page size). */
+async function listGraphChanges(call: GraphCall, client: Client, root: string, paging: DeltaPaging, calendarId: string, cursor: SyncCursor): Promise<ChangePage> {
+  const link = cursor.pageToken ?? cursor.syncToken ?? null;
+  const path = link
+    ? relativeTo(root, link)
+    : `${calendarPath(calendarId)}/calendarView/delta?startDateTime=${iso(cursor.window.start)}&endDateTime=${iso(cursor.window.end)}`;
+  const prefer = ['outlook.timezone="UTC"', 'IdType="ImmutableId"', ...(paging.usePageSize ? [`odata.maxpagesize=${PAGE_SIZE}`] : [])].join(', ');
+  const data = (await call(() => client.api(path).header('Prefer', prefer).get())) as {
+    value?: Array<Record<string, unknown>>;
+    '@odata.nextLink'?: string;
+    '@odata.deltaLink'?: string;
+  };
+  const items = data.value ?? [];
+  const next = data['@odata.nextLink'];
+  // Graph can page forever with maxpagesize and recurring series (msgraph-sdk-dotnet#3070):
+  // a page that repeats the previous one starts the listing over, without a page size.
+  const signature = JSON.stringify(items.map((i) => [i.id, i.changeKey ?? (i['@removed'] ? '-' : '')]));
+  const repeated = Boolean(cursor.pageToken) && (next === cursor.pageToken || (items.length > 0 && signature === paging.lastSignature));
+  paging.lastSignature = signature;
+  if (repeated) {
+    paging.usePageSize = false;
+    paging.lastSignature = null;
+    throw new ProviderError('microsoft', 'gone', 'Graph repeated a delta page: listing again without a page size', undefined, 'pagingLoop');
+  }
+  const changes = items.map((item) => mapGraphItem(item, 'UTC')).filter((c) => c !== null);
+  return { changes, nextPageToken: next, nextSyncToken: next ? undefined : data['@odata.deltaLink'] };
+}
+
+/** Busy time per calendar: the opaque events of its calendarView, every page, merged and clipped to the window. */
+async function graphFreeBusy(call: GraphCall, client: Client, root: string, calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> {
+  const out: Record<string, Interval[]> = {};
+  for (const id of calendarIds) {
+    const busy: Interval[] = [];
+    let path: string | undefined =
+      `${calendarPath(id)}/calendarView?startDateTime=${iso(window.start)}&endDateTime=${iso(window.end)}&$select=showAs,start,end,isAllDay,isCancelled,type`;
+    while (path) {
+      const current: string = path;
+      const data = (await call(() => client.api(current).header('Prefer', `outlook.timezone="UTC", odata.maxpagesize=${PAGE_SIZE}`).get())) as {
+        value?: unknown[];
+        '@odata.nextLink'?: string;
+      };
+      for (const item of data.value ?? []) {
+        const change = mapGraphItem(item, 'UTC');
+        if (change?.kind === 'upsert' && change.event.transparency === 'opaque') busy.push({ start: change.event.start, end: change.event.end });
+      }
+      path = data['@odata.nextLink'] ? relativeTo(root, data['@odata.nextLink']) : undefined;
+    }
+    out[id] = clip(normalize(busy), window);
+  }
+  return out;
+}
+
+/** Our event for a block: an earlier one found by our tag is kept or moved, else one is created (idempotent by transactionId). */
+async function upsertGraphOwnedEvent(call: GraphCall, client: Client, calendarId: string, draft: OwnedEventDraft): Promise<OwnedEventResult> {
+  // An earlier try that got through (its answer lost, or beyond Graph's transactionId memory) is found by our tag.
+  const existing = await findOwnedEvent(call, client, calendarId, draft.clientId);
+  if (existing?.id) {
+    if (existing.start === draft.start && existing.end === draft.end) return { externalId: existing.id, outcome: 'exists', focusTime: false };
+    if (draft.ifMoved === 'keep') return { externalId: existing.id, outcome: 'moved', focusTime: false };
+    // Graph sends the attendees an update when their organizer's meeting changes.
+    await call(() => client.api(eventPath(existing.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
+    return { externalId: existing.id, outcome: 'updated', focusTime: false };
+  }
+  // A repeated transactionId (a retry of this POST, a concurrent run) returns the event already created.
+  const created = graphOwnedState(
+    await call(() => client.api(`${calendarPath(calendarId)}/events`).header('Prefer', EVENT_PREFER).post(toGraphOwnedEvent(draft))),
+  );
+  if (!created.id) throw new ProviderError('microsoft', 'invalid', 'Microsoft Graph answered the event creation without an id');
+  if (created.start !== draft.start || created.end !== draft.end) {
+    // The transaction was an earlier try with other times: confirm it is ours, then move it.
+    const state = await graphOwnedEvent(call, client, created.id);
+    if (state === 'gone') throw new ProviderError('microsoft', 'gone', 'the member deleted this event', undefined, 'deleted');
+    if (draft.ifMoved === 'keep') return { externalId: created.id, outcome: 'moved', focusTime: false };
+    await call(() => client.api(eventPath(created.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
+    return { externalId: created.id, outcome: 'updated', focusTime: false };
+  }
+  return { externalId: created.id, outcome: 'created', focusTime: false };
+}
+
 /**
  * The Microsoft Graph provider: `@microsoft/microsoft-graph-client` built with
  * `initWithMiddleware` (our bearer middleware → the client's HTTPMessageHandler) against
@@ -83,135 +248,22 @@ export function createMicrosoftProvider(options: {
   const now = options.now ?? Date.now;
   const root = options.config.apiRoot.replace(/\/$/, '');
   const version = root.slice(root.lastIndexOf('/') + 1);
+  const tokens = graphTokenHolder(options.config, options.tokens, options.onTokens, now);
   const client = Client.initWithMiddleware({
     baseUrl: root.slice(0, root.lastIndexOf('/')),
     defaultVersion: version,
-    middleware: [new BearerAuth(() => current.access_token), new HTTPMessageHandler()],
+    middleware: [new BearerAuth(tokens.accessToken), new HTTPMessageHandler()],
   } as never);
-  let current: MicrosoftTokens = { ...options.tokens };
-  let refreshing: Promise<void> | null = null;
-
-  const ensureToken = async (force = false) => {
-    if (!force && current.access_token && (current.expires_at ?? 0) - EXPIRY_MARGIN_MS > now()) return;
-    refreshing ??= (async () => {
-      if (!current.refresh_token) throw new ProviderError('microsoft', 'auth', 'no refresh token stored', undefined, 'invalid_grant');
-      // Asked with the consented scopes (mail ones included), so the stored set never narrows.
-      const fresh = await refreshMicrosoftTokens(options.config, current.refresh_token, now, current.scope);
-      // The refresh token rotates: the new one replaces the old, and is stored before going on.
-      current = { ...current, ...fresh, refresh_token: fresh.refresh_token ?? current.refresh_token };
-      await options.onTokens(current);
-    })().finally(() => {
-      refreshing = null;
-    });
-    await refreshing;
-  };
-
-  const limit = createLimiter(MAX_CONCURRENT);
-  const attempt = async <T>(fn: () => Promise<T>, force: boolean): Promise<T> => {
-    await ensureToken(force);
-    try {
-      return await fn();
-    } catch (error) {
-      throw toGraphError(error);
-    }
-  };
-  const call = <T>(fn: () => Promise<T>): Promise<T> =>
-    limit(() =>
-      withRetry(async () => {
-        try {
-          return await attempt(fn, false);
-        } catch (error) {
-          // A token revoked early: one forced refresh, then the answer stands.
-          if (isProviderError(error) && error.kind === 'auth' && error.reason !== 'invalid_grant') return attempt(fn, true);
-          throw error;
-        }
-      }, options.retry),
-    );
-
-  /** nextLink/deltaLink under our API root become relative paths (the client mangles absolute http:// links). */
-  const relative = (link: string) => (link.startsWith(`${root}/`) ? link.slice(root.length) : link);
-
-  let usePageSize = true;
-  let lastSignature: string | null = null;
-
-  /** Whether an event exists and carries our tag: only then may it be changed. */
-  const ownedState = async (eventId: string) => {
-    let data: unknown;
-    try {
-      data = await call(() => client.api(`${eventPath(eventId)}?${OWNED_QUERY}`).header('Prefer', EVENT_PREFER).get());
-    } catch (error) {
-      if (isProviderError(error) && (error.kind === 'gone' || error.kind === 'not_found')) return 'gone' as const;
-      throw error;
-    }
-    const state = graphOwnedState(data);
-    if (state.cancelled) return 'gone' as const;
-    if (!state.ours) throw notOwned('this event is not ours to change');
-    return state;
-  };
-
-  /** Our event for a block, found by our tag's value (the block's client id), or null. */
-  const findOwned = async (calendarId: string, clientId: string) => {
-    const filter = `singleValueExtendedProperties/any(ep: ep/id eq '${UNMEET_TAG_ID}' and ep/value eq '${clientId}')`;
-    const data = (await call(() =>
-      client.api(`${calendarPath(calendarId)}/events?$filter=${encodeURIComponent(filter)}&${OWNED_QUERY}`).header('Prefer', EVENT_PREFER).get(),
-    )) as { value?: unknown[] };
-    const found = (data.value ?? []).map(graphOwnedState).find((s) => s.id && s.ours && !s.cancelled);
-    return found ?? null;
-  };
+  const call = graphCaller(tokens.ensureToken, options.retry);
+  const paging: DeltaPaging = { usePageSize: true, lastSignature: null };
 
   return {
     name: 'microsoft',
     tokensBoundToWindow: true,
 
-    async listChanges(calendarId: string, cursor: SyncCursor): Promise<ChangePage> {
-      const link = cursor.pageToken ?? cursor.syncToken ?? null;
-      const path = link
-        ? relative(link)
-        : `${calendarPath(calendarId)}/calendarView/delta?startDateTime=${iso(cursor.window.start)}&endDateTime=${iso(cursor.window.end)}`;
-      const prefer = ['outlook.timezone="UTC"', 'IdType="ImmutableId"', ...(usePageSize ? [`odata.maxpagesize=${PAGE_SIZE}`] : [])].join(', ');
-      const data = (await call(() => client.api(path).header('Prefer', prefer).get())) as {
-        value?: Array<Record<string, unknown>>;
-        '@odata.nextLink'?: string;
-        '@odata.deltaLink'?: string;
-      };
-      const items = data.value ?? [];
-      const next = data['@odata.nextLink'];
-      // Graph can page forever with maxpagesize and recurring series (msgraph-sdk-dotnet#3070):
-      // a page that repeats the previous one starts the listing over, without a page size.
-      const signature = JSON.stringify(items.map((i) => [i.id, i.changeKey ?? (i['@removed'] ? '-' : '')]));
-      const repeated = Boolean(cursor.pageToken) && (next === cursor.pageToken || (items.length > 0 && signature === lastSignature));
-      lastSignature = signature;
-      if (repeated) {
-        usePageSize = false;
-        lastSignature = null;
-        throw new ProviderError('microsoft', 'gone', 'Graph repeated a delta page: listing again without a page size', undefined, 'pagingLoop');
-      }
-      const changes = items.map((item) => mapGraphItem(item, 'UTC')).filter((c) => c !== null);
-      return { changes, nextPageToken: next, nextSyncToken: next ? undefined : data['@odata.deltaLink'] };
-    },
+    listChanges: (calendarId: string, cursor: SyncCursor): Promise<ChangePage> => listGraphChanges(call, client, root, paging, calendarId, cursor),
 
-    async freeBusy(calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> {
-      const out: Record<string, Interval[]> = {};
-      for (const id of calendarIds) {
-        const busy: Interval[] = [];
-        let path: string | undefined =
-          `${calendarPath(id)}/calendarView?startDateTime=${iso(window.start)}&endDateTime=${iso(window.end)}&$select=showAs,start,end,isAllDay,isCancelled,type`;
-        while (path) {
-          const current: string = path;
-          const data = (await call(() => client.api(current).header('Prefer', `outlook.timezone="UTC", odata.maxpagesize=${PAGE_SIZE}`).get())) as {
-            value?: unknown[];
-            '@odata.nextLink'?: string;
-          };
-          for (const item of data.value ?? []) {
-            const change = mapGraphItem(item, 'UTC');
-            if (change?.kind === 'upsert' && change.event.transparency === 'opaque') busy.push({ start: change.event.start, end: change.event.end });
-          }
-          path = data['@odata.nextLink'] ? relative(data['@odata.nextLink']) : undefined;
-        }
-        out[id] = clip(normalize(busy), window);
-      }
-      return out;
-    },
+    freeBusy: (calendarIds: string[], window: Interval): Promise<Record<string, Interval[]>> => graphFreeBusy(call, client, root, calendarIds, window),
 
     async profile() {
       return mapMailboxSettings(await call(() => client.api('/me/mailboxSettings').get()));
@@ -239,34 +291,10 @@ export function createMicrosoftProvider(options: {
       return { id: channel.id, resourceId: channel.resourceId, expiresAt: Date.parse(res.expirationDateTime ?? iso(expiresAt)) };
     },
 
-    async upsertOwnedEvent(calendarId, draft): Promise<OwnedEventResult> {
-      // An earlier try that got through (its answer lost, or beyond Graph's transactionId memory) is found by our tag.
-      const existing = await findOwned(calendarId, draft.clientId);
-      if (existing?.id) {
-        if (existing.start === draft.start && existing.end === draft.end) return { externalId: existing.id, outcome: 'exists', focusTime: false };
-        if (draft.ifMoved === 'keep') return { externalId: existing.id, outcome: 'moved', focusTime: false };
-        // Graph sends the attendees an update when their organizer's meeting changes.
-        await call(() => client.api(eventPath(existing.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
-        return { externalId: existing.id, outcome: 'updated', focusTime: false };
-      }
-      // A repeated transactionId (a retry of this POST, a concurrent run) returns the event already created.
-      const created = graphOwnedState(
-        await call(() => client.api(`${calendarPath(calendarId)}/events`).header('Prefer', EVENT_PREFER).post(toGraphOwnedEvent(draft))),
-      );
-      if (!created.id) throw new ProviderError('microsoft', 'invalid', 'Microsoft Graph answered the event creation without an id');
-      if (created.start !== draft.start || created.end !== draft.end) {
-        // The transaction was an earlier try with other times: confirm it is ours, then move it.
-        const state = await ownedState(created.id);
-        if (state === 'gone') throw new ProviderError('microsoft', 'gone', 'the member deleted this event', undefined, 'deleted');
-        if (draft.ifMoved === 'keep') return { externalId: created.id, outcome: 'moved', focusTime: false };
-        await call(() => client.api(eventPath(created.id!)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(draft)));
-        return { externalId: created.id, outcome: 'updated', focusTime: false };
-      }
-      return { externalId: created.id, outcome: 'created', focusTime: false };
-    },
+    upsertOwnedEvent: (calendarId, draft): Promise<OwnedEventResult> => upsertGraphOwnedEvent(call, client, calendarId, draft),
 
     async updateOwnedEvent(_calendarId, eventId, times) {
-      if ((await ownedState(eventId)) === 'gone') return 'gone';
+      if ((await graphOwnedEvent(call, client, eventId)) === 'gone') return 'gone';
       try {
         await call(() => client.api(eventPath(eventId)).header('Prefer', EVENT_PREFER).patch(toGraphTimes(times)));
         return 'updated';
@@ -277,7 +305,7 @@ export function createMicrosoftProvider(options: {
     },
 
     async deleteOwnedEvent(_calendarId, eventId) {
-      if ((await ownedState(eventId)) === 'gone') return 'gone';
+      if ((await graphOwnedEvent(call, client, eventId)) === 'gone') return 'gone';
       try {
         await call(() => client.api(eventPath(eventId)).header('Prefer', EVENT_PREFER).delete());
         return 'deleted';
