@@ -244,17 +244,20 @@ const trio = (extra: Record<string, Partial<RotationParticipant>> = {}) =>
   ['America/Los_Angeles', 'Europe/London', 'Asia/Tokyo'].map((z, i) => person(`z${i}@x.com`, z, extra[`z${i}@x.com`]));
 
 describe('rotation metamorphic relations', () => {
+  // A property of the formulation's optimum, so it is checked on the exact plans (what Node
+  // serves). The heuristic (the Workers fallback) may miss it by its gap: one found case is 1
+  // point in 1,813 (history 779 → 788, 8 occurrences), within the gaps bench:rotation measures.
   it('when one person\'s history is raised, then their burden in the new series never rises', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 3, max: 8 }), (who, before, raise, occurrences) => {
         const email = `z${who}@x.com`;
-        const low = planRotation(series(trio({ [email]: { history: before } }), { occurrences }));
-        const high = planRotation(series(trio({ [email]: { history: before + raise } }), { occurrences }));
+        const low = planRotationExact(series(trio({ [email]: { history: before } }), { occurrences }), lp);
+        const high = planRotationExact(series(trio({ [email]: { history: before + raise } }), { occurrences }), lp);
         expect(entry(high, email).seriesPain).toBeLessThanOrEqual(entry(low, email).seriesPain);
       }),
-      { numRuns: 25 },
+      { numRuns: 25, examples: [[1, 779, 9, 8]] },
     );
-  });
+  }, 120_000);
 
   it('when a zone\'s headcount is duplicated, then no burden moves', () => {
     for (const zone of ['America/Los_Angeles', 'Europe/London', 'Asia/Tokyo']) {
