@@ -66,6 +66,8 @@ export const memberships = sqliteTable(
     memberId: text('member_id').references(() => members.id, { onDelete: 'set null' }),
     /** The person chose to show their own numbers by name to managers and admins. */
     shareNumbers: integer('share_numbers', { mode: 'boolean' }).notNull().default(false),
+    /** The person asked for the weekly digest of this workspace (off until they opt in). */
+    digestOptIn: integer('digest_opt_in', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.personId] }), index('memberships_person_idx').on(t.personId), index('memberships_member_idx').on(t.memberId)],
@@ -219,3 +221,38 @@ export const signInStates = sqliteTable('sign_in_states', {
   intent: text('intent', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   expiresAt: integer('expires_at').notNull(),
 });
+
+/** One weekly digest per person, workspace and week (the Monday it reviews up to): at most once, by the key. */
+export const digestSends = sqliteTable(
+  'digest_sends',
+  {
+    workspaceId: workspaceRef(),
+    personId: text('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** ISO date (YYYY-MM-DD) of the Monday that starts the week ahead, in the person's zone. */
+    week: text('week').notNull(),
+    /** The outbox message that carries it; null when there was nothing to send (recorded so it is not retried). */
+    outboxId: text('outbox_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.personId, t.week] })],
+);
+
+/**
+ * A "Do next" item someone set aside: dismissed for good (`until` null) or snoozed until an
+ * instant. Per viewer (a person, or `key:<id>` for an API-key session), so one lead's choice
+ * does not hide the item from another.
+ */
+export const doNextDismissals = sqliteTable(
+  'do_next_dismissals',
+  {
+    workspaceId: workspaceRef(),
+    viewer: text('viewer').notNull(),
+    /** The item's stable key, e.g. `series:<seriesKey>`, `focus:<groupOrPerson>`, `rotation:<id>`. */
+    itemKey: text('item_key').notNull(),
+    until: integer('until'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.viewer, t.itemKey] })],
+);

@@ -14,6 +14,19 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch() * 1000)`);
 
+/**
+ * What a feed import skipped or repaired, kept with the connection: codes and numbers, no
+ * sentence, so each page and the CLI say it in the reader's language.
+ */
+export interface StoredSyncWarnings {
+  /** When the import that produced them ran. */
+  at: number;
+  /** Warnings per code, including those past the listed ones. */
+  counts: Record<string, number>;
+  /** The first ones in file order: the code, the line it concerns, the event's UID and the facts the sentence needs. */
+  items: { code: string; line: number; uid: string | null; detail?: string }[];
+}
+
 export type MailTransportSetting = 'outbox' | 'smtp' | 'gmail' | 'microsoft';
 
 export const workspaces = sqliteTable('workspaces', {
@@ -112,6 +125,11 @@ export const connections = sqliteTable(
     /** Something the last sync had to work around (`restart.paging_loop`, `restart.token_expired`, `throttled`), and when. */
     syncNote: text('sync_note'),
     syncNoteAt: integer('sync_note_at'),
+    /**
+     * What the last import or refresh of a feed skipped or repaired, line by line (at most 50, with
+     * the total per code); null when it had nothing to say. Replaced by every import.
+     */
+    syncWarnings: text('sync_warnings', { mode: 'json' }).$type<StoredSyncWarnings>(),
     /** When the calendar settings (zone, working hours) were last read; null = read them on the next sync. */
     profileReadAt: integer('profile_read_at'),
   },
@@ -165,6 +183,8 @@ export const events = sqliteTable(
     descQuestions: integer('desc_questions', { mode: 'boolean' }).notNull().default(false),
     hasConferencing: integer('has_conferencing', { mode: 'boolean' }).notNull(),
     createdByUnmeet: integer('created_by_unmeet', { mode: 'boolean' }).notNull(),
+    /** The provider marks the block out of office (Google `outOfOffice`, Graph `showAs: oof`, Outlook's CDO `OOF`). */
+    away: integer('away', { mode: 'boolean' }).notNull().default(false),
     syncedAt: integer('synced_at').notNull(),
   },
   (t) => [
@@ -191,6 +211,11 @@ export const syncState = sqliteTable('sync_state', {
    * (those began from an empty calendar: nothing to sweep).
    */
   fullSyncGen: integer('full_sync_gen'),
+  /** A subscription feed's validators from its last answer (`ETag`, `Last-Modified`), sent back as conditions. */
+  feedEtag: text('feed_etag'),
+  feedLastModified: text('feed_last_modified'),
+  /** SHA-256 of the last feed body stored, so an unchanged feed is neither parsed nor stored again. */
+  feedHash: text('feed_hash'),
 });
 
 /** Every write the service makes to a provider (created / updated / deleted events, mail sent). */
@@ -298,6 +323,8 @@ export const outboxMessages = sqliteTable(
     /** Not before this instant (UTC ms), always inside the recipient's working hours. */
     deliverAfter: integer('deliver_after').notNull(),
     status: text('status').$type<OutboxStatus>().notNull().default('queued'),
+    /** What the message is: a meeting suggestion (the default) or a person's weekly digest. */
+    kind: text('kind').$type<'suggestion' | 'digest'>().notNull().default('suggestion'),
     attempts: integer('attempts').notNull().default(0),
     attemptStartedAt: integer('attempt_started_at'),
     transport: text('transport'),
