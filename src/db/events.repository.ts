@@ -35,6 +35,7 @@ const toRow = (workspaceId: string, calendarId: string, e: CalendarEvent, now: n
   descQuestions: e.description.invitesQuestions ?? false,
   hasConferencing: e.hasConferencing,
   createdByUnmeet: e.createdByUnmeet,
+  away: e.away ?? false,
   syncedAt: now,
 });
 
@@ -67,6 +68,7 @@ export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
   },
   hasConferencing: r.hasConferencing,
   createdByUnmeet: r.createdByUnmeet,
+  ...(r.away && { away: true }),
 });
 
 export function createEventRepository({ db }: { db: Db }) {

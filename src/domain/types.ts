@@ -92,4 +92,10 @@ export interface CalendarEvent {
   hasConferencing: boolean;
   /** Created by unmeet itself (focus blocks, rotated series): never edited unless ours. */
   createdByUnmeet: boolean;
+  /**
+   * The provider marks it out of office (Google `eventType: outOfOffice`, Graph `showAs: oof`,
+   * Outlook's `X-MICROSOFT-CDO-BUSYSTATUS:OOF`). Absent means no such mark; all-day blocks titled
+   * "OOO", "Cuti" or "Vacation" are recognised from the title by the audit, not here.
+   */
+  away?: boolean;
 }

@@ -50,7 +50,7 @@ describe('the embedded SQLite handle', () => {
         workspaceId: 'ws_1', calendarId: 'cal_1', externalId: `e${i}`, seriesKey: null, originalStart: null, title: `t${i}`, start: i, end: i + 1,
         allDay: i % 2 === 0, status: 'confirmed' as const, transparency: 'opaque' as const, organizer: null, attendees: lists[i]!,
         descPresent: false, descLength: 0, hasAgenda: false, hasDocLink: false, hasConferencing: true, createdByUnmeet: false, syncedAt: 1,
-        descDecision: false, descLiveWork: false, descReadout: false, descQuestions: false,
+        descDecision: false, descLiveWork: false, descReadout: false, descQuestions: false, away: false,
       });
       const upsert = { target: [events.calendarId, events.externalId], stamps: [events.syncedAt] };
       await atomic(db, insertMany(db, events, lists.map((_, i) => row(i)), upsert));
