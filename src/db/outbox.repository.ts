@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, lte } from 'drizzle-orm';
 import { atomic } from './atomic';
 import type { Db } from './database';
 import { outboxMessages, suggestions, type OutboxStatus } from './schema';
@@ -13,6 +13,9 @@ export type OutboxInsert = Omit<typeof outboxMessages.$inferInsert, 'workspaceId
 const asColumn = (status: MessageStatus) => status;
 const asRow = (row: OutboxRow) => row;
 export type SuggestionInsert = Omit<typeof suggestions.$inferInsert, 'workspaceId'>;
+/** A message without its bodies: what a listing shows (bodies hold link placeholders and are large). */
+export type OutboxSummaryRow = Omit<OutboxRow, 'mime' | 'text' | 'html'>;
+const { mime: _mime, text: _text, html: _html, ...summaryColumns } = getTableColumns(outboxMessages);
 
 /**
  * The outbox. Every state change is a compare-and-set on the current status, so two runners
@@ -66,6 +69,21 @@ export function createOutboxRepository({ db }: { db: Db }) {
         .orderBy(asc(outboxMessages.deliverAfter))
         .limit(filter.limit);
       return rows.map(asRow);
+    },
+
+    /**
+     * One page of the workspace's messages, newest first (by creation, then id so the order is
+     * total), without bodies: the Outbox page. Ask for one row more than a page to learn whether
+     * another follows.
+     */
+    async listNewest(workspaceId: string, page: { offset: number; limit: number }): Promise<OutboxSummaryRow[]> {
+      return db
+        .select(summaryColumns)
+        .from(outboxMessages)
+        .where(eq(outboxMessages.workspaceId, workspaceId))
+        .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+        .limit(page.limit)
+        .offset(page.offset);
     },
 
     /** Queued messages due at `now`. */

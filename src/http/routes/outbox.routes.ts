@@ -3,12 +3,12 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { UnmeetError } from '../../domain/errors';
 import { outboxErrors } from '../../domain/error-codes/outbox';
-import type { OutboxRow } from '../../db/outbox.repository';
 import { recordAdminAction } from '../../services/audit-log';
 import type { Deps } from '../../services/deps';
 import { applyLink, checkLink, isConfirmationMessage, redactLinks, renderForSending } from '../../services/mail-links';
 import { confirmAddress, declineAddress, inspectConfirmation } from '../../services/mail-verification';
 import { resolveMessage } from '../../services/outbox-delivery';
+import { outboxMessageView as view } from '../../services/outbox-view';
 import type { AppEnv } from '../app';
 import { errorResponses, idParam, secured } from './shared';
 
@@ -37,22 +37,6 @@ const detailed = summary
     html: z.string(),
   })
   .openapi('OutboxMessageWithBody');
-
-const view = (r: OutboxRow) => ({
-  id: r.id,
-  recipient: r.recipient,
-  subject: r.subject,
-  messageId: r.messageId,
-  deliverAfter: r.deliverAfter,
-  status: r.status,
-  heldReason: r.status === 'held' ? r.lastError : null,
-  kind: isConfirmationMessage(r) ? ('confirmation' as const) : ('suggestion' as const),
-  attempts: r.attempts,
-  transport: r.transport,
-  lastError: r.lastError,
-  sentAt: r.sentAt,
-  createdAt: r.createdAt,
-});
 
 /** The outbox: queued and delivered suggestion emails, viewable, exportable as .eml, resolvable. */
 export function outboxRoutes(deps: Deps) {
