@@ -6,6 +6,7 @@
  * member with luxon; everything per event is plain arithmetic on sorted millisecond arrays.
  */
 import { auditErrors } from './error-codes/audit';
+import { awayIntervals, isAwayBlock } from './away';
 import { intersect, normalize, subtract } from './intervals';
 import type { CalendarEvent, Interval, Member } from './types';
 import {
@@ -26,6 +27,7 @@ import {
   type SeriesMeasurement,
   type TeamMeasurement,
 } from './audit-types';
+import { addMeetingToSeries, seriesTotals, type SeriesAccumulator } from './audit-series';
 import { buildOffsetTimeline, isCrossZone, type CrossZoneContext, type OffsetTimeline } from './audit-zones';
 
 function isDeclinedBy(event: CalendarEvent, email: string): boolean {
@@ -119,41 +121,6 @@ function countBackToBackChains(meetings: readonly CalendarEvent[]): number {
   return chains;
 }
 
-/**
- * A recurring series' person-time, merged member by member: each member's meetings arrive
- * sorted by start, so the union of that member's instances is kept as one open interval.
- */
-interface SeriesAccumulator {
-  seriesKey: string;
-  /** Title of the earliest instance seen. */
-  title: string;
-  titleStart: number;
-  personMs: number;
-  /** Original start (else start) of every instance seen; distinct values are counted at the end. */
-  occurrences: number[];
-  member: number;
-  openStart: number;
-  openEnd: number;
-}
-
-function addToSeries(accumulator: SeriesAccumulator, member: number, start: number, end: number): void {
-  if (accumulator.member === member && start <= accumulator.openEnd) {
-    if (end > accumulator.openEnd) accumulator.openEnd = end;
-    return;
-  }
-  accumulator.personMs += accumulator.openEnd - accumulator.openStart;
-  accumulator.member = member;
-  accumulator.openStart = start;
-  accumulator.openEnd = end;
-}
-
-function countDistinct(values: readonly number[]): number {
-  const sorted = Float64Array.from(values).sort();
-  let count = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) count++;
-  return count;
-}
-
 interface MemberContext {
   subject: AuditMemberInput;
   email: string;
@@ -197,8 +164,7 @@ export function measureTeam(input: AuditInput): TeamMeasurement {
       (accumulator): SeriesMeasurement => ({
         seriesKey: accumulator.seriesKey,
         title: accumulator.title,
-        personMs: accumulator.personMs + (accumulator.openEnd - accumulator.openStart),
-        occurrences: countDistinct(accumulator.occurrences),
+        ...seriesTotals(accumulator),
       }),
     ),
   };
@@ -245,13 +211,16 @@ function workingDaysOf(member: Member, days: readonly LocalDay[]): Interval[] {
   return out;
 }
 
-/** Busy events (see DESIGN.md) overlapping the window and not declined by the member, sorted by start. */
+/**
+ * Busy events (see DESIGN.md) overlapping the window and not declined by the member, sorted by
+ * start. Away blocks (./away.ts) are not busy: they take time out of working time instead.
+ */
 function busyEventsIn(events: readonly CalendarEvent[], email: string, window: Interval): CalendarEvent[] {
   const busy: CalendarEvent[] = [];
   for (const event of events) {
     if (event.status === 'cancelled' || event.allDay || event.transparency === 'transparent') continue;
     if (event.end <= event.start || event.end <= window.start || event.start >= window.end) continue;
-    if (isDeclinedBy(event, email)) continue;
+    if (isDeclinedBy(event, email) || isAwayBlock(event)) continue;
     busy.push(event);
   }
   if (!isSortedByStart(busy)) busy.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -270,7 +239,25 @@ function splitFreeTime(working: readonly Interval[], busyUnion: readonly Interva
   return { focusMs, fragmentedMs };
 }
 
-/** One member's measurement; adds the member's recurring meetings to `team.series`. */
+/** The member's away time inside the window (./away.ts), clipped to it. */
+function awayInWindow(events: readonly CalendarEvent[], email: string, window: Interval): Interval[] {
+  return intersect(awayIntervals(events, email), [window]);
+}
+
+/** A meeting lying wholly inside away time: the member is not there, so it is not counted at all. */
+function insideAway(meeting: CalendarEvent, away: readonly Interval[]): boolean {
+  for (const interval of away) if (interval.start <= meeting.start && meeting.end <= interval.end) return true;
+  return false;
+}
+
+/** `list` without away time; the list itself when there is none (the usual case, no copy). */
+const withoutAway = (list: Interval[], away: readonly Interval[]): Interval[] => (away.length === 0 ? list : subtract(list, away));
+
+/**
+ * One member's measurement; adds the member's recurring meetings to `team.series`. Away time
+ * (./away.ts) leaves working time and every time metric: meetings wholly inside it are dropped,
+ * the away part of the others is not counted, and `awayMs` says how much working time it took.
+ */
 function measureMember(context: MemberContext, memberIndex: number, team: TeamContext): MemberMeasurement {
   const { member, events } = context.subject;
   const { email, days } = context;
@@ -279,14 +266,17 @@ function measureMember(context: MemberContext, memberIndex: number, team: TeamCo
   const last = days[days.length - 1] as LocalDay;
   const window: Interval = { start: first.start, end: last.end };
 
-  const working = workingIntervalsForDays(member.workingHours, zone, days);
+  const away = awayInWindow(events, email, window);
+  const scheduled = workingIntervalsForDays(member.workingHours, zone, days);
+  const working = withoutAway(scheduled, away);
   const workingDays = workingDaysOf(member, days);
   // Busy events overlapping the window, sorted once by start; meetings among them, once each.
   const busy = busyEventsIn(events, email, window);
-  const meetings = withoutDuplicates(busy.filter((event) => isMeeting(event, email)));
+  let meetings = withoutDuplicates(busy.filter((event) => isMeeting(event, email)));
+  if (away.length > 0) meetings = meetings.filter((meeting) => !insideAway(meeting, away));
 
   const busyUnion = unionInWindow(busy, window);
-  const meetingUnion = unionInWindow(meetings, window);
+  const meetingUnion = withoutAway(unionInWindow(meetings, window), away);
   const meetingMs = lengthOf(meetingUnion);
   const meetingInWorkingMs = lengthOf(intersect(meetingUnion, working));
   const meetingOnWorkingDaysMs = lengthOf(intersect(meetingUnion, workingDays));
@@ -297,7 +287,8 @@ function measureMember(context: MemberContext, memberIndex: number, team: TeamCo
     ? { email, zone, ownTimeline: team.timelines.get(zone) as OffsetTimeline, zoneByEmail: team.zoneByEmail, timelines: team.timelines }
     : null;
   const streamed = streamMeetings(meetings, window, memberIndex, team.series, crossZoneContext);
-  const crossZoneUnion = unionInWindow(streamed.crossZone, window);
+  const crossZoneUnion = withoutAway(unionInWindow(streamed.crossZone, window), away);
+  const workingTimeMs = lengthOf(working);
 
   return {
     email: member.email,
@@ -308,13 +299,14 @@ function measureMember(context: MemberContext, memberIndex: number, team: TeamCo
       meetingCount: meetings.length,
       afterHoursMeetingMs: meetingOnWorkingDaysMs - meetingInWorkingMs,
       nonWorkingDayMeetingMs: meetingMs - meetingOnWorkingDaysMs,
-      workingTimeMs: lengthOf(working),
+      workingTimeMs,
+      awayMs: lengthOf(scheduled) - workingTimeMs,
       meetingInWorkingMs,
       otherBusyMs: busyInWorkingMs - meetingInWorkingMs,
       focusMs,
       fragmentedMs,
       backToBackChains: countBackToBackChains(meetings),
-      recurringMeetingMs: streamed.recurringMs,
+      recurringMeetingMs: lengthOf(withoutAway(streamed.recurring, away)),
       crossZoneMeetingMs: lengthOf(crossZoneUnion),
       crossZoneOutsideHoursMs: lengthOf(subtract(crossZoneUnion, working)),
     },
@@ -323,8 +315,9 @@ function measureMember(context: MemberContext, memberIndex: number, team: TeamCo
 
 /**
  * Recurring series and cross-zone meetings, streamed over the member's meetings sorted by
- * start: clipped starts stay sorted, so the recurring union is merged as it goes. Cross-zone
- * meetings are only looked for when the team spans more than one zone (`crossZone` non-null).
+ * start: clipped starts stay sorted, so the recurring union (sorted, disjoint) is merged as it
+ * goes. Cross-zone meetings are only looked for when the team spans more than one zone
+ * (`crossZone` non-null).
  */
 function streamMeetings(
   meetings: readonly CalendarEvent[],
@@ -332,9 +325,9 @@ function streamMeetings(
   memberIndex: number,
   series: Map<string, SeriesAccumulator>,
   crossZoneContext: CrossZoneContext | null,
-): { recurringMs: number; crossZone: CalendarEvent[] } {
+): { recurring: Interval[]; crossZone: CalendarEvent[] } {
   const crossZone: CalendarEvent[] = [];
-  let recurringMs = 0;
+  const recurring: Interval[] = [];
   let recurringStart = 0;
   let recurringEnd = -Infinity;
   for (const meeting of meetings) {
@@ -344,7 +337,7 @@ function streamMeetings(
       if (start <= recurringEnd) {
         if (end > recurringEnd) recurringEnd = end;
       } else {
-        if (recurringEnd > recurringStart) recurringMs += recurringEnd - recurringStart;
+        if (recurringEnd > recurringStart) recurring.push({ start: recurringStart, end: recurringEnd });
         recurringStart = start;
         recurringEnd = end;
       }
@@ -352,37 +345,6 @@ function streamMeetings(
     }
     if (crossZoneContext !== null && isCrossZone(meeting, crossZoneContext)) crossZone.push(meeting);
   }
-  if (recurringEnd > recurringStart) recurringMs += recurringEnd - recurringStart;
-  return { recurringMs, crossZone };
-}
-
-/** Adds one recurring meeting (clipped to `start`–`end`) to its series, creating the series on first sight. */
-function addMeetingToSeries(
-  series: Map<string, SeriesAccumulator>,
-  meeting: CalendarEvent,
-  seriesKey: string,
-  memberIndex: number,
-  start: number,
-  end: number,
-): void {
-  let accumulator = series.get(seriesKey);
-  if (accumulator === undefined) {
-    accumulator = {
-      seriesKey,
-      title: meeting.title,
-      titleStart: meeting.start,
-      personMs: 0,
-      occurrences: [],
-      member: memberIndex,
-      openStart: start,
-      openEnd: start,
-    };
-    series.set(seriesKey, accumulator);
-  }
-  addToSeries(accumulator, memberIndex, start, end);
-  accumulator.occurrences.push(meeting.originalStart ?? meeting.start);
-  if (meeting.start < accumulator.titleStart) {
-    accumulator.title = meeting.title;
-    accumulator.titleStart = meeting.start;
-  }
+  if (recurringEnd > recurringStart) recurring.push({ start: recurringStart, end: recurringEnd });
+  return { recurring, crossZone };
 }

@@ -45,8 +45,10 @@ export interface AuditMetrics {
   afterHoursMeetingHours: number;
   /** Meeting time on non-working days. */
   nonWorkingDayMeetingHours: number;
-  /** Total working hours in the range. */
+  /** Total working hours in the range, away time (./away.ts) excluded. */
   workingTimeHours: number;
+  /** Working hours the member was away (out of office, on leave), left out of every other metric. */
+  awayHours: number;
   /** Meeting time inside working hours. */
   meetingInWorkingHours: number;
   /** Busy time that is not a meeting (personal and focus blocks) inside working hours, not already covered by meetings. */
@@ -108,6 +110,7 @@ export interface AuditMeasurement {
   afterHoursMeetingMs: number;
   nonWorkingDayMeetingMs: number;
   workingTimeMs: number;
+  awayMs: number;
   meetingInWorkingMs: number;
   otherBusyMs: number;
   focusMs: number;
@@ -148,6 +151,7 @@ export const EMPTY_MEASUREMENT: AuditMeasurement = Object.freeze({
   afterHoursMeetingMs: 0,
   nonWorkingDayMeetingMs: 0,
   workingTimeMs: 0,
+  awayMs: 0,
   meetingInWorkingMs: 0,
   otherBusyMs: 0,
   focusMs: 0,

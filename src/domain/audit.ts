@@ -37,6 +37,7 @@ function toMetrics(m: AuditMeasurement, scale: number): AuditMetrics {
     afterHoursMeetingHours: hours(m.afterHoursMeetingMs),
     nonWorkingDayMeetingHours: hours(m.nonWorkingDayMeetingMs),
     workingTimeHours: hours(m.workingTimeMs),
+    awayHours: hours(m.awayMs),
     meetingInWorkingHours: hours(m.meetingInWorkingMs),
     otherBusyHours: hours(m.otherBusyMs),
     meetingShare: m.workingTimeMs > 0 ? round(m.meetingInWorkingMs / m.workingTimeMs, 3) : 0,

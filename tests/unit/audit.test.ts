@@ -46,6 +46,7 @@ const EMPTY_WEEK: AuditMetrics = {
   afterHoursMeetingHours: 0,
   nonWorkingDayMeetingHours: 0,
   workingTimeHours: 40,
+  awayHours: 0,
   meetingInWorkingHours: 0,
   otherBusyHours: 0,
   meetingShare: 0,
@@ -202,6 +203,62 @@ describe('auditTeam: working-hours shape', () => {
     const result = auditOne([event('2026-11-02T16:00', '2026-11-02T18:00')], { who, range: { from: '2026-10-26', to: '2026-11-09' } });
     // 16:00–18:00Z on Nov 2 is 08:00–10:00 PST: one hour before hours, one inside.
     expect(result.metrics).toMatchObject({ workingTimeHours: 80, afterHoursMeetingHours: 1, meetingInWorkingHours: 1, focusHours: 79 });
+  });
+});
+
+describe('auditTeam: away time (out of office, leave)', () => {
+  /** The member's own away mark, as a provider sets it (Google outOfOffice, Graph oof). */
+  const ooo = (start: string, end: string) => block(start, end, { title: 'Out of office', away: true });
+  const allDay = (date: string, title: string, days = 1) =>
+    block(`${date}T00:00`, new Date(utc(`${date}T00:00`) + days * 86_400_000).toISOString().slice(0, 16), { title, allDay: true, transparency: 'transparent' });
+
+  it.each<{ name: string; events: () => CalendarEvent[]; expected: Partial<AuditMetrics> }>([
+    { name: 'the provider marks Monday and Tuesday away', events: () => [ooo('2026-11-02T00:00', '2026-11-04T00:00')], expected: { workingTimeHours: 24, awayHours: 16, focusHours: 24, otherBusyHours: 0 } },
+    { name: 'an all-day "Cuti" block sits on Thursday', events: () => [allDay('2026-11-05', 'Cuti')], expected: { workingTimeHours: 32, awayHours: 8, focusHours: 32 } },
+    { name: 'a three-day all-day "Vacation" spans the weekend', events: () => [allDay('2026-11-06', 'Vacation', 3)], expected: { workingTimeHours: 32, awayHours: 8 } },
+    {
+      name: 'Wednesday afternoon is away and a meeting fills the morning',
+      events: () => [ooo('2026-11-04T13:00', '2026-11-04T17:00'), event('2026-11-04T09:00', '2026-11-04T11:00')],
+      // Wednesday keeps 09:00–13:00: 2 h of meeting, then a 2-hour focus gap.
+      expected: { workingTimeHours: 36, awayHours: 4, meetingInWorkingHours: 2, meetingShare: 0.056, focusHours: 34, fragmentedHours: 0 },
+    },
+    {
+      name: 'standups fall inside a week of leave',
+      events: () => [allDay('2026-11-02', 'Annual leave', 5), event('2026-11-02T09:00', '2026-11-02T09:15'), event('2026-11-03T09:00', '2026-11-03T09:15')],
+      expected: { workingTimeHours: 0, awayHours: 40, meetingHours: 0, meetingCount: 0, afterHoursMeetingHours: 0, focusHours: 0, meetingShare: 0 },
+    },
+    {
+      name: 'a meeting runs an hour into an away afternoon',
+      events: () => [ooo('2026-11-04T13:00', '2026-11-04T17:00'), event('2026-11-04T12:00', '2026-11-04T14:00')],
+      // Only 12:00–13:00 counts, inside working hours: the away hour is not after-hours time either.
+      expected: { meetingHours: 1, meetingCount: 1, meetingInWorkingHours: 1, afterHoursMeetingHours: 0, awayHours: 4 },
+    },
+    {
+      name: 'a teammate invites the member to their three-day "OOO" block',
+      events: () => [event('2026-11-02T00:00', '2026-11-05T00:00', { title: 'Ayu OOO' })],
+      expected: { meetingHours: 0, meetingCount: 0, otherBusyHours: 0, awayHours: 0, workingTimeHours: 40, focusHours: 40 },
+    },
+    { name: 'the away mark falls on the weekend', events: () => [ooo('2026-11-07T00:00', '2026-11-09T00:00')], expected: { awayHours: 0, workingTimeHours: 40 } },
+  ])('when $name, then away time leaves working time and the metrics', ({ events, expected }) => {
+    expect(auditOne(events()).metrics).toMatchObject(expected);
+  });
+
+  it('when a member in Jakarta takes an all-day "Libur" stored at local midnight, then their 8 working hours that day are away', () => {
+    const who = member(ME, 'Asia/Jakarta');
+    const libur = block('2026-11-03T17:00', '2026-11-04T17:00', { title: 'Libur', allDay: true }); // Nov 4, 00:00–24:00 WIB
+    expect(auditOne([libur], { who }).metrics).toMatchObject({ awayHours: 8, workingTimeHours: 32 });
+  });
+
+  it('when a team has one member away, then team working time drops by their away hours and the share is pooled over the rest', () => {
+    const report = auditTeam({
+      range: WEEK,
+      members: [
+        { member: member(ME), events: [allDay('2026-11-02', 'OOO', 5)] },
+        { member: member(COLLEAGUE), events: [event('2026-11-02T09:00', '2026-11-02T13:00', { organizer: ME, attendees: [person(COLLEAGUE)] })] },
+      ],
+    });
+    expect(report.team.metrics).toMatchObject({ workingTimeHours: 40, awayHours: 40, meetingInWorkingHours: 4, meetingShare: 0.1 });
+    expect(report.team.perWeek.awayHours).toBe(40);
   });
 });
 
@@ -410,7 +467,7 @@ describe('auditTeam: working-time identity on random calendars', () => {
     dayOffset: fc.integer({ min: -1, max: 15 }),
     minute: fc.integer({ min: 0, max: 1439 }),
     duration: fc.integer({ min: 0, max: 600 }),
-    kind: fc.constantFrom('meeting', 'meeting', 'meeting', 'personal', 'focus', 'declined', 'cancelled', 'free', 'allDay'),
+    kind: fc.constantFrom('meeting', 'meeting', 'meeting', 'personal', 'focus', 'declined', 'cancelled', 'free', 'allDay', 'away', 'leave'),
     with: fc.constantFrom(...emails),
     series: fc.option(fc.constantFrom('s1', 's2', 's3'), { nil: null }),
   });
@@ -451,13 +508,21 @@ describe('auditTeam: working-time identity on random calendars', () => {
                     createdByUnmeet: e.kind === 'focus',
                     status: e.kind === 'cancelled' ? ('cancelled' as const) : ('confirmed' as const),
                     transparency: e.kind === 'free' ? ('transparent' as const) : ('opaque' as const),
-                    allDay: e.kind === 'allDay',
+                    allDay: e.kind === 'allDay' || e.kind === 'leave',
+                    away: e.kind === 'away',
+                    title: e.kind === 'leave' ? 'Cuti' : 'Sync',
                   };
                 }),
               };
             }),
           };
           const measured = measureTeam(input);
+          // The same calendars without their away blocks: away time is exactly the working time lost.
+          const present = measureTeam({ ...input, members: input.members.map((m) => ({ ...m, events: m.events.filter((e) => !e.away && e.title !== 'Cuti') })) });
+          measured.members.forEach(({ measurement: m }, i) => {
+            expect(m.workingTimeMs + m.awayMs).toBe(present.members[i]!.measurement.workingTimeMs);
+            expect(m.meetingMs).toBeLessThanOrEqual(present.members[i]!.measurement.meetingMs);
+          });
           for (const { measurement: m } of measured.members) {
             expect(m.meetingInWorkingMs + m.otherBusyMs + m.focusMs + m.fragmentedMs).toBe(m.workingTimeMs);
             expect(m.meetingInWorkingMs + m.afterHoursMeetingMs + m.nonWorkingDayMeetingMs).toBe(m.meetingMs);

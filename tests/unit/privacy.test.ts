@@ -17,6 +17,7 @@ const ZERO: AuditMetrics = {
   afterHoursMeetingHours: 0,
   nonWorkingDayMeetingHours: 0,
   workingTimeHours: 40,
+  awayHours: 0,
   meetingInWorkingHours: 0,
   otherBusyHours: 0,
   meetingShare: 0,
