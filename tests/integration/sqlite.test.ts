@@ -67,6 +67,36 @@ describe('the embedded SQLite handle', () => {
       handle.close();
     }
   });
+
+  it('when every row of a bulk upsert has the same null or false in a column (written as a literal, not bound), then stored true and non-null values there are still overwritten', async () => {
+    const handle = openSqlite(':memory:');
+    try {
+      const db = handle.db;
+      await db.insert(workspaces).values({ id: 'ws_1', name: 'One' });
+      await db.insert(members).values({ id: 'm_1', workspaceId: 'ws_1', email: 'a@example.com', name: 'A', timeZone: 'UTC', workingHours: {} as never, updatedAt: 0 });
+      await db.insert(connections).values({ id: 'c_1', workspaceId: 'ws_1', memberId: 'm_1', provider: 'ics', label: 'x' });
+      await db.insert(calendars).values({ id: 'cal_1', workspaceId: 'ws_1', connectionId: 'c_1', externalId: 'ics', name: 'x' });
+      const row = (i: number, flag: boolean, series: string | null) => ({
+        workspaceId: 'ws_1', calendarId: 'cal_1', externalId: `e${i}`, seriesKey: series, originalStart: null, title: 't', start: i, end: i + 1,
+        allDay: false, status: 'confirmed' as const, transparency: 'opaque' as const, organizer: null, attendees: [],
+        descPresent: flag, descLength: 0, hasAgenda: flag, hasDocLink: false, hasConferencing: false, createdByUnmeet: false, syncedAt: 1,
+        descDecision: flag, descLiveWork: false, descReadout: false, descQuestions: false, away: flag,
+      });
+      const upsert = { target: [events.calendarId, events.externalId], stamps: [events.syncedAt] };
+      const client = (db as unknown as { $client: import('better-sqlite3').Database }).$client;
+      const stored = () => client.prepare('select series_key, desc_decision, has_agenda, away from events order by start').all();
+      // 12 rows: one full statement of 10 and two single-row ones, both shapes exercised.
+      await atomic(db, insertMany(db, events, Array.from({ length: 12 }, (_, i) => row(i, true, 's')), upsert));
+      expect(stored()).toEqual(Array.from({ length: 12 }, () => ({ series_key: 's', desc_decision: 1, has_agenda: 1, away: 1 })));
+      await atomic(db, insertMany(db, events, Array.from({ length: 12 }, (_, i) => row(i, false, null)), upsert));
+      expect(stored()).toEqual(Array.from({ length: 12 }, () => ({ series_key: null, desc_decision: 0, has_agenda: 0, away: 0 })));
+      // Mixed values in a column are bound per row, as before.
+      await atomic(db, insertMany(db, events, Array.from({ length: 12 }, (_, i) => row(i, i % 2 === 0, i % 3 === 0 ? 's' : null)), upsert));
+      expect(stored()).toEqual(Array.from({ length: 12 }, (_, i) => ({ series_key: i % 3 === 0 ? 's' : null, desc_decision: i % 2 === 0 ? 1 : 0, has_agenda: i % 2 === 0 ? 1 : 0, away: i % 2 === 0 ? 1 : 0 })));
+    } finally {
+      handle.close();
+    }
+  });
 });
 
 describe('database file permissions', () => {
