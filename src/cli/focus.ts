@@ -7,6 +7,7 @@ import { lookup } from 'node:dns/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../config';
+import { awayIntervals } from '../domain/away';
 import { focusBusy, planFocus, resolveFocusPolicy, type FocusPolicy } from '../domain/focus-planner';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
@@ -61,6 +62,7 @@ export async function focusPlanFromTeamFile(
       policy: resolveFocusPolicy(workspacePolicy, m.focus as Partial<FocusPolicy> | undefined),
       range: { from, to },
       busy: focusBusy(events, member.email.toLowerCase()),
+      away: awayIntervals(events, member.email.toLowerCase()),
     });
     const at = (ms: number) => DateTime.fromMillis(ms, { zone: member.timeZone }).toISO({ suppressMilliseconds: true })!;
     members.push({

@@ -70,6 +70,12 @@ export interface FocusPlanInput {
   range: { from: string; to: string };
   /** Busy time (meetings, personal blocks), UTC ms; our own focus blocks excluded. */
   busy: readonly Interval[];
+  /**
+   * Time the member is away (out of office, on leave: `awayIntervals` in ./away.ts), UTC ms. It
+   * is not working time: no block goes there, and the weekly target shrinks with the working
+   * time it takes.
+   */
+  away?: readonly Interval[];
   existing?: readonly ExistingBlock[];
   /** Local dates where the member deleted one of our blocks: no block is placed there again. */
   blockedDates?: readonly string[];

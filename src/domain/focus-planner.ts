@@ -4,7 +4,8 @@
  * plan, whatever the order of the input lists); "now" and zones are arguments.
  *
  * Per ISO week (Monday to Sunday in the member's zone, clipped to the range) the planner aims at
- * the weekly target, prorated by the week's working days in the range. Inside working hours it
+ * the weekly target, prorated by the week's working days in the range; away time (out of office,
+ * leave) is not working time, so a day partly away counts for the part left. Inside working hours it
  * looks at the free windows left after busy time (widened by the buffer) that are at least the
  * minimum block long, and
  *  1. counts blocks the member moved by hand (pinned) as focus time and never touches them;
@@ -20,6 +21,7 @@
  * says why a target was missed.
  */
 import { DateTime } from 'luxon';
+import { isAwayBlock } from './away';
 import { normalize, subtract } from './intervals';
 import { WEEKDAYS, type CalendarEvent, type Interval, type Weekday } from './types';
 import { localDays, workingIntervalsForDays, type LocalDay } from './working-hours';
@@ -42,6 +44,8 @@ interface DayState {
   week: number;
   noMeeting: boolean;
   blocked: boolean;
+  /** The share of the day's working time the member is not away, 0..1 (prorates the target). */
+  present: number;
   /** Local noon, UTC ms (the boundary between morning and afternoon). */
   noon: number;
   /** Free windows (after buffers, before `notBefore` removed, pinned blocks removed), on the 5-minute grid, ≥ min block. */
@@ -147,7 +151,7 @@ export function planFocus(input: FocusPlanInput): FocusPlan {
   };
 }
 
-/** Per working day: working time minus buffered busy time, minus pinned blocks, from notBefore on. */
+/** Per working day: working time minus away time, buffered busy time and pinned blocks, from notBefore on. */
 function candidateDays(
   input: FocusPlanInput,
   days: readonly LocalDay[],
@@ -158,6 +162,7 @@ function candidateDays(
 ): DayState[] {
   const { timeZone } = input;
   const notBefore = input.notBefore ?? -Infinity;
+  const away = normalize(input.away ?? []);
   const noMeeting = new Set<Weekday>(input.policy.noMeetingDays);
   const states: DayState[] = [];
   const allWorking = workingIntervalsForDays(input.workingHours, timeZone, days);
@@ -172,12 +177,15 @@ function candidateDays(
     if (working.length === 0) continue;
     const from = Math.max(day.start, notBefore);
     if (from >= day.end) continue;
-    const free = subtract(subtract(working, busy), [...pinned, ...(from > day.start ? [{ start: day.start, end: from }] : [])]);
+    const present = away.length === 0 ? working : subtract(working, away);
+    if (present.length === 0) continue;
+    const free = subtract(subtract(present, busy), [...pinned, ...(from > day.start ? [{ start: day.start, end: from }] : [])]);
     states.push({
       day,
       week: weekOf(day.date),
       noMeeting: noMeeting.has(day.weekday),
       blocked: blocked.has(day.date),
+      present: present === working ? 1 : lengthOf(present) / lengthOf(working),
       noon: localNoon(day, timeZone),
       windows: gridWindows(free, minBlock),
       chosen: [],
@@ -214,7 +222,8 @@ function planWeek(
   workingPerWeek: number,
 ): void {
   const weekDays = ctx.states.filter((s) => s.week === week);
-  const target = workingPerWeek === 0 ? 0 : Math.round((ctx.policy.weeklyTargetHours * 3_600_000 * weekDays.length) / workingPerWeek / MINUTE) * MINUTE;
+  const presentDays = weekDays.reduce((sum, s) => sum + s.present, 0);
+  const target = workingPerWeek === 0 ? 0 : Math.round((ctx.policy.weeklyTargetHours * 3_600_000 * presentDays) / workingPerWeek / MINUTE) * MINUTE;
   totals.targetMs += target;
   const run: WeekRun = { remaining: target };
   for (const s of weekDays) {
@@ -356,13 +365,14 @@ function explainMiss(
 /**
  * The busy time focus blocks must avoid, from a member's events (UTC ms): confirmed or tentative,
  * opaque, timed events the member has not declined — the audit's notion of busy — leaving out
- * our own focus blocks (`ownIds`, by external id), which are what the planner places.
+ * our own focus blocks (`ownIds`, by external id), which are what the planner places, and away
+ * blocks (./away.ts), which the planner takes as `away` time instead.
  */
 export function focusBusy(events: readonly CalendarEvent[], email: string, ownIds: ReadonlySet<string> = new Set()): Interval[] {
   const out: Interval[] = [];
   for (const e of events) {
     if (e.status === 'cancelled' || e.allDay || e.transparency === 'transparent' || e.end <= e.start) continue;
-    if (ownIds.has(e.externalId)) continue;
+    if (ownIds.has(e.externalId) || isAwayBlock(e)) continue;
     if (e.attendees.some((a) => a.email === email && a.response === 'declined')) continue;
     out.push({ start: e.start, end: e.end });
   }

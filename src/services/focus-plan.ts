@@ -6,6 +6,7 @@
  * keep that file under the 400-line guideline.
  */
 import { DateTime } from 'luxon';
+import { awayIntervals } from '../domain/away';
 import { focusBusy, planFocus, resolveFocusPolicy, type FocusPlan, type FocusPolicy, type PlannedBlock } from '../domain/focus-planner';
 import type { CalendarEvent } from '../domain/types';
 import type { ConnectionRow } from '../db/connections.repository';
@@ -111,6 +112,7 @@ export async function planMemberFocus(deps: Deps, workspaceId: string, member: M
     policy,
     range,
     busy: focusBusy(events, member.email, ownIds),
+    away: awayIntervals(events, member.email),
     existing: live.map((r) => ({ id: String(r.id), start: r.start, end: r.end, pinned: r.status === 'member_moved' || r.start < now })),
     blockedDates: current.filter((r) => r.status === 'member_deleted').map((r) => r.date),
     notBefore: now,

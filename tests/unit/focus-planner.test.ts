@@ -172,6 +172,38 @@ describe('focus planner', () => {
   });
 });
 
+describe('focus planner: away time', () => {
+  it('when the member is away all week, then the target is 0 and no block is placed', () => {
+    const plan = planFocus(input({ away: [{ start: at('2026-11-02', '00:00'), end: at('2026-11-07', '00:00') }] }));
+    expect(plan).toMatchObject({ targetHours: 0, plannedHours: 0, blocks: [], missedCode: null });
+  });
+
+  it('when the member is away Monday to Wednesday, then the target is prorated to the 2 days left and blocks sit on them', () => {
+    const away = [{ start: at('2026-11-02', '00:00'), end: at('2026-11-05', '00:00') }];
+    const plan = planFocus(input({ away }));
+    expect(plan).toMatchObject({ targetHours: 4, plannedHours: 4, missedCode: null });
+    for (const b of plan.blocks) expect(['2026-11-05', '2026-11-06']).toContain(b.date);
+  });
+
+  it('when every afternoon is away, then blocks fit the mornings only and the target counts half days', () => {
+    const away = [2, 3, 4, 5, 6].map((d) => ({ start: at(`2026-11-0${d}`, '13:00'), end: at(`2026-11-0${d}`, '17:00') }));
+    const plan = planFocus(input({ away, policy: { weeklyTargetHours: 10 } }));
+    expect(plan.targetHours).toBe(5);
+    expect(intersect(plan.blocks.map((b) => ({ start: b.start, end: b.end })), away)).toEqual([]);
+    // Reached, overshooting by less than one 90-minute block.
+    expect(plan.plannedHours).toBeGreaterThanOrEqual(5);
+    expect(plan.plannedHours).toBeLessThan(6.5);
+    expect(plan.missedCode).toBeNull();
+  });
+
+  it('when an existing block now falls in away time, then it is dropped', () => {
+    const existing = [{ id: 'b1', start: at('2026-11-03', '09:00'), end: at('2026-11-03', '11:00') }];
+    const plan = planFocus(input({ existing, away: [{ start: at('2026-11-03', '00:00'), end: at('2026-11-04', '00:00') }] }));
+    expect(plan.dropped).toEqual(['b1']);
+    expect(plan.blocks.every((b) => b.date !== '2026-11-03')).toBe(true);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Determinism and stability, over random calendars.
 
@@ -191,16 +223,17 @@ const policy = fc.record({
 const zone = fc.constantFrom('UTC', 'Europe/London', 'America/New_York', 'Asia/Jakarta');
 
 describe('focus planner properties', () => {
-  it('when planned twice, or with the inputs shuffled, then the plan is the same; blocks never overlap busy time, each other, or leave working hours', () => {
+  it('when planned twice, or with the inputs shuffled, then the plan is the same; blocks never overlap busy time, away time, each other, or leave working hours', () => {
     fc.assert(
-      fc.property(fc.array(meeting, { maxLength: 40 }), policy, zone, (busy, p, timeZone) => {
-        const base = { ...input({ busy, policy: p, range: { from: '2026-11-02', to: '2026-11-16' } }), timeZone };
+      fc.property(fc.array(meeting, { maxLength: 40 }), fc.array(meeting, { maxLength: 3 }), policy, zone, (busy, away, p, timeZone) => {
+        const base = { ...input({ busy, away, policy: p, range: { from: '2026-11-02', to: '2026-11-16' } }), timeZone };
         const plan = planFocus(base);
         expect(planFocus({ ...base, busy: [...busy].reverse() })).toEqual(plan);
         const blocks = plan.blocks.map((b) => ({ start: b.start, end: b.end }));
         expect(normalize(blocks)).toHaveLength(blocks.length);
         const buffered = busy.map((b) => ({ start: b.start - p.bufferMinutes * MIN, end: b.end + p.bufferMinutes * MIN }));
         expect(intersect(blocks, buffered)).toEqual([]);
+        expect(intersect(blocks, normalize(away))).toEqual([]);
         for (const b of plan.blocks) expect(b.end - b.start).toBeGreaterThanOrEqual(p.minBlockMinutes * MIN);
         // Each of the two weeks may overshoot its target by less than one minimum block.
         expect(plan.plannedHours).toBeLessThan(plan.targetHours + (2 * p.minBlockMinutes) / 60);
