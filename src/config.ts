@@ -78,6 +78,16 @@ export const configSchema = z.object({
     'how often ICS subscription URLs are re-fetched (at least 5)',
     { section: 'calendars', workers: 'yes' },
   ),
+  UNMEET_ICS_PARSE_THREADS: documented(
+    z.coerce.number().int().min(1).max(16).default(2),
+    'worker threads that read ICS feeds (uploads and subscription refreshes) off the request thread, one feed each at a time; keep it below the number of CPU cores so requests always have one',
+    { section: 'calendars', workers: 'no effect: an import is read in its own request' },
+  ),
+  UNMEET_ICS_PARSE_QUEUE: documented(
+    z.coerce.number().int().min(0).max(1000).default(8),
+    'ICS imports that may wait for a parse thread; past threads + queue, imports are refused with `429 ics.busy` and `Retry-After`',
+    { section: 'calendars', workers: 'no effect' },
+  ),
   UNMEET_ADMIN_TOKEN: documented(
     z.string().min(16, 'UNMEET_ADMIN_TOKEN must be at least 16 characters').optional(),
     'at least 16 characters. When set, `POST /v1/workspaces` with `Authorization: Bearer <token>` creates a workspace and answers its API key, and instance operations (`POST /v1/admin/reseal`) open with it. Unset, workspace creation refuses everyone (`403 workspace.creation_closed`) and instance operations answer `403 auth.forbidden`; workspaces then come from the setup link, `unmeet workspace create` or `unmeet demo`',
@@ -191,6 +201,8 @@ export type Config = {
   /** How long a job run may hold its lease; a crashed run's job is free again after this. */
   jobLeaseMs: number;
   icsRefreshMinutes: number;
+  /** ICS parse threads (Node) and imports that may wait for one. */
+  icsParse: { threads: number; queue: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Google OAuth client and endpoints; null when no Google app is configured. */
   google: { clientId: string; clientSecret: string; apiRoot: string; oauthRoot: string | null; gmailRoot: string } | null;
@@ -231,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jobIntervalMs: e.UNMEET_JOB_INTERVAL_MS,
     jobLeaseMs: e.UNMEET_JOB_LEASE_MS,
     icsRefreshMinutes: e.UNMEET_ICS_REFRESH_MINUTES,
+    icsParse: { threads: e.UNMEET_ICS_PARSE_THREADS, queue: e.UNMEET_ICS_PARSE_QUEUE },
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,
     rateLimitPerMinute: e.UNMEET_RATE_LIMIT_PER_MINUTE,

@@ -63,12 +63,20 @@ export function createConnectionRepository({ db }: { db: Db }) {
       workspaceId: string,
       connectionId: string,
       status: ConnectionStatus,
-      extra: Partial<Pick<ConnectionRow, 'lastSyncAt' | 'lastError' | 'lastErrorAt' | 'syncedThroughAt' | 'syncNote' | 'syncNoteAt' | 'profileReadAt'>> = {},
+      extra: Partial<Pick<ConnectionRow, 'lastSyncAt' | 'lastError' | 'lastErrorAt' | 'syncedThroughAt' | 'syncNote' | 'syncNoteAt' | 'syncWarnings' | 'profileReadAt'>> = {},
     ): Promise<void> {
       await db
         .update(connections)
         .set({ status, ...extra })
         .where(scoped(workspaceId, connectionId));
+    },
+
+    /** A subscription feed's validators and body hash (ICS refreshes), beside its calendar's sync state. */
+    async setFeedState(workspaceId: string, calendarId: string, feed: { etag: string | null; lastModified: string | null; hash: string | null }): Promise<void> {
+      await db
+        .update(syncState)
+        .set({ feedEtag: feed.etag, feedLastModified: feed.lastModified, feedHash: feed.hash })
+        .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.calendarId, calendarId)));
     },
 
     /** A push notification arrived for this connection: a change waits at the vendor (sync health). */

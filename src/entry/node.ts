@@ -18,6 +18,7 @@ import { createMemo } from '../services/memo';
 import { createSmtpTransport } from '../providers/mail/smtp.transport';
 import { buildDeps } from '../services/build-deps';
 import { createRotationWorker } from './rotation-exact-worker';
+import { createIcsParseWorkers, ICS_PARSE_DEFAULTS } from './ics-parse-worker';
 import type { Deps } from '../services/deps';
 
 /**
@@ -43,11 +44,14 @@ export function readDocsAssets(): Record<string, Uint8Array<ArrayBuffer>> {
 }
 
 /** Opens the database and builds the dependencies every Node shell (server, CLI) passes down. */
-export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle }> {
+export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ deps: Deps; handle: SqliteHandle; closeParsers: () => void }> {
   const handle = openSqlite(config.dbPath);
   for (const loose of handle.permissionWarnings) logger.warn('database file is readable or writable by other users; chmod 600 it', loose);
   const vault = await createTokenVault(resolveSecret(config, logger), config.previousSecrets);
+  // ICS feeds are parsed in worker threads (started on first use), never on the request thread.
+  const parsers = createIcsParseWorkers(logger, { ...ICS_PARSE_DEFAULTS, ...config.icsParse });
   const deps = buildDeps(config, {
+    feedParser: parsers.parser,
     db: handle.db,
     vault,
     logger,
@@ -67,7 +71,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
   });
   // Rotations are planned by the exact solver in a worker thread (started on first use).
   deps.rotationPlanner = createRotationWorker(logger).planner;
-  return { deps, handle };
+  return { deps, handle, closeParsers: parsers.close };
 }
 
 export const nextSteps = (publicUrl: string) =>
@@ -87,7 +91,7 @@ export const setupMessage = (url: string) =>
 /** Starts the HTTP server and the job timer; resolves to a function that stops both cleanly. */
 export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
-  const { deps, handle } = await buildNodeDeps(config, logger);
+  const { deps, handle, closeParsers } = await buildNodeDeps(config, logger);
   const runner = { lastTickAt: Date.now(), busy: false };
   deps.readiness = async () => ({
     ...handle.check(),
@@ -129,6 +133,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
     await new Promise<void>((done) => server.close(() => done()));
     await running;
     await deps.repos.jobs.releaseLeases(owner);
+    closeParsers();
     handle.close();
   };
   return { url, stop };

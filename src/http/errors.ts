@@ -35,6 +35,8 @@ export function problem(c: Context, error: UnmeetError, extra: Record<string, un
 export function renderError(error: unknown, c: Context, logger: Logger): Response {
   if (isUnmeetError(error)) {
     const extra = error.details && 'line' in error.details ? { line: error.details.line } : {};
+    // A refusal that knows when capacity frees up says so (RFC 9110 §10.2.3).
+    if (typeof error.details?.retryAfterSeconds === 'number') c.header('Retry-After', String(error.details.retryAfterSeconds));
     return problem(c, error, extra);
   }
   if (error instanceof HTTPException) {

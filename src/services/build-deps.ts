@@ -8,6 +8,7 @@ import type { MailTransport } from '../providers/mail/mail-transport';
 import { createLinkSigner } from '../providers/mail/signed-links';
 import type { TokenVault } from '../providers/token-vault';
 import type { Deps } from './deps';
+import { inlineFeedParser, type FeedParser } from './ics-parse-pool';
 import type { Memo } from './memo';
 import { createRateLimiter } from './rate-limit';
 
@@ -32,6 +33,8 @@ export interface RuntimeParts {
   memo: Memo;
   readiness?: Deps['readiness'];
   enqueueJob?: Deps['enqueueJob'];
+  /** Node: the parse thread pool; absent (Workers), feeds are parsed in the request. */
+  feedParser?: FeedParser;
   gzipReports?: boolean;
   docsAssets?: Deps['docsAssets'];
 }
@@ -56,6 +59,7 @@ export function buildDeps(config: Config, runtime: RuntimeParts): Deps {
       allowPrivate: config.allowPrivateUrls,
       refreshMinutes: config.icsRefreshMinutes,
     },
+    feedParser: runtime.feedParser ?? inlineFeedParser,
     adminToken: config.adminToken,
     memo: runtime.memo,
     gzipReports: runtime.gzipReports,

@@ -10,6 +10,7 @@ import type { RateLimiter } from './rate-limit';
 import type { RetryPolicy } from '../providers/retry';
 import type { Memo } from './memo';
 import type { TokenVault } from '../providers/token-vault';
+import type { FeedParser } from './ics-parse-pool';
 
 /**
  * Everything a use case may touch, built by an entry point (Node server, CLI, Worker) and passed
@@ -28,6 +29,11 @@ export interface Deps {
     allowPrivate: boolean;
     refreshMinutes: number;
   };
+  /**
+   * Where ICS feeds are parsed, and the import slots (src/services/ics-parse-pool.ts): a thread
+   * pool on Node, in-line on Workers. Absent (tests built by hand), in-line.
+   */
+  feedParser?: FeedParser | undefined;
   /** When set, creating a workspace needs this bearer token; unset, anyone who reaches the service may. */
   adminToken?: string | undefined;
   publicUrl: string;

@@ -4,9 +4,11 @@ import { icsErrors } from '../domain/error-codes/ics';
 import { memberErrors } from '../domain/error-codes/member';
 import { newId } from '../db/ids';
 import type { ConnectionRow } from '../db/connections.repository';
-import { fetchIcs } from '../providers/ics/ics.fetch';
-import { parseIcs, type IcsWarning, type ParsedIcs } from '../providers/ics/ics.mapper';
+import type { StoredSyncWarnings } from '../db/schema';
+import { fetchIcsFeed, type FeedValidators, type FetchedFeed } from '../providers/ics/ics.fetch';
+import type { IcsWarning, ParsedIcs } from '../providers/ics/ics.mapper';
 import type { Deps } from './deps';
+import { inlineFeedParser, type FeedParser } from './ics-parse-pool';
 
 const DAY = 86_400_000;
 /** How much of a calendar is kept: half a year back for audits, half a year ahead for planning. */
@@ -44,9 +46,40 @@ export function icsWarningNote(parsed: IcsImportWarnings): string | null {
   return parts.length === 0 ? null : `ics.warnings: ${parts.join('; ')}`;
 }
 
-async function readSource(deps: Deps, source: IcsSource): Promise<string> {
-  return 'url' in source ? fetchIcs(source.url, deps.ics) : source.body;
+/**
+ * What `connections.sync_warnings` keeps of an import's warnings: the counts and the listed ones
+ * (code, line, UID, and the parser's sentence without its line as `detail`), or null for a clean
+ * feed. Each import replaces the previous list.
+ */
+export function storedWarnings(parsed: IcsImportWarnings, at: number): StoredSyncWarnings | null {
+  const counts = Object.fromEntries(Object.entries(parsed.warningCounts).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  if (Object.keys(counts).length === 0) return null;
+  const items = parsed.warnings.map((w) => ({ code: w.code, line: w.line, uid: w.uid, detail: w.message.replace(/^line \d+: /, '') }));
+  return { at, counts, items };
 }
+
+/** The warnings of the stored list in the shape an import answers, for a refresh that found the feed unchanged. */
+const warningsOf = (stored: StoredSyncWarnings | null): IcsImportWarnings => ({
+  warnings: (stored?.items ?? []).map((i) => ({ code: i.code as IcsWarning['code'], line: i.line, uid: i.uid, message: `line ${i.line}: ${i.detail ?? i.code}` })),
+  warningCounts: (stored?.counts ?? {}) as IcsImportWarnings['warningCounts'],
+});
+
+const NO_VALIDATORS: FeedValidators = { etag: null, lastModified: null };
+
+async function readSource(deps: Deps, source: IcsSource, conditions?: FeedValidators): Promise<FetchedFeed> {
+  return 'url' in source ? fetchIcsFeed(source.url, deps.ics, conditions) : { notModified: false, text: source.body, validators: NO_VALIDATORS };
+}
+
+/**
+ * SHA-256 of what an import's result depends on besides the window: the feed's text and the zone
+ * its floating times are read in. Equal hashes over the same window mean the same events.
+ */
+async function feedHash(text: string, timeZone: string | undefined): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${timeZone ?? ''}\n${text}`));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const parserOf = (deps: Deps): FeedParser => deps.feedParser ?? inlineFeedParser;
 
 /**
  * Connects an ICS calendar (an uploaded file or a subscription URL) to a member and imports it.
@@ -62,9 +95,25 @@ export async function connectIcs(
 ): Promise<ConnectionRow & IcsImportWarnings> {
   const member = await deps.repos.members.get(workspaceId, memberId);
   if (!member) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
+  const release = parserOf(deps).admit();
+  try {
+    return await connectAdmitted(deps, workspaceId, memberId, member.timeZone, source);
+  } finally {
+    release();
+  }
+}
+
+async function connectAdmitted(
+  deps: Deps,
+  workspaceId: string,
+  memberId: string,
+  timeZone: string,
+  source: IcsSource,
+): Promise<ConnectionRow & IcsImportWarnings> {
   const now = deps.clock();
   const window = syncWindow(now);
-  const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member.timeZone });
+  const feed = (await readSource(deps, source)) as Extract<FetchedFeed, { notModified: false }>;
+  const parsed = await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone });
 
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
@@ -84,11 +133,13 @@ export async function connectIcs(
       isPrimary: true,
     });
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { fresh: true });
+    await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash: await feedHash(feed.text, timeZone) });
     const note = icsWarningNote(parsed);
     await deps.repos.connections.setStatus(workspaceId, id, 'ok', {
       lastSyncAt: now,
       lastError: null,
       syncedThroughAt: now,
+      syncWarnings: storedWarnings(parsed, now),
       ...(note ? { syncNote: note, syncNoteAt: now } : {}),
     });
   } catch (error) {
@@ -119,7 +170,7 @@ export async function syncIcsConnection(
   workspaceId: string,
   connectionId: string,
   upload?: { body: string },
-): Promise<{ connection: ConnectionRow; events: number } & IcsImportWarnings> {
+): Promise<IcsSyncResult> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
   if (!connection) throw connectionErrors.not_found(`No connection ${connectionId} in this workspace.`);
   if (connection.provider !== 'ics') {
@@ -133,25 +184,11 @@ export async function syncIcsConnection(
   if (!upload && !connection.credentials) {
     throw icsErrors.body_required('This connection was uploaded; send the new ICS file to sync it.');
   }
+  // Past the import slots this refuses at once (429): that says nothing about the feed either.
+  const release = parserOf(deps).admit();
   const now = deps.clock();
-  const window = syncWindow(now);
   try {
-    const source: IcsSource = upload ?? (JSON.parse(await deps.vault.open(connection.credentials!, connection.id)) as { url: string });
-    const member = await deps.repos.members.get(workspaceId, connection.memberId);
-    const parsed = parseIcs(await readSource(deps, source), window, { defaultTimeZone: member?.timeZone });
-    const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);
-    if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
-    await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
-    // The note always describes the latest import: a clean feed clears it.
-    const note = icsWarningNote(parsed);
-    const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now, syncNote: note, syncNoteAt: note ? now : null };
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', facts);
-    return {
-      connection: { ...connection, status: 'ok', ...facts },
-      events: parsed.events.length,
-      warnings: parsed.warnings,
-      warningCounts: parsed.warningCounts,
-    };
+    return await refreshAdmitted(deps, connection, now, upload);
   } catch (error) {
     // Deleted while the feed was fetched: the delete wins, and nothing of this run is kept.
     if (!(await deps.repos.connections.get(workspaceId, connectionId))) {
@@ -160,5 +197,59 @@ export async function syncIcsConnection(
     const code = isUnmeetError(error) ? error.code : 'sync.failed';
     await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: now });
     throw error;
+  } finally {
+    release();
   }
+}
+
+export type IcsSyncResult = {
+  connection: ConnectionRow;
+  events: number;
+  /** The feed was as last stored (304, or the same body over the same window): nothing parsed, nothing stored. */
+  unchanged: boolean;
+} & IcsImportWarnings;
+
+/**
+ * One refresh with its slot held. A subscription asks conditionally while the stored events
+ * cover today's window; an unchanged feed (304, or the same hash) is neither parsed nor stored,
+ * so the workspace's data version, and every cache keyed by it, survives the refresh.
+ */
+async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: number, upload?: { body: string }): Promise<IcsSyncResult> {
+  const { workspaceId, id: connectionId } = connection;
+  const window = syncWindow(now);
+  const source: IcsSource = upload ?? (JSON.parse(await deps.vault.open(connection.credentials!, connection.id)) as { url: string });
+  const member = await deps.repos.members.get(workspaceId, connection.memberId);
+  const [calendar] = await deps.repos.connections.calendars(workspaceId, connectionId);
+  if (!calendar) throw new Error(`connection ${connectionId} has no calendar`);
+  const state = await deps.repos.events.syncState(workspaceId, calendar.id);
+  // A moved window needs the feed read again, so no conditions then: a 304 would leave nothing to read.
+  const sameWindow = state?.windowStart === window.start && state.windowEnd === window.end;
+  const conditions = sameWindow && !upload ? { etag: state.feedEtag, lastModified: state.feedLastModified } : undefined;
+  const feed = await readSource(deps, source, conditions);
+  const hash = feed.notModified ? null : await feedHash(feed.text, member?.timeZone);
+  const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now };
+
+  if (feed.notModified || (sameWindow && hash === state.feedHash)) {
+    // Nothing is written that would fail for a connection deleted meanwhile: ask, so the delete wins.
+    if (!(await deps.repos.connections.get(workspaceId, connectionId))) throw new Error('deleted while it synced');
+    await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash: state?.feedHash ?? null });
+    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', facts);
+    const events = await deps.repos.events.countForCalendar(workspaceId, calendar.id);
+    return { connection: { ...connection, status: 'ok', ...facts }, events, unchanged: true, ...warningsOf(connection.syncWarnings) };
+  }
+
+  const parsed = await parserOf(deps).parse(feed.text, window, { defaultTimeZone: member?.timeZone });
+  await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
+  await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash });
+  // The note and the warnings always describe the latest import: a clean feed clears them.
+  const note = icsWarningNote(parsed);
+  const stored = { ...facts, syncNote: note, syncNoteAt: note ? now : null, syncWarnings: storedWarnings(parsed, now) };
+  await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', stored);
+  return {
+    connection: { ...connection, status: 'ok', ...stored },
+    events: parsed.events.length,
+    unchanged: false,
+    warnings: parsed.warnings,
+    warningCounts: parsed.warningCounts,
+  };
 }

@@ -12,9 +12,13 @@ const sources = files('src').map((path) => ({ path: relative('.', path).replaceA
 const imports = (text: string) => [...text.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 
 /** The only places that may know they run on Node (Workers run everything else). */
-// The Node entry and its rotation worker thread (src/entry/rotation-exact-*) may; worker.ts may not.
+// The Node entry and its worker threads (src/entry/rotation-exact-*, src/entry/ics-parse-*) may; worker.ts may not.
 const nodeOnlyAllowed = (path: string) =>
-  path === 'src/entry/node.ts' || path.startsWith('src/entry/rotation-exact-') || path === 'src/db/sqlite.ts' || path.startsWith('src/cli/');
+  path === 'src/entry/node.ts' ||
+  path.startsWith('src/entry/rotation-exact-') ||
+  path.startsWith('src/entry/ics-parse-') ||
+  path === 'src/db/sqlite.ts' ||
+  path.startsWith('src/cli/');
 const nodeOnly = /^(node:|better-sqlite3$|fs$|path$|os$|child_process$|@hono\/node-server)/;
 
 describe('architecture rules', () => {

@@ -11,4 +11,6 @@ export const icsErrors = defineErrors('ics', {
   url_unreachable: { status: 502, when: 'the URL did not answer, timed out, or answered with an error status' },
   body_required: { status: 422, when: 'a sync of an uploaded calendar came without the new file' },
   upload_to_subscription: { status: 409, when: 'a file was uploaded to a connection that follows a URL' },
+  busy: { status: 429, when: 'every calendar-import slot is taken (running and queued); `Retry-After` says when to try again' },
+  too_complex: { status: 422, when: 'reading the calendar went past its time or memory limit; the import was stopped and the previous data kept' },
 });

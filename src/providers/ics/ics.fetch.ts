@@ -33,6 +33,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 class Timeout extends Error {}
 
+/** A feed's validators from its last answer (RFC 9110 §8.8), sent back as conditions on the next fetch. */
+export interface FeedValidators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/** The feed's text and validators, or `notModified` when the server answered 304 to our conditions. */
+export type FetchedFeed = { notModified: false; text: string; validators: FeedValidators } | { notModified: true; validators: FeedValidators };
+
 /**
  * Download an ICS feed and return its text.
  *
@@ -42,6 +51,17 @@ class Timeout extends Error {}
  *   `ics.not_calendar` (the body does not start with BEGIN:VCALENDAR).
  */
 export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string> {
+  const fetched = await fetchIcsFeed(url, deps);
+  if (fetched.notModified) throw new Error('304 without conditions'); // fetchIcsFeed sends none here
+  return fetched.text;
+}
+
+/**
+ * Download an ICS feed, conditionally when `conditions` hold validators of a previous answer:
+ * `If-None-Match` and `If-Modified-Since` are sent, and a 304 comes back as `notModified`
+ * (nothing to read, nothing to parse). Same checks and errors as {@link fetchIcs}.
+ */
+export async function fetchIcsFeed(url: string, deps: FetchIcsDeps, conditions?: FeedValidators): Promise<FetchedFeed> {
   const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
@@ -66,7 +86,7 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
             method: 'GET',
             redirect: 'manual',
             signal: controller.signal,
-            headers: { accept: 'text/calendar, text/plain;q=0.9, */*;q=0.1' },
+            headers: { accept: 'text/calendar, text/plain;q=0.9, */*;q=0.1', ...conditionHeaders(conditions) },
           }),
         );
       } catch (error) {
@@ -90,6 +110,11 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
         continue;
       }
 
+      if (response.status === 304 && conditions && (conditions.etag || conditions.lastModified)) {
+        await discard(response);
+        return { notModified: true, validators: validatorsOf(response, conditions) };
+      }
+
       if (response.status < 200 || response.status > 299) {
         await discard(response);
         throw unreachable(current, `HTTP ${response.status}`, response.status);
@@ -107,7 +132,7 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
           host: current.hostname,
         });
       }
-      return text;
+      return { notModified: false, text, validators: validatorsOf(response, { etag: null, lastModified: null }) };
     }
   } catch (error) {
     if (error instanceof Timeout) {
@@ -121,6 +146,21 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
     clearTimeout(timer);
     controller.abort();
   }
+}
+
+function conditionHeaders(conditions: FeedValidators | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (conditions?.etag) headers['if-none-match'] = conditions.etag;
+  if (conditions?.lastModified) headers['if-modified-since'] = conditions.lastModified;
+  return headers;
+}
+
+/** The answer's validators; a 304 may omit them (RFC 9110 §15.4.5), and then the ones sent still hold. */
+function validatorsOf(response: Response, previous: FeedValidators): FeedValidators {
+  return {
+    etag: response.headers.get('etag') ?? previous.etag,
+    lastModified: response.headers.get('last-modified') ?? previous.lastModified,
+  };
 }
 
 function normaliseUrl(input: string): URL {

@@ -1,0 +1,27 @@
+/**
+ * Inside an ICS parse thread: parses each feed it is sent with `parseIcs` and answers the packed
+ * result (see services/ics-parse-transfer.ts), its typed arrays transferred rather than copied.
+ * A malformed feed answers its UnmeetError's fields, so the import fails as it would in-line.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isUnmeetError } from '../domain/errors';
+import { parseIcs } from '../providers/ics/ics.mapper';
+import type { ParseJob, ParseReply } from '../services/ics-parse-pool';
+import { packParsed, transferables } from '../services/ics-parse-transfer';
+
+const port = parentPort;
+if (!port) throw new Error('ics-parse-thread runs only as a worker thread');
+
+port.on('message', (job: ParseJob) => {
+  let reply: ParseReply;
+  try {
+    const packed = packParsed(parseIcs(job.text, job.window, job.options));
+    port.postMessage({ id: job.id, result: packed } satisfies ParseReply, transferables(packed));
+    return;
+  } catch (error) {
+    reply = isUnmeetError(error)
+      ? { id: job.id, error: { message: error.message, code: error.code, status: error.status, details: error.details } }
+      : { id: job.id, error: { message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } };
+  }
+  port.postMessage(reply);
+});

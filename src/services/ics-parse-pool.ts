@@ -1,0 +1,165 @@
+/**
+ * Where ICS parsing and expansion run. `FeedParser` is the one call shape the import code uses:
+ * `admit()` takes an import slot (or refuses with `ics.busy`, 429 with Retry-After), `parse()`
+ * reads a feed. On Workers and in tests it is `inlineFeedParser` (an import stays in its request,
+ * bounded by the parser's instance budget); on Node it is `createParsePool`, a few threads that
+ * each parse one feed at a time, so the request thread stays free to answer `/healthz` while a
+ * hostile feed is read. The pool knows threads only through `SpawnParseThread`, which the Node
+ * entry implements with worker_threads (src/entry/ics-parse-worker.ts): this file runs anywhere.
+ */
+import { icsErrors } from '../domain/error-codes/ics';
+import { UnmeetError } from '../domain/errors';
+import { parseIcs, type IcsWindow, type ParseIcsOptions, type ParsedIcs } from '../providers/ics/ics.mapper';
+import { unpackParsed, type CompactParsedIcs } from './ics-parse-transfer';
+
+export interface FeedParser {
+  /** Takes an import slot for the whole import (fetch, parse, store); call the returned function once when done. */
+  admit(): () => void;
+  parse(text: string, window: IcsWindow, options: ParseIcsOptions): Promise<ParsedIcs>;
+}
+
+/** Parses in the caller's own request: no slots, no threads (Workers, tests, the CLI). */
+export const inlineFeedParser: FeedParser = {
+  admit: () => () => undefined,
+  parse: async (text, window, options) => parseIcs(text, window, options),
+};
+
+export interface ParseJob {
+  id: number;
+  text: string;
+  window: IcsWindow;
+  options: ParseIcsOptions;
+}
+
+/** A thread's answer: the packed result, or the error it raised (an UnmeetError's fields when it was one). */
+export type ParseReply =
+  | { id: number; result: CompactParsedIcs }
+  | { id: number; error: { message: string; code?: string; status?: number; details?: Record<string, unknown> } };
+
+export interface ParseThread {
+  run(job: ParseJob): void;
+  terminate(): void;
+}
+
+/** Starts a thread; it calls `reply` for each job it finishes and `died` once if it stops (crash, out of memory, exit). */
+export type SpawnParseThread = (events: { reply: (reply: ParseReply) => void; died: (reason: string) => void }) => ParseThread;
+
+export interface ParsePoolOptions {
+  /** Feeds parsed at once, one per thread. */
+  threads: number;
+  /** Admitted imports beyond the running ones; past threads + queue, `ics.busy`. */
+  queue: number;
+  /** A parse running longer is stopped (its thread replaced) and the import fails with `ics.too_complex`. */
+  timeoutMs: number;
+  now?: () => number;
+}
+
+/** What Retry-After assumes a parse takes before any has finished, ms. */
+const ASSUMED_PARSE_MS = 2_000;
+
+interface Slot {
+  thread: ParseThread;
+  job: { job: ParseJob; resolve: (parsed: ParsedIcs) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout>; startedAt: number } | null;
+}
+
+export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptions) {
+  const now = options.now ?? Date.now;
+  const capacity = options.threads + options.queue;
+  const slots: Slot[] = [];
+  const waiting: Array<{ job: ParseJob; resolve: (parsed: ParsedIcs) => void; reject: (error: Error) => void }> = [];
+  let admitted = 0;
+  let nextId = 1;
+  let averageMs = ASSUMED_PARSE_MS;
+  let closed = false;
+
+  const settle = (slot: Slot) => {
+    const current = slot.job;
+    slot.job = null;
+    if (current) clearTimeout(current.timer);
+    return current;
+  };
+
+  // A thread that dies or overruns is dropped, its job failed; the next job starts a fresh one.
+  const drop = (slot: Slot, error: Error) => {
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots.splice(index, 1);
+    settle(slot)?.reject(error);
+    dispatch();
+  };
+
+  const startThread = (): Slot => {
+    const slot: Slot = { thread: undefined as unknown as ParseThread, job: null };
+    slot.thread = spawn({
+      reply: (reply) => {
+        if (slot.job?.job.id !== reply.id) return;
+        const current = settle(slot)!;
+        averageMs = 0.8 * averageMs + 0.2 * Math.max(1, now() - current.startedAt);
+        if ('result' in reply) current.resolve(unpackParsed(reply.result));
+        else current.reject(reviveError(reply.error));
+        dispatch();
+      },
+      died: (reason) => drop(slot, icsErrors.too_complex(`Reading the calendar stopped: ${reason}. Nothing was changed.`, { reason: 'crash' })),
+    });
+    slots.push(slot);
+    return slot;
+  };
+
+  function dispatch() {
+    while (!closed && waiting.length > 0) {
+      const slot = slots.find((s) => s.job === null) ?? (slots.length < options.threads ? startThread() : null);
+      if (!slot) return;
+      const next = waiting.shift()!;
+      const timer = setTimeout(() => {
+        slot.thread.terminate();
+        drop(slot, icsErrors.too_complex(`Reading the calendar took longer than ${options.timeoutMs} ms and was stopped. Nothing was changed.`, { reason: 'timeout', timeoutMs: options.timeoutMs }));
+      }, options.timeoutMs);
+      slot.job = { ...next, timer, startedAt: now() };
+      slot.thread.run(next.job);
+    }
+  }
+
+  const retryAfterSeconds = () => Math.max(1, Math.ceil(((waiting.length + options.threads) / options.threads) * (averageMs / 1000)));
+
+  const parser: FeedParser = {
+    admit() {
+      if (admitted >= capacity) {
+        const seconds = retryAfterSeconds();
+        throw icsErrors.busy(`Every calendar-import slot is taken (${capacity}); try again in ${seconds} s.`, { retryAfterSeconds: seconds, capacity });
+      }
+      admitted += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        admitted -= 1;
+      };
+    },
+    parse(text, window, parseOptions) {
+      if (closed) return Promise.reject(new Error('the ICS parse pool is closed'));
+      return new Promise<ParsedIcs>((resolve, reject) => {
+        waiting.push({ job: { id: nextId++, text, window, options: parseOptions }, resolve, reject });
+        dispatch();
+      });
+    },
+  };
+
+  return {
+    parser,
+    /** Imports holding a slot, and threads alive (for tests and the benchmark). */
+    stats: () => ({ admitted, threads: slots.length, waiting: waiting.length }),
+    close() {
+      closed = true;
+      for (const slot of slots.splice(0)) {
+        slot.thread.terminate();
+        settle(slot)?.reject(new Error('the ICS parse pool was closed'));
+      }
+      for (const next of waiting.splice(0)) next.reject(new Error('the ICS parse pool was closed'));
+    },
+  };
+}
+
+/** An error from the thread, as the import code expects it: UnmeetErrors keep their code and status. */
+function reviveError(error: { message: string; code?: string; status?: number; details?: Record<string, unknown> }): Error {
+  if (error.code && error.status) return new UnmeetError(error.code, error.status as UnmeetError['status'], error.message, error.details);
+  return new Error(error.message);
+}
