@@ -15,6 +15,7 @@ import * as oauth from './oauth';
 import * as outbox from './outbox';
 import * as person from './person';
 import * as privacy from './privacy';
+import * as recurrence from './recurrence';
 import * as request from './request';
 import * as role from './role';
 import * as rotation from './rotation';
@@ -30,7 +31,7 @@ import * as workspace from './workspace';
  * code's status stays where the code is declared. A new area's module is added here so the
  * code test and the generated list in docs/api.md see it.
  */
-const modules = [audit, auth, calendar, config, connection, group, ics, invitation, key, link, mail, member, oauth, outbox, person, privacy, request, role, rotation, series, signin, suggestion, vendors, webhook, workspace];
+const modules = [audit, auth, calendar, config, connection, group, ics, invitation, key, link, mail, member, oauth, outbox, person, privacy, recurrence, request, role, rotation, series, signin, suggestion, vendors, webhook, workspace];
 
 /** Every declared code, sorted by code. */
 export function allErrorCodes(): ErrorFactory[] {
