@@ -240,8 +240,8 @@ describe('who the dashboard names, and which sections it offers', () => {
   it.each([
     ['member', true, ['/me']],
     ['manager', true, ['/me', '/', '/team', '/heatmap', '/rotation']],
-    ['admin', true, ['/me', '/', '/team', '/heatmap', '/flags', '/focus', '/rotation', '/connections', '/people']],
-    ['admin', false, ['/', '/team', '/heatmap', '/flags', '/focus', '/rotation', '/connections', '/people']],
+    ['admin', true, ['/me', '/', '/team', '/heatmap', '/flags', '/outbox', '/focus', '/rotation', '/connections', '/people']],
+    ['admin', false, ['/', '/team', '/heatmap', '/flags', '/outbox', '/focus', '/rotation', '/connections', '/people']],
   ] as const)('when a %s (person: %s) is signed in, then the navigation offers %j', (role, person, paths) => {
     expect(navFor({ role, person: person ? { name: 'x', email: 'x@example.com' } : undefined }).map((n) => n.path)).toEqual(paths);
   });

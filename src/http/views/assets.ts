@@ -154,6 +154,19 @@ textarea{width:100%;max-width:100%}
  .explained{grid-template-columns:1fr}
  .who{max-width:9rem}
 }
+/* --- outbox page and "before you click" notices (issue 19 part 3) --- */
+.outbox .badge{margin-bottom:.2rem}
+.outbox td .small-text{overflow-wrap:anywhere}
+.pager{margin:.5rem 0 1rem}
+.queue-note{display:block;font-size:.8rem;color:var(--muted);margin-top:.15rem}
+.cannot-write{margin:.3rem 0 .6rem}
+@media (max-width:760px){
+ table.outbox thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ table.outbox,table.outbox tbody,table.outbox tr,table.outbox td{display:block;width:100%}
+ table.outbox tr{border-bottom:1px solid var(--line);padding:.5rem 0}
+ table.outbox td{border:none;padding:.15rem 0;max-width:none}
+ table.outbox td::before{content:attr(data-label);display:block;font-size:.75rem;color:var(--muted)}
+}
 `;
 
 /**

@@ -1,6 +1,9 @@
 import type { listFlags } from '../../services/flags';
-import { formatMoney, type Messages } from './i18n';
+import { sendsAutomatically, type MailReadiness } from '../../services/outbox-page';
+import { formatMoney, type Locale, type Messages } from './i18n';
 import { Csrf, Layout, type PageContext } from './layout';
+import { formatInstant } from './outbox';
+import { noticeTexts } from './texts/notices';
 
 export type FlagRow = Awaited<ReturnType<typeof listFlags>>['series'][number];
 export const FLAG_SORT_KEYS = ['title', 'organizer', 'score', 'verdict', 'cost'] as const;
@@ -67,19 +70,66 @@ function DecideForm(props: { ctx: PageContext; seriesKey: string; decision: 'kee
   );
 }
 
-export function QueueForm(props: { ctx: PageContext; seriesKey: string; range: { from: string; to: string }; autoSend?: boolean | undefined }) {
+/** What "Queue it" will do for this organizer, said beside the button before the click (null: it sends). */
+function queueNote(ctx: PageContext, mail: MailReadiness | undefined, organizer: string | null): string | null {
+  if (!mail || sendsAutomatically(mail, organizer)) return null;
+  const x = noticeTexts(ctx.locale);
+  if (mail.mode === 'unavailable') return x.mailUnavailableShort;
+  if (mail.mode === 'organizer') return x.organizerCannotSend(providerLabel(mail.provider));
+  return ctx.t.queueOutboxOnly;
+}
+
+const providerLabel = (provider: 'google' | 'microsoft') => (provider === 'google' ? 'Google' : 'Outlook');
+
+/** The outcome of a suggestion queued for an organizer who cannot send it yet (see QueueForm's note). */
+export function queuedForConnectionText(locale: Locale, flash: { to: string; deliverAfter: number; timeZone: string }, mail: MailReadiness): string {
+  const provider = providerLabel(mail.mode === 'organizer' ? mail.provider : 'google');
+  return noticeTexts(locale).queuedForConnection(flash.to, provider, formatInstant(locale, flash.deliverAfter, flash.timeZone));
+}
+
+export function QueueForm(props: { ctx: PageContext; seriesKey: string; range: { from: string; to: string }; mail?: MailReadiness | undefined; organizer?: string | null }) {
   const { t } = props.ctx;
+  const note = queueNote(props.ctx, props.mail, props.organizer ?? null);
+  const noteId = `queue-note-${props.seriesKey}`;
   return (
     <form method="post" action="/flags/queue" class="inline" data-confirm={t.confirmQueue}>
       <Csrf token={props.ctx.session!.csrf} />
       <input type="hidden" name="seriesKey" value={props.seriesKey} />
       <input type="hidden" name="from" value={props.range.from} />
       <input type="hidden" name="to" value={props.range.to} />
-      <button type="submit" class="small" {...(props.autoSend === false ? { 'aria-describedby': 'queue-no-transport' } : {})}>
+      <button type="submit" class="small" disabled={props.mail?.mode === 'unavailable'} {...(note ? { 'aria-describedby': noteId } : {})}>
         {t.queue}
       </button>
-      {props.autoSend === false ? <span class="muted small-text"> {t.queueOutboxOnly}</span> : null}
+      {note ? (
+        <span class="queue-note" id={noteId} data-testid="queue-note">
+          {note}
+        </span>
+      ) : null}
     </form>
+  );
+}
+
+/** The page-level notice when "Queue it" would not send by itself (null when it does, for everyone). */
+function MailNotice(props: { ctx: PageContext; mail: MailReadiness | undefined }) {
+  const { ctx, mail } = props;
+  if (!mail || mail.mode === 'smtp') return null;
+  const x = noticeTexts(ctx.locale);
+  const [testId, text] =
+    mail.mode === 'unavailable'
+      ? ['queue-unavailable', x.mailUnavailable]
+      : mail.mode === 'outbox'
+        ? ['queue-no-transport', ctx.t.queueNoTransport]
+        : ['queue-organizer', x.organizerMode(providerLabel(mail.provider))];
+  return (
+    <p class="notice" id={testId} data-testid={testId}>
+      {text}
+      {mail.mode === 'unavailable' ? null : (
+        <>
+          {' '}
+          <a href="/outbox">{x.seeOutbox}</a>
+        </>
+      )}
+    </p>
   );
 }
 
@@ -90,8 +140,8 @@ export function FlagsPage(props: {
   rows: FlagRow[];
   sort: FlagSortKey;
   dir: SortDir;
-  /** False when a queued suggestion would stay in the outbox (no mail transport): said before the click. */
-  autoSend?: boolean;
+  /** How suggestion mail would leave: what "Queue it" cannot do is said before the click. */
+  mail?: MailReadiness | undefined;
 }) {
   const { ctx, rows, sort, dir } = props;
   const { t, locale } = ctx;
@@ -116,11 +166,7 @@ export function FlagsPage(props: {
         </form>
       </div>
       <p class="lead">{t.flagsLead}</p>
-      {props.autoSend === false ? (
-        <p class="notice" id="queue-no-transport" data-testid="queue-no-transport">
-          {t.queueNoTransport}
-        </p>
-      ) : null}
+      <MailNotice ctx={ctx} mail={props.mail} />
       {rows.length === 0 ? (
         <p class="empty">{t.flagsNone}</p>
       ) : (
@@ -173,7 +219,7 @@ export function FlagsPage(props: {
                         <a class="button small secondary" href={`/flags/preview?series=${encodeURIComponent(row.seriesKey)}&from=${props.range.from}&to=${props.range.to}`}>
                           {t.preview}
                         </a>
-                        <QueueForm ctx={ctx} seriesKey={row.seriesKey} range={props.range} autoSend={props.autoSend} />
+                        <QueueForm ctx={ctx} seriesKey={row.seriesKey} range={props.range} mail={props.mail} organizer={row.organizer} />
                       </>
                     ) : null}
                     <DecideForm ctx={ctx} seriesKey={row.seriesKey} decision="keep" label={t.markKeep} />
@@ -197,6 +243,8 @@ export function PreviewPage(props: {
   subject: string;
   text: string;
   deliverAfter: string;
+  mail?: MailReadiness | undefined;
+  organizer?: string;
 }) {
   const { ctx } = props;
   const { t } = ctx;
@@ -218,7 +266,7 @@ export function PreviewPage(props: {
         <pre class="email-body" data-testid="preview-body" tabindex={0}>
           {props.text}
         </pre>
-        <QueueForm ctx={ctx} seriesKey={props.seriesKey} range={props.range} />
+        <QueueForm ctx={ctx} seriesKey={props.seriesKey} range={props.range} mail={props.mail} organizer={props.organizer ?? null} />
       </section>
     </Layout>
   );

@@ -4,6 +4,34 @@ import { formatHours } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
 import { UnnamedNote } from './overview';
 import { FocusOutcome, type FocusOutcomeMember } from './outcomes';
+import { noticeTexts } from './texts/notices';
+
+/** Names shown in a "nothing can be written for …" sentence before the rest become a count. */
+const NAMED_IN_NOTICE = 8;
+
+/**
+ * Before "apply": the members for whom nothing can be written, by name (only members this viewer
+ * may see by name are on the page), split by why: no writable calendar, or a grant to renew.
+ */
+function CannotWrite(props: { ctx: PageContext; members: readonly FocusMemberView[] }) {
+  const { locale } = props.ctx;
+  const x = noticeTexts(locale);
+  const names = (list: readonly FocusMemberView[]) => {
+    const shown = list.slice(0, NAMED_IN_NOTICE).map((m) => m.name);
+    if (list.length > NAMED_IN_NOTICE) shown.push(x.focusOthers(list.length - NAMED_IN_NOTICE));
+    return new Intl.ListFormat(locale === 'id' ? 'id-ID' : 'en-US', { type: 'conjunction' }).format(shown);
+  };
+  const blocked = props.members.filter((m) => m.writable === false);
+  const none = blocked.filter((m) => !m.mustReconnect);
+  const expired = blocked.filter((m) => m.mustReconnect);
+  if (blocked.length === 0) return null;
+  return (
+    <ul class="notice cannot-write plain" data-testid="focus-cannot-write">
+      {none.length > 0 ? <li data-reason="no_calendar">{x.focusCannotWrite(names(none))}</li> : null}
+      {expired.length > 0 ? <li data-reason="reconnect">{x.focusMustReconnect(names(expired))}</li> : null}
+    </ul>
+  );
+}
 
 /** One member's focus plan as the panel shows it (DESIGN.md "Focus" contract, plus state). */
 export interface FocusMemberView {
@@ -22,6 +50,8 @@ export interface FocusMemberView {
   blocks: Array<{ start: number; end: number; kind: 'planned' | 'protected' }>;
   /** Whether applying can write: the member has a Google or Outlook calendar (ICS is read-only). */
   writable?: boolean;
+  /** Not writable because their Google / Outlook grant expired (rather than having none). */
+  mustReconnect?: boolean;
 }
 
 export interface FocusView {
@@ -95,6 +125,7 @@ export function FocusPage(props: {
           {focus.canApply ? (
             <form method="post" action="/focus/apply" class="card apply">
               <Csrf token={ctx.session!.csrf} />
+              <CannotWrite ctx={ctx} members={focus.members} />
               {focus.members.length > 0 && focus.members.every((m) => m.writable === false) ? (
                 <p class="muted" data-testid="focus-none-writable">
                   {t.focusNoneWritable}
@@ -133,7 +164,7 @@ export function FocusPage(props: {
                   {m.missedReason ? <p class="muted small-text">{m.missedReason}</p> : null}
                   {m.writable === false ? (
                     <p class="muted small-text" data-testid="focus-not-writable">
-                      {t.focusNotWritable}
+                      {m.mustReconnect ? noticeTexts(locale).focusMustReconnect(m.name) : t.focusNotWritable}
                     </p>
                   ) : null}
                   {m.blocks.length === 0 ? <p class="empty">{t.focusNone}</p> : <WeekTimeline ctx={ctx} member={m} days={focus.days} />}

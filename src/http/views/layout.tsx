@@ -24,6 +24,7 @@ export const NAV: ReadonlyArray<{ path: string; key: keyof Messages; role: Role;
   { path: '/team', key: 'navTeam', role: 'manager' },
   { path: '/heatmap', key: 'navHeatmap', role: 'manager' },
   { path: '/flags', key: 'navFlags', role: 'admin' },
+  { path: '/outbox', key: 'navOutbox', role: 'admin' },
   { path: '/focus', key: 'navFocus', role: 'admin' },
   { path: '/rotation', key: 'navRotation', role: 'manager' },
   { path: '/connections', key: 'navConnections', role: 'admin' },

@@ -22,7 +22,7 @@ export interface FocusOutcomeMember {
 
 export type Flash =
   | { kind: 'focus'; members: FocusOutcomeMember[] }
-  | { kind: 'queued'; status: 'queued' | 'held' | 'outbox'; to: string; deliverAfter: number; timeZone: string; confirmationQueued: boolean }
+  | { kind: 'queued'; status: 'queued' | 'held' | 'outbox' | 'connection'; to: string; deliverAfter: number; timeZone: string; confirmationQueued: boolean }
   | { kind: 'apiKey'; key: string }
   /** People page: invitation outcomes (with links shown once) and a removal's report; typed by their services. */
   | { kind: 'invites'; outcomes: unknown[] }

@@ -12,9 +12,12 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from '../../../services/deps';
 import { DASHBOARD_CSS, DASHBOARD_ICON, DASHBOARD_JS } from '../../views/assets';
+import { NotFoundPage } from '../../views/not-found';
 import { connectionRoutes } from './connections';
-import { createKit, type DashEnv } from './kit';
+import { createKit, dashboardCsp, type DashEnv } from './kit';
 import { meRoutes } from './me';
+import { overviewRoutes } from './overview';
+import { outboxPageRoutes } from './outbox';
 import { peopleRoutes } from './people';
 import { reportRoutes } from './reports';
 import { rotationRoutes } from './rotation';
@@ -34,9 +37,29 @@ export function dashboardRoutes(deps: Deps) {
   app.route('/', signInRoutes(deps, kit));
   app.route('/', meRoutes(deps, kit));
   app.route('/', teamRoutes(deps, kit));
+  app.route('/', overviewRoutes(deps, kit));
   app.route('/', reportRoutes(deps, kit));
   app.route('/', rotationRoutes(deps, kit));
   app.route('/', connectionRoutes(deps, kit));
   app.route('/', peopleRoutes(deps, kit));
+  app.route('/', outboxPageRoutes(deps, kit));
+
+  // Last: a browser asking for a page that does not exist gets one saying so, in its language
+  // (no session lookup: a scanner's misses cost nothing). API paths and non-HTML clients fall
+  // through to the app's problem+json 404.
+  const csp = dashboardCsp(deps);
+  app.get('*', async (c, next) => {
+    if (!wantsDashboardPage(c.req.path, c.req.header('accept'))) return next();
+    const page = await kit.render(c, undefined, (ctx) => NotFoundPage({ ctx }));
+    return c.html(page, 404, { 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' });
+  });
   return app;
+}
+
+/** Paths that are not the dashboard's: the API, sign-in, webhooks and the API's documents. */
+const NOT_DASHBOARD = /^\/(v1|auth|webhooks|docs)(\/|$)|^\/(openapi\.json|healthz|readyz)$/;
+
+/** Whether a GET for `path` that nothing answered should get the dashboard's HTML 404. */
+export function wantsDashboardPage(path: string, accept: string | undefined): boolean {
+  return !!accept?.includes('text/html') && !NOT_DASHBOARD.test(path);
 }

@@ -1,27 +1,25 @@
 /**
- * Team pages: the overview, the heat map, flagged meetings and focus. Each declares its role;
+ * Team pages: the heat map, flagged meetings and focus (the overview is in overview.ts). Each declares its role;
  * for a signed-in person the per-person rows follow the privacy rule (see visibility.ts), while
  * an operator's API-key session sees every member as before.
  */
 import { Hono, type Context } from 'hono';
-import { raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import { isUnmeetError } from '../../../domain/errors';
 import { requestErrors } from '../../../domain/error-codes/request';
 import type { MemberRow } from '../../../db/members.repository';
-import { loadHeatmaps, loadOverview, resolveWeeks } from '../../../services/dashboard';
+import { loadHeatmaps, resolveWeeks } from '../../../services/dashboard';
 import type { Deps } from '../../../services/deps';
 import { decideSeries, defaultFlagRange } from '../../../services/flags';
 import { applyFocus, planMemberFocus, setMemberFocus } from '../../../services/focus';
-import { memoized } from '../../../services/memo';
+import { mailReadiness, sendsAutomatically } from '../../../services/outbox-page';
 import { prepareSuggestion, queueSuggestion } from '../../../services/suggestions';
 import { scopedFlags, viewerScope } from '../../../services/team-views';
 import type { DashboardSession } from '../../middleware/session';
-import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, sortFlags, type FlagSortKey, type SortDir } from '../../views/flags';
+import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, queuedForConnectionText, sortFlags, type FlagSortKey, type SortDir } from '../../views/flags';
 import { FocusPage, type FocusView } from '../../views/focus';
 import { HeatmapPage } from '../../views/heatmap';
 import { ErrorPage } from '../../views/layout';
-import { OverviewContent, OverviewPage } from '../../views/overview';
 import { queueOutcomeText, type Flash } from '../../views/outcomes';
 import { first, isDate, type Ctx, type DashEnv, type Kit, type Notice } from './kit';
 import { memberVisibility, type Visibility } from '../../../domain/privacy';
@@ -36,6 +34,8 @@ export async function visibilityFor(deps: Deps, session: DashboardSession, membe
 export async function loadFocus(deps: Deps, workspaceId: string, members: readonly MemberRow[]): Promise<FocusView> {
   const views: FocusView['members'] = [];
   let days: string[] = [];
+  // A Google / Outlook connection whose grant expired writes nothing until it is reconnected.
+  const expired = new Set((await deps.repos.connections.list(workspaceId)).filter((c) => c.provider !== 'ics' && c.status === 'needs_reauth').map((c) => c.memberId));
   for (const member of members) {
     const p = await planMemberFocus(deps, workspaceId, member);
     if (days.length === 0) {
@@ -57,6 +57,7 @@ export async function loadFocus(deps: Deps, workspaceId: string, members: readon
       missedReason: p.plan.missedReason,
       blocks,
       writable: p.target !== null,
+      mustReconnect: p.target === null && expired.has(member.id),
     });
   }
   return { days, members: views, canApply: true, canToggle: true };
@@ -66,28 +67,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
   const app = new Hono<DashEnv>();
   const { page, render, failure, pageContext } = kit;
 
-  // --- overview and heat map (managers and up) -------------------------------------------------
-
-  app.get('/', page('manager'), async (c) => {
-    const session = c.get('session');
-    const range = resolveWeeks(deps.clock(), { from: c.req.query('from'), weeks: c.req.query('weeks') });
-    try {
-      const ctx = await pageContext(c, session);
-      const members = await deps.repos.members.list(session.workspaceId);
-      const seen = await visibilityFor(deps, session, members);
-      const privacy = { unnamed: seen.unnamed, teamTotals: seen.teamTotals };
-      // The content (hundreds of kilobytes of tables and charts for a large team) is rendered
-      // once per data version, range, locale and what this viewer may see by name.
-      const content = await memoized(deps, session.workspaceId, 'dashboard.overview', [range, ctx.locale, [...seen.named].sort(), privacy], async () => {
-        const overview = await loadOverview(deps, session.workspaceId, range);
-        const named = { ...overview, members: overview.members.filter((m) => seen.named.has(m.id)) };
-        return raw(await OverviewContent({ ctx, overview: named, privacy }).toString());
-      });
-      return c.html(`<!doctype html>${await OverviewPage({ ctx, content }).toString()}`);
-    } catch (error) {
-      return failure(c, error);
-    }
-  });
+  // --- heat map (managers and up; the overview is in overview.ts) ---------------------------------
 
   app.get('/heatmap', page('manager'), async (c) => {
     const session = c.get('session');
@@ -106,29 +86,18 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     return defaultFlagRange(deps.clock(), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
   };
 
-  /**
-   * Whether a queued suggestion leaves without anyone's help: not under the workspace setting
-   * `outbox`, nor under `smtp` on a server without SMTP (then it stays in the outbox). Gmail and
-   * Outlook sending depend on the organizer's connection; such a message says so when held.
-   */
-  async function mailSendsAutomatically(workspaceId: string): Promise<boolean> {
-    const setting = (await deps.repos.workspaces.get(workspaceId))?.mailTransport ?? 'smtp';
-    if (setting === 'outbox') return false;
-    return setting === 'smtp' ? !!deps.mail?.transport : true;
-  }
-
   async function flagsPage(c: Ctx, notice?: Notice, status: 200 | 404 | 409 | 422 = 200) {
     const session = c.get('session');
     const flash = status === 200 && !notice ? await kit.readFlash<Flash>(c) : undefined;
-    const t = (await pageContext(c, session)).t;
-    if (flash?.kind === 'queued') notice = { kind: 'ok', text: queueOutcomeText(t, flash) };
-    const autoSend = !!deps.mail && (await mailSendsAutomatically(session.workspaceId));
+    const { t, locale } = await pageContext(c, session);
+    const mail = await mailReadiness(deps, session.workspaceId);
+    if (flash?.kind === 'queued') notice = { kind: 'ok', text: flash.status === 'connection' ? queuedForConnectionText(locale, flash, mail) : queueOutcomeText(t, flash) };
     const sortParam = c.req.query('sort');
     const sort: FlagSortKey = (FLAG_SORT_KEYS as readonly string[]).includes(sortParam ?? '') ? (sortParam as FlagSortKey) : 'score';
     const dir: SortDir = c.req.query('dir') === 'asc' ? 'asc' : c.req.query('dir') === 'desc' ? 'desc' : sort === 'title' || sort === 'organizer' ? 'asc' : 'desc';
     const result = await scopedFlags(deps, session, { ...flagRange(c), includeDecided: true });
     const rows = sortFlags(result.series, sort, dir);
-    return c.html(await render(c, session, (ctx) => FlagsPage({ ctx, range: result.range, currency: result.currency, rows, sort, dir, autoSend }), undefined, notice), status);
+    return c.html(await render(c, session, (ctx) => FlagsPage({ ctx, range: result.range, currency: result.currency, rows, sort, dir, mail }), undefined, notice), status);
   }
 
   app.get('/flags', page('admin'), async (c) => {
@@ -145,10 +114,10 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     const range = flagRange(c);
     if (!deps.mail) return c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: ctx.t.previewTitle, message: ctx.t.mailUnavailable })), 501);
     try {
-      const prepared = await prepareSuggestion(deps, session.workspaceId, seriesKey, range);
+      const [prepared, mail] = await Promise.all([prepareSuggestion(deps, session.workspaceId, seriesKey, range), mailReadiness(deps, session.workspaceId)]);
       const deliverAfter = DateTime.fromMillis(prepared.deliverAfter, { zone: prepared.recipient.timeZone }).toFormat("yyyy-MM-dd HH:mm '('ZZZZ')'");
       const to = `${prepared.recipient.name} <${prepared.recipient.email}>`;
-      return c.html(await render(c, session, (ctx) => PreviewPage({ ctx, seriesKey, range, to, subject: prepared.email.subject, text: prepared.email.text, deliverAfter })));
+      return c.html(await render(c, session, (ctx) => PreviewPage({ ctx, seriesKey, range, to, subject: prepared.email.subject, text: prepared.email.text, deliverAfter, mail, organizer: prepared.recipient.email })));
     } catch (error) {
       return failure(c, error);
     }
@@ -162,10 +131,12 @@ export function reportRoutes(deps: Deps, kit: Kit) {
       const workspaceId = c.get('session').workspaceId;
       const queued = await queueSuggestion(deps, workspaceId, first(form.seriesKey), { from: isDate(from) ? from : undefined, to: isDate(to) ? to : undefined });
       const recipient = await deps.repos.members.getByEmail(workspaceId, queued.recipient);
-      const outbox = queued.status === 'queued' && !(await mailSendsAutomatically(workspaceId));
+      const mail = await mailReadiness(deps, workspaceId);
+      // A queued message that nothing will send says where it waits: for the organizer's connection, or in the outbox.
+      const waits = queued.status === 'queued' && !sendsAutomatically(mail, queued.recipient);
       const flash: Flash = {
         kind: 'queued',
-        status: outbox ? 'outbox' : queued.status,
+        status: waits ? (mail.mode === 'organizer' ? 'connection' : 'outbox') : queued.status,
         to: queued.recipient,
         deliverAfter: queued.deliverAfter,
         timeZone: recipient?.timeZone ?? 'UTC',
