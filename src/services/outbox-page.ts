@@ -68,6 +68,8 @@ export interface OutboxPageView {
   page: number;
   hasNext: boolean;
   readiness: MailReadiness['mode'];
+  /** Under `organizer`: whose accounts send. */
+  provider?: 'google' | 'microsoft' | undefined;
   messages: OutboxPageMessage[];
 }
 
@@ -80,9 +82,9 @@ export async function loadOutboxPage(deps: Pick<Deps, 'repos' | 'mail' | 'google
   ]);
   const zones = new Map(members.map((m) => [m.email.toLowerCase(), m.timeZone]));
   const now = deps.clock();
+  const mode: DeliveryMode = readiness.mode === 'smtp' || readiness.mode === 'organizer' ? 'auto' : 'manual';
   const messages = rows.slice(0, OUTBOX_PAGE_SIZE).map((row): OutboxPageMessage => {
     const summary = outboxMessageView(row);
-    const mode: DeliveryMode = readiness.mode === 'smtp' || readiness.mode === 'organizer' ? 'auto' : 'manual';
     const state = outboxState(row, now, mode);
     const kind = row.kind === 'digest' ? 'digest' : summary.kind;
     return {
@@ -94,5 +96,5 @@ export async function loadOutboxPage(deps: Pick<Deps, 'repos' | 'mail' | 'google
       exportable: state === 'stuck' && kind !== 'confirmation',
     };
   });
-  return { page, hasNext: rows.length > OUTBOX_PAGE_SIZE, readiness: readiness.mode, messages };
+  return { page, hasNext: rows.length > OUTBOX_PAGE_SIZE, readiness: readiness.mode, provider: readiness.mode === 'organizer' ? readiness.provider : undefined, messages };
 }
