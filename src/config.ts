@@ -145,6 +145,11 @@ export const configSchema = z.object({
     'comma-separated secrets being rotated out: they still open what they sealed until `unmeet rotate-secret` (SQLite) or `POST /v1/admin/reseal` (any database) has re-sealed it ([operations](operations.md#rotating-unmeet_secret))',
     { section: 'service', workers: 'yes; re-seal with `POST /v1/admin/reseal`' },
   ),
+  UNMEET_READ_CACHE_MS: documented(
+    z.coerce.number().int().min(0).max(60_000).optional(),
+    "Workers: how long an isolate keeps its copy of an API key and of a workspace's memberships and data version, in ms (at most 60000, `0` turns it off). Each is a D1 round trip of a few milliseconds on every report request; the price is that a key revoked or a membership changed through another isolate, or a sync run there, is seen here up to this long after (this isolate's own writes are seen at once; writes never authenticate from the copy). Node keeps no copy: a SQLite read costs less than the copy would save",
+    { section: 'access', workers: 'yes', shownDefault: '`5000` on Workers, off on Node' },
+  ),
   UNMEET_RATE_LIMIT_PER_MINUTE: documented(
     z.coerce.number().int().min(0).default(600),
     'requests per minute for each API key and each session (a token bucket per process); past it, `429 rate_limited` with `Retry-After`. `0` turns it off. Unauthenticated routes have their own fixed budget per client address ([sign-in](sign-in.md#limits-on-public-routes))',
@@ -212,6 +217,8 @@ export type Config = {
   syncPollMinutes: number;
   /** Secrets being rotated out: still open what they sealed until `unmeet rotate-secret` re-seals it. */
   previousSecrets: string[];
+  /** Workers' read cache lifetime in ms (undefined = the runtime's default: 5000 on Workers, none on Node). */
+  readCacheMs: number | undefined;
   /** Requests per minute per API key (0 = unlimited). */
   rateLimitPerMinute: number;
   /** When set, creating workspaces over HTTP needs it as a bearer token. */
@@ -246,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     icsParse: { threads: e.UNMEET_ICS_PARSE_THREADS, queue: e.UNMEET_ICS_PARSE_QUEUE },
     logLevel: e.UNMEET_LOG_LEVEL,
     adminToken: e.UNMEET_ADMIN_TOKEN,
+    readCacheMs: e.UNMEET_READ_CACHE_MS,
     rateLimitPerMinute: e.UNMEET_RATE_LIMIT_PER_MINUTE,
     previousSecrets: (e.UNMEET_SECRET_PREVIOUS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     google:

@@ -117,6 +117,7 @@ async function build(env: Env, settings: Record<string, string>): Promise<Built>
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
     // Audits and flag scores cached per isolate (keys carry the workspace's data version in D1).
     memo: createMemo(64, 32 * 1024 * 1024),
+    readCacheDefaultMs: 5_000,
     readiness: () => checkD1(env.DB),
     enqueueJob: async (jobId, delayMs) => {
       await env.JOBS.send({ jobId }, { delaySeconds: Math.ceil(delayMs / 1000) });
@@ -151,6 +152,8 @@ export default {
         deps.logger.error('queue message failed', { jobId: message.body.jobId, error: String(error) });
         message.retry();
       }
+      // A job writes (a sync bumps the data version), even one that fails part way: this isolate's next report reads afresh.
+      deps.readCache?.clear();
     }
   },
 };

@@ -64,6 +64,11 @@ export function createApp(deps: Deps) {
     deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, path: loggedPath(c.req.path), status: c.res.status, ms: Date.now() - started });
   });
   app.use('*', secureHeaders());
+  // Whatever a write changed (a key, a membership, the data version), this isolate sees it next.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') deps.readCache?.clear();
+  });
   app.use('*', async (c, next) => {
     // No GET or HEAD handler reads a body; and asking for one makes the Node adapter build a
     // full Request object, a good share of a small request's cost.

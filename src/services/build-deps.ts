@@ -11,6 +11,9 @@ import type { Deps } from './deps';
 import { inlineFeedParser, type FeedParser } from './ics-parse-pool';
 import type { Memo } from './memo';
 import { createRateLimiter } from './rate-limit';
+import { createReadCache, type ReadCache } from './read-cache';
+
+const readCacheFor = (ttlMs: number, clock: () => number): ReadCache | undefined => (ttlMs > 0 ? createReadCache(ttlMs, clock) : undefined);
 
 /**
  * What only the runtime can supply: the database, where hosts resolve, how mail leaves, who the
@@ -31,6 +34,8 @@ export interface RuntimeParts {
   /** The client's address as the runtime knows it, never a header the client could write. */
   clientAddress: (c: Context) => string | undefined;
   memo: Memo;
+  /** The read cache's lifetime when the configuration names none: Workers 5000 ms, Node none. */
+  readCacheDefaultMs?: number;
   readiness?: Deps['readiness'];
   enqueueJob?: Deps['enqueueJob'];
   /** Node: the parse thread pool; absent (Workers), feeds are parsed in the request. */
@@ -62,6 +67,7 @@ export function buildDeps(config: Config, runtime: RuntimeParts): Deps {
     feedParser: runtime.feedParser ?? inlineFeedParser,
     adminToken: config.adminToken,
     memo: runtime.memo,
+    readCache: readCacheFor(config.readCacheMs ?? runtime.readCacheDefaultMs ?? 0, clock),
     gzipReports: runtime.gzipReports,
     docsAssets: runtime.docsAssets,
     readiness: runtime.readiness,

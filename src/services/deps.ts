@@ -9,6 +9,7 @@ import type { MailDeps } from '../providers/mail/mail-transport';
 import type { RateLimiter } from './rate-limit';
 import type { RetryPolicy } from '../providers/retry';
 import type { Memo } from './memo';
+import type { ReadCache } from './read-cache';
 import type { TokenVault } from '../providers/token-vault';
 import type { FeedParser } from './ics-parse-pool';
 
@@ -59,6 +60,8 @@ export interface Deps {
   /** Readiness checks for `GET /readyz` (database, migrations, job runner), from the entry point. */
   readiness?: (() => Promise<Record<string, boolean>>) | undefined;
   /** Cache of audits and flag scores, keyed by workspace data version; absent, nothing is cached. */
+  /** Workers: short-lived copies of the key and scope reads (see read-cache.ts); absent on Node. */
+  readCache?: ReadCache | undefined;
   memo?: Memo | undefined;
   /**
    * Serve cached JSON reports gzip-compressed to clients that accept it (compressed once per

@@ -21,6 +21,7 @@ import type { Deps } from './deps';
 import { defaultFlagRange, flagListMinute, flagWithLearning, listFlags, type FlagQuery } from './flags';
 import { previewFocus } from './focus';
 import { memoized } from './memo';
+import { throughReadCache } from './read-cache';
 import { rotationLedger } from './rotation';
 
 /** Who is looking: an API key (no person), a person's session, or a dashboard session. */
@@ -51,8 +52,8 @@ async function digest(text: string): Promise<string> {
 }
 
 /** The viewer's scope in their workspace: which member rows and addresses are someone else's private data. */
-export async function viewerScope(deps: Pick<Deps, 'repos'>, viewer: Viewer): Promise<ViewerScope> {
-  const { memberships, dataVersion } = await deps.repos.people.listMembershipsAndVersion(viewer.workspaceId);
+export async function viewerScope(deps: Pick<Deps, 'repos' | 'readCache'>, viewer: Viewer): Promise<ViewerScope> {
+  const { memberships, dataVersion } = await throughReadCache(deps.readCache, `scope:${viewer.workspaceId}`, () => deps.repos.people.listMembershipsAndVersion(viewer.workspaceId));
   const owners = new Map<string, MemberOwner & { name: string }>();
   const privateEmails = new Set<string>();
   for (const m of memberships) {

@@ -3,6 +3,7 @@ import type { KeyRole } from '../domain/roles';
 import { randomToken } from '../db/ids';
 import type { ApiKey, Workspace, WorkspaceSettings } from '../db/workspaces.repository';
 import type { Deps } from './deps';
+import { throughReadCache } from './read-cache';
 
 const KEY_PREFIX = 'um_';
 
@@ -98,12 +99,14 @@ export function rememberDigest(secret: string, hash: string): void {
 
 /** The workspace a presented API key belongs to (with the key's id, hash and role), or undefined for an unknown or revoked key. */
 export async function authenticateApiKey(
-  deps: Pick<Deps, 'repos'>,
+  deps: Pick<Deps, 'repos' | 'readCache'>,
   key: string,
+  /** A read-only request may take the key from the read cache (Workers); a write always asks the database. */
+  options: { mayCache?: boolean } = {},
 ): Promise<{ workspaceId: string; keyId: string; keyHash: string; role: KeyRole } | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
   const hash = await digestOf(key);
-  const found = await deps.repos.workspaces.findByKeyHash(hash);
+  const found = await throughReadCache(deps.readCache, `key:${hash}`, () => deps.repos.workspaces.findByKeyHash(hash), options.mayCache);
   if (!found || !constantTimeEqual(found.hash, hash)) return undefined;
   rememberDigest(key, hash);
   return { workspaceId: found.workspaceId, keyId: found.id, keyHash: hash, role: found.role };

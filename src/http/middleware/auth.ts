@@ -37,7 +37,7 @@ export const authenticate = (deps: Deps) =>
     let budget: string;
     if (header) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const key = match ? await authenticateApiKey(deps, match[1]!) : undefined;
+      const key = match ? await authenticateApiKey(deps, match[1]!, { mayCache: !UNSAFE.has(c.req.method) }) : undefined;
       if (!key) return problem(c, authErrors.invalid_key('The API key is not valid.'));
       principal = { kind: 'key', workspaceId: key.workspaceId, role: key.role, keyId: key.keyId };
       budget = key.keyHash;
