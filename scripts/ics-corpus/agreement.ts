@@ -1,0 +1,37 @@
+/**
+ * Agreement figures for docs/ics-corpus.md: per producer family, how many corpus files parseIcs
+ * and the golden agree on exactly, and how many differ only as the allow-list explains.
+ *
+ *   npx tsx scripts/ics-corpus/agreement.ts            # table
+ *   npx tsx scripts/ics-corpus/agreement.ts --diffs    # and every difference, for writing the allow-list
+ */
+import { check, loadAllowList, loadManifest } from './compare';
+
+const showDiffs = process.argv.includes('--diffs');
+const allowList = loadAllowList();
+const rows = new Map<string, { total: number; exact: number; explained: number; failing: number }>();
+let instances = 0;
+for (const entry of loadManifest()) {
+  const outcome = check(entry, allowList);
+  instances += outcome.instances;
+  const row = rows.get(entry.family) ?? { total: 0, exact: 0, explained: 0, failing: 0 };
+  row.total++;
+  if (outcome.differences.length === 0) row.exact++;
+  else if (outcome.unexplained.length === 0) row.explained++;
+  else row.failing++;
+  rows.set(entry.family, row);
+  if (showDiffs && outcome.differences.length > 0) {
+    console.log(`\n## ${entry.file} (${entry.producer})`);
+    for (const d of outcome.differences.slice(0, 40)) console.log(`  ${outcome.unexplained.includes(d) ? '!' : ' '} ${d}`);
+    if (outcome.differences.length > 40) console.log(`  … ${outcome.differences.length - 40} more`);
+  }
+}
+const sum = { total: 0, exact: 0, explained: 0, failing: 0 };
+console.log('\n| Producer | Files | Agree exactly | Differ, explained | Differ, unexplained |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const [family, row] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
+  console.log(`| ${family} | ${row.total} | ${row.exact} | ${row.explained} | ${row.failing} |`);
+  for (const k of ['total', 'exact', 'explained', 'failing'] as const) sum[k] += row[k];
+}
+console.log(`| **All** | ${sum.total} | ${sum.exact} | ${sum.explained} | ${sum.failing} |`);
+console.log(`\n${instances} golden instances.`);
