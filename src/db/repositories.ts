@@ -1,5 +1,6 @@
 import { createAuditLogRepository } from './audit-log.repository';
 import { createConnectionRepository } from './connections.repository';
+import { createDoNextRepository } from './do-next.repository';
 import type { Db } from './database';
 import { createOAuthRepository } from './oauth.repository';
 import { createEventRepository } from './events.repository';
@@ -36,6 +37,7 @@ export function createRepositories({ db }: { db: Db }) {
     groups: createGroupRepository({ db }),
     invitations: createInvitationRepository({ db }),
     links: createLinksRepository({ db }),
+    doNext: createDoNextRepository({ db }),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -26,6 +26,7 @@ import { rotationsRoutes } from './routes/rotations.routes';
 import { groupsRoutes } from './routes/groups.routes';
 import { myRoutes } from './routes/my.routes';
 import { teamRoutes } from './routes/team.routes';
+import { doNextRoutes } from './routes/do-next.routes';
 import { workspaceRoutes, workspacesPublicRoutes } from './routes/workspaces.routes';
 import { completeOpenApiDocument } from './operation-ids';
 import { requestErrors } from '../domain/error-codes/request';
@@ -119,6 +120,7 @@ export function createApp(deps: Deps) {
   api.route('/groups', groupsRoutes(deps));
   api.route('/my', myRoutes(deps));
   api.route('/team', teamRoutes(deps));
+  api.route('/do-next', doNextRoutes(deps));
   app.route('/v1', api);
 
   // The web dashboard (HTML, session cookie + CSRF; its middleware covers only its own paths).

@@ -72,6 +72,9 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/my/rotation': 'getMyRotation',
   'PATCH /v1/my/sharing': 'updateMySharing',
   'GET /v1/team/audit': 'getTeamAudit',
+  'GET /v1/do-next': 'getDoNext',
+  'POST /v1/do-next/{key}/dismiss': 'dismissDoNextItem',
+  'POST /v1/do-next/{key}/snooze': 'snoozeDoNextItem',
   'POST /v1/admin/reseal': 'resealCredentials',
 };
 

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { AuditMetrics } from '../domain/audit';
 import { meetingHeatmap, type MeetingHeatmap } from '../domain/meeting-heatmap';
+import { teamHealth, type HealthLine } from '../domain/team-health';
 import type { CalendarEvent } from '../domain/types';
 import { toMember, type MemberRow } from '../db/members.repository';
 import { auditWorkspace } from './audit';
@@ -24,13 +25,14 @@ export interface WeekRange {
 
 /**
  * The weeks to show: `weeks` (1–12, default 4) whole weeks starting on the Monday of `from`;
- * without `from`, the weeks ending with the current one (UTC date of `now`).
+ * without `from`, the complete weeks just before the current one (UTC date of `now`): the
+ * current week is still mostly ahead, and its figures would read as a sudden drop.
  */
 export function resolveWeeks(now: number, query: { from?: string | undefined; weeks?: string | undefined }): WeekRange {
   const parsedWeeks = Number.parseInt(query.weeks ?? '', 10);
   const count = Number.isFinite(parsedWeeks) ? Math.min(DASHBOARD_WEEKS.max, Math.max(1, parsedWeeks)) : DASHBOARD_WEEKS.default;
   const given = query.from && /^\d{4}-\d{2}-\d{2}$/.test(query.from) ? DateTime.fromISO(query.from, { zone: 'utc' }) : undefined;
-  const anchor = given?.isValid ? given.startOf('week') : DateTime.fromMillis(now, { zone: 'utc' }).startOf('week').minus({ weeks: count - 1 });
+  const anchor = given?.isValid ? given.startOf('week') : DateTime.fromMillis(now, { zone: 'utc' }).startOf('week').minus({ weeks: count });
   const weeks = Array.from({ length: count }, (_, i) => anchor.plus({ weeks: i }).toISODate()!);
   return { from: weeks[0]!, to: anchor.plus({ weeks: count }).toISODate()!, weeks };
 }
@@ -46,19 +48,25 @@ export interface Overview {
   range: WeekRange;
   members: MemberRow[];
   weeks: OverviewWeek[];
+  /** The share of the team past each health threshold, week by week (counts, never names). */
+  health: HealthLine[];
+  /** What an hour of meeting costs, to put recurring hours in money. */
+  money: { hourlyRate: number; currency: string };
 }
 
 /** The audit of each week in the range (the same numbers `GET /v1/audit` gives for that week). */
 export async function loadOverview(deps: Pick<Deps, 'repos'>, workspaceId: string, range: WeekRange): Promise<Overview> {
-  const members = await deps.repos.members.list(workspaceId);
-  if (members.length === 0) return { range, members, weeks: [] };
+  const [members, workspace] = await Promise.all([deps.repos.members.list(workspaceId), deps.repos.workspaces.get(workspaceId)]);
+  const money = { hourlyRate: workspace?.hourlyRate ?? 0, currency: workspace?.currency ?? 'USD' };
+  if (members.length === 0) return { range, members, weeks: [], health: [], money };
   const weeks: OverviewWeek[] = [];
   for (const from of range.weeks) {
     const to = DateTime.fromISO(from, { zone: 'utc' }).plus({ weeks: 1 }).toISODate()!;
     const report = await auditWorkspace(deps, workspaceId, { from, to });
     weeks.push({ from, to, team: report.team.metrics, members: report.members.map((m) => ({ email: m.email, metrics: m.metrics })) });
   }
-  return { range, members, weeks };
+  const health = teamHealth(weeks.map((w) => ({ from: w.from, people: w.members.map((m) => m.metrics) })));
+  return { range, members, weeks, health, money };
 }
 
 /** Each member's meeting density by weekday and local hour over the range. */

@@ -210,8 +210,11 @@ describe('locale', () => {
 
 describe('resolveWeeks', () => {
   const now = Date.parse('2026-11-28T06:00:00Z'); // a Saturday
-  it('when no week is given, then the four weeks ending with the current one are shown', () => {
-    expect(resolveWeeks(now, {})).toEqual({ from: '2026-11-02', to: '2026-11-30', weeks: ['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23'] });
+  it('when no week is given, then the four complete weeks before the current one are shown', () => {
+    expect(resolveWeeks(now, {})).toEqual({ from: '2026-10-26', to: '2026-11-23', weeks: ['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16'] });
+  });
+  it('when it is Monday morning, then the week that just ended is the last one shown', () => {
+    expect(resolveWeeks(Date.parse('2026-11-30T00:30:00Z'), { weeks: '1' })).toEqual({ from: '2026-11-23', to: '2026-11-30', weeks: ['2026-11-23'] });
   });
   it('when a mid-week date and a week count are given, then the range starts on that Monday', () => {
     expect(resolveWeeks(now, { from: '2026-11-11', weeks: '2' })).toEqual({ from: '2026-11-09', to: '2026-11-23', weeks: ['2026-11-09', '2026-11-16'] });
@@ -220,7 +223,7 @@ describe('resolveWeeks', () => {
     expect(resolveWeeks(now, { weeks }).weeks).toHaveLength(count);
   });
   it('when the date is not a date, then the default range is used', () => {
-    expect(resolveWeeks(now, { from: '2026-13-45' }).from).toBe('2026-11-02');
+    expect(resolveWeeks(now, { from: '2026-13-45' }).from).toBe('2026-10-26');
   });
 });
 

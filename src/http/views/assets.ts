@@ -167,6 +167,28 @@ textarea{width:100%;max-width:100%}
  table.outbox td{border:none;padding:.15rem 0;max-width:none}
  table.outbox td::before{content:attr(data-label);display:block;font-size:.75rem;color:var(--muted)}
 }
+/* --- overview: team health, meeting-hours charts, every metric, Do next (issue 19 parts 1-2) --- */
+.chart.fixed{width:auto;max-width:none}
+.chart .axis-unit{font-size:11px;font-weight:600}
+.chart.fixed .bar-label{font-size:11px}
+.threshold line{stroke:#9a1c1c;stroke-width:1.5;stroke-dasharray:6 4}
+.threshold text{fill:#9a1c1c;font-size:11px}
+.dist-p50{fill:var(--meeting)}.dist-p75{fill:var(--after)}.dist-p90{fill:var(--weekend)}
+.health .health-of{font-size:.85rem;color:var(--muted)}
+.do-total{font-weight:650}
+ol.do-next{padding-left:1.2rem;margin:.3rem 0}
+ol.do-next>li{padding:.5rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+ol.do-next>li:last-child{border-bottom:none}
+.do-title{font-weight:600}.do-figures,.do-hours{font-size:.9rem;color:var(--muted)}
+ol.do-next .row-actions{margin-top:.35rem}
+@media (max-width:760px){
+ table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:100%}
+ table.stack tr{border-bottom:1px solid var(--line);padding:.4rem 0;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 .6rem}
+ table.stack th{grid-column:1/-1;border:none;padding:.1rem 0}
+ table.stack td{border:none;padding:.1rem 0;text-align:left!important}
+ table.stack td::before{content:attr(data-label);display:block;font-size:.75rem;color:var(--muted)}
+}
 `;
 
 /**

@@ -57,7 +57,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  */
 export function layoutStackedBars(
   groups: readonly BarGroupInput[],
-  options: { width?: number; height?: number; left?: number; bottom?: number; top?: number; groupGap?: number; barGap?: number } = {},
+  options: { width?: number; height?: number; left?: number; bottom?: number; top?: number; groupGap?: number; barGap?: number; scaleAtLeast?: number } = {},
 ): StackedBarsLayout {
   const width = options.width ?? 960;
   const height = options.height ?? 280;
@@ -68,7 +68,8 @@ export function layoutStackedBars(
   const barGap = options.barGap ?? 3;
   const plot = { x: left, y: top, width: width - left - 8, height: height - top - bottom };
   const totals = groups.map((g) => g.bars.map((b) => b.segments.reduce((sum, s) => sum + Math.max(0, s.value), 0)));
-  const max = niceMax(Math.max(0, ...totals.flat()));
+  // `scaleAtLeast`: a reference line (a threshold) stays on the chart even when every bar is below it.
+  const max = niceMax(Math.max(0, options.scaleAtLeast ?? 0, ...totals.flat()));
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ value: round(max * f), y: round(plot.y + plot.height * (1 - f)) }));
   const groupWidth = groups.length > 0 ? (plot.width - groupGap * (groups.length - 1)) / groups.length : 0;
   const layout: StackedBarsLayout = { width, height, max, plot, ticks, groups: [], bars: [], rects: [] };
@@ -90,6 +91,20 @@ export function layoutStackedBars(
     });
   });
   return layout;
+}
+
+/** The y of `value` on a stacked-bars layout's vertical scale (for reference lines such as thresholds). */
+export function yOf(layout: Pick<StackedBarsLayout, 'plot' | 'max'>, value: number): number {
+  return round(layout.plot.y + layout.plot.height * (1 - Math.min(1, Math.max(0, value / layout.max))));
+}
+
+/**
+ * A chart width that keeps every group readable (its label and bars at a fixed size) instead of
+ * squeezing a large team into the page: the chart then scrolls inside its own box.
+ */
+export function chartWidth(groups: number, barsPerGroup: number, options: { barWidth?: number; minGroupWidth?: number; min?: number } = {}): number {
+  const group = Math.max(options.minGroupWidth ?? 96, barsPerGroup * ((options.barWidth ?? 16) + 3));
+  return Math.max(options.min ?? 640, Math.round(44 + groups * group + Math.max(0, groups - 1) * 18));
 }
 
 /**

@@ -1,48 +1,57 @@
 import type { Child } from 'hono/jsx';
+import type { AuditMetrics } from '../../domain/audit-types';
+import { distribution } from '../../domain/privacy';
+import { meetingShareLineHours, type HealthLine } from '../../domain/team-health';
 import type { Overview } from '../../services/dashboard';
-import { layoutStackedBars, sparkline, trend, type BarGroupInput } from './charts';
-import { formatHours, type Messages } from './i18n';
+import { chartWidth, layoutStackedBars, sparkline, trend, yOf, type BarGroupInput, type StackedBarsLayout } from './charts';
+import { formatHours, formatMoney, type Locale, type Messages } from './i18n';
 import { Layout, Swatch, WeekPicker, type PageContext } from './layout';
+import { overviewTexts, type OverviewTexts } from './texts/overview';
 
+/** Meetings only: the chart is about meeting time, on its own scale (focus time is a metric of its own below). */
 const SEGMENTS = [
   { key: 'meeting', label: 'segMeeting' },
   { key: 'after', label: 'segAfter' },
   { key: 'weekend', label: 'segWeekend' },
-  { key: 'focus', label: 'segFocus' },
 ] as const satisfies ReadonlyArray<{ key: string; label: keyof Messages }>;
 
-const shortDate = (iso: string) => iso.slice(5).replace('-', '/');
+/** Up to this many people named, the chart has a group of bars per person; beyond it, the team's distribution only (the table keeps everyone). */
+export const PER_PERSON_CHART_MAX = 40;
 
-/** The overview data as bar groups: one group per member, one bar per week, four stacked segments. */
-export function overviewBars(overview: Overview): BarGroupInput[] {
+const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+  id: new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+};
+/** Table figures as the audit API has them (up to 2 decimals), in the locale's digits and without grouping. */
+const tableNumbers: Record<Locale, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: false }),
+  id: new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2, useGrouping: false }),
+};
+const percentFormats: Record<Locale, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 }),
+  id: new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 0 }),
+};
+/** A week's Monday as a short local date ("Nov 2", "2 Nov"). */
+export const shortDate = (locale: Locale, iso: string) => dateFormats[locale].format(new Date(`${iso}T00:00:00Z`));
+export const percent = (locale: Locale, share: number) => percentFormats[locale].format(share);
+const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+
+/** The overview data as bar groups: one group per named member, one bar per week, meeting time in three stacked segments. */
+export function overviewBars(overview: Overview, locale: Locale = 'en'): BarGroupInput[] {
   return overview.members.map((member) => ({
     label: member.name,
     bars: overview.weeks.map((week) => {
       const m = week.members.find((x) => x.email === member.email)?.metrics;
       return {
-        label: shortDate(week.from),
+        label: shortDate(locale, week.from),
         segments: [
           { key: 'meeting', value: m?.meetingInWorkingHours ?? 0 },
           { key: 'after', value: m?.afterHoursMeetingHours ?? 0 },
           { key: 'weekend', value: m?.nonWorkingDayMeetingHours ?? 0 },
-          { key: 'focus', value: m?.focusHours ?? 0 },
         ],
       };
     }),
   }));
-}
-
-function Legend(props: { t: Messages }) {
-  return (
-    <ul class="legend">
-      {SEGMENTS.map((s) => (
-        <li>
-          <Swatch class={`seg-${s.key}`} />
-          {props.t[s.label]}
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 function Trend(props: { ctx: PageContext; label: string; values: number[]; unit?: string; lowerIsBetter?: boolean }) {
@@ -51,18 +60,16 @@ function Trend(props: { ctx: PageContext; label: string; values: number[]; unit?
   const last = props.values[props.values.length - 1] ?? 0;
   const word = tr.direction === 'up' ? t.trendUp : tr.direction === 'down' ? t.trendDown : t.trendFlat;
   const good = tr.direction === 'flat' ? 'neutral' : (tr.direction === 'down') === (props.lowerIsBetter ?? true) ? 'good' : 'bad';
+  const show = (v: number) => (props.unit === '%' ? percent(locale, v) : `${formatHours(locale, v)} ${t.hours}`);
   return (
     <div class="stat">
       <div class="stat-label">{props.label}</div>
-      <div class="stat-value">
-        {props.unit === '%' ? `${Math.round(last * 100)} %` : `${formatHours(locale, last)} ${t.hours}`}
-      </div>
+      <div class="stat-value">{show(last)}</div>
       <div class={`stat-trend ${good}`} title={t.trendVs}>
-        <span aria-hidden="true">{tr.direction === 'up' ? '▲' : tr.direction === 'down' ? '▼' : '■'}</span>{' '}
-        {word}
-        {tr.percent !== null && tr.direction !== 'flat' ? ` ${Math.abs(tr.percent)} %` : ''}
+        <span aria-hidden="true">{tr.direction === 'up' ? '▲' : tr.direction === 'down' ? '▼' : '■'}</span> {word}
+        {tr.percent !== null && tr.direction !== 'flat' ? ` ${percent(locale, Math.abs(tr.percent) / 100)}` : ''}
       </div>
-      <svg class="spark" viewBox="0 0 120 32" width="120" height="32" role="img" aria-label={`${props.label}: ${props.values.map((v) => (props.unit === '%' ? `${Math.round(v * 100)}%` : formatHours(locale, v))).join(', ')}`}>
+      <svg class="spark" viewBox="0 0 120 32" width="120" height="32" role="img" aria-label={`${props.label}: ${props.values.map(show).join(', ')}`}>
         <polyline points={sparkline(props.values)} />
       </svg>
     </div>
@@ -75,30 +82,218 @@ export function UnnamedNote(props: { ctx: PageContext; count: number; totals?: b
   return (
     <p class="notice" data-testid="unnamed-note">
       {t.unnamedNote.replace('{n}', String(props.count))}
-      {props.totals === false ? ` ${t.totalsHeld}` : ''}{' '}
-      <a href="/team">{t.navTeam}</a>
+      {props.totals === false ? ` ${t.totalsHeld}` : ''} <a href="/team">{t.navTeam}</a>
     </p>
   );
 }
 
-/** The overview page around its content (rendered apart: it depends only on the data, range and locale, so it can be cached). */
-export function OverviewPage(props: { ctx: PageContext; content: Child }) {
+/** The overview page around its content (rendered apart: it depends only on the data, range and locale, so it can be cached), and the viewer's own "Do next". */
+export function OverviewPage(props: { ctx: PageContext; content: Child; doNext?: Child }) {
   return (
     <Layout ctx={props.ctx} title={props.ctx.t.navOverview}>
       {props.content}
+      {props.doNext ?? null}
     </Layout>
   );
 }
 
-/** Reads only the locale's texts from `ctx`: cached per data version, range and locale. */
+/** One threshold: the share past it in the last week, how many people, the change since the first week, and the weeks as a sparkline. */
+function HealthTile(props: { ctx: PageContext; o: OverviewTexts; line: HealthLine }) {
+  const { ctx, o, line } = props;
+  const last = line.weeks[line.weeks.length - 1];
+  const first = line.weeks[0];
+  const shares = line.weeks.map((w) => w.share);
+  const change = line.direction === 'same' ? o.changeSame : fill(line.direction === 'worse' ? o.changeWorse : o.changeBetter, { n: Math.abs(line.changePoints ?? 0) });
+  return (
+    <div class="stat health" data-code={line.code}>
+      <div class="stat-label">{o.health[line.code]}</div>
+      <div class="stat-value" data-key="share">{percent(ctx.locale, last?.share ?? 0)}</div>
+      <div class="health-of">{fill(o.pastOf, { past: last?.past ?? 0, of: last?.of ?? 0 })}</div>
+      {line.weeks.length >= 2 ? (
+        <div class={`stat-trend ${line.direction === 'worse' ? 'bad' : line.direction === 'better' ? 'good' : 'neutral'}`} data-key="change">
+          {`${o.firstWeek} ${percent(ctx.locale, first?.share ?? 0)} → ${o.lastWeek} ${percent(ctx.locale, last?.share ?? 0)}: ${change}`}
+        </div>
+      ) : null}
+      <svg class="spark" viewBox="0 0 120 32" width="120" height="32" role="img" aria-label={`${o.health[line.code]}: ${line.weeks.map((w) => `${shortDate(ctx.locale, w.from)} ${percent(ctx.locale, w.share)}`).join(', ')}`}>
+        <polyline points={sparkline(shares.map((s) => s * 100))} />
+      </svg>
+    </div>
+  );
+}
+
+function HealthSection(props: { ctx: PageContext; o: OverviewTexts; health: HealthLine[]; shown: boolean }) {
+  const { o } = props;
+  return (
+    <section aria-labelledby="health-title" class="card" data-testid="team-health">
+      <h2 id="health-title">{o.healthTitle}</h2>
+      <p class="lead">
+        {o.healthLead} <a href="/docs/scores#health-thresholds">{o.healthSource}</a>
+      </p>
+      {props.shown ? (
+        <div class="stats">
+          {props.health.map((line) => (
+            <HealthTile ctx={props.ctx} o={o} line={line} />
+          ))}
+        </div>
+      ) : (
+        <p class="notice">{o.healthHeld}</p>
+      )}
+    </section>
+  );
+}
+
+/** The axis, the threshold line and the labels every meeting-hours chart shares. */
+function Axis(props: { layout: StackedBarsLayout; unit: string; line: number | null; lineLabel: string }) {
+  const { layout } = props;
+  const y = props.line === null ? null : yOf(layout, props.line);
+  return (
+    <>
+      <text class="axis-unit" x={4} y={12}>
+        {props.unit}
+      </text>
+      {layout.ticks.map((tick) => (
+        <g class="tick">
+          <line x1={layout.plot.x} x2={layout.plot.x + layout.plot.width} y1={tick.y} y2={tick.y} />
+          <text x={layout.plot.x - 6} y={tick.y + 4} text-anchor="end">
+            {String(tick.value)}
+          </text>
+        </g>
+      ))}
+      {y === null ? null : (
+        <g class="threshold">
+          <line x1={layout.plot.x} x2={layout.plot.x + layout.plot.width} y1={y} y2={y} />
+          <text x={layout.plot.x + layout.plot.width} y={y - 4} text-anchor="end">
+            {props.lineLabel}
+          </text>
+        </g>
+      )}
+    </>
+  );
+}
+
+/** Meeting hours per named person and week, on their own h/week scale, against the meeting-share line. */
+function PersonBars(props: { ctx: PageContext; o: OverviewTexts; overview: Overview; line: number | null }) {
+  const { ctx, o, overview } = props;
+  const { t, locale } = ctx;
+  const groups = overviewBars(overview, locale);
+  const layout = layoutStackedBars(groups, { width: chartWidth(groups.length, overview.weeks.length), height: 300, top: 22, scaleAtLeast: props.line ?? 0 });
+  const lineLabel = props.line === null ? '' : fill(o.shareLine, { h: formatHours(locale, props.line) });
+  return (
+    <div class="chart-scroll" role="region" aria-label={o.chartTitle} tabindex={0}>
+      <svg class="chart bars fixed" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-labelledby="bars-title bars-desc">
+        <title id="bars-title">{t.overviewTitle}</title>
+        <desc id="bars-desc">{o.chartLead}</desc>
+        <Axis layout={layout} unit={o.axisUnit} line={props.line} lineLabel={lineLabel} />
+        {layout.rects.map((r) => {
+          const label = t[SEGMENTS.find((s) => s.key === r.key)!.label];
+          return (
+            <rect x={r.x} y={r.y} width={r.width} height={r.height} class={`seg-${r.key}`}>
+              <title>{`${groups[r.group]!.label}, ${t.weekOf} ${shortDate(locale, overview.weeks[r.bar]!.from)}: ${label} ${formatHours(locale, r.value)} ${t.hours}`}</title>
+            </rect>
+          );
+        })}
+        {layout.bars.map((b) => (
+          <text class="bar-label" x={b.x + b.width / 2} y={b.labelY} text-anchor="middle">
+            {b.label}
+          </text>
+        ))}
+        {layout.groups.map((g) => (
+          <text class="group-label" x={g.x + g.width / 2} y={layout.height - 8} text-anchor="middle">
+            {g.label}
+          </text>
+        ))}
+      </svg>
+    </div>
+  );
+}
+
+/** The team's meeting hours per person as a distribution per week (median, p75, p90 where the team is large enough): counts, never one person. */
+function DistributionBars(props: { ctx: PageContext; o: OverviewTexts; overview: Overview; line: number | null }) {
+  const { ctx, o, overview } = props;
+  const { locale } = ctx;
+  const groups: BarGroupInput[] = overview.weeks.map((w) => {
+    const d = distribution(w.members.filter((m) => m.metrics.workingTimeHours > 0).map((m) => m.metrics.meetingHours));
+    const bars = [
+      { label: 'p50', segments: [{ key: 'p50', value: Number.isFinite(d.median) ? d.median : 0 }] },
+      ...(d.p75 !== null ? [{ label: 'p75', segments: [{ key: 'p75', value: d.p75 }] }] : []),
+      ...(d.p90 !== null ? [{ label: 'p90', segments: [{ key: 'p90', value: d.p90 }] }] : []),
+    ];
+    return { label: shortDate(locale, w.from), bars };
+  });
+  const layout = layoutStackedBars(groups, { width: chartWidth(groups.length, 3, { minGroupWidth: 120 }), height: 260, top: 22, scaleAtLeast: props.line ?? 0 });
+  const lineLabel = props.line === null ? '' : fill(o.shareLine, { h: formatHours(locale, props.line) });
+  return (
+    <div class="chart-scroll" role="region" aria-label={o.chartTitle} tabindex={0}>
+      <svg class="chart dist fixed" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-labelledby="dist-title">
+        <title id="dist-title">{`${o.chartTitle} (p50, p75, p90)`}</title>
+        <Axis layout={layout} unit={o.axisUnit} line={props.line} lineLabel={lineLabel} />
+        {layout.rects.map((r) => (
+          <rect x={r.x} y={r.y} width={r.width} height={r.height} class={`dist-${r.key}`}>
+            <title>{`${groups[r.group]!.label} ${r.key}: ${formatHours(locale, r.value)} ${o.axisUnit}`}</title>
+          </rect>
+        ))}
+        {layout.bars.map((b) => (
+          <text class="bar-label" x={b.x + b.width / 2} y={b.labelY} text-anchor="middle">
+            {b.label}
+          </text>
+        ))}
+        {layout.groups.map((g) => (
+          <text class="group-label" x={g.x + g.width / 2} y={layout.height - 8} text-anchor="middle">
+            {g.label}
+          </text>
+        ))}
+      </svg>
+    </div>
+  );
+}
+
+/** Every audit metric as the team's average per person and week, each with the page that shows it in detail. */
+function MetricsSection(props: { ctx: PageContext; o: OverviewTexts; overview: Overview }) {
+  const { ctx, o, overview } = props;
+  const { t, locale } = ctx;
+  const people = overview.weeks.flatMap((w) => w.members.filter((m) => m.metrics.workingTimeHours > 0).map((m) => m.metrics));
+  const mean = (key: keyof AuditMetrics) => (people.length > 0 ? people.reduce((s, m) => s + m[key], 0) / people.length : 0);
+  const h = (key: keyof AuditMetrics) => `${formatHours(locale, mean(key))} ${t.hours}`;
+  const rows: Array<{ key: keyof OverviewTexts['metric']; value: string; href: string; page: string }> = [
+    { key: 'meetingHours', value: h('meetingHours'), href: '/heatmap', page: t.navHeatmap },
+    { key: 'meetingShare', value: percent(locale, mean('meetingShare')), href: '/team', page: t.navTeam },
+    { key: 'focusHours', value: h('focusHours'), href: '/focus', page: t.navFocus },
+    { key: 'fragmentedHours', value: h('fragmentedHours'), href: '/team', page: t.navTeam },
+    { key: 'backToBackChains', value: formatHours(locale, mean('backToBackChains')), href: '/team', page: t.navTeam },
+    { key: 'recurringMeetingHours', value: h('recurringMeetingHours'), href: '/flags', page: t.navFlags },
+    { key: 'recurringCost', value: formatMoney(locale, mean('recurringMeetingHours') * overview.money.hourlyRate, overview.money.currency), href: '/flags', page: t.navFlags },
+    { key: 'afterHoursMeetingHours', value: h('afterHoursMeetingHours'), href: '/heatmap', page: t.navHeatmap },
+    { key: 'nonWorkingDayMeetingHours', value: h('nonWorkingDayMeetingHours'), href: '/heatmap', page: t.navHeatmap },
+    { key: 'crossZoneOutsideHoursHours', value: h('crossZoneOutsideHoursHours'), href: '/rotation', page: t.navRotation },
+  ];
+  return (
+    <section aria-labelledby="metrics-title" class="card" data-testid="all-metrics">
+      <h2 id="metrics-title">{o.metricsTitle}</h2>
+      <p class="lead">{o.metricsLead}</p>
+      <dl class="explained">
+        {rows.map((r) => (
+          <div data-metric={r.key}>
+            <dt>{o.metric[r.key]}</dt>
+            <dd class="value">{r.value}</dd>
+            <dd>
+              <a href={r.href}>{fill(o.seeOn, { page: r.page })}</a>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/** Reads only the locale's texts from `ctx`: cached per data version, range, locale and what the viewer may see by name. */
 export function OverviewContent(props: { ctx: PageContext; overview: Overview; privacy?: { unnamed: number; teamTotals: boolean } }) {
   const { ctx, overview } = props;
   const privacy = props.privacy ?? { unnamed: 0, teamTotals: true };
   const { t, locale } = ctx;
+  const o = overviewTexts(locale);
   const weeks = overview.weeks;
-  const layout = layoutStackedBars(overviewBars(overview), { width: 1000, height: 300 });
   const anyMeeting = weeks.some((w) => w.team.meetingHours > 0);
-  const teamMeeting = weeks.map((w) => w.team.meetingHours);
+  const line = meetingShareLineHours(weeks.flatMap((w) => w.members.map((m) => m.metrics.workingTimeHours)));
   return (
     <>
       <div class="page-head">
@@ -110,91 +305,92 @@ export function OverviewContent(props: { ctx: PageContext; overview: Overview; p
         <p class="empty">{t.noMembers}</p>
       ) : (
         <>
-          {privacy.teamTotals ? <section aria-labelledby="team-title" class="card">
-            <h2 id="team-title">{t.teamTotals}</h2>
-            <div class="stats" data-testid="team-stats">
-              <Trend ctx={ctx} label={t.teamMeetingHours} values={teamMeeting} />
-              <Trend ctx={ctx} label={t.teamFocusHours} values={weeks.map((w) => w.team.focusHours)} lowerIsBetter={false} />
-              <Trend ctx={ctx} label={t.teamAfterHours} values={weeks.map((w) => Math.round((w.team.afterHoursMeetingHours + w.team.nonWorkingDayMeetingHours) * 100) / 100)} />
-              <Trend ctx={ctx} label={t.teamShare} values={weeks.map((w) => w.team.meetingShare)} unit="%" />
-            </div>
-          </section> : null}
-          <section aria-labelledby="load-title" class="card">
-            <h2 id="load-title">{t.navOverview}</h2>
-            <p class="lead">{t.overviewLead}</p>
-            {anyMeeting ? null : <p class="empty">{t.noData}</p>}
-            <Legend t={t} />
-            <div class="chart-scroll" role="region" aria-label={t.overviewTitle} tabindex={0}>
-              <svg class="chart bars" viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-labelledby="bars-title bars-desc">
-                <title id="bars-title">{t.overviewTitle}</title>
-                <desc id="bars-desc">{t.overviewLead}</desc>
-                {layout.ticks.map((tick) => (
-                  <g class="tick">
-                    <line x1={layout.plot.x} x2={layout.plot.x + layout.plot.width} y1={tick.y} y2={tick.y} />
-                    <text x={layout.plot.x - 6} y={tick.y + 4} text-anchor="end">
-                      {`${tick.value}`}
-                    </text>
-                  </g>
-                ))}
-                {layout.rects.map((r) => {
-                  const member = overview.members[r.group]!;
-                  const week = weeks[r.bar]!;
-                  const label = t[SEGMENTS.find((s) => s.key === r.key)!.label];
-                  return (
-                    <rect x={r.x} y={r.y} width={r.width} height={r.height} class={`seg-${r.key}`}>
-                      <title>{`${member.name}, ${t.weekOf} ${week.from}: ${label} ${formatHours(locale, r.value)} ${t.hours}`}</title>
-                    </rect>
-                  );
-                })}
-                {layout.bars.map((b) => (
-                  <text class="bar-label" x={b.x + b.width / 2} y={b.labelY} text-anchor="middle">
-                    {b.label}
-                  </text>
-                ))}
-                {layout.groups.map((g) => (
-                  <text class="group-label" x={g.x + g.width / 2} y={layout.height - 8} text-anchor="middle">
-                    {g.label}
-                  </text>
-                ))}
-              </svg>
-            </div>
-            <details>
-              <summary>{t.dataTable}</summary>
-              <div class="table-scroll" role="region" aria-label={t.dataTable} tabindex={0}>
-                <table class="data" data-testid="overview-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t.member}</th>
-                      <th scope="col">{t.week}</th>
-                      <th scope="col" class="num">{t.meetingHours}</th>
-                      <th scope="col" class="num">{t.afterHours}</th>
-                      <th scope="col" class="num">{t.nonWorkingDay}</th>
-                      <th scope="col" class="num">{t.focusHours}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {overview.members.flatMap((member) =>
-                      weeks.map((week) => {
-                        const m = week.members.find((x) => x.email === member.email)?.metrics;
-                        return (
-                          <tr data-member={member.email} data-week={week.from}>
-                            <th scope="row">{member.name}</th>
-                            <td>{week.from}</td>
-                            <td class="num" data-key="meetingHours">{String(m?.meetingHours ?? 0)}</td>
-                            <td class="num" data-key="afterHoursMeetingHours">{String(m?.afterHoursMeetingHours ?? 0)}</td>
-                            <td class="num" data-key="nonWorkingDayMeetingHours">{String(m?.nonWorkingDayMeetingHours ?? 0)}</td>
-                            <td class="num" data-key="focusHours">{String(m?.focusHours ?? 0)}</td>
-                          </tr>
-                        );
-                      }),
-                    )}
-                  </tbody>
-                </table>
+          <HealthSection ctx={ctx} o={o} health={overview.health} shown={privacy.teamTotals} />
+          {privacy.teamTotals ? (
+            <section aria-labelledby="team-title" class="card">
+              <h2 id="team-title">{t.teamTotals}</h2>
+              <div class="stats" data-testid="team-stats">
+                <Trend ctx={ctx} label={t.teamMeetingHours} values={weeks.map((w) => w.team.meetingHours)} />
+                <Trend ctx={ctx} label={t.teamFocusHours} values={weeks.map((w) => w.team.focusHours)} lowerIsBetter={false} />
+                <Trend ctx={ctx} label={t.teamAfterHours} values={weeks.map((w) => Math.round((w.team.afterHoursMeetingHours + w.team.nonWorkingDayMeetingHours) * 100) / 100)} />
+                <Trend ctx={ctx} label={t.teamShare} values={weeks.map((w) => w.team.meetingShare)} unit="%" />
               </div>
-            </details>
+            </section>
+          ) : null}
+          <section aria-labelledby="load-title" class="card">
+            <h2 id="load-title">{o.chartTitle}</h2>
+            <p class="lead">{o.chartLead}</p>
+            {anyMeeting ? null : <p class="empty">{t.noData}</p>}
+            <ul class="legend">
+              {SEGMENTS.map((s) => (
+                <li>
+                  <Swatch class={`seg-${s.key}`} />
+                  {t[s.label]}
+                </li>
+              ))}
+            </ul>
+            {privacy.teamTotals && overview.members.length > PER_PERSON_CHART_MAX ? <DistributionBars ctx={ctx} o={o} overview={overview} line={line} /> : null}
+            {overview.members.length > 0 && overview.members.length <= PER_PERSON_CHART_MAX ? <PersonBars ctx={ctx} o={o} overview={overview} line={line} /> : null}
+            <OverviewTable ctx={ctx} o={o} overview={overview} />
           </section>
+          {privacy.teamTotals ? <MetricsSection ctx={ctx} o={o} overview={overview} /> : null}
         </>
       )}
     </>
+  );
+}
+
+/** Every named person's numbers per week: a table on a wide screen, stacked cards on a phone (CSS). */
+function OverviewTable(props: { ctx: PageContext; o: OverviewTexts; overview: Overview }) {
+  const { ctx, o, overview } = props;
+  const { t, locale } = ctx;
+  // A large team's table keeps the last week only: the page stays light, and the chart above has the trend.
+  const large = overview.members.length > PER_PERSON_CHART_MAX;
+  const weeks = large ? overview.weeks.slice(-1) : overview.weeks;
+  const byWeek = weeks.map((w) => new Map(w.members.map((m) => [m.email, m.metrics])));
+  const n = (v: number | undefined) => tableNumbers[locale].format(v ?? 0);
+  const cell = (key: string, label: string, text: string) => (
+    <td class="num" data-key={key} data-label={label}>
+      {text}
+    </td>
+  );
+  return (
+    <details>
+      <summary>{t.dataTable}</summary>
+      {large ? <p class="lead">{o.tableLastWeek}</p> : null}
+      <table class="data stack" data-testid="overview-table">
+        <thead>
+          <tr>
+            <th scope="col">{t.member}</th>
+            <th scope="col">{t.week}</th>
+            <th scope="col" class="num">{t.meetingHours}</th>
+            <th scope="col" class="num">{t.afterHours}</th>
+            <th scope="col" class="num">{t.nonWorkingDay}</th>
+            <th scope="col" class="num">{t.focusHours}</th>
+            <th scope="col" class="num">{o.meetingShare}</th>
+            <th scope="col" class="num">{o.chains}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {overview.members.flatMap((member) =>
+            weeks.map((week, i) => {
+              const m = byWeek[i]!.get(member.email);
+              return (
+                <tr data-member={member.email} data-week={week.from}>
+                  <th scope="row">{member.name}</th>
+                  <td data-label={t.week}>{shortDate(locale, week.from)}</td>
+                  {cell('meetingHours', t.meetingHours, n(m?.meetingHours))}
+                  {cell('afterHoursMeetingHours', t.afterHours, n(m?.afterHoursMeetingHours))}
+                  {cell('nonWorkingDayMeetingHours', t.nonWorkingDay, n(m?.nonWorkingDayMeetingHours))}
+                  {cell('focusHours', t.focusHours, n(m?.focusHours))}
+                  {cell('meetingShare', o.meetingShare, percent(locale, m?.meetingShare ?? 0))}
+                  {cell('backToBackChains', o.chains, n(m?.backToBackChains))}
+                </tr>
+              );
+            }),
+          )}
+        </tbody>
+      </table>
+    </details>
   );
 }
