@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnmeetError } from '../../src/domain/errors';
-import { fetchIcs, type FetchIcsDeps, isPrivateAddress } from '../../src/providers/ics/ics.fetch';
+import { fetchIcs, fetchIcsFeed, type FetchIcsDeps, isPrivateAddress } from '../../src/providers/ics/ics.fetch';
 
 const CALENDAR = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n';
 
@@ -19,8 +19,12 @@ async function expectUnmeetError(promise: Promise<unknown>, code: string, detail
   return error as UnmeetError;
 }
 
+const VALIDATED_ETAG = '"v1-2a9f"';
+const VALIDATED_MODIFIED = 'Fri, 20 Nov 2026 08:00:00 GMT';
+
 describe('fetchIcs against a local server', () => {
   let server: Server;
+  const seenConditions: Array<{ ifNoneMatch: string | undefined; ifModifiedSince: string | undefined }> = [];
   let base: string;
   const sockets = new Set<import('node:net').Socket>();
 
@@ -79,6 +83,20 @@ describe('fetchIcs against a local server', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><body>Sign in</body></html>');
     },
+    // A host that validates as RFC 9110 asks: ETag and Last-Modified, 304 to a matching condition.
+    '/validated.ics': (req, res) => {
+      seenConditions.push({ ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] });
+      const validators = { etag: VALIDATED_ETAG, 'last-modified': VALIDATED_MODIFIED };
+      const match = req.headers['if-none-match'];
+      const since = req.headers['if-modified-since'];
+      const fresh = match !== undefined ? match === VALIDATED_ETAG : since !== undefined && Date.parse(since) >= Date.parse(VALIDATED_MODIFIED);
+      res.writeHead(fresh ? 304 : 200, fresh ? validators : { ...validators, 'content-type': 'text/calendar' });
+      res.end(fresh ? undefined : CALENDAR);
+    },
+    '/not-modified-anyway': (_req, res) => {
+      res.writeHead(304);
+      res.end();
+    },
     '/error': (_req, res) => {
       res.writeHead(500);
       res.end('boom: stack trace that must not leak');
@@ -126,6 +144,37 @@ describe('fetchIcs against a local server', () => {
 
   it('when the URL serves a calendar, then its text is returned', async () => {
     await expect(fetchIcs(`${base}/cal.ics`, deps())).resolves.toBe(CALENDAR);
+  });
+
+  it('when fetched without conditions, then the text comes with the ETag and Last-Modified to send next time', async () => {
+    await expect(fetchIcsFeed(`${base}/validated.ics`, deps())).resolves.toEqual({
+      notModified: false,
+      text: CALENDAR,
+      validators: { etag: VALIDATED_ETAG, lastModified: VALIDATED_MODIFIED },
+    });
+    expect(seenConditions.at(-1)).toEqual({ ifNoneMatch: undefined, ifModifiedSince: undefined });
+  });
+
+  it('when the stored ETag still matches, then If-None-Match is sent and the 304 comes back as not modified', async () => {
+    const fetched = await fetchIcsFeed(`${base}/validated.ics`, deps(), { etag: VALIDATED_ETAG, lastModified: VALIDATED_MODIFIED });
+    expect(fetched).toEqual({ notModified: true, validators: { etag: VALIDATED_ETAG, lastModified: VALIDATED_MODIFIED } });
+    expect(seenConditions.at(-1)).toEqual({ ifNoneMatch: VALIDATED_ETAG, ifModifiedSince: VALIDATED_MODIFIED });
+  });
+
+  it('when only Last-Modified is stored, then If-Modified-Since alone is sent and the 304 is honoured', async () => {
+    const fetched = await fetchIcsFeed(`${base}/validated.ics`, deps(), { etag: null, lastModified: VALIDATED_MODIFIED });
+    expect(fetched.notModified).toBe(true);
+    expect(seenConditions.at(-1)).toEqual({ ifNoneMatch: undefined, ifModifiedSince: VALIDATED_MODIFIED });
+  });
+
+  it('when the stored ETag is stale, then the new text and validators come back', async () => {
+    const fetched = await fetchIcsFeed(`${base}/validated.ics`, deps(), { etag: '"v0-old"', lastModified: null });
+    expect(fetched).toMatchObject({ notModified: false, text: CALENDAR, validators: { etag: VALIDATED_ETAG } });
+  });
+
+  it('when a server answers 304 to a request without conditions, then the URL is unreachable (there is nothing to keep)', async () => {
+    await expectUnmeetError(fetchIcsFeed(`${base}/not-modified-anyway`, deps()), 'ics.url_unreachable', { status: 304 });
+    await expectUnmeetError(fetchIcsFeed(`${base}/not-modified-anyway`, deps(), { etag: null, lastModified: null }), 'ics.url_unreachable', { status: 304 });
   });
 
   it('when the body starts with a BOM and whitespace, then it is still a calendar', async () => {
