@@ -3,6 +3,7 @@ import { UNMEET_TAG_ID } from '../../src/providers/microsoft/microsoft.mapper';
 import { providerFor } from '../../src/services/providers';
 import { LONDON_MAILBOX, startFakeGraph, type FakeGraph, type FakeGraphEvent } from '../fakes/graph/server';
 import { createTestApp } from '../helpers/app';
+import { awayScenario } from '../helpers/away-scenario';
 import { HOUR, MIN, MONDAY, connectAlice, focusScenarios, type FocusHarness, type FocusHarnessOptions } from '../helpers/focus-scenarios';
 
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
@@ -105,6 +106,10 @@ async function connectedAlice(options: FocusHarnessOptions = {}): Promise<FocusH
 
 describe('focus blocks on Outlook (Microsoft Graph)', () => {
   focusScenarios(connectedAlice);
+  // Outlook's "Show as: Away" on Alice's own event.
+  awayScenario(connectedAlice, ({ id, start, end }) =>
+    fake.put({ id, subject: 'Away', start: graphTime(start), end: graphTime(end), type: 'singleInstance', showAs: 'oof', organizer: { emailAddress: { address: 'alice@example.com' } }, attendees: [] }),
+  );
 
   it('when a create is repeated with the same transactionId, then Graph answers with the first event and no second one exists', async () => {
     const a = await connectedAlice({ enable: false });

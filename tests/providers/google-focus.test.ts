@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeEvent, type FakeGoogle } from '../fakes/google/server';
 import { createTestApp } from '../helpers/app';
+import { awayScenario } from '../helpers/away-scenario';
 import { HOUR, MIN, MONDAY, connectAlice, focusScenarios, foreignClientId, type FocusHarness, type FocusHarnessOptions } from '../helpers/focus-scenarios';
 
 const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5_000, sleep: async () => undefined, random: () => 0.5 };
@@ -86,6 +87,8 @@ async function connectedAlice(options: FocusHarnessOptions = {}): Promise<FocusH
 
 describe('focus blocks on Google Calendar', () => {
   focusScenarios(connectedAlice);
+  // Google's own out-of-office entry, as the Calendar UI makes it.
+  awayScenario(connectedAlice, ({ id, start, end }) => void fake.putOutOfOffice('primary', { id, start: iso(start), end: iso(end) }));
 
   it('when Google refuses focus time (a consumer account), then blocks are normal busy events and focus time is not tried again', async () => {
     fake.focusTime = 'reject';

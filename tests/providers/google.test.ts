@@ -279,6 +279,33 @@ describe('Google sync', () => {
   }, 240_000);
 });
 
+describe('Google event types', () => {
+  it("when the calendar holds an out-of-office entry, a working-location entry and the member's own focus time, then only the out-of-office one is stored away", async () => {
+    const mine = { organizer: { email: 'alice@example.com', self: true }, attendees: [] };
+    fake.putOutOfOffice('primary', { id: 'ooo01', start: iso(BASE - 5 * HOUR), end: iso(BASE + 3 * HOUR), summary: 'Dentist' });
+    fake.put('primary', { ...single('wloc01', BASE - 5 * HOUR), ...mine, summary: 'Home', eventType: 'workingLocation', transparency: 'transparent' });
+    fake.put('primary', { ...single('focus01', BASE + 4 * HOUR), ...mine, summary: 'Deep work', eventType: 'focusTime', focusTimeProperties: { autoDeclineMode: 'declineNone' } });
+    fake.put('primary', single('meet01', BASE + 5 * HOUR));
+    const ctx = await setup(fake);
+    const c = await connected(ctx);
+    await c.sync();
+    const events = new Map((await ctx.t.deps.repos.events.listForCalendar(c.workspaceId, c.calendar.id)).map((e) => [e.externalId, e]));
+    expect(events.get('ooo01')).toMatchObject({ away: true, transparency: 'opaque', title: 'Dentist' });
+    expect(events.get('wloc01')).toMatchObject({ transparency: 'transparent' });
+    expect(events.get('focus01')).toMatchObject({ transparency: 'opaque' });
+    for (const id of ['wloc01', 'focus01', 'meet01']) expect(events.get(id)!.away).toBeUndefined();
+    // Away time is taken out of working time; the plain meeting (served as eventType 'default') still counts.
+    const audit = await ctx.t.api('GET', '/v1/audit?from=2026-11-30&to=2026-12-01', { key: ctx.key });
+    expect(audit.json.members[0].metrics).toMatchObject({ awayHours: 8, workingTimeHours: 0, meetingHours: 1, afterHoursMeetingHours: 1 });
+  });
+
+  it('when an out-of-office entry would be all-day or on a secondary calendar, then the fake refuses it as Google does', () => {
+    expect(() => fake.putOutOfOffice('team@group.calendar.google.com', { id: 'ooo02', start: iso(BASE), end: iso(BASE + HOUR) })).toThrow(/primary calendar/);
+    fake.focusTime = 'reject';
+    expect(() => fake.putOutOfOffice('primary', { id: 'ooo03', start: iso(BASE), end: iso(BASE + HOUR) })).toThrow(/work or school/);
+  });
+});
+
 describe('Google push, revocation, free/busy and storage', () => {
   it('when a notification comes with a wrong token or unknown channel, then it is rejected; a right one expedites the sync', async () => {
     const ctx = await setup(fake, { publicUrl: 'https://unmeet.example' });

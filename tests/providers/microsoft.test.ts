@@ -376,6 +376,38 @@ describe('Outlook delta sync', () => {
   }, 240_000);
 });
 
+describe('Outlook show-as', () => {
+  it('when an event shows as Away (oof), then it is stored away and the audit takes it out of working time; working elsewhere is free and not away', async () => {
+    const mine = { organizer: { emailAddress: { address: 'alice@example.com' } }, attendees: [] };
+    fake.put({ ...single('AAMk-oof', BASE - 2 * HOUR), ...mine, end: graphTime(BASE + 3 * HOUR), subject: 'Doctor', showAs: 'oof' });
+    fake.put({ ...single('AAMk-wfh', BASE - 5 * HOUR), ...mine, subject: 'Home office', showAs: 'workingElsewhere' });
+    fake.put(single('AAMk-busy', BASE + 4 * HOUR));
+    const ctx = await setup(fake);
+    const c = await connected(ctx, fake);
+    await c.sync();
+    const events = new Map((await ctx.t.deps.repos.events.listForCalendar(c.workspaceId, c.calendar.id)).map((e) => [e.externalId, e]));
+    expect(events.get('AAMk-oof')).toMatchObject({ away: true, transparency: 'opaque' });
+    expect(events.get('AAMk-wfh')).toMatchObject({ transparency: 'transparent' });
+    expect(events.get('AAMk-wfh')!.away).toBeUndefined();
+    expect(events.get('AAMk-busy')!.away).toBeUndefined();
+    // The mailbox works 08:00–17:00 in Los Angeles: 12:00–17:00Z is 04:00–09:00 there, one away working hour.
+    const audit = await ctx.t.api('GET', '/v1/audit?from=2026-11-30&to=2026-12-01', { key: ctx.key });
+    expect(audit.json.members[0].metrics).toMatchObject({ awayHours: 1, workingTimeHours: 8 });
+  });
+
+  it('when a write names a show-as outside Graph\'s freeBusyStatus, then the fake refuses it as Graph does', async () => {
+    const ctx = await setup(fake);
+    const c = await connected(ctx, fake);
+    const token = (await c.credentials()).access_token;
+    const res = await fetch(`${fake.apiRoot}/me/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'x', start: { dateTime: '2026-11-30T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-11-30T11:00:00', timeZone: 'UTC' }, showAs: 'away' }),
+    });
+    expect(res.status).toBe(400);
+  });
+});
+
 describe('Outlook change notifications', () => {
   async function subscribed() {
     const ctx = await setup(fake, { publicUrl: 'https://unmeet.example' });

@@ -96,12 +96,16 @@ export function mapGoogleItem(raw: unknown, calendarZone: string): EventChange |
     end: Math.max(start, end),
     allDay: !e.start.dateTime,
     status: e.status ?? 'confirmed',
+    // A working-location entry says where, not that the time is taken; the member's own focus
+    // time (eventType focusTime) stays an opaque personal block, like any other.
     transparency: e.transparency === 'transparent' || e.eventType === 'workingLocation' ? 'transparent' : 'opaque',
     organizer: e.organizer?.email?.toLowerCase() ?? null,
     attendees,
     description: describeText(e.description),
     hasConferencing: Boolean(e.hangoutLink || e.conferenceData) || hasConferencingLink(`${e.location ?? ''}\n${e.description ?? ''}`),
     createdByUnmeet: e.extendedProperties?.private?.[UNMEET_TAG] === '1',
+    // Google's own out-of-office entry (guides/event-types): the audit and the planner take it out of working time.
+    ...(e.eventType === 'outOfOffice' ? { away: true } : {}),
   };
   return { kind: 'upsert', event };
 }

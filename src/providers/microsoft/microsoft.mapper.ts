@@ -131,6 +131,8 @@ export function mapGraphItem(raw: unknown, calendarZone: string): EventChange | 
       Boolean(e.isOnlineMeeting || e.onlineMeeting?.joinUrl || e.onlineMeetingUrl) ||
       hasConferencingLink(`${e.location?.displayName ?? ''}\n${text ?? ''}`),
     createdByUnmeet: ourTag(e) !== null,
+    // "Show as: Away" (freeBusyStatus oof): the audit and the planner take it out of working time.
+    ...(e.showAs === 'oof' ? { away: true } : {}),
   };
   return { kind: 'upsert', event };
 }

@@ -8,10 +8,17 @@
  *  - cancelled instances of a series carry only id, recurringEventId and originalStartTime
  *  - events.insert with client ids (base32hex, 5–1024) and 409 duplicate (deleted ids stay taken);
  *    events.get / patch / update / delete (410 for an event already deleted)
+ *  - event types (guides/event-types): every event is returned with an `eventType` ('default'
+ *    when it was stored without one); events.list filters by repeated `eventTypes` (all types
+ *    when absent)
  *  - focus time (guides/calendar-status): `eventType: 'focusTime'` must be timed, opaque, on the
  *    primary calendar, with a valid `focusTimeProperties.autoDeclineMode`; `focusTime` switches
  *    the account kind: 'allowed' (Workspace), 'reject' (consumer: 400 as Google answers it) or
  *    'downgrade' (older reports: the event is stored as `eventType: 'default'`)
+ *  - out of office (guides/calendar-status): `eventType: 'outOfOffice'` needs
+ *    `outOfOfficeProperties` (even empty) and, like focus time, a timed, opaque event on the
+ *    primary calendar of a Workspace account (a consumer account, `focusTime: 'reject'`, gets 400);
+ *    `putOutOfOffice` seeds one as the Calendar UI creates it (no attendees, the owner organizes)
  *  - events.watch / channels.stop, freeBusy (≤ 90 days a call)
  *  - OAuth: authorize (auto-consent), token (authorization_code with PKCE S256, refresh_token),
  *    revoke; revoked grants answer invalid_grant; API calls need a live bearer token; a refresh
@@ -54,6 +61,7 @@ export interface FakeEvent {
   eventType?: string;
   extendedProperties?: { private?: Record<string, string> };
   focusTimeProperties?: { autoDeclineMode?: string; declineMessage?: string; chatStatus?: string };
+  outOfOfficeProperties?: { autoDeclineMode?: string; declineMessage?: string };
   reminders?: { useDefault?: boolean };
   hangoutLink?: string;
   updated?: string;
@@ -147,6 +155,30 @@ export class FakeGoogle extends LocalHttpFake {
     const cal = this.calendar(calendarId);
     cal.version++;
     cal.events.set(event.id, { event: { ...event, updated: new Date(Date.UTC(2026, 0, 1) + cal.version * 1000).toISOString() }, version: cal.version });
+  }
+
+  /**
+   * Seeds an out-of-office entry as the Calendar UI makes one: timed (a whole day runs from
+   * midnight to midnight), opaque, organized by the owner, no attendees, declining conflicting
+   * invitations. Throws where Google would refuse it (see `checkEvent`).
+   */
+  putOutOfOffice(calendarId: string, entry: { id: string; start: string; end: string; summary?: string; owner?: string }): FakeEvent {
+    const event: FakeEvent = {
+      id: entry.id,
+      status: 'confirmed',
+      summary: entry.summary ?? 'Out of office',
+      start: { dateTime: entry.start },
+      end: { dateTime: entry.end },
+      iCalUID: `${entry.id}@google.com`,
+      organizer: { email: entry.owner ?? this.account.email, self: true },
+      transparency: 'opaque',
+      eventType: 'outOfOffice',
+      outOfOfficeProperties: { autoDeclineMode: 'declineAllConflictingInvitations', declineMessage: 'Declined because I am out of office' },
+    };
+    const problem = this.checkEvent(calendarId, event);
+    if (problem) throw new Error(`Google would refuse this out-of-office entry: ${problem.message}`);
+    this.put(calendarId, event);
+    return event;
   }
 
   /** Deletes an event: it stays as a tombstone shaped as Google sends it. */
@@ -448,13 +480,13 @@ export class FakeGoogle extends LocalHttpFake {
       if (problem) return this.error(res, 400, problem.reason, problem.message);
       const id = event.id ?? randomBytes(10).toString('hex').replace(/[w-z]/g, 'a');
       this.put(calendarId, this.stored({ ...event, id, status: event.status ?? 'confirmed', iCalUID: `${id}@google.com` }));
-      return this.send(res, 200, cal.events.get(id)!.event);
+      return this.send(res, 200, this.served(cal.events.get(id)!.event));
     }
     if (match[2] && req.method === 'GET') {
       const stored = cal.events.get(decodeURIComponent(match[2]));
       if (!stored) return this.error(res, 404, 'notFound', 'Not Found');
       // A deleted event can still be fetched by id: it comes back with status "cancelled".
-      return this.send(res, 200, stored.event);
+      return this.send(res, 200, this.served(stored.event));
     }
     if (match[2] && (req.method === 'PATCH' || req.method === 'PUT')) {
       const id = decodeURIComponent(match[2]);
@@ -466,7 +498,7 @@ export class FakeGoogle extends LocalHttpFake {
       const problem = this.checkEvent(calendarId, next);
       if (problem) return this.error(res, 400, problem.reason, problem.message);
       this.put(calendarId, next);
-      return this.send(res, 200, cal.events.get(id)!.event);
+      return this.send(res, 200, this.served(cal.events.get(id)!.event));
     }
     if (match[2] && req.method === 'DELETE') {
       const id = decodeURIComponent(match[2]);
@@ -480,9 +512,11 @@ export class FakeGoogle extends LocalHttpFake {
     return this.error(res, 404, 'notFound', 'Not Found');
   }
 
-  /** Google's rules for status events (guides/calendar-status), as far as focus time goes. */
+  /** Google's rules for status events (guides/calendar-status): focus time and out of office. */
   private checkEvent(calendarId: string, event: FakeEvent): { reason: string; message: string } | null {
     if (event.focusTimeProperties && event.eventType !== 'focusTime') return { reason: 'invalid', message: 'focusTimeProperties requires eventType focusTime.' };
+    if (event.outOfOfficeProperties && event.eventType !== 'outOfOffice') return { reason: 'invalid', message: 'outOfOfficeProperties requires eventType outOfOffice.' };
+    if (event.eventType === 'outOfOffice') return this.checkOutOfOffice(calendarId, event);
     if (event.eventType !== 'focusTime') return null;
     if (this.focusTime === 'reject') return { reason: 'invalid', message: 'Focus time is only available for eligible work or school accounts.' };
     if (calendarId !== 'primary') return { reason: 'invalid', message: 'Focus time events can only be created on the primary calendar.' };
@@ -493,6 +527,20 @@ export class FakeGoogle extends LocalHttpFake {
       return { reason: 'invalid', message: 'Invalid autoDeclineMode.' };
     }
     return null;
+  }
+
+  private checkOutOfOffice(calendarId: string, event: FakeEvent): { reason: string; message: string } | null {
+    if (!event.outOfOfficeProperties) return { reason: 'invalid', message: 'An out of office event requires outOfOfficeProperties.' };
+    if (this.focusTime === 'reject') return { reason: 'invalid', message: 'Out of office is only available for eligible work or school accounts.' };
+    if (calendarId !== 'primary') return { reason: 'invalid', message: 'Out of office events can only be created on the primary calendar.' };
+    if (!event.start?.dateTime || !event.end?.dateTime) return { reason: 'invalid', message: 'Out of office events cannot be all-day events.' };
+    if (event.transparency === 'transparent') return { reason: 'invalid', message: 'Out of office events must be opaque.' };
+    return null;
+  }
+
+  /** An event as Google returns it: with its `eventType` (tombstones carry only their ids). */
+  private served(event: FakeEvent): FakeEvent {
+    return event.status === 'cancelled' || event.eventType !== undefined ? event : { ...event, eventType: 'default' };
   }
 
   /** What Google stores: on a 'downgrade' account, focus time silently becomes a default event. */
@@ -546,7 +594,12 @@ export class FakeGoogle extends LocalHttpFake {
     }
     const snap = this.snapshots.get(snapshotId)!;
     const size = Math.min(Number(p.get('maxResults') ?? this.pageSize), 2500, this.pageSize);
-    const page = snap.items.slice(offset, offset + size);
+    const types = p.getAll('eventTypes');
+    // Tombstones carry no type and always pass, so a filtered sync still learns of deletions.
+    const page = snap.items
+      .slice(offset, offset + size)
+      .map((e) => this.served(e))
+      .filter((e) => types.length === 0 || e.status === 'cancelled' || types.includes(e.eventType!));
     const last = offset + size >= snap.items.length;
     this.send(res, 200, {
       kind: 'calendar#events',

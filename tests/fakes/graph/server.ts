@@ -9,6 +9,9 @@
  *    expired tokens answer `410 Gone` (with Location) or `400 syncStateNotFound`
  *  - the documented endless-paging bug with maxpagesize (a `loop` fault repeats a page forever)
  *  - `GET /v1.0/me/calendarView` (paged), `GET /v1.0/me/mailboxSettings` (Windows zone names)
+ *  - `showAs` is the event resource's freeBusyStatus (free, tentative, busy, oof,
+ *    workingElsewhere, unknown; 'busy' when unset): "Away" in Outlook is `oof`, and a value
+ *    outside the enum answers 400, as Graph's enum binding does
  *  - events (user-post-events, event-get/update/delete, singlevaluelegacyextendedproperty-get):
  *    `POST /v1.0/me/events` with `{dateTime, timeZone}` in a Windows or IANA zone (stored as
  *    UTC; an unknown zone answers 400), `transactionId` remembered for `transactionWindowMs`: a
@@ -55,6 +58,9 @@ import { issuerTenant, microsoftDiscovery, microsoftIdTokenClaims, type FakeMicr
 
 export { CONSUMER_TENANT_ID, type FakeMicrosoftAccount } from './openid';
 
+/** Graph's freeBusyStatus enum, the values of an event's `showAs`. */
+export const FREE_BUSY_STATUSES = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'] as const;
+
 export interface FakeGraphEvent {
   id: string;
   subject: string;
@@ -65,7 +71,7 @@ export interface FakeGraphEvent {
   originalStart?: string;
   isAllDay?: boolean;
   isCancelled?: boolean;
-  showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+  showAs?: (typeof FREE_BUSY_STATUSES)[number];
   organizer?: { emailAddress: { address: string; name?: string } };
   attendees?: Array<{ type: 'required' | 'optional' | 'resource'; status: { response: string }; emailAddress: { address: string; name?: string } }>;
   bodyPreview?: string;
@@ -537,8 +543,16 @@ export class FakeGraph extends LocalHttpFake {
     return { start, end };
   }
 
+  /** Graph binds `showAs` to its enum: anything else fails the request. */
+  private badShowAs(body: Record<string, unknown>, res: ServerResponse): boolean {
+    if (body.showAs === undefined || (FREE_BUSY_STATUSES as readonly unknown[]).includes(body.showAs)) return false;
+    this.error(res, 400, 'BadRequest', `Cannot convert the literal '${String(body.showAs)}' to the expected type 'microsoft.graph.freeBusyStatus'.`);
+    return true;
+  }
+
   private createEvent(raw: string, res: ServerResponse) {
     const body = JSON.parse(raw) as Record<string, unknown>;
+    if (this.badShowAs(body, res)) return;
     const tid = typeof body.transactionId === 'string' ? body.transactionId : undefined;
     const known = tid ? this.transactions.get(tid) : undefined;
     const earlier = known && this.now() - known.at < this.transactionWindowMs ? this.events.get(known.id)?.event : undefined;
@@ -600,6 +614,7 @@ export class FakeGraph extends LocalHttpFake {
     if (req.method === 'PATCH') {
       const body = JSON.parse(await this.body(req)) as Record<string, unknown>;
       if (body.transactionId !== undefined && body.transactionId !== event.transactionId) return this.error(res, 400, 'ErrorInvalidRequest', 'transactionId cannot be changed.');
+      if (this.badShowAs(body, res)) return;
       const next: FakeGraphEvent = { ...event };
       if (body.start !== undefined || body.end !== undefined) {
         const times = this.timesFrom({ start: body.start ?? event.start, end: body.end ?? event.end }, res);
