@@ -121,7 +121,7 @@ function withDefaults(rule: RecurrenceRule, start: RuleStart): RecurrenceRule {
  * UNTIL as an instant: a UTC DATE-TIME as it is, a local one in the series' zone; a DATE
  * includes its whole day for a timed series (RFC 5545 wants the types to match; real feeds mix).
  */
-function untilInstant(r: RecurrenceRule, start: RuleStart, toUtc: (local: number) => number): number | null {
+export function untilInstant(r: RecurrenceRule, start: RuleStart, toUtc: (local: number) => number): number | null {
   const until = r.until;
   if (!until) return null;
   if (until.utc) return until.local;
