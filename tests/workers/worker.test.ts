@@ -57,6 +57,16 @@ async function workspaceWithAlice() {
 }
 
 describe('the Worker in workerd with D1', () => {
+  it('when a key is revoked straight in D1 (as another isolate would), then reads here pass on the isolate copy for a few seconds while a write is refused at once', async () => {
+    const { key } = await workspaceWithAlice();
+    expect((await call('/v1/audit?from=2026-11-02&to=2026-11-09', { key })).status).toBe(200);
+    await env.DB.prepare('update api_keys set revoked_at = 1').run();
+    expect((await call('/v1/audit?from=2026-11-02&to=2026-11-09', { key })).status).toBe(200);
+    expect((await call('/v1/members', { method: 'POST', key, json: { email: 'x@example.com', name: 'X', timeZone: 'UTC' } })).status).toBe(401);
+    // That refused write cleared the copy: this isolate now reads the key afresh.
+    expect((await call('/v1/audit?from=2026-11-02&to=2026-11-09', { key })).status).toBe(401);
+  });
+
   it('when a workspace is created, then only its key is accepted', async () => {
     const { key } = await workspaceWithAlice();
     expect((await call('/v1/members', { key })).json.members).toHaveLength(1);
