@@ -45,13 +45,16 @@ export interface Golden {
 
 /**
  * One reasoned exception. `instance` is a difference exactly as {@link differences} writes it,
- * or `uid:<UID>` for every difference of one series; `refused` covers a file one side refuses.
- * `knownBug` marks a file that disagrees because of an unmeet bug: the test checks it still does.
+ * or `uid:<UID>` for every difference of one series; `refused` covers a file one side refuses
+ * (`because`, if given, must appear in the refusal). An entry with `knownBug` explains a
+ * difference that is an unmeet bug: like every entry it must still match a difference, so the
+ * fix makes the test fail until the entry is removed.
  */
 export interface AllowEntry {
   file: string;
   instance?: string;
   refused?: 'unmeet' | 'golden';
+  because?: string;
   knownBug?: string;
   reason: string;
 }
@@ -96,6 +99,9 @@ export function differences(golden: Instance[], actual: Instance[]): string[] {
 
 /** Whether an allow-list entry explains one difference line. */
 export function explains(entry: AllowEntry, difference: string): boolean {
+  if (entry.refused) {
+    return difference.startsWith(`${entry.refused} refused: `) && (!entry.because || difference.includes(entry.because));
+  }
   if (!entry.instance) return false;
   if (entry.instance.startsWith('uid:')) return difference.split(' ')[1] === entry.instance.slice(4);
   return difference === entry.instance;
@@ -106,43 +112,37 @@ export interface Outcome {
   differences: string[];
   /** Differences no allow-list entry explains. */
   unexplained: string[];
-  /** Allow-list entries of this file (other than knownBug) that explain nothing. */
+  /** Differences explained by a `knownBug` entry: unmeet is wrong there. */
+  bugs: string[];
+  /** Allow-list entries of this file that explain no difference (a knownBug one: the bug is fixed). */
   stale: AllowEntry[];
-  refusedBy: 'unmeet' | 'golden' | null;
   instances: number;
+}
+
+function outcome(diffs: string[], entries: AllowEntry[], instances: number): Outcome {
+  return {
+    differences: diffs,
+    unexplained: diffs.filter((d) => !entries.some((a) => explains(a, d))),
+    bugs: diffs.filter((d) => entries.some((a) => a.knownBug && explains(a, d))),
+    stale: entries.filter((a) => !diffs.some((d) => explains(a, d))),
+    instances,
+  };
 }
 
 /** Parse one corpus file with parseIcs and compare it with its golden under the allow-list. */
 export function check(entry: ManifestEntry, allowList: AllowEntry[]): Outcome {
   const golden = loadGolden(entry.file);
-  const entries = allowList.filter((a) => a.file === entry.file && !a.knownBug);
-  const refusal = (by: 'unmeet' | 'golden', why: string): Outcome => {
-    const allowed = entries.some((a) => a.refused === by);
-    return {
-      differences: [`${by} refused: ${why}`],
-      unexplained: allowed ? [] : [`${by} refused: ${why}`],
-      stale: entries.filter((a) => a.refused !== by),
-      refusedBy: by,
-      instances: golden.instances?.length ?? 0,
-    };
-  };
-  if (golden.refused || !golden.window) return refusal('golden', golden.refused ?? 'no window');
+  const entries = allowList.filter((a) => a.file === entry.file);
+  const expected = golden.instances ?? [];
+  if (golden.refused || !golden.window) return outcome([`golden refused: ${golden.refused ?? 'no window'}`], entries, 0);
   const window = { start: Date.parse(golden.window.start), end: Date.parse(golden.window.end) };
   const text = readFileSync(join(corpusRoot, 'files', entry.file), 'utf8');
   let events: CalendarEvent[];
   try {
     events = parseIcs(text, window, { defaultTimeZone: 'UTC' }).events;
   } catch (error) {
-    return refusal('unmeet', error instanceof Error ? error.message : String(error));
+    return outcome([`unmeet refused: ${error instanceof Error ? error.message : String(error)}`], entries, expected.length);
   }
-  const expected = golden.instances ?? [];
   const uids = new Set(expected.map((i) => i.uid));
-  const diffs = differences(expected, events.map((e) => asInstance(e, uids)));
-  return {
-    differences: diffs,
-    unexplained: diffs.filter((d) => !entries.some((a) => explains(a, d))),
-    stale: entries.filter((a) => !diffs.some((d) => explains(a, d))),
-    refusedBy: null,
-    instances: expected.length,
-  };
+  return outcome(differences(expected, events.map((e) => asInstance(e, uids))), entries, expected.length);
 }

@@ -20,7 +20,9 @@ Semantics, chosen to match what RFC 5545 says and, where it says nothing, what u
   "undefined"; we count it, as ical.js and most consumers do);
 - DTEND gives every instance the same exact duration (RFC 5545 section 3.8.5.3); DURATION is
   nominal for days and weeks (section 3.3.6); with neither, a DATE lasts one day and a DATE-TIME
-  none (section 3.6.1);
+  none (section 3.6.1); an end before the start (invalid, section 3.8.2.2) gives no length;
+- a TZID is an IANA name, else the file's VTIMEZONE, else (a leading "/", section 3.2.19: a
+  globally unique name) the longest tail of it that is an IANA name; else floating, noted;
 - local times in a DST gap move forward by the gap, ambiguous ones take the first (section 3.3.5);
 - UNTIL is compared as an instant when it is UTC, as a local time when floating, as a local date
   when a DATE (section 3.3.10);
@@ -85,6 +87,16 @@ class Zones:
         except (ZoneInfoNotFoundError, ValueError):
             pass
         raw = self.vtimezones.get(tzid)
+        if raw is None and tzid.startswith('/'):
+            # RFC 5545 section 3.2.19: a leading solidus names a zone in a global registry
+            # (libical's /freeassociation.sourceforge.net/..., Mozilla's /mozilla.org/.../):
+            # the tz database name is its longest tail that is one.
+            parts = [p for p in tzid.split('/') if p]
+            for i in range(len(parts)):
+                try:
+                    return ZoneInfo('/'.join(parts[i:]))
+                except (ZoneInfoNotFoundError, ValueError):
+                    continue
         if raw is not None:
             try:
                 # One VTIMEZONE per text: take its zone whatever escaping its TZID was written with.
@@ -177,10 +189,11 @@ class Event:
         self.notes = notes
 
     def end_of(self, start_wall: dt.datetime, start_utc: dt.datetime) -> dt.datetime:
+        # An end before the start is invalid (RFC 5545 section 3.8.2.2): read as no length at all.
         if self.end_exact is not None:
-            return start_utc + self.end_exact
+            return max(start_utc, start_utc + self.end_exact)
         days, exact = self.end_nominal
-        return self.start.utc(start_wall + dt.timedelta(days=days)) + exact
+        return max(start_utc, self.start.utc(start_wall + dt.timedelta(days=days)) + exact)
 
 
 def occurrences(event: Event, stop_utc: dt.datetime):
