@@ -3,6 +3,7 @@
  * meeting-flags.ts so each file stays readable; meeting-flags re-exports it). Pure.
  */
 import { DateTime } from 'luxon';
+import { isAwayBlock } from './away';
 import type { SeriesFacts } from './meeting-flags';
 import type { CalendarEvent, Member } from './types';
 import { workingIntervals } from './working-hours';
@@ -34,8 +35,9 @@ function peopleOf(event: CalendarEvent): string[] {
   return [...set];
 }
 
+/** Away blocks (an "OOO" sent to the team) are never meetings, whoever's calendar holds them. */
 function isCandidate(event: CalendarEvent): boolean {
-  return !event.allDay && event.status !== 'cancelled' && !event.createdByUnmeet && event.transparency === 'opaque' && peopleOf(event).length >= 2;
+  return !event.allDay && event.status !== 'cancelled' && !event.createdByUnmeet && event.transparency === 'opaque' && peopleOf(event).length >= 2 && !isAwayBlock(event);
 }
 
 /** The most frequent value (ties → the larger), for a series' typical duration. */
@@ -64,7 +66,7 @@ function outsideHours(event: CalendarEvent, member: Member): boolean {
 /**
  * Groups event instances into the series the rubric scores: every recurring series (by its
  * `seriesKey`) and every one-off meeting at least 60 minutes long or with at least 8 people.
- * Instances outside the range, cancelled, all-day, free/transparent, created by unmeet or with
+ * Instances outside the range, cancelled, all-day, free/transparent, away blocks, created by unmeet or with
  * nobody but the owner are ignored. The same instance seen in several members' calendars is
  * counted once (by its external id). Facts come from the latest instance in the range (title,
  * attendees, description), durations from the most common instance length, responses from all

@@ -7,6 +7,7 @@
  * day's missing or repeated hour lands where the wall clock says).
  */
 import { DateTime } from 'luxon';
+import { isAwayBlock } from './away';
 import { normalize } from './intervals';
 import { WEEKDAYS, type CalendarEvent, type Member, type Weekday } from './types';
 import { localDays, parseLocalTime } from './working-hours';
@@ -29,9 +30,9 @@ export interface MeetingHeatmap {
   outsideMinutesPerWeek: number;
 }
 
-/** Whether an event takes the member's time: not cancelled or declined, opaque, timed. */
+/** Whether an event takes the member's time: not cancelled or declined, opaque, timed, not an away block. */
 function isBusyFor(event: CalendarEvent, email: string): boolean {
-  if (event.status === 'cancelled' || event.transparency === 'transparent' || event.allDay) return false;
+  if (event.status === 'cancelled' || event.transparency === 'transparent' || event.allDay || isAwayBlock(event)) return false;
   return !event.attendees.some((a) => a.email === email && a.response === 'declined');
 }
 

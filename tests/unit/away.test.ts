@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AWAY_TERMS, awayIntervals, isAwayBlock, isAwayTitle } from '../../src/domain/away';
-import type { CalendarEvent } from '../../src/domain/types';
+import { collectSeries } from '../../src/domain/flag-series';
+import { meetingHeatmap } from '../../src/domain/meeting-heatmap';
+import type { CalendarEvent, Member } from '../../src/domain/types';
+import { DEFAULT_WORKING_HOURS } from '../../src/domain/working-hours';
 import { attendee, calendarEvent } from '../helpers/events';
 
 const ME = 'me@example.com';
@@ -94,5 +97,22 @@ describe("awayIntervals: a member's away time", () => {
   it('when a holiday calendar (another organizer, nobody invited) holds a public holiday, then the member is away that day', () => {
     const holiday = allDay('2026-12-25', 'Christmas Day (public holiday)', 1, { organizer: 'id.indonesian#holiday@group.v.calendar.google.com' });
     expect(awayIntervals([holiday], ME)).toEqual([{ start: utc('2026-12-25T00:00'), end: utc('2026-12-26T00:00') }]);
+  });
+});
+
+describe('away blocks are never meetings', () => {
+  const member = (email: string): Member => ({ email, name: email, timeZone: 'UTC', locale: 'en', workingHours: DEFAULT_WORKING_HOURS });
+  // Ayu's week of leave, sent to the team as an opaque timed invitation, next to a real one-hour meeting.
+  const invitation = timed('2026-11-02T00:00', '2026-11-07T00:00', 'Ayu OOO', { organizer: AYU, attendees: [attendee(ME), attendee(AYU)], externalId: 'ooo-1' });
+  const meeting = timed('2026-11-03T10:00', '2026-11-03T11:00', 'Design review', { organizer: AYU, attendees: [attendee(ME), attendee(AYU)], externalId: 'm-1' });
+
+  it('when an OOO invitation sits in calendars, then it is not a series the flags score', () => {
+    const series = collectSeries({ members: [member(ME), member(AYU)], events: [invitation, meeting], range: { from: '2026-11-02', to: '2026-11-09' } });
+    expect(series.map((s) => s.title)).toEqual(['Design review']);
+  });
+
+  it('when an OOO invitation sits in a calendar, then the heat map counts only the real meeting', () => {
+    const map = meetingHeatmap({ member: member(ME), events: [invitation, meeting], range: { from: '2026-11-02', to: '2026-11-09' } });
+    expect(map.minutes.flat().reduce((sum, m) => sum + m, 0)).toBe(60);
   });
 });
