@@ -9,7 +9,9 @@ import { createTokenVault } from '../../src/providers/token-vault';
 import { connectIcs } from '../../src/services/sync';
 import { createWorkspace } from '../../src/services/workspaces';
 import { normalizeWorkingHours } from '../../src/domain/working-hours';
+import type { Deps } from '../../src/services/deps';
 import { createTestApp } from '../helpers/app';
+import { dashboardBrowser } from '../helpers/dashboard-browser';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -25,45 +27,26 @@ function statusIcs() {
   return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:status@example.com', 'DTSTAMP:20261001T000000Z', 'DTSTART:20261005T020000Z', 'DTEND:20261005T030000Z', 'RRULE:FREQ=WEEKLY;BYDAY=MO', 'SUMMARY:Weekly status', 'ORGANIZER:mailto:ayu@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:ayu@example.com', attendees, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 }
 
-/** A tiny cookie jar over `app.request`. */
-function browser(lang = 'en') {
-  const jar = new Map<string, string>();
-  const request = async (method: string, path: string, form?: Record<string, string>) => {
-    const headers: Record<string, string> = { 'accept-language': lang };
-    if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await t.app.request(`http://127.0.0.1:8787${path}`, { method, headers, body });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (value === '' || /max-age=0/i.test(cookie)) jar.delete(name);
-      else jar.set(name, value);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-  };
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const signIn = async (key: string) => {
-    const page = await request('GET', '/sign-in');
-    return request('POST', '/sign-in', { _csrf: csrfOf(page.text), apiKey: key });
-  };
-  return { request, csrfOf, signIn, jar };
-}
+const browser = (lang = 'en') => dashboardBrowser(t.app, lang);
 
-beforeEach(async () => {
-  t = await createTestApp({
-    mail: { transport: null, from: { email: 'unmeet@unmeet.test', name: 'unmeet' }, links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')) },
-  });
+const MAIL_WITHOUT_TRANSPORT = async (): Promise<NonNullable<Deps['mail']>> => ({
+  transport: null,
+  from: { email: 'unmeet@unmeet.test', name: 'unmeet' },
+  links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')),
+});
+
+/** A workspace whose one member, Ayu, has only an ICS calendar holding a flagged weekly status meeting. */
+async function seed(overrides: Partial<Deps>) {
+  t = await createTestApp(overrides);
   const created = await createWorkspace(t.deps, { name: 'Acme', hourlyRate: 80 });
   apiKey = created.apiKey;
   workspaceId = created.workspace.id;
   const ayu = await t.deps.repos.members.create(workspaceId, { email: 'ayu@example.com', name: 'Ayu', timeZone: 'Asia/Jakarta', locale: 'id', workingHours: normalizeWorkingHours(undefined) }, t.clock.now);
   ayuId = ayu.id;
   await connectIcs(t.deps, workspaceId, ayu.id, { body: statusIcs(), name: 'ayu.ics' });
-});
+}
+
+beforeEach(async () => seed({ mail: await MAIL_WITHOUT_TRANSPORT() }));
 afterEach(() => t.close());
 
 describe('focus apply outcomes', () => {
@@ -178,5 +161,90 @@ describe('a new API key', () => {
     await other.signIn(apiKey);
     other.jar.set('um_flash', a.jar.get('um_flash')!);
     expect((await other.request('GET', '/connections')).text).not.toContain('data-testid="new-key"');
+  });
+});
+
+describe('what an action cannot do, said before the click', () => {
+  it('when a member has only an ICS feed or an expired Google grant, then the apply form names who gets nothing written and why', async () => {
+    const budi = await t.deps.repos.members.create(workspaceId, { email: 'budi@example.com', name: 'Budi', timeZone: 'Asia/Jakarta', locale: 'id', workingHours: normalizeWorkingHours(undefined) }, t.clock.now);
+    const google = await t.deps.repos.connections.create(workspaceId, { memberId: budi.id, provider: 'google', label: 'budi@example.com', credentials: 'sealed' });
+    await t.deps.repos.connections.setStatus(workspaceId, google.id, 'needs_reauth');
+    for (const [lang, ics, expired] of [
+      ['en', 'Nothing can be written for Ayu: no Google or Outlook calendar', 'Nothing can be written for Budi until they reconnect their calendar'],
+      ['id', 'Tidak ada yang bisa ditulis untuk Ayu: tidak ada kalender Google atau Outlook', 'Tidak ada yang bisa ditulis untuk Budi sampai mereka menghubungkan ulang kalendernya'],
+    ] as const) {
+      const b = browser(lang);
+      await b.signIn(apiKey);
+      const page = await b.request('GET', '/focus');
+      const form = /<form method="post" action="\/focus\/apply".*?<\/form>/s.exec(page.text)?.[0] ?? '';
+      expect(form).toContain(`<li data-reason="no_calendar">${ics}`);
+      expect(form).toContain(`<li data-reason="reconnect">${expired}`);
+    }
+  });
+
+  it('when the server has no mail at all, then the flags page says "Queue it" cannot queue and the button is disabled', async () => {
+    t.close();
+    await seed({ mail: undefined });
+    const b = browser();
+    await b.signIn(apiKey);
+    const page = await b.request('GET', `/flags?${RANGE}`);
+    expect(page.text).toContain('data-testid="queue-unavailable"');
+    expect(page.text).toContain('Suggestion emails are not configured on this server');
+    expect(page.text).toMatch(/<button type="submit" class="small" disabled="" aria-describedby="queue-note-status@example.com">Queue it<\/button><span class="queue-note" id="queue-note-status@example.com" data-testid="queue-note">mail is not configured<\/span>/);
+  });
+
+  it('when suggestions leave from the organizer’s own Google account and the organizer has none, then the row says it would be held, and queueing reports it waiting for the connection', async () => {
+    t.close();
+    await seed({ mail: await MAIL_WITHOUT_TRANSPORT(), google: { clientId: 'id', clientSecret: 'secret', apiRoot: 'http://127.0.0.1:9', oauthRoot: null } });
+    await t.deps.repos.workspaces.update(workspaceId, { mailTransport: 'gmail' });
+    await t.deps.repos.mailAddresses.markVerified('ayu@example.com', 'link', t.clock.now);
+    const b = browser();
+    await b.signIn(apiKey);
+    const page = await b.request('GET', `/flags?${RANGE}`);
+    expect(page.text).toContain('data-testid="queue-organizer"');
+    expect(page.text).toContain('held: the organizer has no usable Google connection');
+    const queued = await b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+    const after = await b.request('GET', queued.location!);
+    expect(after.text).toMatch(/Waiting in the outbox: this workspace sends from the organizer’s own Google account, and ayu@example\.com has no usable one; it goes out once they connect it \(at Mon, Nov 30, 2026, 09:\d\d GMT\+7 at the earliest\)\./);
+
+    await t.deps.repos.connections.create(workspaceId, { memberId: ayuId, provider: 'google', label: 'ayu@example.com', credentials: 'sealed' });
+    const ready = await b.request('GET', `/flags?${RANGE}`);
+    expect(ready.text).not.toContain('held: the organizer has no usable Google connection');
+  });
+});
+
+describe('an address that is not a page', () => {
+  it('when a browser asks for an unknown dashboard address, then it gets an HTML 404 in its language with a link home, signed in or not', async () => {
+    const anonymous = dashboardBrowser(t.app, 'id');
+    const missing = await anonymous.request('GET', '/no-such-page');
+    expect([missing.status, missing.type]).toEqual([404, 'text/html; charset=UTF-8']);
+    expect(missing.text).toContain('<html lang="id">');
+    expect(missing.text).toContain('Tidak ditemukan');
+    expect(missing.text).toMatch(/<a class="button" href="\/">Ke dasbor<\/a>/);
+    expect(missing.headers.get('content-security-policy')).toContain("script-src 'self'");
+
+    const b = browser('en');
+    await b.signIn(apiKey);
+    const signedIn = await b.request('GET', '/flags/nope/deeper');
+    expect(signedIn.status).toBe(404);
+    expect(signedIn.text).toContain('There is no page at this address.');
+    expect(signedIn.text).toMatch(/<a class="button" href="\/">Go to the dashboard<\/a>/);
+  });
+
+  it('when the unknown address is an API path or the client wants JSON, then the answer stays problem+json; the API documents still answer', async () => {
+    const b = browser();
+    // Signed out, an unknown /v1 path is refused before routing (401); either way problem+json.
+    for (const [path, status] of [['/v1/no-such-thing', 401], ['/auth/no-such-thing', 404], ['/docs/no-such-thing', 404], ['/webhooks/no-such-thing', 404]] as const) {
+      const res = await b.request('GET', path);
+      expect([path, res.status, res.type]).toEqual([path, status, 'application/problem+json']);
+    }
+    await b.signIn(apiKey);
+    const signedIn = await b.request('GET', '/v1/no-such-thing');
+    expect([signedIn.status, signedIn.type]).toEqual([404, 'application/problem+json']);
+    const json = await b.request('GET', '/no-such-page', undefined, { accept: 'application/json' });
+    expect([json.status, json.type]).toEqual([404, 'application/problem+json']);
+    expect((await b.request('GET', '/openapi.json')).type).toContain('application/json');
+    expect((await b.request('GET', '/healthz')).status).toBe(200);
+    expect((await b.request('GET', '/docs')).status).toBe(200);
   });
 });
