@@ -9,7 +9,7 @@ const metrics = z
   .record(z.string(), z.number())
   .openapi('AuditMetrics', {
     description:
-      'meetingHours, meetingCount, afterHoursMeetingHours, nonWorkingDayMeetingHours, workingTimeHours, meetingInWorkingHours, otherBusyHours, meetingShare, focusHours, fragmentedHours, backToBackChains, recurringMeetingHours, crossZoneMeetingHours, crossZoneOutsideHoursHours. See the README for definitions.',
+      'meetingHours, meetingCount, afterHoursMeetingHours, nonWorkingDayMeetingHours, workingTimeHours, awayHours, meetingInWorkingHours, otherBusyHours, meetingShare, focusHours, fragmentedHours, backToBackChains, recurringMeetingHours, crossZoneMeetingHours, crossZoneOutsideHoursHours. `awayHours` is the working time the member was away (out of office, on leave), left out of every other figure. Definitions: docs/scores.md.',
   });
 
 const auditReport = z
