@@ -1,3 +1,8 @@
+/**
+ * Connections and their calendars: every query scoped by workspace. `createConnectionRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { atomic } from './atomic';
 import type { Db } from './database';

@@ -1,3 +1,8 @@
+/**
+ * Groups, their members and managers: every query scoped by workspace. `createGroupRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Role } from '../domain/roles';
 import { atomic, insertMany, type Statement } from './atomic';

@@ -1,3 +1,8 @@
+/**
+ * Invitations: every query scoped by workspace. `createInvitationRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './database';
 import { auditLog, identities, invitations, sessions } from './people.schema';

@@ -1,3 +1,8 @@
+/**
+ * The job queue (leases, retries, schedules): every query scoped by workspace. `createJobRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './database';
 import { newId } from './ids';

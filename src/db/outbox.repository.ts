@@ -1,3 +1,8 @@
+/**
+ * The outbox of messages and the opt-out list: every query scoped by workspace. `createOutboxRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, desc, eq, getTableColumns, inArray, lt, lte } from 'drizzle-orm';
 import { atomic } from './atomic';
 import type { Db } from './database';

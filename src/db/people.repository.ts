@@ -1,3 +1,8 @@
+/**
+ * People, identities, memberships and their settings: every query scoped by workspace. `createPeopleRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Role } from '../domain/roles';
 import { atomic, readTogether } from './atomic';

@@ -1,3 +1,8 @@
+/**
+ * Workspaces, their settings and API keys: every query scoped by workspace. `createWorkspaceRepository` runs past the usual 80 lines only because
+ * it is the list of its query methods, each a few lines; splitting it would scatter one table's
+ * queries over several files.
+ */
 import { and, asc, count, eq, exists, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { KeyRole } from '../domain/roles';

@@ -1,3 +1,8 @@
+/**
+ * Group API routes (groups, members, managers). `groupsRoutes` runs past the usual 80 lines only because it lists its routes, each
+ * declared with its role (`secured`) beside its OpenAPI definition; the handlers are short and
+ * leave the work to services.
+ */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { groupErrors } from '../../domain/error-codes/group';
 import { roleAtLeast } from '../../domain/roles';

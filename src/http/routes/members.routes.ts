@@ -1,3 +1,8 @@
+/**
+ * Member API routes. `membersRoutes` runs past the usual 80 lines only because it lists its routes, each
+ * declared with its role (`secured`) beside its OpenAPI definition; the handlers are short and
+ * leave the work to services.
+ */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { memberErrors } from '../../domain/error-codes/member';
 import { assertTimeZone, normalizeWorkingHours } from '../../domain/working-hours';

@@ -1,3 +1,8 @@
+/**
+ * People administration API routes (invitations, roles, removal). `peopleRoutes` runs past the usual 80 lines only because it lists its routes, each
+ * declared with its role (`secured`) beside its OpenAPI definition; the handlers are short and
+ * leave the work to services.
+ */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';

@@ -1,3 +1,8 @@
+/**
+ * Rotation API routes (solve, ledger, apply). `rotationsRoutes` runs past the usual 80 lines only because it lists its routes, each
+ * declared with its role (`secured`) beside its OpenAPI definition; the handlers are short and
+ * leave the work to services.
+ */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../services/deps';
 import { commitRotation, getRotation, previewRotation, rotationFreeBusySources, rotationIcs } from '../../services/rotation';

@@ -1,3 +1,8 @@
+/**
+ * Workspace API routes (settings, keys, creation). `workspaceRoutes` runs past the usual 80 lines only because it lists its routes, each
+ * declared with its role (`secured`) beside its OpenAPI definition; the handlers are short and
+ * leave the work to services.
+ */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { workspaceErrors } from '../../domain/error-codes/workspace';
 import type { ApiKey, Workspace } from '../../db/workspaces.repository';
