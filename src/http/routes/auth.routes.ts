@@ -3,6 +3,10 @@
  * anyone). OpenID sign-in with Google and Microsoft, one-time email links, the first-start setup
  * link, the workspace chooser and sign-out. Every route here is budgeted per client address;
  * refusals answer problem+json, or a small page with the same status and code for browsers.
+ *
+ * `authRoutes` runs past the usual 80 lines: it lists these routes together with the few steps
+ * they share (render a page under this CSP, set cookies, begin a session), which close over the
+ * deps and the CSP; each handler is short.
  */
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';

@@ -3,6 +3,9 @@
  * may open it, like `secured` does for the API), the locale, the page frame and how expected
  * failures render. Pages are server-rendered (hono/jsx); every form post carries a CSRF token
  * bound to the session, checked before the handler runs.
+ *
+ * `createKit` runs past the usual 80 lines: it is the list of those shared pieces, which close
+ * over the deps; each is a few lines.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
