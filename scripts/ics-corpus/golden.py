@@ -27,7 +27,8 @@ Semantics, chosen to match what RFC 5545 says and, where it says nothing, what u
 - UNTIL is compared as an instant when it is UTC, as a local time when floating, as a local date
   when a DATE (section 3.3.10);
 - a RECURRENCE-ID replaces the instance with the same original start (matched as an instant, or
-  by local date for an all-day series); RANGE=THISANDFUTURE moves the later instances by the same
+  by local date for an all-day series, whose instance's start is then the override's key);
+  RANGE=THISANDFUTURE moves the later instances by the same
   offset and gives them the override's duration (section 3.8.4.4); the highest SEQUENCE wins;
 - two VEVENTs with one UID, no RECURRENCE-ID and the same SEQUENCE are both kept (RFC 5545 says a
   UID is unique, so the file is wrong; keeping both loses nothing);
@@ -264,7 +265,9 @@ def expand_uid(masters: list[Event], overrides: dict[dt.datetime, Event], window
     for o in overrides.values():
         by_date.setdefault(o.recurrence_id.wall.date(), o)
     future = sorted((o for o in overrides.values() if o.this_and_future), key=lambda o: o.recurrence_id.utc())
-    used = set()
+    # The original start of the instance each override replaced: for an all-day series matched by
+    # local date, the series' own start of that day, so the key is the slot, not the written time.
+    replaced: dict[int, dt.datetime] = {}
     for master in masters:
         recurring = bool(master.rrules or master.rdates)
         longest = max([master.end_of(master.start.wall, master.start.utc()) - master.start.utc(), dt.timedelta(days=1)])
@@ -272,7 +275,7 @@ def expand_uid(masters: list[Event], overrides: dict[dt.datetime, Event], window
             if recurring and master is masters[0]:
                 override = overrides.get(utc) or (by_date.get(wall.date()) if master.start.is_date else None)
                 if override is not None:
-                    used.add(id(override))
+                    replaced[id(override)] = utc
                     continue
             start, end = utc, period_end or master.end_of(wall, utc)
             for f in future:
@@ -287,7 +290,7 @@ def expand_uid(masters: list[Event], overrides: dict[dt.datetime, Event], window
         start = o.start.utc()
         end = o.end_of(o.start.wall, start)
         if overlaps(start, end, ws, we):
-            out.append(instance(o, o.recurrence_id.utc(), start, end))
+            out.append(instance(o, replaced.get(id(o), o.recurrence_id.utc()), start, end))
     return out
 
 
