@@ -134,15 +134,23 @@ def moment(value, params, zones: Zones, floating: dt.tzinfo) -> Moment:
     return Moment(dt.datetime(value.year, value.month, value.day), True, floating)
 
 
-def values(component, name):
-    """Every value of a (possibly repeated, possibly comma-separated) date property."""
+def values(component, name, notes: list[str]):
+    """Every value of a (possibly repeated, possibly comma-separated) date property.
+
+    A value python-icalendar could not read (e.g. RDATE:20131210Z, a DATE with a Z) is left out
+    and noted, as a liberal reader skips one property and keeps the event.
+    """
     props = component.get(name)
     if props is None:
         return []
     out = []
     for prop in props if isinstance(props, list) else [props]:
         for item in getattr(prop, 'dts', [prop]):
-            out.append((item.dt, getattr(prop, 'params', {})))
+            value = getattr(item, 'dt', None)
+            if value is None:
+                notes.append(f'{component.get("UID")}: a {name} value python-icalendar could not read was left out')
+                continue
+            out.append((value, getattr(prop, 'params', {})))
     return out
 
 
@@ -185,8 +193,8 @@ class Event:
         for rule in comp.get('RRULE') if isinstance(comp.get('RRULE'), list) else [comp.get('RRULE')]:
             if rule is not None:
                 self.rrules.append(rule.to_ical().decode())
-        self.rdates = [(moment(v[0] if isinstance(v, tuple) else v, p, zones, floating), v) for v, p in values(comp, 'RDATE')]
-        self.exdates = [moment(v, p, zones, floating) for v, p in values(comp, 'EXDATE')]
+        self.rdates = [(moment(v[0] if isinstance(v, tuple) else v, p, zones, floating), v) for v, p in values(comp, 'RDATE', notes)]
+        self.exdates = [moment(v, p, zones, floating) for v, p in values(comp, 'EXDATE', notes)]
         self.notes = notes
 
     def end_of(self, start_wall: dt.datetime, start_utc: dt.datetime) -> dt.datetime:
