@@ -126,9 +126,7 @@ function HealthSection(props: { ctx: PageContext; o: OverviewTexts; health: Heal
   return (
     <section aria-labelledby="health-title" class="card" data-testid="team-health">
       <h2 id="health-title">{o.healthTitle}</h2>
-      <p class="lead">
-        {o.healthLead} <a href="/docs/scores#health-thresholds">{o.healthSource}</a>
-      </p>
+      <p class="lead">{o.healthLead}</p>
       {props.shown ? (
         <div class="stats">
           {props.health.map((line) => (
@@ -138,6 +136,17 @@ function HealthSection(props: { ctx: PageContext; o: OverviewTexts; health: Heal
       ) : (
         <p class="notice">{o.healthHeld}</p>
       )}
+      <details>
+        <summary>{o.healthSource}</summary>
+        <ul class="plain">
+          {props.health.map((line) => (
+            <li>
+              <strong>{o.health[line.code]}</strong>: {o.sources[line.code]}
+            </li>
+          ))}
+        </ul>
+        <p class="muted">{o.sourcesMore}</p>
+      </details>
     </section>
   );
 }
