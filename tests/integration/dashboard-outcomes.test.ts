@@ -29,6 +29,17 @@ function statusIcs() {
 
 const browser = (lang = 'en') => dashboardBrowser(t.app, lang);
 
+/** Signed in with the admin key, on the flags page of the test range. */
+async function onFlagsPage(lang = 'en') {
+  const b = browser(lang);
+  await b.signIn(apiKey);
+  return { b, page: await b.request('GET', `/flags?${RANGE}`) };
+}
+
+/** "Queue it" on Ayu's weekly status meeting, from `page`. */
+const queueStatus = (b: ReturnType<typeof browser>, page: { text: string }) =>
+  b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+
 const MAIL_WITHOUT_TRANSPORT = async (): Promise<NonNullable<Deps['mail']>> => ({
   transport: null,
   from: { email: 'unmeet@unmeet.test', name: 'unmeet' },
@@ -89,12 +100,10 @@ describe('focus apply outcomes', () => {
 describe('queueing a suggestion', () => {
   it('when no mail transport is configured, then the flags page says so at the button, and a queued suggestion is reported as kept in the outbox with its time in the recipient’s zone', async () => {
     await t.deps.repos.mailAddresses.markVerified('ayu@example.com', 'link', t.clock.now);
-    const b = browser();
-    await b.signIn(apiKey);
-    const page = await b.request('GET', `/flags?${RANGE}`);
+    const { b, page } = await onFlagsPage();
     expect(page.text).toContain('data-testid="queue-no-transport"');
     expect(page.text).toContain('stays in the outbox');
-    const queued = await b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+    const queued = await queueStatus(b, page);
     expect([queued.status, queued.location]).toEqual([303, `/flags?${RANGE}`]);
     const after = await b.request('GET', queued.location!);
     expect(after.text).toMatch(/Kept in the outbox: no mail transport is configured on this server, so it is not sent automatically \(it was due to ayu@example\.com at 2026-\d\d-\d\d \d\d:\d\d \(GMT\+7\)\)/);
@@ -104,19 +113,15 @@ describe('queueing a suggestion', () => {
   });
 
   it('when the recipient has not confirmed their address, then the suggestion is reported held, in Indonesian too', async () => {
-    const b = browser('id');
-    await b.signIn(apiKey);
-    const page = await b.request('GET', `/flags?${RANGE}`);
-    const queued = await b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+    const { b, page } = await onFlagsPage('id');
+    const queued = await queueStatus(b, page);
     const after = await b.request('GET', queued.location!);
     expect(after.text).toContain('Ditahan: menunggu ayu@example.com mengonfirmasi');
     expect(after.text).toContain('Email konfirmasi sudah diantrekan untuk mereka.');
   });
 
   it('when a series is decided, then it no longer offers "Queue it"', async () => {
-    const b = browser();
-    await b.signIn(apiKey);
-    const page = await b.request('GET', `/flags?${RANGE}`);
+    const { b, page } = await onFlagsPage();
     expect(page.text).toContain('action="/flags/queue"');
     await b.request('POST', '/flags/decide', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', decision: 'converted' });
     const after = await b.request('GET', `/flags?${RANGE}`);
@@ -185,9 +190,7 @@ describe('what an action cannot do, said before the click', () => {
   it('when the server has no mail at all, then the flags page says "Queue it" cannot queue and the button is disabled', async () => {
     t.close();
     await seed({ mail: undefined });
-    const b = browser();
-    await b.signIn(apiKey);
-    const page = await b.request('GET', `/flags?${RANGE}`);
+    const { page } = await onFlagsPage();
     expect(page.text).toContain('data-testid="queue-unavailable"');
     expect(page.text).toContain('Suggestion emails are not configured on this server');
     expect(page.text).toMatch(/<button type="submit" class="small" disabled="" aria-describedby="queue-note-status@example.com">Queue it<\/button><span class="queue-note" id="queue-note-status@example.com" data-testid="queue-note">mail is not configured<\/span>/);
@@ -198,12 +201,10 @@ describe('what an action cannot do, said before the click', () => {
     await seed({ mail: await MAIL_WITHOUT_TRANSPORT(), google: { clientId: 'id', clientSecret: 'secret', apiRoot: 'http://127.0.0.1:9', oauthRoot: null } });
     await t.deps.repos.workspaces.update(workspaceId, { mailTransport: 'gmail' });
     await t.deps.repos.mailAddresses.markVerified('ayu@example.com', 'link', t.clock.now);
-    const b = browser();
-    await b.signIn(apiKey);
-    const page = await b.request('GET', `/flags?${RANGE}`);
+    const { b, page } = await onFlagsPage();
     expect(page.text).toContain('data-testid="queue-organizer"');
     expect(page.text).toContain('held: the organizer has no usable Google connection');
-    const queued = await b.request('POST', '/flags/queue', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', from: '2026-11-02', to: '2026-11-30' });
+    const queued = await queueStatus(b, page);
     const after = await b.request('GET', queued.location!);
     expect(after.text).toMatch(/Waiting in the outbox: this workspace sends from the organizer’s own Google account, and ayu@example\.com has no usable one; it goes out once they connect it \(at Mon, Nov 30, 2026, 09:\d\d GMT\+7 at the earliest\)\./);
 

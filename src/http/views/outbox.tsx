@@ -5,6 +5,9 @@ import { outboxTexts } from './texts/outbox';
 
 type Texts = ReturnType<typeof outboxTexts>;
 
+/** Transports by the name an attempt records (proper names: the same in every language). */
+const TRANSPORT_NAMES: Record<string, string> = { smtp: 'SMTP', gmail: 'Gmail', graph: 'Outlook', google: 'Gmail', microsoft: 'Outlook' };
+
 // One formatter per locale and zone: a page formats dozens of instants in a few zones.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -49,7 +52,7 @@ function detail(x: Texts, locale: Locale, m: OutboxPageMessage): string {
     case 'sending':
       return x.sendingDetail(m.attempts);
     case 'sent':
-      return x.sentDetail(when(m.sentAt ?? m.deliverAfter), x.transports[m.transport ?? ''] ?? m.transport ?? '—');
+      return x.sentDetail(when(m.sentAt ?? m.deliverAfter), TRANSPORT_NAMES[m.transport ?? ''] ?? m.transport ?? '—');
     case 'failed':
       return x.failedDetail(reason, m.attempts);
     case 'unknown':
