@@ -3,10 +3,11 @@
  * result (see services/ics-parse-transfer.ts), its typed arrays transferred rather than copied.
  * A malformed feed answers its UnmeetError's fields, so the import fails as it would in-line.
  */
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { isUnmeetError } from '../domain/errors';
 import { parseIcs } from '../providers/ics/ics.mapper';
-import type { ParseJob, ParseReply } from '../services/ics-parse-pool';
+import { hashedText, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
 import { packParsed, transferables } from '../services/ics-parse-transfer';
 
 const port = parentPort;
@@ -15,8 +16,14 @@ if (!port) throw new Error('ics-parse-thread runs only as a worker thread');
 port.on('message', (job: ParseJob) => {
   let reply: ParseReply;
   try {
+    // Hashed here, not on the request thread: node:crypto reads the string without a copy.
+    const hash = createHash('sha256').update(hashedText(job.text, job.options)).digest('hex');
+    if (hash === job.unlessHash) {
+      port.postMessage({ id: job.id, hash, result: null } satisfies ParseReply);
+      return;
+    }
     const packed = packParsed(parseIcs(job.text, job.window, job.options));
-    port.postMessage({ id: job.id, result: packed } satisfies ParseReply, transferables(packed));
+    port.postMessage({ id: job.id, hash, result: packed } satisfies ParseReply, transferables(packed));
     return;
   } catch (error) {
     reply = isUnmeetError(error)

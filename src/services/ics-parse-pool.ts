@@ -12,16 +12,37 @@ import { UnmeetError } from '../domain/errors';
 import { parseIcs, type IcsWindow, type ParseIcsOptions, type ParsedIcs } from '../providers/ics/ics.mapper';
 import { unpackParsed, type CompactParsedIcs } from './ics-parse-transfer';
 
+/**
+ * A read feed: the SHA-256 (hex) of what its events depend on besides the window — the zone
+ * floating times are read in, a newline, the text — and the parse result, or null when that
+ * hash was `unlessHash` (the feed is as last stored, and was not parsed).
+ */
+export interface ReadFeed {
+  hash: string;
+  parsed: ParsedIcs | null;
+}
+
 export interface FeedParser {
   /** Takes an import slot for the whole import (fetch, parse, store); call the returned function once when done. */
   admit(): () => void;
-  parse(text: string, window: IcsWindow, options: ParseIcsOptions): Promise<ParsedIcs>;
+  parse(text: string, window: IcsWindow, options: ParseIcsOptions, unlessHash?: string | null): Promise<ReadFeed>;
+}
+
+/** The text {@link ReadFeed.hash} is taken of. */
+export const hashedText = (text: string, options: ParseIcsOptions) => `${options.defaultTimeZone ?? ''}\n${text}`;
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Parses in the caller's own request: no slots, no threads (Workers, tests, the CLI). */
 export const inlineFeedParser: FeedParser = {
   admit: () => () => undefined,
-  parse: async (text, window, options) => parseIcs(text, window, options),
+  parse: async (text, window, options, unlessHash) => {
+    const hash = await sha256Hex(hashedText(text, options));
+    return { hash, parsed: hash === unlessHash ? null : parseIcs(text, window, options) };
+  },
 };
 
 export interface ParseJob {
@@ -29,11 +50,12 @@ export interface ParseJob {
   text: string;
   window: IcsWindow;
   options: ParseIcsOptions;
+  unlessHash: string | null;
 }
 
 /** A thread's answer: the packed result, or the error it raised (an UnmeetError's fields when it was one). */
 export type ParseReply =
-  | { id: number; result: CompactParsedIcs }
+  | { id: number; hash: string; result: CompactParsedIcs | null }
   | { id: number; error: { message: string; code?: string; status?: number; details?: Record<string, unknown> } };
 
 export interface ParseThread {
@@ -59,14 +81,14 @@ const ASSUMED_PARSE_MS = 2_000;
 
 interface Slot {
   thread: ParseThread;
-  job: { job: ParseJob; resolve: (parsed: ParsedIcs) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout>; startedAt: number } | null;
+  job: { job: ParseJob; resolve: (read: ReadFeed) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout>; startedAt: number } | null;
 }
 
 export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptions) {
   const now = options.now ?? Date.now;
   const capacity = options.threads + options.queue;
   const slots: Slot[] = [];
-  const waiting: Array<{ job: ParseJob; resolve: (parsed: ParsedIcs) => void; reject: (error: Error) => void }> = [];
+  const waiting: Array<{ job: ParseJob; resolve: (read: ReadFeed) => void; reject: (error: Error) => void }> = [];
   let admitted = 0;
   let nextId = 1;
   let averageMs = ASSUMED_PARSE_MS;
@@ -94,7 +116,7 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
         if (slot.job?.job.id !== reply.id) return;
         const current = settle(slot)!;
         averageMs = 0.8 * averageMs + 0.2 * Math.max(1, now() - current.startedAt);
-        if ('result' in reply) current.resolve(unpackParsed(reply.result));
+        if ('hash' in reply) current.resolve({ hash: reply.hash, parsed: reply.result && unpackParsed(reply.result) });
         else current.reject(reviveError(reply.error));
         dispatch();
       },
@@ -134,10 +156,10 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
         admitted -= 1;
       };
     },
-    parse(text, window, parseOptions) {
+    parse(text, window, parseOptions, unlessHash) {
       if (closed) return Promise.reject(new Error('the ICS parse pool is closed'));
-      return new Promise<ParsedIcs>((resolve, reject) => {
-        waiting.push({ job: { id: nextId++, text, window, options: parseOptions }, resolve, reject });
+      return new Promise<ReadFeed>((resolve, reject) => {
+        waiting.push({ job: { id: nextId++, text, window, options: parseOptions, unlessHash: unlessHash ?? null }, resolve, reject });
         dispatch();
       });
     },

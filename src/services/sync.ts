@@ -70,15 +70,6 @@ async function readSource(deps: Deps, source: IcsSource, conditions?: FeedValida
   return 'url' in source ? fetchIcsFeed(source.url, deps.ics, conditions) : { notModified: false, text: source.body, validators: NO_VALIDATORS };
 }
 
-/**
- * SHA-256 of what an import's result depends on besides the window: the feed's text and the zone
- * its floating times are read in. Equal hashes over the same window mean the same events.
- */
-async function feedHash(text: string, timeZone: string | undefined): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${timeZone ?? ''}\n${text}`));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 const parserOf = (deps: Deps): FeedParser => deps.feedParser ?? inlineFeedParser;
 
 /**
@@ -113,7 +104,7 @@ async function connectAdmitted(
   const now = deps.clock();
   const window = syncWindow(now);
   const feed = (await readSource(deps, source)) as Extract<FetchedFeed, { notModified: false }>;
-  const parsed = await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone });
+  const { hash, parsed } = (await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone })) as { hash: string; parsed: ParsedIcs };
 
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
@@ -133,7 +124,7 @@ async function connectAdmitted(
       isPrimary: true,
     });
     await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { fresh: true });
-    await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash: await feedHash(feed.text, timeZone) });
+    await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash });
     const note = icsWarningNote(parsed);
     await deps.repos.connections.setStatus(workspaceId, id, 'ok', {
       lastSyncAt: now,
@@ -226,10 +217,11 @@ async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: numbe
   const sameWindow = state?.windowStart === window.start && state.windowEnd === window.end;
   const conditions = sameWindow && !upload ? { etag: state.feedEtag, lastModified: state.feedLastModified } : undefined;
   const feed = await readSource(deps, source, conditions);
-  const hash = feed.notModified ? null : await feedHash(feed.text, member?.timeZone);
+  // Over the same window, a feed with the stored hash is not parsed again (the parser checks the hash first).
+  const read = feed.notModified ? null : await parserOf(deps).parse(feed.text, window, { defaultTimeZone: member?.timeZone }, sameWindow ? state.feedHash : null);
   const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now };
 
-  if (feed.notModified || (sameWindow && hash === state.feedHash)) {
+  if (!read?.parsed) {
     // Nothing is written that would fail for a connection deleted meanwhile: ask, so the delete wins.
     if (!(await deps.repos.connections.get(workspaceId, connectionId))) throw new Error('deleted while it synced');
     await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash: state?.feedHash ?? null });
@@ -238,7 +230,7 @@ async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: numbe
     return { connection: { ...connection, status: 'ok', ...facts }, events, unchanged: true, ...warningsOf(connection.syncWarnings) };
   }
 
-  const parsed = await parserOf(deps).parse(feed.text, window, { defaultTimeZone: member?.timeZone });
+  const { parsed, hash } = read;
   await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
   await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash });
   // The note and the warnings always describe the latest import: a clean feed clears them.

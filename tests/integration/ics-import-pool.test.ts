@@ -6,6 +6,7 @@ import { UnmeetError } from '../../src/domain/errors';
 import { createIcsParseWorkers } from '../../src/entry/ics-parse-worker';
 import { silentLogger } from '../../src/logger';
 import { parseIcs } from '../../src/providers/ics/ics.mapper';
+import { inlineFeedParser } from '../../src/services/ics-parse-pool';
 import { syncWindow } from '../../src/services/sync';
 import { createTestApp, newWorkspace } from '../helpers/app';
 import { icsCalendar, icsEvent } from '../helpers/ics';
@@ -63,8 +64,12 @@ describe('ICS imports through the parse thread pool', () => {
     for (const name of ['ayu', 'budi', 'marco']) {
       const text = readFileSync(`examples/${name}.ics`, 'utf8');
       const viaPool = await pool.parser.parse(text, window, { defaultTimeZone: 'Asia/Jakarta' });
-      expect(viaPool.events.length, name).toBeGreaterThan(0);
-      expect(viaPool).toEqual(parseIcs(text, window, { defaultTimeZone: 'Asia/Jakarta' }));
+      expect(viaPool.parsed?.events.length, name).toBeGreaterThan(0);
+      expect(viaPool.parsed).toEqual(parseIcs(text, window, { defaultTimeZone: 'Asia/Jakarta' }));
+      // The thread's hash is the in-line one, so either runtime recognises a feed the other stored.
+      const inline = await inlineFeedParser.parse(text, window, { defaultTimeZone: 'Asia/Jakarta' }, viaPool.hash);
+      expect(inline).toEqual({ hash: viaPool.hash, parsed: null });
+      expect(await pool.parser.parse(text, window, { defaultTimeZone: 'Asia/Jakarta' }, viaPool.hash)).toEqual({ hash: viaPool.hash, parsed: null });
     }
   });
 
