@@ -170,6 +170,16 @@ export function createPeopleRepository({ db }: { db: Db }) {
       ]);
     },
 
+    /** The weekly digest choice; false when there is no such membership. No data version bump: no report depends on it. */
+    async setDigestOptIn(workspaceId: string, personId: string, on: boolean): Promise<boolean> {
+      const rows = await db
+        .update(memberships)
+        .set({ digestOptIn: on })
+        .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.personId, personId)))
+        .returning({ personId: memberships.personId });
+      return rows.length > 0;
+    },
+
     async countOwners(workspaceId: string): Promise<number> {
       const rows = await db
         .select({ n: count() })

@@ -2,6 +2,7 @@ import { createAuditLogRepository } from './audit-log.repository';
 import { createConnectionRepository } from './connections.repository';
 import { createDoNextRepository } from './do-next.repository';
 import type { Db } from './database';
+import { createDigestRepository } from './digests.repository';
 import { createOAuthRepository } from './oauth.repository';
 import { createEventRepository } from './events.repository';
 import { createFlagRepository } from './flags.repository';
@@ -37,6 +38,7 @@ export function createRepositories({ db }: { db: Db }) {
     groups: createGroupRepository({ db }),
     invitations: createInvitationRepository({ db }),
     links: createLinksRepository({ db }),
+    digests: createDigestRepository({ db }),
     doNext: createDoNextRepository({ db }),
   };
 }

@@ -66,7 +66,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const FORMAT_TEXT: Record<EmailLocale, Record<SuggestedFormat, string>> = {
+/** Each suggested format as a phrase that completes "could be …", per language. */
+export const FORMAT_TEXT: Record<EmailLocale, Record<SuggestedFormat, string>> = {
   en: {
     'written-update': 'a short written status update',
     'decision-doc': 'a decision document with a clear question and a reply-by date',

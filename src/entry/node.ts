@@ -17,6 +17,7 @@ import { issueSetupLink } from '../services/one-time-links';
 import { createMemo } from '../services/memo';
 import { createSmtpTransport } from '../providers/mail/smtp.transport';
 import { buildDeps } from '../services/build-deps';
+import { ensureDigestJob } from '../services/digest';
 import { createRotationWorker } from './rotation-exact-worker';
 import { createIcsParseWorkers, ICS_PARSE_DEFAULTS } from './ics-parse-worker';
 import type { Deps } from '../services/deps';
@@ -108,6 +109,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   // With PORT=0 and no PUBLIC_URL, links must name the port the system picked.
   if (deps.publicUrl.endsWith(':0')) deps.publicUrl = url;
   const fresh = (await deps.repos.workspaces.count()) === 0;
+  await ensureDigestJob(deps, Date.now());
   console.log(`unmeet listening on ${url} (database ${config.dbPath})${fresh ? `\n${nextSteps(url)}` : ''}`);
   // Until some workspace has an owner, each start prints a new one-time setup link.
   if (!(await deps.repos.links.anyOwner())) console.log(setupMessage((await issueSetupLink(deps)).url));

@@ -15,6 +15,7 @@ import { createLogger } from '../logger';
 import { createTokenVault, type TokenVault } from '../providers/token-vault';
 import { createMemo } from '../services/memo';
 import { buildDeps } from '../services/build-deps';
+import { ensureDigestJob } from '../services/digest';
 import type { Deps } from '../services/deps';
 
 export interface JobMessage {
@@ -135,6 +136,8 @@ export default {
   /** Cron Trigger: every due job becomes a queue message; consumers fan the work out. */
   async scheduled(_controller: unknown, env: Env): Promise<void> {
     const { deps } = await built(env);
+    // A fresh D1 has no jobs yet; the digest job is created here once (a no-op afterwards).
+    await ensureDigestJob(deps, deps.clock());
     const due = await deps.repos.jobs.listDue(deps.clock(), 500);
     for (let i = 0; i < due.length; i += 100) {
       await env.JOBS.sendBatch(due.slice(i, i + 100).map((jobId) => ({ body: { jobId } })));

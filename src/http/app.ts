@@ -14,6 +14,7 @@ import { googleApiRoutes, googleRoutes } from './routes/google.routes';
 import { microsoftApiRoutes, microsoftRoutes } from './routes/microsoft.routes';
 import { connectionsRoutes } from './routes/connections.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
+import { digestUnsubscribeRoutes, myDigestRoutes } from './routes/digest.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
@@ -96,6 +97,7 @@ export function createApp(deps: Deps) {
   app.use('/invite/*', limitByClientAddress(deps));
   app.use('/v1/mail/*', limitByClientAddress(deps));
   app.route('/v1/mail', mailLinkRoutes(deps));
+  app.route('/v1/mail/digest', digestUnsubscribeRoutes(deps));
   app.route('/', googleRoutes(deps));
   app.route('/', microsoftRoutes(deps));
   app.route('/', authRoutes(deps));
@@ -116,6 +118,7 @@ export function createApp(deps: Deps) {
   api.route('/rotations', rotationsRoutes(deps));
   api.route('/focus', focusRoutes(deps));
   api.route('/me', meRoutes(deps));
+  api.route('/me/digest', myDigestRoutes(deps));
   api.route('/', peopleRoutes(deps));
   api.route('/groups', groupsRoutes(deps));
   api.route('/my', myRoutes(deps));

@@ -52,6 +52,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/me/sign-out-everywhere': 'signOutEverywhere',
   'GET /v1/me/export': 'exportMyData',
   'DELETE /v1/me/data': 'deleteMyData',
+  'GET /v1/me/digest': 'getMyDigest',
+  'PUT /v1/me/digest': 'setMyDigest',
   'POST /v1/invitations': 'createInvitations',
   'GET /v1/invitations': 'listInvitations',
   'DELETE /v1/invitations/{id}': 'revokeInvitation',

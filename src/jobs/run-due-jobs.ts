@@ -8,6 +8,7 @@ import { syncProviderCalendar } from '../services/provider-sync';
 import { syncIcsConnection } from '../services/sync';
 import { OUTBOX_JOB_KIND, runOutboxJob } from '../services/suggestions';
 import { BOUNCE_JOB_KIND, checkForBounce } from '../services/outbox-bounces';
+import { DIGEST_JOB_KIND, runDigests } from '../services/digest';
 
 /** What one job kind does. Handlers get the job's workspace and payload, and "now". */
 export type JobHandler = (deps: Deps, job: JobRow, now: number) => Promise<void>;
@@ -57,6 +58,10 @@ export const jobHandlers: Record<string, JobHandler> = {
     const { messageId, check } = job.payload as { messageId?: unknown; check?: unknown };
     if (!job.workspaceId || typeof messageId !== 'string' || typeof check !== 'number') return;
     await checkForBounce(deps, job.workspaceId, messageId, check, now);
+  },
+  /** Queues the weekly digests whose week has started for their subscribers, once each (see services/digest.ts). */
+  [DIGEST_JOB_KIND]: async (deps, _job, now) => {
+    await runDigests(deps, now);
   },
 };
 

@@ -13,6 +13,7 @@ import { toMember } from '../db/members.repository';
 import type { MessageStatus, OutboxRow } from '../db/outbox.repository';
 import { MailTransportError, type MailTransport } from '../providers/mail/mail-transport';
 import type { Deps } from './deps';
+import { digestStopReason, renderDigestForSending } from './digest-links';
 import { isConfirmationMessage, renderForSending } from './mail-links';
 import { scheduleBounceChecks } from './outbox-bounces';
 import { transportByName, transportForMessage } from './mail-transports';
@@ -183,8 +184,10 @@ export async function deliverDueMessages(deps: Deps, workspaceId: string, now: n
       result.cancelled++;
       continue;
     }
-    if (await deps.repos.flags.isOptedOut(workspaceId, row.recipient)) {
-      await deps.repos.outbox.transition(workspaceId, row.id, ['queued'], 'cancelled', { lastError: 'recipient opted out' });
+    // A digest was asked for (its own off switch decides); a suggestion obeys the suggestion opt-out.
+    const stop = row.kind === 'digest' ? await digestStopReason(deps, row) : (await deps.repos.flags.isOptedOut(workspaceId, row.recipient)) ? 'recipient opted out' : undefined;
+    if (stop) {
+      await deps.repos.outbox.transition(workspaceId, row.id, ['queued'], 'cancelled', { lastError: stop });
       result.cancelled++;
       continue;
     }
@@ -212,7 +215,7 @@ export async function deliverDueMessages(deps: Deps, workspaceId: string, now: n
       continue;
     }
     // Links are made live here, before the claim: a failure to render costs no attempt.
-    const raw = await renderForSending(deps, row, at, member.name);
+    const raw = row.kind === 'digest' ? await renderDigestForSending(deps, row, at, member.name) : await renderForSending(deps, row, at, member.name);
     const claimed = await deps.repos.outbox.claim(workspaceId, row.id, choice.transport.name, at);
     if (!claimed) continue;
     await sendClaimed(deps, choice.transport, workspaceId, claimed, at, result, recipient, raw);

@@ -13,6 +13,8 @@ import type { FlagRow } from './flags';
 import type { FocusMemberView } from './focus';
 import { formatHours, formatMoney, type Messages } from './i18n';
 import { ConnectionItem } from './connections';
+import { DigestCard } from './digest-card';
+import type { DigestChoice } from '../../services/digest';
 import { Csrf, Layout, type PageContext } from './layout';
 
 export interface MyWeek {
@@ -160,7 +162,7 @@ function MyBurden(props: { ctx: PageContext; burden: MyWeek['burden'] }) {
 }
 
 /** "My week": only the signed-in person's own data. */
-export function MyWeekPage(props: { ctx: PageContext; week: MyWeek | null; share: boolean }) {
+export function MyWeekPage(props: { ctx: PageContext; week: MyWeek | null; share: boolean; digest?: (DigestChoice & { changed: boolean }) | undefined }) {
   const { ctx, week } = props;
   const { t } = ctx;
   return (
@@ -188,6 +190,7 @@ export function MyWeekPage(props: { ctx: PageContext; week: MyWeek | null; share
         </div>
       )}
       <ShareToggle ctx={ctx} share={props.share} />
+      {props.digest ? <DigestCard ctx={ctx} digest={props.digest} /> : null}
       <p>
         <a href="/me/connections">{t.meConnectionsLink}</a>
       </p>

@@ -18,6 +18,7 @@ import { startGoogleConnect } from '../../../services/google';
 import { startMicrosoftConnect } from '../../../services/microsoft';
 import { rotationLedger } from '../../../services/rotation';
 import { connectIcs } from '../../../services/sync';
+import { getDigestChoice, setDigestChoice } from '../../../services/digest';
 import { MyConnectionsPage, MyWeekPage, type MyWeek } from '../../views/me';
 import { connectionHealth } from '../../../services/sync-health';
 import { icsUrlOf } from './connections';
@@ -59,7 +60,8 @@ export function meRoutes(deps: Deps, kit: Kit) {
       const member = await ownMember(c);
       const from = c.req.query('from');
       const week = member ? { ...(await loadMyWeek(deps, session.workspaceId, member, isDate(from) ? from : undefined)), share: await shareOf(c) } : null;
-      return c.html(await render(c, session, (ctx) => MyWeekPage({ ctx, week, share: week?.share ?? false })));
+      const digest = { ...(await getDigestChoice(deps, session)), changed: (await kit.readFlash<{ kind: string }>(c))?.kind === 'digest' };
+      return c.html(await render(c, session, (ctx) => MyWeekPage({ ctx, week, share: week?.share ?? false, digest })));
     } catch (error) {
       return failure(c, error);
     }
@@ -70,6 +72,12 @@ export function meRoutes(deps: Deps, kit: Kit) {
     const { workspaceId, personId } = c.get('session');
     await deps.repos.people.setShare(workspaceId, personId!, first(c.get('form').share) === 'true');
     return c.redirect('/me?ok=shared', 303);
+  });
+
+  // The digest choice, like sharing, is the person's alone; the page after the redirect says what is now stored.
+  app.post('/me/digest', mine, async (c) => {
+    const stored = await setDigestChoice(deps, c.get('session'), first(c.get('form').optIn) === 'true');
+    return kit.redirectWithFlash(c, '/me', { kind: 'digest', optIn: stored.optIn });
   });
 
   async function connectionsPage(c: Ctx, notice?: Notice, status: 200 | 422 = 200) {
