@@ -151,7 +151,7 @@ function HealthSection(props: { ctx: PageContext; o: OverviewTexts; health: Heal
   );
 }
 
-/** The axis, the threshold line and the labels every meeting-hours chart shares. */
+/** The axis, the threshold line, and the week and group labels every meeting-hours chart shares. */
 function Axis(props: { layout: StackedBarsLayout; unit: string; line: number | null; lineLabel: string }) {
   const { layout } = props;
   const y = props.line === null ? null : yOf(layout, props.line);
@@ -176,6 +176,16 @@ function Axis(props: { layout: StackedBarsLayout; unit: string; line: number | n
           </text>
         </g>
       )}
+      {layout.bars.map((b) => (
+        <text class="bar-label" x={b.x + b.width / 2} y={b.labelY} text-anchor="middle">
+          {b.label}
+        </text>
+      ))}
+      {layout.groups.map((g) => (
+        <text class="group-label" x={g.x + g.width / 2} y={layout.height - 8} text-anchor="middle">
+          {g.label}
+        </text>
+      ))}
     </>
   );
 }
@@ -201,16 +211,6 @@ function PersonBars(props: { ctx: PageContext; o: OverviewTexts; overview: Overv
             </rect>
           );
         })}
-        {layout.bars.map((b) => (
-          <text class="bar-label" x={b.x + b.width / 2} y={b.labelY} text-anchor="middle">
-            {b.label}
-          </text>
-        ))}
-        {layout.groups.map((g) => (
-          <text class="group-label" x={g.x + g.width / 2} y={layout.height - 8} text-anchor="middle">
-            {g.label}
-          </text>
-        ))}
       </svg>
     </div>
   );
@@ -240,16 +240,6 @@ function DistributionBars(props: { ctx: PageContext; o: OverviewTexts; overview:
           <rect x={r.x} y={r.y} width={r.width} height={r.height} class={`dist-${r.key}`}>
             <title>{`${groups[r.group]!.label} ${r.key}: ${formatHours(locale, r.value)} ${o.axisUnit}`}</title>
           </rect>
-        ))}
-        {layout.bars.map((b) => (
-          <text class="bar-label" x={b.x + b.width / 2} y={b.labelY} text-anchor="middle">
-            {b.label}
-          </text>
-        ))}
-        {layout.groups.map((g) => (
-          <text class="group-label" x={g.x + g.width / 2} y={layout.height - 8} text-anchor="middle">
-            {g.label}
-          </text>
         ))}
       </svg>
     </div>
