@@ -4,6 +4,12 @@
  * a link from the mail. Messages come from the real flows (queueing through the dashboard,
  * delivery to a real SMTP peer on 127.0.0.1).
  */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLinkSigner } from '../../src/providers/mail/signed-links';
 import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
@@ -216,4 +222,51 @@ describe('the outbox page without a transport', () => {
     const eml = await b.request('GET', link!, undefined, { accept: '*/*' });
     expect([eml.status, eml.type]).toEqual([200, 'message/rfc822']);
   });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(import.meta.dirname, '..', 'e2e', '__screenshots__');
+
+describe.skipIf(!existsSync(CHROMIUM))('the outbox page in Chromium', () => {
+  beforeEach(() => setUp('smtp'));
+
+  it('when the outbox is shown at 1280 and 390 px wide in English and Indonesian, then nothing scrolls sideways and on the phone each message is a card with its labels', async () => {
+    await t.deps.repos.mailAddresses.markVerified('ayu@example.com', 'link', t.clock.now);
+    const b = dashboardBrowser(t.app);
+    await b.signIn(apiKey);
+    for (const s of SERIES) await queueThroughDashboard(b, s.uid);
+
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((done) => server.once('listening', () => done()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const profile = mkdtempSync(join(tmpdir(), 'unmeet-outbox-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    try {
+      await context.addCookies([...b.jar].map(([name, value]) => ({ name, value, url: base })));
+      mkdirSync(SHOTS, { recursive: true });
+      const page = await context.newPage();
+      for (const [width, height] of [[1280, 900], [390, 844]] as const) {
+        await page.setViewportSize({ width, height });
+        for (const lang of ['en', 'id'] as const) {
+          await page.goto(`${base}/outbox?lang=${lang}`);
+          expect(await page.locator('tr[data-message]').count()).toBe(5); // ayu's, and budi's and cici's each held with a confirmation request
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          expect(overflow, `${width} px, ${lang}`).toBeLessThanOrEqual(0);
+          const cell = page.locator('tr[data-message] td').first();
+          const display = await cell.evaluate((td) => getComputedStyle(td).display);
+          const label = await cell.evaluate((td) => getComputedStyle(td, '::before').content);
+          expect([display, label]).toEqual(width < 760 ? ['block', lang === 'en' ? '"To"' : '"Kepada"'] : ['table-cell', 'none']);
+          await page.screenshot({ path: join(SHOTS, `outbox-${lang}-${width}.png`), fullPage: true });
+        }
+      }
+    } finally {
+      await context.close();
+      await new Promise<void>((done) => server.close(() => done()));
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

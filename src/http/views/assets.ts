@@ -157,6 +157,7 @@ textarea{width:100%;max-width:100%}
 /* --- outbox page and "before you click" notices (issue 19 part 3) --- */
 .outbox .badge{margin-bottom:.2rem}
 .outbox td .small-text{overflow-wrap:anywhere}
+.outbox td.recipient{overflow-wrap:break-word}
 .pager{margin:.5rem 0 1rem}
 .queue-note{display:block;font-size:.8rem;color:var(--muted);margin-top:.15rem}
 .cannot-write{margin:.3rem 0 .6rem}

@@ -133,7 +133,7 @@ export function OutboxPage(props: { ctx: PageContext; view: OutboxPageView }) {
             <tbody>
               {view.messages.map((m) => (
                 <tr data-message={m.id} data-state={m.state}>
-                  <td data-label={x.colTo} class="wrap">
+                  <td data-label={x.colTo} class="recipient">
                     {m.recipient}
                   </td>
                   <td data-label={x.colSubject} class="wrap">
