@@ -2,7 +2,7 @@ import { UnmeetError } from '../domain/errors';
 import { calendarErrors } from '../domain/error-codes/calendar';
 import { connectionErrors } from '../domain/error-codes/connection';
 import type { ConnectionRow } from '../db/connections.repository';
-import { isProviderError, type CalendarProvider, type EventChange } from '../providers/calendar-provider';
+import { isProviderError, type CalendarProvider, type EventChange, type ProviderError } from '../providers/calendar-provider';
 import type { Deps } from './deps';
 import { providerFor } from './providers';
 import { syncWindow } from './sync';
@@ -147,25 +147,18 @@ export async function syncProviderCalendar(
       try {
         page = await client.listChanges(calendar.externalId, { syncToken, pageToken, window });
       } catch (error) {
-        if (!isProviderError(error) || restarts >= 2) throw error;
-        if (error.kind === 'gone') {
-          restarts++;
-          note = restartNote(error);
-          syncToken = null;
-          pageToken = null;
+        // `gone` starts a new full listing; a stale page token falls back to the page's start.
+        const restart = isProviderError(error) && restarts < 2 ? (error.kind === 'gone' ? 'full' : error.kind === 'invalid' && pageToken ? 'page' : null) : null;
+        if (!restart) throw error;
+        restarts++;
+        note = restartNote(error as ProviderError);
+        pageToken = null;
+        if (restart === 'full') syncToken = null;
+        if (!syncToken) {
           window = fresh;
           generation = await newListing();
-          continue;
         }
-        if (error.kind === 'invalid' && pageToken) {
-          restarts++;
-          note = restartNote(error);
-          pageToken = null;
-          if (!syncToken) window = fresh;
-          if (!syncToken) generation = await newListing();
-          continue;
-        }
-        throw error;
+        continue;
       }
       pages++;
       const kept = markOwn(inWindow(page.changes, window), own);
@@ -190,15 +183,25 @@ export async function syncProviderCalendar(
     });
     return { pages, changes };
   } catch (error) {
-    // Deleted while it ran (a foreign key refused the page, or the grant was revoked by the
-    // disconnect): nothing of it was kept, and there is nothing to record an error on.
-    if (await deletedMeanwhile(deps, workspaceId, connectionId, calendarId)) return { pages, changes, stopped: 'deleted' };
-    if (isProviderError(error) && error.kind === 'auth') {
-      await markNeedsReauth(deps, connection, error.reason ?? 'unauthorized');
-      throw connectionErrors.needs_reauth(`The ${connection.provider} grant was revoked or expired; reconnect the calendar.`);
-    }
-    const code = isProviderError(error) ? `provider.${error.kind}` : error instanceof UnmeetError ? error.code : 'sync.failed';
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: deps.clock() });
+    if (await settleFailure(deps, connection, calendarId, error)) return { pages, changes, stopped: 'deleted' };
     throw error;
   }
+}
+
+/**
+ * Records why a run failed, or answers true when the connection or calendar was deleted while
+ * it ran (a foreign key refused the page, or the disconnect revoked the grant): nothing of it was
+ * kept, and there is nothing to record an error on. Lost access marks the connection for
+ * reconnection and throws `connection.needs_reauth`.
+ */
+async function settleFailure(deps: Deps, connection: ConnectionRow, calendarId: string, error: unknown): Promise<boolean> {
+  const { workspaceId, id: connectionId } = connection;
+  if (await deletedMeanwhile(deps, workspaceId, connectionId, calendarId)) return true;
+  if (isProviderError(error) && error.kind === 'auth') {
+    await markNeedsReauth(deps, connection, error.reason ?? 'unauthorized');
+    throw connectionErrors.needs_reauth(`The ${connection.provider} grant was revoked or expired; reconnect the calendar.`);
+  }
+  const code = isProviderError(error) ? `provider.${error.kind}` : error instanceof UnmeetError ? error.code : 'sync.failed';
+  await deps.repos.connections.setStatus(workspaceId, connectionId, 'error', { lastError: code, lastErrorAt: deps.clock() });
+  return false;
 }
