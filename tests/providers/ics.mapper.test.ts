@@ -492,37 +492,41 @@ describe('parseIcs times and zones', () => {
 
 describe('parseIcs on malformed input', () => {
   it.each([
-    ['malformed-no-vcalendar.ics', 1],
-    ['malformed-broken-line.ics', 8], // after a folded line: physical line numbers
-    ['malformed-bad-date.ics', 13],
-    ['malformed-unclosed.ics', 7],
-  ])('when %s is parsed, then ics.parse_error names line %s', (name, line) => {
-    expectUnmeetError(() => parseIcs(fixture(name), window), 'ics.parse_error', { line });
-  });
-
-  it('when a TZID cannot be resolved, then ics.unknown_time_zone names the line and the zone', () => {
-    expectUnmeetError(() => parseIcs(fixture('malformed-unknown-tz.ics'), window), 'ics.unknown_time_zone', {
-      line: 7,
-      tzid: 'Mars Standard Time',
-    });
-  });
-
-  it.each([
     ['an empty file', 1, ''],
     ['plain text', 1, 'hello world'],
     ['an HTML page', 1, '<!doctype html>\n<html></html>'],
-    ['a property without value', 3, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY\nEND:VEVENT\nEND:VCALENDAR'],
-    ['bad parameters', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nATTENDEE;PARTSTAT:mailto:x@y\nEND:VEVENT\nEND:VCALENDAR'],
-    ['an RRULE without FREQ', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nRRULE:INTERVAL=2\nEND:VEVENT\nEND:VCALENDAR'],
-    ['an invalid BYDAY', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX\nEND:VEVENT\nEND:VCALENDAR'],
-    ['a bad DURATION', 5, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nDURATION:PT1X\nEND:VEVENT\nEND:VCALENDAR'],
-    ['a bad EXDATE', 6, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261102T090000Z\nRRULE:FREQ=DAILY\nEXDATE:2026-11-03\nEND:VEVENT\nEND:VCALENDAR'],
-    ['February 30th', 4, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20270230\nEND:VEVENT\nEND:VCALENDAR'],
-    ['a VEVENT without DTSTART', 2, 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nEND:VEVENT\nEND:VCALENDAR'],
-    ['a stray END', 2, 'BEGIN:VCALENDAR\nEND:VEVENT\nEND:VCALENDAR'],
-    ['content after the calendar', 3, 'BEGIN:VCALENDAR\nEND:VCALENDAR\nSUMMARY:late'],
-  ])('when the input is %s, then ics.parse_error names line %s', (_name, line, text) => {
+    ['a vCard', 1, 'BEGIN:VCARD\nFN:Ann\nEND:VCARD'],
+    ['malformed-no-vcalendar.ics', 1, fixture('malformed-no-vcalendar.ics')],
+  ])('when the input is %s, then it holds no calendar and ics.parse_error names line %s', (_name, line, text) => {
     expectUnmeetError(() => parseIcs(text, window), 'ics.parse_error', { line });
+  });
+
+  const vevent = (...lines: string[]): string => ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:a', ...lines, 'END:VEVENT', 'END:VCALENDAR'].join('\n');
+  it.each([
+    ['malformed-broken-line.ics', 8, 'line_malformed', fixture('malformed-broken-line.ics'), []],
+    ['malformed-bad-date.ics', 13, 'event_skipped', fixture('malformed-bad-date.ics'), ['bad-date-1']],
+    ['malformed-unclosed.ics', 4, 'structure_repaired', fixture('malformed-unclosed.ics'), ['open-1']],
+    ['a property without value', 3, 'line_malformed', 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY\nEND:VEVENT\nEND:VCALENDAR', []],
+    ['bad parameters', 5, 'property_skipped', vevent('DTSTART:20261102T090000Z', 'ATTENDEE;PARTSTAT:mailto:x@y'), ['a']],
+    ['an RRULE without FREQ', 5, 'rule_ignored', vevent('DTSTART:20261102T090000Z', 'RRULE:INTERVAL=2'), ['a']],
+    ['an empty RRULE', 5, 'rule_ignored', vevent('DTSTART:20261102T090000Z', 'RRULE:'), ['a']],
+    ['a bad DURATION', 5, 'property_skipped', vevent('DTSTART:20261102T090000Z', 'DURATION:PT1X'), ['a']],
+    ['a bad EXDATE', 6, 'property_skipped', vevent('DTSTART:20261102T090000Z', 'RRULE:FREQ=DAILY;COUNT=2', 'EXDATE:2026-11-03'), ['a::1793610000000', 'a::1793696400000']],
+    ['February 30th', 4, 'event_skipped', vevent('DTSTART;VALUE=DATE:20270230'), []],
+    ['a VEVENT without DTSTART', 2, 'event_skipped', vevent(), []],
+    ['a stray END', 2, 'line_misplaced', 'BEGIN:VCALENDAR\nEND:VEVENT\nEND:VCALENDAR', []],
+    ['content after the calendar', 3, 'line_misplaced', 'BEGIN:VCALENDAR\nEND:VCALENDAR\nSUMMARY:late', []],
+  ])('when the input is %s, then what is sound is kept and a warning names line %s (%s)', (_name, line, code, text, kept) => {
+    const parsed = parseIcs(text as string, window);
+    expect(parsed.warnings).toContainEqual(expect.objectContaining({ code, line }));
+    expect(parsed.warningCounts[code as keyof typeof parsed.warningCounts]).toBeGreaterThanOrEqual(1);
+    expect(parsed.events.map((e) => e.externalId)).toEqual(kept);
+  });
+
+  it('when a TZID names no zone, then its times are read in the calendar\'s or member\'s zone and one warning names the zone and its first line', () => {
+    const parsed = parseIcs(fixture('malformed-unknown-tz.ics'), window, { defaultTimeZone: 'Europe/Berlin' });
+    expect(parsed.events.map((e) => [e.start, e.end])).toEqual([[at('2026-11-02T09:00', 'Europe/Berlin'), at('2026-11-02T10:00', 'Europe/Berlin')]]);
+    expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'zone_fallback', line: 7, detail: 'Mars Standard Time' })]);
   });
 });
 
@@ -634,8 +638,10 @@ describe('parseIcs line endings and repeated lines', () => {
     const lines = ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:a', 'DTSTART:20261102T090000Z', 'SUMMARY:Mixed', 'END:VEVENT', 'END:VCALENDAR'];
     const mixed = lines.map((line, i) => line + ['\r\n', '\n', '\r'][i % 3]).join('');
     expect(parseIcs(mixed, window).events.map((e) => e.title)).toEqual(['Mixed']);
-    const broken = mixed.replace('DTSTART:20261102T090000Z', 'DTSTART:2026-11-02');
-    expectUnmeetError(() => parseIcs(broken, window), 'ics.parse_error', { line: 4 });
+    const broken = parseIcs(mixed.replace('DTSTART:20261102T090000Z', 'DTSTART:2026-11-02'), window);
+    expect(broken.events).toEqual([]);
+    expect(broken.warnings).toEqual([expect.objectContaining({ code: 'event_skipped', line: 4, uid: 'a' })]);
+    expectUnmeetError(() => parseIcs(mixed.replace('BEGIN:VCALENDAR', 'BEGIN:VCARD').replace(/VCALENDAR/g, 'VCARD'), window), 'ics.parse_error', { line: 1 });
   });
 
   it('when the same ATTENDEE lines recur across events and within one, then each event lists each address once', () => {
@@ -735,7 +741,7 @@ describe('parseIcs bounds the work of every feed and reports what it leaves out'
     expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'duplicate_uid', uid: 'twin', line: 9 })]);
   });
 
-  it('when a DURATION runs past the JavaScript Date range, then that event is refused with a warning naming its line and the rest is kept', () => {
+  it('when a DURATION runs past the JavaScript Date range, then that event ends at the window\'s end with a warning naming its line and the rest is kept', () => {
     const text = calendar(
       [
         'BEGIN:VEVENT', 'UID:forever', 'DTSTART:20261102T090000Z', 'DURATION:P999999999999999999W', 'END:VEVENT',
@@ -743,7 +749,7 @@ describe('parseIcs bounds the work of every feed and reports what it leaves out'
       ].join('\r\n'),
     );
     const parsed = parseIcs(text, window);
-    expect(parsed.events.map((e) => e.externalId)).toEqual(['sound']);
-    expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'out_of_range', uid: 'forever', line: 7 })]);
+    expect(parsed.events.map((e) => [e.externalId, e.end])).toEqual([['forever', window.end], ['sound', utc('2026-11-03T10:00:00Z')]]);
+    expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'end_clamped', uid: 'forever', line: 7 })]);
   });
 });

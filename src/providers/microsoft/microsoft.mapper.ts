@@ -5,7 +5,7 @@ import { describeText, hasConferencingLink } from '../../domain/event-facts';
 import { normalizeWorkingHours } from '../../domain/working-hours';
 import type { Attendee, CalendarEvent, ResponseStatus } from '../../domain/types';
 import type { EventChange, OwnedEventDraft, ProviderProfile } from '../calendar-provider';
-import { ianaFromTzid } from '../ics/ics.mapper';
+import { ianaFromTzid } from '../time-zones/tzid';
 
 /**
  * Microsoft Graph event and mailboxSettings JSON → domain values, and the bodies of the events
