@@ -3,8 +3,9 @@
  * message), what it cannot do is said before the click, and every write is POST-redirect-GET so
  * a reload repeats nothing. Driven through `app.request` with a cookie jar, like a browser.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createLinkSigner } from '../../src/providers/mail/signed-links';
+import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
 import { createTokenVault } from '../../src/providers/token-vault';
 import { connectIcs } from '../../src/services/sync';
 import { createWorkspace } from '../../src/services/workspaces';
@@ -12,6 +13,7 @@ import { normalizeWorkingHours } from '../../src/domain/working-hours';
 import type { Deps } from '../../src/services/deps';
 import { createTestApp } from '../helpers/app';
 import { dashboardBrowser } from '../helpers/dashboard-browser';
+import { startSmtp } from '../helpers/smtp';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -247,5 +249,21 @@ describe('an address that is not a page', () => {
     expect((await b.request('GET', '/openapi.json')).type).toContain('application/json');
     expect((await b.request('GET', '/healthz')).status).toBe(200);
     expect((await b.request('GET', '/docs')).status).toBe(200);
+  });
+});
+
+describe('POST-redirect-GET on the sign-in forms', () => {
+  it('when a sign-in link for an invitation is asked for through the form, then the post redirects to a page that a reload only shows again', async () => {
+    const smtp = await startSmtp();
+    t.close();
+    await seed({ mail: { ...(await MAIL_WITHOUT_TRANSPORT()), transport: createSmtpTransport(smtp.url) } });
+    onTestFinished(() => smtp.close());
+    const b = browser();
+    const posted = await b.request('POST', '/auth/email', { email: 'new@example.com', invite: 'inv_not_a_real_token' });
+    expect([posted.status, posted.location]).toEqual([303, '/auth/email/sent']);
+    const shown = await b.request('GET', '/auth/email/sent');
+    expect([shown.status, shown.text.includes('Check your mail')]).toEqual([200, true]);
+    const reload = await b.request('GET', '/auth/email/sent');
+    expect(reload.text).toBe(shown.text);
   });
 });

@@ -188,12 +188,14 @@ export function authRoutes(deps: Deps) {
       const { outcome } = await requestEmailLink(deps, { email: email.data, intent });
       deps.logger.info('sign-in link requested', { outcome });
       if (!isForm(c)) return c.json({ status: 'accepted', detail: 'If this address may sign in here, a link is on its way. It works once, within 15 minutes.' }, 202);
-      if (intent.kind === 'sign-in') return c.redirect('/sign-in?sent=1', 303);
-      return page(c, (ctx) => LinkSentPage({ ctx }), 202);
+      // POST-redirect-GET: a reload shows the page again without asking for another mail.
+      return c.redirect(intent.kind === 'sign-in' ? '/sign-in?sent=1' : '/auth/email/sent', 303);
     } catch (error) {
       return fail(c, error);
     }
   });
+
+  app.get('/auth/email/sent', (c) => page(c, (ctx) => LinkSentPage({ ctx })));
 
   // The GET only shows a button: mail scanners open links, and must not use them up.
   app.get('/auth/link/:token', async (c) => {
