@@ -70,65 +70,94 @@ function constantLiterals(rows: Array<Record<string, unknown>>, keys: string[], 
   return out;
 }
 
+type Upsert = {
+  target: SQLiteColumn[];
+  stamps?: SQLiteColumn[];
+  /**
+   * Indexed columns that seldom change (on better-sqlite3 only): SQLite maintains an index on
+   * every update that sets one of its columns, equal or not. So rows are upserted first without
+   * setting these, where they are equal, and only a batch with a row where they differ runs
+   * again to rewrite those rows (the others are equal there: no second write). Only worth it
+   * where most updates keep them: without `stamps` to skip unchanged rows.
+   */
+  indexed?: SQLiteColumn[];
+};
+/** `kept` updates rows whose `indexed` columns are equal and sets none of them; `moved` the others. */
+type Part = 'all' | 'kept' | 'moved';
+
+/** Adds the ON CONFLICT clause of `upsert` (if any) for this part to an insert. */
+function withConflict<Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q, columns: Record<string, SQLiteColumn>, keys: string[], upsert: Upsert | undefined, part: Part = 'all'): Q {
+  if (!upsert) return query;
+  const quoted = (k: string) => `"${columns[k]!.name}"`;
+  const targets = new Set(upsert.target.map((c) => c.name));
+  const indexed = new Set(upsert.indexed?.map((c) => c.name));
+  // The key's own columns are equal on a conflict; setting them anyway makes SQLite plan index
+  // updates into every insert (a third slower on a bulk import).
+  const updated = keys.filter((k) => !targets.has(columns[k]!.name) && !(part === 'kept' && indexed.has(columns[k]!.name)));
+  const compared = updated.filter((k) => !upsert.stamps?.some((c) => c.name === columns[k]!.name));
+  const same = keys.filter((k) => indexed.has(columns[k]!.name)).map((k) => `${quoted(k)} IS excluded.${quoted(k)}`);
+  const where = [
+    ...(part === 'kept' ? same : []),
+    ...(part === 'moved' ? [`NOT (${same.join(' AND ')})`] : []),
+    ...(compared.length > 0 && part !== 'moved' ? [`(${compared.map((k) => `${quoted(k)} IS NOT excluded.${quoted(k)}`).join(' OR ')})`] : []),
+  ];
+  return query.onConflictDoUpdate({
+    target: upsert.target,
+    set: Object.fromEntries(updated.map((k) => [k, sql.raw(`excluded.${quoted(k)}`)])),
+    ...(where.length > 0 && { setWhere: sql.raw(where.join(' AND ')) }),
+  }) as Q;
+}
+
+/**
+ * Encodes a row's values into `params` at `at`, in `order`: most columns store values as they
+ * are; booleans and JSON are encoded here, inline, and anything else through the column's
+ * encoder. Rows of one series share their attendee list: each list is encoded once per encoder.
+ */
+function rowEncoder(order: string[], columns: Record<string, SQLiteColumn>) {
+  const kinds = order.map((k) => {
+    const column = columns[k]!;
+    if (column.mapToDriverValue === Column.prototype.mapToDriverValue) return PLAIN;
+    if (column instanceof SQLiteBoolean) return BOOLEAN;
+    if (column instanceof SQLiteTextJson) return JSON_TEXT;
+    return column;
+  });
+  const width = order.length;
+  const encoded = new Map<unknown, string>();
+  return (row: Record<string, unknown>, params: unknown[], at: number) => {
+    for (let i = 0; i < width; i++) {
+      const v = row[order[i]!];
+      const kind = kinds[i]!;
+      if (v === null || v === undefined) params[at + i] = null;
+      else if (kind === PLAIN) params[at + i] = v;
+      else if (kind === BOOLEAN) params[at + i] = v ? 1 : 0;
+      else if (kind === JSON_TEXT) {
+        let out = encoded.get(v);
+        if (out === undefined) encoded.set(v, (out = JSON.stringify(v)));
+        params[at + i] = out;
+      } else params[at + i] = kind.mapToDriverValue(v);
+    }
+  };
+}
+
 /**
  * Statements that insert many rows of one table, for `atomic`. D1 binds at most 100 parameters
  * per statement, so there it is many small multi-row inserts. On better-sqlite3 it is one
  * statement, built once by drizzle and prepared on the driver, run per row with the values
  * encoded by drizzle's own column encoders: drizzle's per-query building otherwise dominates
  * bulk ingest several times over.
+ *
+ * `upsert`: upsert on this unique key instead of failing on it: rows already there are updated
+ * in place, and only when a value other than the `stamps` (such as a synced-at time) differs, so
+ * a re-import of an unchanged feed rewrites nothing.
  */
-export function insertMany<T extends SQLiteTable>(
-  db: Db,
-  table: T,
-  rows: Array<T['$inferInsert']>,
-  /**
-   * Upsert on this unique key instead of failing on it: rows already there are updated in place,
-   * and only when a value other than the `stamps` (such as a synced-at time) differs, so a
-   * re-import of an unchanged feed rewrites nothing.
-   */
-  upsert?: {
-    target: SQLiteColumn[];
-    stamps?: SQLiteColumn[];
-    /**
-     * Indexed columns that seldom change (on better-sqlite3 only): SQLite maintains an index on
-     * every update that sets one of its columns, equal or not. So rows are upserted first without
-     * setting these, where they are equal, and only a batch with a row where they differ runs
-     * again to rewrite those rows (the others are equal there: no second write). Only worth it
-     * where most updates keep them: without `stamps` to skip unchanged rows.
-     */
-    indexed?: SQLiteColumn[];
-  },
-): Statement[] {
+export function insertMany<T extends SQLiteTable>(db: Db, table: T, rows: Array<T['$inferInsert']>, upsert?: Upsert): Statement[] {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table);
   const keys = Object.keys(rows[0]!).filter((k) => k in columns);
-  const conflictTarget = upsert?.target;
-  /** `kept` updates rows whose `indexed` columns are equal and sets none of them; `moved` the others. */
-  const withConflict = <Q extends { onConflictDoUpdate(config: object): unknown }>(query: Q, part: 'all' | 'kept' | 'moved' = 'all') => {
-    if (!conflictTarget) return query;
-    const quoted = (k: string) => `"${columns[k]!.name}"`;
-    const targets = new Set(conflictTarget.map((c) => c.name));
-    const indexed = new Set(upsert.indexed?.map((c) => c.name));
-    // The key's own columns are equal on a conflict; setting them anyway makes SQLite plan index
-    // updates into every insert (a third slower on a bulk import).
-    const updated = keys.filter((k) => !targets.has(columns[k]!.name) && !(part === 'kept' && indexed.has(columns[k]!.name)));
-    const compared = updated.filter((k) => !upsert.stamps?.some((c) => c.name === columns[k]!.name));
-    const same = keys.filter((k) => indexed.has(columns[k]!.name)).map((k) => `${quoted(k)} IS excluded.${quoted(k)}`);
-    const where = [
-      ...(part === 'kept' ? same : []),
-      ...(part === 'moved' ? [`NOT (${same.join(' AND ')})`] : []),
-      ...(compared.length > 0 && part !== 'moved' ? [`(${compared.map((k) => `${quoted(k)} IS NOT excluded.${quoted(k)}`).join(' OR ')})`] : []),
-    ];
-    return query.onConflictDoUpdate({
-      target: conflictTarget,
-      set: Object.fromEntries(updated.map((k) => [k, sql.raw(`excluded.${quoted(k)}`)])),
-      ...(where.length > 0 && { setWhere: sql.raw(where.join(' AND ')) }),
-    }) as Q;
-  };
   if (isD1(db)) {
     const perStatement = Math.max(1, Math.floor(100 / keys.length));
     const out: Statement[] = [];
-    for (let i = 0; i < rows.length; i += perStatement) out.push(withConflict(db.insert(table).values(rows.slice(i, i + perStatement))) as Statement);
+    for (let i = 0; i < rows.length; i += perStatement) out.push(withConflict(db.insert(table).values(rows.slice(i, i + perStatement)), columns, keys, upsert) as Statement);
     return out;
   }
   const literals = constantLiterals(rows as Array<Record<string, unknown>>, keys, columns);
@@ -136,16 +165,16 @@ export function insertMany<T extends SQLiteTable>(
   if (!byTable) preparedInserts.set(db, (byTable = new Map()));
   if (!byTable.has(table)) byTable.set(table, new Map());
   const cached = byTable.get(table)!;
-  const upsertKey = upsert ? [upsert.target, upsert.stamps ?? [], upsert.indexed ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : '';
+  const shape = `${keys.map((k) => `${k}${literals.get(k) ?? ''}`).join(',')}|${upsert ? [upsert.target, upsert.stamps ?? [], upsert.indexed ?? []].map((cs) => cs.map((c) => c.name).join(',')).join('|') : ''}`;
   /** The statement inserting `n` rows at once, prepared once per shape. */
-  const prepare = (n: number, part: 'all' | 'kept' | 'moved' = 'all') => {
-    const cacheKey = `${keys.map((k) => `${k}${literals.get(k) ?? ''}`).join(',')}|${upsertKey}|${n}|${part}`;
+  const prepare = (n: number, part: Part = 'all') => {
+    const cacheKey = `${shape}|${n}|${part}`;
     let prepared = cached.get(cacheKey);
     if (!prepared) {
       if (cached.size >= MAX_SHAPES) cached.clear();
       const placeholders = Object.fromEntries(keys.map((k) => [k, literals.has(k) ? sql.raw(literals.get(k)!) : sql.placeholder(k)]));
       const values = Array.from({ length: n }, () => placeholders);
-      const query = (withConflict(db.insert(table).values(values as never), part) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+      const query = (withConflict(db.insert(table).values(values as never), columns, keys, upsert, part) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
       // Each bound parameter is a Param holding our Placeholder (by name) and the column encoder;
       // every row binds the same sequence.
       const order = query.params.slice(0, query.params.length / n).map((p) => (p as { value: { name: string } }).value.name);
@@ -157,17 +186,7 @@ export function insertMany<T extends SQLiteTable>(
   };
   const split = Boolean(upsert?.indexed?.some((c) => keys.some((k) => columns[k]!.name === c.name)));
   const single = prepare(1, split ? 'kept' : 'all');
-  const { order } = single;
-  // Most columns store values as they are; booleans and JSON are encoded here, inline, and
-  // anything else through the column's encoder.
-  const kinds = order.map((k) => {
-    const column = columns[k]!;
-    if (column.mapToDriverValue === Column.prototype.mapToDriverValue) return PLAIN;
-    if (column instanceof SQLiteBoolean) return BOOLEAN;
-    if (column instanceof SQLiteTextJson) return JSON_TEXT;
-    return column;
-  });
-  const width = order.length;
+  const width = single.order.length;
   const chunked = rows.length >= ROWS_PER_STATEMENT ? prepare(ROWS_PER_STATEMENT, split ? 'kept' : 'all').statement : null;
   /** Runs one batch; when split, again for the rows whose indexed columns differ, if any. */
   const runBatch = (statement: RawStatement, n: number, params: unknown[]) => {
@@ -177,22 +196,7 @@ export function insertMany<T extends SQLiteTable>(
   return [
     {
       run() {
-        // Instances of one series share their attendee list: each list is encoded once per batch.
-        const encoded = new Map<unknown, string>();
-        const encodeRow = (row: Record<string, unknown>, params: unknown[], at: number) => {
-          for (let i = 0; i < width; i++) {
-            const v = row[order[i]!];
-            const kind = kinds[i]!;
-            if (v === null || v === undefined) params[at + i] = null;
-            else if (kind === PLAIN) params[at + i] = v;
-            else if (kind === BOOLEAN) params[at + i] = v ? 1 : 0;
-            else if (kind === JSON_TEXT) {
-              let out = encoded.get(v);
-              if (out === undefined) encoded.set(v, (out = JSON.stringify(v)));
-              params[at + i] = out;
-            } else params[at + i] = kind.mapToDriverValue(v);
-          }
-        };
+        const encodeRow = rowEncoder(single.order, columns);
         let next = 0;
         if (chunked) {
           const params: unknown[] = new Array(width * ROWS_PER_STATEMENT);
