@@ -20,6 +20,7 @@ import {
   knownNameAt,
   type RawComponent,
   textValue,
+  valueOnly,
 } from './ics.property';
 
 /** Thrown inside the reader for a line it skips: reported as a warning, not an error. */
@@ -142,7 +143,10 @@ class TreeReader {
       (top.name === 'VEVENT' && (known ? known.inEvent : EVENT_PROPS.has(name))) ||
       (top.name === 'VCALENDAR' && (known ? known.inCalendar : CALENDAR_PROPS.has(name)));
     if (!wanted) return;
-    let prop = inTimezone ? null : fastProperty(src, start, end, nameEnd, name, lineNo);
+    // RRULE values are read by the rule reader from the text alone, which is more forgiving than
+    // ical.js's property parser (`BYDAY=MO, TU`, as Exchange CDO writes it).
+    let prop =
+      inTimezone ? null : name === 'RRULE' ? valueOnly(name, src.slice(valueStart, end), lineNo) : fastProperty(src, start, end, nameEnd, name, lineNo);
     if (!prop) {
       try {
         prop = icalProperty(src.slice(start, end), name, src.slice(valueStart, end), lineNo, top.jcalProps);

@@ -263,6 +263,11 @@ function jcalText(jcal: JCalProp): string | null {
   return jcal[2] === 'unknown' ? text.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c)) : text;
 }
 
+/** A property whose value is read from its text by its own reader (RRULE): no parameters, no decoding. */
+export function valueOnly(name: string, raw: string, line: number): RawProp {
+  return { name, params: null, raw, line, type: 'unknown', multi: false, decoded: null };
+}
+
 /** Parameters the fast reader reads or must leave to ical.js (lower case), by length and first character. */
 const PARAM_NAMES = new Map<number, string[]>();
 for (const name of ['tzid', 'role', 'cutype', 'partstat', 'cn', 'range', 'value', ...SPECIAL_PARAMS]) {
