@@ -63,7 +63,7 @@ function classify(error: unknown): MailTransportError {
   return new MailTransportError(`Microsoft Graph connection lost (${code || 'no response'}): the message may have been sent`, false, false);
 }
 
-export function createGraphTransport(options: {
+interface GraphTransportOptions {
   config: MicrosoftConfig;
   tokens: MicrosoftTokens;
   onTokens: (tokens: MicrosoftTokens) => Promise<void>;
@@ -72,7 +72,10 @@ export function createGraphTransport(options: {
   mailbox?: string | null;
   /** How long a send watches for Sent Items or a non-delivery report (defaults in graph-outcome.ts). */
   settle?: Partial<SettleOptions>;
-}): MailTransport {
+}
+
+/** Graph calls as the member: the token refreshed ahead of expiry and once more after a 401; `scope` is what the grant holds now. */
+function graphCaller(options: GraphTransportOptions) {
   const now = options.now ?? Date.now;
   const root = options.config.apiRoot.replace(/\/$/, '');
   let current: MicrosoftTokens = { ...options.tokens };
@@ -107,6 +110,11 @@ export function createGraphTransport(options: {
     }
   };
 
+  return { request, scope: () => current.scope };
+}
+
+export function createGraphTransport(options: GraphTransportOptions): MailTransport {
+  const { request, scope } = graphCaller(options);
   /** The `value` of a message collection answer. */
   const list = async (path: string): Promise<Array<Record<string, unknown>>> => {
     const res = await request(path, { method: 'GET', headers: { accept: 'application/json' } });
@@ -126,14 +134,14 @@ export function createGraphTransport(options: {
       } catch (error) {
         throw classify(error);
       }
-      if (!canReadMail(current.scope)) return;
+      if (!canReadMail(scope())) return;
       const report = await awaitOutcome({ list, found: (m) => transport.findSent!(m) }, mail, options.settle);
       // Nothing reached the recipient: failed for good, with what Outlook said.
       if (report) throw new MailTransportError(bounceReason(report.subject), true, false);
     },
     async findBounce(mail) {
       // Mail.Send only: the mailbox cannot be read, so no report can be seen.
-      if (!canReadMail(current.scope)) return null;
+      if (!canReadMail(scope())) return null;
       try {
         return await findReport({ list }, mail);
       } catch (error) {
