@@ -3,21 +3,21 @@
  * the viewer's scoped flags, people below their focus target in the last complete week, and
  * committed rotations where one zone carries most of the load — ranks them (domain/do-next.ts),
  * and leaves out what this viewer dismissed or snoozed. The candidates are cached per data
- * version, last complete week and privacy scope; the viewer's dismissals are read per request.
+ * version, last complete week, privacy scope and hour; the viewer's dismissals are read per request.
  */
-import { focusItem, rankDoNext, rotationItem, seriesItems, SNOOZE_DAYS, type DoNextItem, type FocusPerson } from '../domain/do-next';
+import { focusItem, rankDoNext, rotationItem, seriesItems, SNOOZE_DAYS, type Dismissal, type DoNextItem, type FocusPerson } from '../domain/do-next';
 import { requestErrors } from '../domain/error-codes/request';
 import { resolveFocusPolicy, type FocusPolicy } from '../domain/focus-plan-types';
 import { effectiveMinGroupSize, memberVisibility } from '../domain/privacy';
 import { auditWorkspace } from './audit';
 import { resolveWeeks } from './dashboard';
 import type { Deps } from './deps';
-import { flagListMinute } from './flags';
 import { memoized } from './memo';
 import { rotationInput } from './rotation-input';
 import { scopedFlags, viewerScope, type Viewer, type ViewerScope } from './team-views';
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** Who dismisses: a person by id, or an API key as `key:<apiKeyId>`. */
 export function viewerKey(viewer: { personId?: string | null; apiKeyId?: string | null }): string {
@@ -50,13 +50,19 @@ export interface DoNextList {
   hidden: number;
 }
 
-/** The viewer's list (see the module comment). */
-export async function doNextFor(deps: Deps, viewer: Viewer & { key: string }, known?: ViewerScope): Promise<DoNextList> {
+/**
+ * The candidates are recomputed at most once an hour besides data changes: scoring a large
+ * team's flags takes seconds, and an hour-old expiry of a `keep` decision is harmless here.
+ */
+const hourOf = (now: number) => Math.floor(now / HOUR);
+
+/** The viewer's list (see the module comment); `dismissals` when the caller has read them already. */
+export async function doNextFor(deps: Deps, viewer: Viewer & { key: string }, known?: ViewerScope, dismissals?: readonly Dismissal[]): Promise<DoNextList> {
   const now = deps.clock();
   const scope = known ?? (await viewerScope(deps, viewer));
   const week = resolveWeeks(now, { weeks: '1' });
-  const candidates = await memoized(deps, viewer.workspaceId, 'do-next', [week.from, scope.key, flagListMinute(deps)], () => gather(deps, viewer, scope, week), scope.dataVersion);
-  const ranked = rankDoNext(candidates.items, await deps.repos.doNext.list(viewer.workspaceId, viewer.key), now);
+  const candidates = await memoized(deps, viewer.workspaceId, 'do-next', [week.from, scope.key, hourOf(now)], () => gather(deps, viewer, scope, week), scope.dataVersion);
+  const ranked = rankDoNext(candidates.items, dismissals ?? (await deps.repos.doNext.list(viewer.workspaceId, viewer.key)), now);
   return { week: { from: week.from, to: week.to }, currency: candidates.currency, ...ranked };
 }
 

@@ -61,14 +61,15 @@ const etagMatches = (header: string | undefined, etags: string[]) =>
   });
 
 /** Whether `Accept-Encoding` admits gzip (listed, or `*`, without `q=0`). */
-const acceptsGzip = (header: string | undefined) =>
+export const acceptsGzip = (header: string | undefined) =>
   header !== undefined &&
   header.split(',').some((part) => {
     const [coding, ...params] = part.trim().toLowerCase().split(';');
     return (coding === 'gzip' || coding === '*') && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
   });
 
-async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+/** Gzip of `bytes` through CompressionStream (Node and Workers alike). */
+export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
