@@ -56,13 +56,14 @@ function cleanRule(prop: RawProp, uid: string, ctx: ZoneContext): RawProp {
   return { ...prop, raw: prop.raw.replace(/\s+/g, '') };
 }
 
-export function expandSeries(
-  uid: string,
-  master: EventComponent | undefined,
-  overrides: Map<string, EventComponent> | undefined,
-  ctx: SeriesContext,
-  out: CalendarEvent[],
-): void {
+/** The VEVENTs of one series: its master (absent when the file has only overrides) and its overrides by RECURRENCE-ID. */
+export interface SeriesMembers {
+  uid: string;
+  master?: EventComponent | undefined;
+  overrides?: Map<string, EventComponent> | undefined;
+}
+
+export function expandSeries({ uid, master, overrides }: SeriesMembers, ctx: SeriesContext, out: CalendarEvent[]): void {
   const masterFacts = master ? readFacts(master.comp) : null;
   const masterTiming = master ? readTiming(master.comp, uid, ctx) : null;
   const series = new Series(uid, ctx, out, masterFacts, masterTiming);

@@ -7,7 +7,7 @@
 import { UnmeetError } from '../../domain/errors';
 import type { CalendarEvent } from '../../domain/types';
 import { clip, first, type RawComponent, textValue } from './ics.property';
-import { type EventComponent, expandSeries, type SeriesContext } from './ics.expand';
+import { type EventComponent, expandSeries, type SeriesContext, type SeriesMembers } from './ics.expand';
 import { MAX_INSTANCES_PER_FILE } from './ics.recurrence';
 
 function uidOf(comp: RawComponent): string {
@@ -76,17 +76,12 @@ class SeriesGroups {
  * whole (the budget is left for later, smaller ones), and one that cannot be read is skipped;
  * both are reported.
  */
-function expandCounted(
-  uid: string,
-  master: EventComponent | undefined,
-  overrides: Map<string, EventComponent> | undefined,
-  ctx: SeriesContext,
-  out: CalendarEvent[],
-): void {
+function expandCounted(members: SeriesMembers, ctx: SeriesContext, out: CalendarEvent[]): void {
+  const { uid, master, overrides } = members;
   const mark = out.length;
   const line = (master ?? overrides?.values().next().value)?.comp.line ?? 0;
   try {
-    expandSeries(uid, master, overrides, ctx, out);
+    expandSeries(members, ctx, out);
   } catch (error) {
     if (!(error instanceof UnmeetError)) throw error;
     out.length = mark;
@@ -107,7 +102,7 @@ function expandCounted(
 export function assembleCalendar(calendar: RawComponent, ctx: SeriesContext, out: CalendarEvent[]): void {
   const groups = new SeriesGroups(ctx);
   for (const comp of calendar.children) if (comp.name === 'VEVENT') groups.add(comp);
-  for (const [uid, master] of groups.masters) expandCounted(uid, master, groups.overrides.get(uid), ctx, out);
-  for (const [uid, twin] of groups.twins) expandCounted(uid, twin, undefined, ctx, out);
-  for (const [uid, byId] of groups.overrides) if (!groups.masters.has(uid)) expandCounted(uid, undefined, byId, ctx, out);
+  for (const [uid, master] of groups.masters) expandCounted({ uid, master, overrides: groups.overrides.get(uid) }, ctx, out);
+  for (const [uid, twin] of groups.twins) expandCounted({ uid, master: twin }, ctx, out);
+  for (const [uid, overrides] of groups.overrides) if (!groups.masters.has(uid)) expandCounted({ uid, overrides }, ctx, out);
 }
