@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLinkSigner } from '../../src/providers/mail/signed-links';
 import { createTokenVault } from '../../src/providers/token-vault';
@@ -231,6 +232,24 @@ describe('dashboard pages', () => {
     expect(res.res.status).toBe(303);
     const after = await b.request('GET', '/flags?from=2026-11-02&to=2026-11-30');
     expect(after.text).toContain('kept');
+  });
+
+  it('when the overview is asked with gzip, then it comes compressed and is the same page; deciding its series takes it off Do next', async () => {
+    const b = browser();
+    await b.signIn(apiKey);
+    const plain = await b.request('GET', '/');
+    expect(plain.res.headers.get('content-encoding')).toBeNull();
+    expect(plain.text).toContain('data-key="series:hostile-series@example.com"');
+    const cookie = [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const zipped = await t.app.request('http://127.0.0.1:8787/', { headers: { cookie, 'accept-language': 'en', 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
+    const bytes = new Uint8Array(await zipped.arrayBuffer());
+    expect(bytes.length).toBeLessThan(new TextEncoder().encode(plain.text).length);
+    expect(gunzipSync(bytes).toString('utf8')).toBe(plain.text);
+
+    await b.request('POST', '/flags/decide', { form: { _csrf: b.csrfOf(plain.text), seriesKey: 'hostile-series@example.com', decision: 'keep' } });
+    expect((await b.request('GET', '/')).text).not.toContain('data-key="series:hostile-series@example.com"');
   });
 
   it('when ids of another workspace are used, then the answer is 404 and nothing of theirs is touched', async () => {
