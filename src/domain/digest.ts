@@ -14,7 +14,7 @@
 import { DateTime } from 'luxon';
 import { weekContaining } from './privacy';
 import type { SuggestedFormat } from './meeting-flags';
-import { emailLocale, escapeHtml, FORMAT_TEXT, sanitizeHeaderText, type EmailLocale } from './suggestion-email';
+import { emailLocale, emailParagraph, escapeHtml, FORMAT_TEXT, htmlEmail, plainEmail, sanitizeHeaderText, type EmailLocale } from './suggestion-email';
 import type { Interval } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -257,7 +257,7 @@ export function composeDigestEmail(content: DigestContent, links: DigestLinks): 
   const workspace = sanitizeHeaderText(content.workspaceName, 80);
   const subject = copy.subject(workspace, dateRange(content.ahead, locale));
   const parts = sections(content, locale);
-  const text = [
+  const text = plainEmail([
     copy.greeting(sanitizeHeaderText(content.recipientName, 100)),
     '',
     copy.intro(workspace),
@@ -265,24 +265,14 @@ export function composeDigestEmail(content: DigestContent, links: DigestLinks): 
     ...parts.flatMap((s) => [s.heading, ...s.lines.map((l) => `- ${l}`), '']),
     `${copy.settings}: ${links.settings}`,
     `${copy.unsubscribe}: ${links.unsubscribe}`,
-    '',
-    '-- ',
-    copy.footer,
-    '',
-  ].join('\n');
+  ], copy.footer);
   const e = escapeHtml;
-  const p = (inner: string) => `<p style="margin:0 0 12px">${inner}</p>`;
-  const html = [
-    '<!doctype html>',
-    `<html lang="${locale}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
-    '<body style="font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;max-width:640px">',
+  const p = emailParagraph;
+  const html = htmlEmail(locale, subject, [
     p(e(copy.greeting(sanitizeHeaderText(content.recipientName, 100)))),
     p(e(copy.intro(workspace))),
     ...parts.flatMap((s) => [`<h2 style="font-size:16px;margin:16px 0 8px">${e(s.heading)}</h2>`, `<ul style="margin:0 0 12px">${s.lines.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`]),
     p(`<a href="${e(links.settings)}">${e(copy.settings)}</a> &middot; <a href="${e(links.unsubscribe)}">${e(copy.unsubscribe)}</a>`),
-    `<p style="margin:16px 0 0;color:#59636e;font-size:13px">${e(copy.footer)}</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ], copy.footer);
   return { locale, subject, text, html };
 }

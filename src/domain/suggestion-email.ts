@@ -66,6 +66,28 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** A paragraph of an HTML email (`content` already escaped). */
+export const emailParagraph = (content: string) => `<p style="margin:0 0 12px">${content}</p>`;
+
+/**
+ * An HTML email around `body` (lines of markup, already escaped) and a small footer: one plain,
+ * readable frame for every mail the service writes, titled with its subject, in the reader's language.
+ */
+export function htmlEmail(locale: EmailLocale, subject: string, body: readonly string[], footer: string): string {
+  return [
+    '<!doctype html>',
+    `<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;max-width:640px">',
+    ...body,
+    `<p style="margin:16px 0 0;color:#59636e;font-size:13px">${escapeHtml(footer)}</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/** The plain-text twin of `htmlEmail`: the lines, then the footer after a signature separator ("-- "). */
+export const plainEmail = (body: readonly string[], footer: string) => [...body, '', '-- ', footer, ''].join('\n');
+
 /** Each suggested format as a phrase that completes "could be …", per language. */
 export const FORMAT_TEXT: Record<EmailLocale, Record<SuggestedFormat, string>> = {
   en: {
@@ -257,7 +279,7 @@ export function composeSuggestionEmail(input: SuggestionEmailInput): ComposedEma
   ];
   const subject = copy.subject(sanitizeHeaderText(flag.title));
 
-  const text = [
+  const text = plainEmail([
     copy.greeting(input.recipientName),
     '',
     copy.intro(title, format),
@@ -280,18 +302,11 @@ export function composeSuggestionEmail(input: SuggestionEmailInput): ComposedEma
     '',
     copy.choices,
     ...links.map(([label, href]) => `  ${label}: ${href}`),
-    '',
-    `-- `,
-    copy.footer,
-    '',
-  ].join('\n');
+  ], copy.footer);
 
   const e = escapeHtml;
-  const p = (content: string) => `<p style="margin:0 0 12px">${content}</p>`;
-  const html = [
-    '<!doctype html>',
-    `<html lang="${locale}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
-    '<body style="font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;max-width:640px">',
+  const p = emailParagraph;
+  const html = htmlEmail(locale, subject, [
     p(e(copy.greeting(input.recipientName))),
     p(e(copy.intro(title, format))),
     p(`<strong>${e(copy.why(flag.score))}</strong>`),
@@ -305,10 +320,7 @@ export function composeSuggestionEmail(input: SuggestionEmailInput): ComposedEma
     '</div>',
     p(e(copy.choices)),
     `<p style="margin:0 0 12px">${links.map(([label, href]) => `<a href="${e(href)}">${e(label)}</a>`).join(' &middot; ')}</p>`,
-    `<p style="margin:16px 0 0;color:#59636e;font-size:13px">${e(copy.footer)}</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ], copy.footer);
 
   return { locale, subject, text, html };
 }

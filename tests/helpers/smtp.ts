@@ -1,5 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { createLinkSigner } from '../../src/providers/mail/signed-links';
+import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
+import { createTokenVault } from '../../src/providers/token-vault';
+import type { Deps } from '../../src/services/deps';
 
 /** A real SMTP peer on 127.0.0.1 that keeps what it receives; `reject` forces a reply code for RCPT TO. */
 export interface TestSmtp {
@@ -32,4 +36,13 @@ export async function startSmtp(): Promise<TestSmtp> {
   state.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   state.close = () => new Promise<void>((done) => server.close(() => done()));
   return state;
+}
+
+/** Mail settings that send through `smtp` as unmeet@unmeet.test, links signed under the test apps' secret. */
+export async function smtpMail(smtp: Pick<TestSmtp, 'url'>): Promise<NonNullable<Deps['mail']>> {
+  return {
+    transport: createSmtpTransport(smtp.url),
+    from: { email: 'unmeet@unmeet.test', name: 'unmeet' },
+    links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')),
+  };
 }

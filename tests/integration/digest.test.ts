@@ -7,10 +7,6 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
-import { createLinkSigner } from '../../src/providers/mail/signed-links';
-import { createSmtpTransport } from '../../src/providers/mail/smtp.transport';
-import { createTokenVault } from '../../src/providers/token-vault';
-import type { Deps } from '../../src/services/deps';
 import { DIGEST_JOB_KIND, DIGEST_OUTBOX_NOTE, ensureDigestJob, runDigests } from '../../src/services/digest';
 import { createTestApp, newWorkspace } from '../helpers/app';
 import { dashboardBrowser } from '../helpers/dashboard-browser';
@@ -18,7 +14,7 @@ import { icsCalendar, icsEvent } from '../helpers/ics';
 import { sessionCookie, sessionHeaders, signedInPerson, signIn, type SignedInPerson as Person } from '../helpers/people';
 
 type SignedInPerson = Person & { workspaceId: string };
-import { startSmtp, type TestSmtp } from '../helpers/smtp';
+import { smtpMail, startSmtp, type TestSmtp } from '../helpers/smtp';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -44,12 +40,7 @@ let smtp: TestSmtp;
 let t: T;
 beforeEach(async () => {
   smtp = await startSmtp();
-  const mail: NonNullable<Deps['mail']> = {
-    transport: createSmtpTransport(smtp.url),
-    from: { email: 'unmeet@unmeet.test', name: 'unmeet' },
-    links: createLinkSigner(await createTokenVault('test-secret-test-secret-test-secret!')),
-  };
-  t = await createTestApp({ mail });
+  t = await createTestApp({ mail: await smtpMail(smtp) });
   t.clock.now = SATURDAY;
 });
 afterEach(async () => {

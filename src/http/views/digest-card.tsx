@@ -5,7 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import type { DigestChoice } from '../../services/digest';
-import { Csrf, type PageContext } from './layout';
+import { FlipForm } from './flip-form';
+import type { PageContext } from './layout';
 import { digestTexts } from './texts/digest';
 
 /** `changed`: the page follows the person's own post of the form (POST-redirect-GET), so it says what is now stored. */
@@ -29,13 +30,7 @@ export function DigestCard(props: { ctx: PageContext; digest: DigestChoice & { c
         </p>
       ) : null}
       {last ? <p class="muted small-text">{`${t.lastWeek} ${lastWeek}: ${lastStatus}`}</p> : null}
-      <form method="post" action="/me/digest" class="inline">
-        <Csrf token={ctx.session!.csrf} />
-        <input type="hidden" name="optIn" value={digest.optIn ? 'false' : 'true'} />
-        <button type="submit" class={digest.optIn ? 'secondary' : ''}>
-          {digest.optIn ? t.stop : t.start}
-        </button>
-      </form>
+      <FlipForm csrf={ctx.session!.csrf} action="/me/digest" name="optIn" on={digest.optIn} start={t.start} stop={t.stop} />
     </section>
   );
 }

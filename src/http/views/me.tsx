@@ -14,6 +14,7 @@ import type { FocusMemberView } from './focus';
 import { formatHours, formatMoney, type Messages } from './i18n';
 import { ConnectionItem } from './connections';
 import { DigestCard } from './digest-card';
+import { FlipForm } from './flip-form';
 import type { DigestChoice } from '../../services/digest';
 import { Csrf, Layout, type PageContext } from './layout';
 
@@ -53,13 +54,7 @@ function ShareToggle(props: { ctx: PageContext; share: boolean }) {
     <section class="card" aria-labelledby="share-title" data-testid="share">
       <h2 id="share-title">{t.meShareTitle}</h2>
       <p>{props.share ? t.meShareOn : t.meShareOff}</p>
-      <form method="post" action="/me/share" class="inline">
-        <Csrf token={props.ctx.session!.csrf} />
-        <input type="hidden" name="share" value={props.share ? 'false' : 'true'} />
-        <button type="submit" class={props.share ? 'secondary' : ''}>
-          {props.share ? t.meShareStop : t.meShareStart}
-        </button>
-      </form>
+      <FlipForm csrf={props.ctx.session!.csrf} action="/me/share" name="share" on={props.share} start={t.meShareStart} stop={t.meShareStop} />
     </section>
   );
 }
