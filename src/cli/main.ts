@@ -20,7 +20,7 @@ import { formatAuditTable } from './format';
 import { workspaceKeysCommand } from './keys';
 import { rotateCommand } from './rotate';
 import { setupLinkCommand } from './setup';
-import { InputError, parseIcsNamed, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
+import { InputError, parseIcsNamed, printImportWarnings, readIcsFile, readTeamFile, resolveFrom, toMember } from './team-file';
 
 const USAGE = `unmeet — give people their time back from meetings
 
@@ -109,10 +109,11 @@ function cliFetchDeps() {
 
 async function withDeps<T>(fn: (deps: Awaited<ReturnType<typeof buildNodeDeps>>['deps']) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const { deps, handle } = await buildNodeDeps(config, createLogger('warn', (l) => console.error(l)));
+  const { deps, handle, closeParsers } = await buildNodeDeps(config, createLogger('warn', (l) => console.error(l)));
   try {
     return await fn(deps);
   } finally {
+    closeParsers();
     handle.close();
   }
 }
@@ -128,9 +129,9 @@ async function demo(teamArg: string | undefined) {
       for (const cal of m.calendars) {
         if ('ics' in cal) {
           const body = await readFile(resolveFrom(teamPath, cal.ics), 'utf8');
-          await connectIcs(deps, workspace.id, member.id, { body, name: cal.ics });
+          printImportWarnings(cal.ics, await connectIcs(deps, workspace.id, member.id, { body, name: cal.ics }));
         } else {
-          await connectIcs(deps, workspace.id, member.id, { url: cal.url });
+          printImportWarnings(new URL(cal.url.replace(/^webcals?:/i, 'https:')).host, await connectIcs(deps, workspace.id, member.id, { url: cal.url }));
         }
       }
     }
@@ -142,114 +143,112 @@ async function demo(teamArg: string | undefined) {
   });
 }
 
+const OPTIONS = {
+  team: { type: 'string' },
+  ics: { type: 'string' },
+  tz: { type: 'string' },
+  email: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  workspace: { type: 'string' },
+  label: { type: 'string' },
+  input: { type: 'string' },
+  role: { type: 'string' },
+  db: { type: 'string' },
+  sql: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Command = (values: Values, positionals: string[]) => Promise<number | void>;
+
+/** Each command: what it prints, and its exit status (0 unless it returns another). */
+const COMMANDS: Record<string, Command> = {
+  async serve() {
+    const { stop } = await startServer(loadConfig(process.env));
+    await new Promise<void>((done) => {
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => stop().then(done, done));
+    });
+  },
+  async migrate() {
+    const config = loadConfig(process.env);
+    await withDeps(async () => undefined);
+    console.log(`migrations applied to ${config.dbPath}`);
+  },
+  async audit(values) {
+    const report = await audit(values);
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatAuditTable(report));
+  },
+  async flags(values) {
+    const report = await flagsFromTeamFile(values.team, { from: values.from, to: values.to });
+    console.log(values.json ? JSON.stringify({ series: report.series }, null, 2) : formatFlags(report));
+  },
+  async focus(values, positionals) {
+    console.log(await focusCommand(positionals[0], values));
+  },
+  async workspace(values, positionals) {
+    if (positionals[0] === 'keys') {
+      const [, action, keyId] = positionals;
+      const { workspace, label, json } = values;
+      console.log(await workspaceKeysCommand({ action, keyId, workspace, label, json }, withDeps));
+      return;
+    }
+    if (positionals[0] !== 'create' || !values.name) throw new InputError('usage: unmeet workspace create --name NAME | unmeet workspace keys ...');
+    const name = values.name;
+    await withDeps(async (deps) => {
+      const { workspace, apiKey } = await createWorkspace(deps, { name });
+      console.log(`Created workspace "${workspace.name}" (${workspace.id}).`);
+      console.log(`API key (shown once): ${apiKey}`);
+    });
+  },
+  async invite(values, positionals) {
+    // --db points this one command at another database file (default: UNMEET_DB).
+    if (typeof values.db === 'string') process.env.UNMEET_DB = resolve(values.db);
+    const { workspace, role, json } = values;
+    console.log(await inviteCommand({ email: positionals[0], workspace, role, json }, withDeps));
+  },
+  async backup(_values, positionals) {
+    const target = positionals[0];
+    if (!target) throw new InputError('usage: unmeet backup FILE');
+    const config = loadConfig(process.env);
+    const { handle } = await buildNodeDeps(config, createLogger('warn', (l) => console.error(l)));
+    try {
+      await handle.backup(resolve(target));
+    } finally {
+      handle.close();
+    }
+    console.log(`backed up ${config.dbPath} to ${target}`);
+  },
+  async 'rotate-secret'() {
+    const result = await withDeps((deps) => resealCredentials(deps));
+    console.log(`re-sealed ${result.resealed} credentials under the current secret (${result.alreadyCurrent} already current)`);
+  },
+  async demo(values) {
+    await demo(values.team);
+  },
+  async rotate(values) {
+    console.log(await rotateCommand(values));
+  },
+  async 'setup-link'(values) {
+    console.log(await setupLinkCommand({ sql: values.sql, publicUrl: loadConfig(process.env).publicUrl, now: Date.now() }, withDeps));
+  },
+};
+
 export async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      team: { type: 'string' },
-      ics: { type: 'string' },
-      tz: { type: 'string' },
-      email: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      json: { type: 'boolean' },
-      name: { type: 'string' },
-      workspace: { type: 'string' },
-      label: { type: 'string' },
-      input: { type: 'string' },
-      role: { type: 'string' },
-      db: { type: 'string' },
-      sql: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
   if (!command || command === 'help' || values.help) {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  switch (command) {
-    case 'serve': {
-      const { stop } = await startServer(loadConfig(process.env));
-      await new Promise<void>((done) => {
-        for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => stop().then(done, done));
-      });
-      return 0;
-    }
-    case 'migrate': {
-      const config = loadConfig(process.env);
-      await withDeps(async () => undefined);
-      console.log(`migrations applied to ${config.dbPath}`);
-      return 0;
-    }
-    case 'audit': {
-      const report = await audit(values);
-      console.log(values.json ? JSON.stringify(report, null, 2) : formatAuditTable(report));
-      return 0;
-    }
-    case 'flags': {
-      const report = await flagsFromTeamFile(values.team, { from: values.from, to: values.to });
-      console.log(values.json ? JSON.stringify({ series: report.series }, null, 2) : formatFlags(report));
-      return 0;
-    }
-    case 'focus':
-      console.log(await focusCommand(positionals[0], values));
-      return 0;
-    case 'workspace': {
-      if (positionals[0] === 'keys') {
-        const [, action, keyId] = positionals;
-        const { workspace, label, json } = values;
-        console.log(await workspaceKeysCommand({ action, keyId, workspace, label, json }, withDeps));
-        return 0;
-      }
-      if (positionals[0] !== 'create' || !values.name) throw new InputError('usage: unmeet workspace create --name NAME | unmeet workspace keys ...');
-      const name = values.name;
-      await withDeps(async (deps) => {
-        const { workspace, apiKey } = await createWorkspace(deps, { name });
-        console.log(`Created workspace "${workspace.name}" (${workspace.id}).`);
-        console.log(`API key (shown once): ${apiKey}`);
-      });
-      return 0;
-    }
-    case 'invite': {
-      // --db points this one command at another database file (default: UNMEET_DB).
-      if (typeof values.db === 'string') process.env.UNMEET_DB = resolve(values.db);
-      const { workspace, role, json } = values;
-      console.log(await inviteCommand({ email: positionals[0], workspace, role, json }, withDeps));
-      return 0;
-    }
-    case 'backup': {
-      const target = positionals[0];
-      if (!target) throw new InputError('usage: unmeet backup FILE');
-      const config = loadConfig(process.env);
-      const { handle } = await buildNodeDeps(config, createLogger('warn', (l) => console.error(l)));
-      try {
-        await handle.backup(resolve(target));
-      } finally {
-        handle.close();
-      }
-      console.log(`backed up ${config.dbPath} to ${target}`);
-      return 0;
-    }
-    case 'rotate-secret': {
-      const result = await withDeps((deps) => resealCredentials(deps));
-      console.log(`re-sealed ${result.resealed} credentials under the current secret (${result.alreadyCurrent} already current)`);
-      return 0;
-    }
-    case 'demo':
-      await demo(values.team);
-      return 0;
-    case 'rotate':
-      console.log(await rotateCommand(values));
-      return 0;
-    case 'setup-link':
-      console.log(await setupLinkCommand({ sql: values.sql, publicUrl: loadConfig(process.env).publicUrl, now: Date.now() }, withDeps));
-      return 0;
-    default:
-      console.error(`unmeet: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!handler) {
+    console.error(`unmeet: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
   }
+  return (await handler(values, positionals)) ?? 0;
 }
 
 export async function main(argv = process.argv.slice(2)) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { isUnmeetError } from '../domain/errors';
+import { summariseIcsWarnings, type IcsWarningFacts } from '../domain/ics-warnings';
 import type { CalendarEvent, Member } from '../domain/types';
 import { assertTimeZone, normalizeWorkingHours } from '../domain/working-hours';
 import { parseIcs } from '../providers/ics/ics.mapper';
@@ -80,7 +81,9 @@ export async function readIcsFile(path: string, window: { start: number; end: nu
 
 export function parseIcsNamed(text: string, shown: string, window: { start: number; end: number }, timeZone: string): CalendarEvent[] {
   try {
-    return parseIcs(text, window, { defaultTimeZone: timeZone }).events;
+    const parsed = parseIcs(text, window, { defaultTimeZone: timeZone });
+    printImportWarnings(shown, parsed);
+    return parsed.events;
   } catch (error) {
     if (isUnmeetError(error)) {
       const line = error.details?.line;
@@ -88,6 +91,14 @@ export function parseIcsNamed(text: string, shown: string, window: { start: numb
     }
     throw error;
   }
+}
+
+/**
+ * What an import left out or repaired, on stderr (stdout stays the command's output, JSON
+ * included): one line per kind, e.g. `ayu.ics: 2 repeat rules ignored: line 120, RRULE has no value`.
+ */
+export function printImportWarnings(shown: string, parsed: { warnings: IcsWarningFacts[]; warningCounts: Partial<Record<string, number>> }): void {
+  for (const sentence of summariseIcsWarnings(parsed.warningCounts, parsed.warnings, 'en')) console.error(`${shown}: ${sentence}`);
 }
 
 export const resolveFrom = (teamPath: string, file: string) => resolve(dirname(teamPath), file);

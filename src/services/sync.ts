@@ -5,6 +5,7 @@ import { memberErrors } from '../domain/error-codes/member';
 import { newId } from '../db/ids';
 import type { ConnectionRow } from '../db/connections.repository';
 import type { StoredSyncWarnings } from '../db/schema';
+import { phraseIcsWarning } from '../domain/ics-warnings';
 import { fetchIcsFeed, type FeedValidators, type FetchedFeed } from '../providers/ics/ics.fetch';
 import type { IcsWarning, ParsedIcs } from '../providers/ics/ics.mapper';
 import type { Deps } from './deps';
@@ -48,19 +49,20 @@ export function icsWarningNote(parsed: IcsImportWarnings): string | null {
 
 /**
  * What `connections.sync_warnings` keeps of an import's warnings: the counts and the listed ones
- * (code, line, UID, and the parser's sentence without its line as `detail`), or null for a clean
- * feed. Each import replaces the previous list.
+ * as facts (code, line, UID, the language-neutral `detail` the reader gives), or null for a clean
+ * feed; src/domain/ics-warnings.ts phrases them in the viewer's language. Each import replaces
+ * the previous list.
  */
 export function storedWarnings(parsed: IcsImportWarnings, at: number): StoredSyncWarnings | null {
   const counts = Object.fromEntries(Object.entries(parsed.warningCounts).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
   if (Object.keys(counts).length === 0) return null;
-  const items = parsed.warnings.map((w) => ({ code: w.code, line: w.line, uid: w.uid, detail: w.message.replace(/^line \d+: /, '') }));
+  const items = parsed.warnings.map((w) => ({ code: w.code, line: w.line, uid: w.uid, detail: w.detail ?? '' }));
   return { at, counts, items };
 }
 
 /** The warnings of the stored list in the shape an import answers, for a refresh that found the feed unchanged. */
 const warningsOf = (stored: StoredSyncWarnings | null): IcsImportWarnings => ({
-  warnings: (stored?.items ?? []).map((i) => ({ code: i.code as IcsWarning['code'], line: i.line, uid: i.uid, message: `line ${i.line}: ${i.detail ?? i.code}` })),
+  warnings: (stored?.items ?? []).map((i) => ({ code: i.code as IcsWarning['code'], line: i.line, uid: i.uid, message: phraseIcsWarning(i), ...(i.detail !== undefined && { detail: i.detail }) })),
   warningCounts: (stored?.counts ?? {}) as IcsImportWarnings['warningCounts'],
 });
 

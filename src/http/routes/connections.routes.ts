@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { connectionErrors } from '../../domain/error-codes/connection';
 import { requestErrors } from '../../domain/error-codes/request';
 import type { ConnectionRow } from '../../db/connections.repository';
+import { summariseIcsWarnings } from '../../domain/ics-warnings';
 import type { Deps } from '../../services/deps';
 import { disconnect, requestProviderSync } from '../../services/connections';
 import { connectIcs, syncIcsConnection } from '../../services/sync';
@@ -20,6 +21,15 @@ const connectionSchema = z
     subscription: z.boolean(),
     lastSyncAt: z.string().nullable(),
     lastError: z.string().nullable(),
+    syncWarnings: z
+      .object({
+        at: z.string().openapi({ description: 'When the import that produced them ran' }),
+        counts: z.record(z.string(), z.number().int()).openapi({ description: 'Warnings per code, including those past the listed ones' }),
+        items: z.array(z.object({ code: z.string(), line: z.number().int(), uid: z.string().nullable(), detail: z.string().optional() })),
+        summary: z.array(z.string()).openapi({ example: ['2 repeat rules ignored: line 120, RRULE has no value'] }),
+      })
+      .nullable()
+      .openapi({ description: "What the last ICS import left out or repaired (replaced by each import; null when it had nothing to report). Codes: see the calendars guide's ICS section" }),
     health: healthSchema.optional().openapi({ description: 'Sync health; present when listing and getting connections' }),
   })
   .openapi('Connection');
@@ -33,11 +43,14 @@ const view = (row: ConnectionRow) => ({
   subscription: row.credentials !== null && row.provider === 'ics',
   lastSyncAt: row.lastSyncAt === null ? null : new Date(row.lastSyncAt).toISOString(),
   lastError: row.lastError,
+  syncWarnings: row.syncWarnings
+    ? { ...row.syncWarnings, at: new Date(row.syncWarnings.at).toISOString(), summary: summariseIcsWarnings(row.syncWarnings.counts, row.syncWarnings.items, 'en') }
+    : null,
 });
 
 const icsWarningSchema = z
   .object({
-    code: z.enum(['instance_cap', 'step_budget', 'series_cap', 'duplicate_uid', 'superseded', 'out_of_range']),
+    code: z.string().openapi({ example: 'rule_ignored' }),
     line: z.number().int(),
     uid: z.string().nullable(),
     message: z.string().openapi({ example: 'line 120: series "standup" dropped: the file reached its cap of 100000 instances' }),
@@ -151,7 +164,16 @@ export function connectionsRoutes(deps: Deps) {
       responses: {
         200: {
           description: 'Synced',
-          content: { 'application/json': { schema: z.object({ connection: connectionSchema, events: z.number().int(), ...icsWarningsFields }) } },
+          content: {
+            'application/json': {
+              schema: z.object({
+                connection: connectionSchema,
+                events: z.number().int(),
+                unchanged: z.boolean().openapi({ description: 'The feed was as last imported (HTTP 304, or the same content over the same period): nothing was read or stored again' }),
+                ...icsWarningsFields,
+              }),
+            },
+          },
         },
         202: { description: 'Google/Outlook: the sync is scheduled to run at once', content: { 'application/json': { schema: syncScheduledSchema } } },
         ...errorResponses,
@@ -175,7 +197,7 @@ export function connectionsRoutes(deps: Deps) {
       }
       const upload = isCalendarBody(c) ? { body: await c.req.text() } : typeof json === 'object' && json.ics ? { body: json.ics } : undefined;
       const result = await syncIcsConnection(deps, c.get('workspaceId'), id, upload);
-      return c.json({ connection: view(result.connection), events: result.events, warnings: result.warnings, warningCounts: result.warningCounts }, 200);
+      return c.json({ connection: view(result.connection), events: result.events, unchanged: result.unchanged, warnings: result.warnings, warningCounts: result.warningCounts }, 200);
     },
   );
 

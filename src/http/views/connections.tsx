@@ -1,9 +1,12 @@
 import type { ConnectionRow } from '../../db/connections.repository';
 import type { MemberRow } from '../../db/members.repository';
 import type { ApiKey } from '../../db/workspaces.repository';
+import type { StoredSyncWarnings } from '../../db/schema';
+import { summariseIcsWarnings } from '../../domain/ics-warnings';
 import type { SyncHealth } from '../../domain/sync-health';
 import type { Messages } from './i18n';
 import { Csrf, Layout, type PageContext } from './layout';
+import { icsImportTexts } from './texts/ics-import';
 
 /** Which providers this server can connect (configured OAuth apps; ICS always). */
 export interface ProviderAvailability {
@@ -44,8 +47,28 @@ export function ConnectionItem(props: { ctx: PageContext; connection: Connection
         </span>
       ) : null}
       {props.health?.notice ? <span class="muted small-text">{props.health.notice}</span> : null}
+      {c.syncWarnings ? <ImportWarnings ctx={props.ctx} warnings={c.syncWarnings} /> : null}
       <ConfirmButton action={props.disconnectAction} csrf={props.ctx.session!.csrf} confirm={t.confirmDisconnect} label={t.disconnect} target={c.label} />
     </li>
+  );
+}
+
+/** What the last ICS import left out or repaired, one sentence per kind, in the viewer's language; the time in UTC, labelled. */
+function ImportWarnings(props: { ctx: PageContext; warnings: StoredSyncWarnings }) {
+  const { locale } = props.ctx;
+  const tx = icsImportTexts(locale);
+  const total = Object.values(props.warnings.counts).reduce((n, c) => n + c, 0);
+  const when = `${formatInstant(props.warnings.at, locale, 'UTC', '')} UTC`;
+  return (
+    <details class="small-text ics-warnings" data-warnings={String(total)}>
+      <summary>{tx.heading(new Intl.NumberFormat(locale).format(total), when)}</summary>
+      <p class="muted">{tx.lead}</p>
+      <ul class="plain">
+        {summariseIcsWarnings(props.warnings.counts, props.warnings.items, locale).map((sentence) => (
+          <li>{sentence}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
