@@ -227,7 +227,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     const toggle = ayu.locator('form[action="/focus/enable"] button');
     const before = await toggle.textContent();
     await toggle.click();
-    await page.waitForURL(/ok=toggled/);
+    await page.getByRole('status').filter({ hasText: 'Focus protection is on for Ayu' }).waitFor();
     expect(await page.locator('section[data-member="ayu@example.com"] form[action="/focus/enable"] button').textContent()).not.toBe(before);
     await page.getByLabel('I have checked these blocks: put them in the calendars').check();
     await page.getByRole('button', { name: 'Apply focus blocks' }).click();

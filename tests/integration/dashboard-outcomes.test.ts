@@ -267,3 +267,29 @@ describe('POST-redirect-GET on the sign-in forms', () => {
     expect(reload.text).toBe(shown.text);
   });
 });
+
+describe('decisions and focus switches say what they did', () => {
+  it('when a series is marked keep or converted, then the page it lands on says so once, with the title and for how long', async () => {
+    for (const [decision, text] of [
+      ['keep', 'Recorded: “Weekly status” stays as it is; no suggestion about it for 90 days.'],
+      ['converted', 'Recorded: “Weekly status” became a written format; it gets no more suggestions.'],
+    ] as const) {
+      const { b, page } = await onFlagsPage();
+      const decided = await b.request('POST', '/flags/decide', { _csrf: b.csrfOf(page.text), seriesKey: 'status@example.com', decision });
+      expect([decided.status, decided.location]).toEqual([303, '/flags']);
+      expect((await b.request('GET', `/flags?${RANGE}`)).text).toContain(text);
+      expect((await b.request('GET', `/flags?${RANGE}`)).text).not.toContain('Recorded:');
+    }
+  });
+
+  it('when focus protection is turned on and off, then the page says for whom, and that turning it off removed what it wrote (in Indonesian too)', async () => {
+    const b = browser('id');
+    await b.signIn(apiKey);
+    const page = await b.request('GET', '/focus');
+    const on = await b.request('POST', '/focus/enable', { _csrf: b.csrfOf(page.text), memberId: ayuId, enabled: 'true' });
+    expect([on.status, on.location]).toEqual([303, '/focus']);
+    expect((await b.request('GET', '/focus')).text).toContain('Perlindungan fokus aktif untuk Ayu. Tidak ada yang ditulis ke kalendernya sampai Anda menerapkannya.');
+    await b.request('POST', '/focus/enable', { _csrf: b.csrfOf(page.text), memberId: ayuId, enabled: 'false' });
+    expect((await b.request('GET', '/focus')).text).toContain('Perlindungan fokus nonaktif untuk Ayu: 0 blok fokus mendatang dihapus dari kalendernya.');
+  });
+});

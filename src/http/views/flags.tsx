@@ -81,6 +81,12 @@ function queueNote(ctx: PageContext, mail: MailReadiness | undefined, organizer:
 
 const providerLabel = (provider: 'google' | 'microsoft') => (provider === 'google' ? 'Google' : 'Outlook');
 
+/** What "Keep" or "Converted" recorded, for the page the decision redirects to. */
+export function decidedText(locale: Locale, title: string, decided: { decision: 'keep' | 'converted'; keepDays: number | null }): string {
+  const x = noticeTexts(locale);
+  return decided.decision === 'keep' ? x.decidedKeep(title, decided.keepDays ?? 0) : x.decidedConverted(title);
+}
+
 /** The outcome of a suggestion queued for an organizer who cannot send it yet (see QueueForm's note). */
 export function queuedForConnectionText(locale: Locale, flash: { to: string; deliverAfter: number; timeZone: string }, mail: MailReadiness): string {
   const provider = providerLabel(mail.mode === 'organizer' ? mail.provider : 'google');

@@ -1,10 +1,17 @@
 import { DateTime } from 'luxon';
 import { layoutTimeline } from './charts';
-import { formatHours } from './i18n';
+import { formatHours, type Locale } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
 import { UnnamedNote } from './overview';
 import { FocusOutcome, type FocusOutcomeMember } from './outcomes';
 import { noticeTexts } from './texts/notices';
+
+/** What turning focus protection on or off did (off removes upcoming blocks), for the page it redirects to. */
+export function focusToggledText(locale: Locale, name: string | undefined, toggled: { enabled: boolean; removed: number; failed: number }): string {
+  const x = noticeTexts(locale);
+  const who = name ?? x.someone;
+  return toggled.enabled ? x.focusOn(who) : x.focusOff(who, toggled.removed, toggled.failed);
+}
 
 /** Names shown in a "nothing can be written for …" sentence before the rest become a count. */
 const NAMED_IN_NOTICE = 8;

@@ -16,8 +16,8 @@ import { mailReadiness, sendsAutomatically } from '../../../services/outbox-page
 import { prepareSuggestion, queueSuggestion } from '../../../services/suggestions';
 import { scopedFlags, viewerScope } from '../../../services/team-views';
 import type { DashboardSession } from '../../middleware/session';
-import { FLAG_SORT_KEYS, FlagsPage, PreviewPage, queuedForConnectionText, sortFlags, type FlagSortKey, type SortDir } from '../../views/flags';
-import { FocusPage, type FocusView } from '../../views/focus';
+import { decidedText, FLAG_SORT_KEYS, FlagsPage, PreviewPage, queuedForConnectionText, sortFlags, type FlagSortKey, type SortDir } from '../../views/flags';
+import { FocusPage, focusToggledText, type FocusView } from '../../views/focus';
 import { HeatmapPage } from '../../views/heatmap';
 import { ErrorPage } from '../../views/layout';
 import { queueOutcomeText, type Flash } from '../../views/outcomes';
@@ -63,6 +63,14 @@ export async function loadFocus(deps: Deps, workspaceId: string, members: readon
   return { days, members: views, canApply: true, canToggle: true };
 }
 
+/** What a flags or focus form did, shown once on the page it redirects to. */
+type PageFlash =
+  | Flash
+  | { kind: 'decided'; seriesKey: string; decision: 'keep' | 'converted'; keepDays: number | null }
+  | { kind: 'focusToggled'; memberId: string; enabled: boolean; removed: number; failed: number };
+
+const DAY_MS = 86_400_000;
+
 export function reportRoutes(deps: Deps, kit: Kit) {
   const app = new Hono<DashEnv>();
   const { page, render, failure, pageContext } = kit;
@@ -88,7 +96,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
 
   async function flagsPage(c: Ctx, notice?: Notice, status: 200 | 404 | 409 | 422 = 200) {
     const session = c.get('session');
-    const flash = status === 200 && !notice ? await kit.readFlash<Flash>(c) : undefined;
+    const flash = status === 200 && !notice ? await kit.readFlash<PageFlash>(c) : undefined;
     const { t, locale } = await pageContext(c, session);
     const mail = await mailReadiness(deps, session.workspaceId);
     if (flash?.kind === 'queued') notice = { kind: 'ok', text: flash.status === 'connection' ? queuedForConnectionText(locale, flash, mail) : queueOutcomeText(t, flash) };
@@ -97,6 +105,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     const dir: SortDir = c.req.query('dir') === 'asc' ? 'asc' : c.req.query('dir') === 'desc' ? 'desc' : sort === 'title' || sort === 'organizer' ? 'asc' : 'desc';
     const result = await scopedFlags(deps, session, { ...flagRange(c), includeDecided: true });
     const rows = sortFlags(result.series, sort, dir);
+    if (flash?.kind === 'decided') notice = { kind: 'ok', text: decidedText(locale, rows.find((r) => r.seriesKey === flash.seriesKey)?.title ?? flash.seriesKey, flash) };
     return c.html(await render(c, session, (ctx) => FlagsPage({ ctx, range: result.range, currency: result.currency, rows, sort, dir, mail }), undefined, notice), status);
   }
 
@@ -154,8 +163,10 @@ export function reportRoutes(deps: Deps, kit: Kit) {
     const decision = first(form.decision);
     try {
       if (decision !== 'keep' && decision !== 'converted') throw requestErrors.invalid('decision must be keep or converted.');
-      await decideSeries(deps, c.get('session').workspaceId, { seriesKey: first(form.seriesKey), decision, decidedBy: 'dashboard' });
-      return c.redirect('/flags?ok=decided', 303);
+      const decided = await decideSeries(deps, c.get('session').workspaceId, { seriesKey: first(form.seriesKey), decision, decidedBy: 'dashboard' });
+      const keepDays = decided.expiresAt !== null ? Math.round((decided.expiresAt - deps.clock()) / DAY_MS) : null;
+      const flash: PageFlash = { kind: 'decided', seriesKey: decided.seriesKey, decision, keepDays };
+      return kit.redirectWithFlash(c, '/flags', flash);
     } catch (error) {
       return failure(c, error);
     }
@@ -169,7 +180,8 @@ export function reportRoutes(deps: Deps, kit: Kit) {
       const members = await deps.repos.members.list(session.workspaceId);
       const seen = await visibilityFor(deps, session, members);
       const focus = await loadFocus(deps, session.workspaceId, members.filter((m) => seen.named.has(m.id)));
-      const flash = await kit.readFlash<Flash>(c);
+      const flash = await kit.readFlash<PageFlash>(c);
+      const toggled = flash?.kind === 'focusToggled' ? flash : undefined;
       const outcome =
         flash?.kind === 'focus'
           ? {
@@ -177,7 +189,9 @@ export function reportRoutes(deps: Deps, kit: Kit) {
               unnamed: flash.members.filter((o) => !seen.named.has(o.memberId)).length,
             }
           : undefined;
-      return c.html(await render(c, session, (ctx) => FocusPage({ ctx, focus, unnamed: seen.unnamed, outcome }), members));
+      const named = toggled && seen.named.has(toggled.memberId) ? members.find((m) => m.id === toggled.memberId)?.name : undefined;
+      const notice = toggled ? { kind: 'ok' as const, text: focusToggledText(await kit.localeOf(c, () => members), named, toggled) } : undefined;
+      return c.html(await render(c, session, (ctx) => FocusPage({ ctx, focus, unnamed: seen.unnamed, outcome }), members, notice));
     } catch (error) {
       return failure(c, error);
     }
@@ -198,8 +212,9 @@ export function reportRoutes(deps: Deps, kit: Kit) {
   app.post('/focus/enable', page('admin'), async (c) => {
     const form = c.get('form');
     try {
-      await setMemberFocus(deps, c.get('session').workspaceId, first(form.memberId), { enabled: first(form.enabled) === 'true' });
-      return c.redirect('/focus?ok=toggled', 303);
+      const set = await setMemberFocus(deps, c.get('session').workspaceId, first(form.memberId), { enabled: first(form.enabled) === 'true' });
+      const flash: PageFlash = { kind: 'focusToggled', memberId: set.memberId, enabled: set.enabled, removed: set.removedBlocks, failed: set.failedRemovals };
+      return kit.redirectWithFlash(c, '/focus', flash);
     } catch (error) {
       return failure(c, error);
     }

@@ -15,6 +15,12 @@ export const noticeTexts = defineTexts(
     organizerCannotSend: (provider: string) => `held: the organizer has no usable ${provider} connection`,
     queuedForConnection: (to: string, provider: string, when: string) =>
       `Waiting in the outbox: this workspace sends from the organizer’s own ${provider} account, and ${to} has no usable one; it goes out once they connect it (at ${when} at the earliest).`,
+    decidedKeep: (title: string, days: number) => `Recorded: “${title}” stays as it is; no suggestion about it for ${days} days.`,
+    decidedConverted: (title: string) => `Recorded: “${title}” became a written format; it gets no more suggestions.`,
+    focusOn: (name: string) => `Focus protection is on for ${name}. Nothing is written to their calendar until you apply.`,
+    focusOff: (name: string, removed: number, failed: number) =>
+      `Focus protection is off for ${name}: ${removed} upcoming focus ${removed === 1 ? 'block' : 'blocks'} removed from their calendar${failed > 0 ? `; ${failed} could not be removed and stay there` : ''}.`,
+    someone: 'this member',
     seeOutbox: 'See the outbox',
     notFoundLead: 'There is no page at this address. It may have moved, or the link may be incomplete.',
     notFoundHome: 'Go to the dashboard',
@@ -29,6 +35,12 @@ export const noticeTexts = defineTexts(
     organizerCannotSend: (provider: string) => `ditahan: penyelenggara tidak punya koneksi ${provider} yang bisa dipakai`,
     queuedForConnection: (to: string, provider: string, when: string) =>
       `Menunggu di kotak keluar: ruang kerja ini mengirim dari akun ${provider} milik penyelenggara, dan ${to} tidak punya akun yang bisa dipakai; dikirim setelah mereka menghubungkannya (paling cepat ${when}).`,
+    decidedKeep: (title: string, days: number) => `Tercatat: “${title}” tetap seperti sekarang; tidak ada saran tentangnya selama ${days} hari.`,
+    decidedConverted: (title: string) => `Tercatat: “${title}” sudah diganti dengan format tertulis; tidak ada saran lagi tentangnya.`,
+    focusOn: (name: string) => `Perlindungan fokus aktif untuk ${name}. Tidak ada yang ditulis ke kalendernya sampai Anda menerapkannya.`,
+    focusOff: (name: string, removed: number, failed: number) =>
+      `Perlindungan fokus nonaktif untuk ${name}: ${removed} blok fokus mendatang dihapus dari kalendernya${failed > 0 ? `; ${failed} tidak bisa dihapus dan tetap ada` : ''}.`,
+    someone: 'anggota ini',
     seeOutbox: 'Lihat kotak keluar',
     notFoundLead: 'Tidak ada halaman di alamat ini. Mungkin sudah dipindahkan, atau tautannya tidak lengkap.',
     notFoundHome: 'Ke dasbor',
