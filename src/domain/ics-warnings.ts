@@ -74,36 +74,39 @@ export interface IcsWarningFacts {
 export type IcsWarningLocale = 'en' | 'id';
 
 interface CodePhrases {
-  /** How many events it concerns, e.g. "2 events skipped". */
-  count: (n: string) => string;
+  /** How many events it concerns, e.g. "2 events skipped" (`one`: the count is 1). */
+  count: (n: string, one: boolean) => string;
   /** Why, from the detail, e.g. "RRULE has no value". */
   reason: (detail: string) => string;
 }
 
 type Phrasebook = Record<IcsWarningCode, CodePhrases> & { line: string; unknown: CodePhrases };
 
+/** An English noun for a count: singular for one. */
+const s = (one: boolean, word: string): string => (one ? word : `${word}s`);
+
 const en: Phrasebook = {
   line: 'line',
-  instance_cap: { count: (n) => `${n} series dropped`, reason: (d) => `the file reached its cap of ${d} instances` },
-  step_budget: { count: (n) => `${n} series cut short`, reason: (d) => `the rule used up its expansion steps after ${d} instances` },
-  series_cap: { count: (n) => `${n} series cut`, reason: (d) => `more than ${d} instances in one series` },
-  duplicate_uid: { count: (n) => `${n} events kept separately`, reason: () => 'another event has the same UID' },
-  superseded: { count: (n) => `${n} older versions dropped`, reason: (d) => `line ${d} is a newer version of the same event` },
-  out_of_range: { count: (n) => `${n} events skipped`, reason: (d) => `the date ${d} lies beyond the year 275760` },
-  end_clamped: { count: (n) => `${n} events shortened`, reason: (d) => `the end ${d} lies far in the future; cut at the end of the imported period` },
+  instance_cap: { count: (n, one) => `${n} series dropped`, reason: (d) => `the file reached its cap of ${d} instances` },
+  step_budget: { count: (n, one) => `${n} series cut short`, reason: (d) => `the rule used up its expansion steps after ${d} instances` },
+  series_cap: { count: (n, one) => `${n} series cut`, reason: (d) => `more than ${d} instances in one series` },
+  duplicate_uid: { count: (n, one) => `${n} ${s(one, 'event')} kept separately`, reason: () => 'another event has the same UID' },
+  superseded: { count: (n, one) => `${n} older ${s(one, 'version')} dropped`, reason: (d) => `line ${d} is a newer version of the same event` },
+  out_of_range: { count: (n, one) => `${n} ${s(one, 'event')} skipped`, reason: (d) => `the date ${d} lies beyond the year 275760` },
+  end_clamped: { count: (n, one) => `${n} ${s(one, 'event')} shortened`, reason: (d) => `the end ${d} lies far in the future; cut at the end of the imported period` },
   rule_ignored: {
-    count: (n) => `${n} repeat rules ignored`,
+    count: (n, one) => `${n} repeat ${s(one, 'rule')} ignored`,
     reason: (d) => (d === 'empty' ? 'RRULE has no value' : `RRULE cannot be read (${d}); the event was kept once`),
   },
-  zone_fallback: { count: (n) => `${n} unknown time zones`, reason: (d) => `time zone "${d}" is unknown; its times were read in the calendar's zone` },
-  zone_offset: { count: (n) => `${n} time zones read by offset`, reason: (d) => `time zone "${d}" was read at its UTC offset, without daylight saving` },
-  property_skipped: { count: (n) => `${n} values skipped`, reason: (d) => `${d} cannot be read` },
-  event_skipped: { count: (n) => `${n} events skipped`, reason: (d) => `the event cannot be read (${d})` },
-  rule_repaired: { count: (n) => `${n} repeat rules repaired`, reason: (d) => `RRULE read after a repair: ${d}` },
-  line_malformed: { count: (n) => `${n} lines skipped`, reason: (d) => `"${d}" is not a calendar line` },
-  line_misplaced: { count: (n) => `${n} lines out of place`, reason: (d) => `"${d}" is outside any calendar or closes nothing` },
-  structure_repaired: { count: (n) => `${n} components closed`, reason: (d) => `BEGIN:${d} is never closed; it ends where its parent ends` },
-  unknown: { count: (n) => `${n} problems`, reason: (d) => d },
+  zone_fallback: { count: (n, one) => `${n} unknown time ${s(one, 'zone')}`, reason: (d) => `time zone "${d}" is unknown; its times were read in the calendar's zone` },
+  zone_offset: { count: (n, one) => `${n} time ${s(one, 'zone')} read by offset`, reason: (d) => `time zone "${d}" was read at its UTC offset, without daylight saving` },
+  property_skipped: { count: (n, one) => `${n} ${s(one, 'value')} skipped`, reason: (d) => `${d} cannot be read` },
+  event_skipped: { count: (n, one) => `${n} ${s(one, 'event')} skipped`, reason: (d) => `the event cannot be read (${d})` },
+  rule_repaired: { count: (n, one) => `${n} repeat ${s(one, 'rule')} repaired`, reason: (d) => `RRULE read after a repair: ${d}` },
+  line_malformed: { count: (n, one) => `${n} ${s(one, 'line')} skipped`, reason: (d) => `"${d}" is not a calendar line` },
+  line_misplaced: { count: (n, one) => `${n} ${s(one, 'line')} out of place`, reason: (d) => `"${d}" is outside any calendar or closes nothing` },
+  structure_repaired: { count: (n, one) => `${n} ${s(one, 'component')} closed`, reason: (d) => `BEGIN:${d} is never closed; it ends where its parent ends` },
+  unknown: { count: (n, one) => `${n} ${s(one, 'problem')}`, reason: (d) => d },
 };
 
 const id: Phrasebook = {
@@ -164,7 +167,7 @@ export function summariseIcsWarnings(
     if (!count) continue;
     const phrases = phrasesOf(code, locale);
     const listed = items.filter((w) => w.code === code);
-    const head = phrases.count(number.format(count));
+    const head = phrases.count(number.format(count), count === 1);
     const first = listed[0];
     if (!first) {
       out.push(head);
