@@ -135,6 +135,7 @@ describe('Outlook busy status', () => {
     ['TENTATIVE', 'opaque', undefined],
     ['BUSY', 'opaque', undefined],
     ['OOF', 'opaque', true],
+    ['WORKINGELSEWHERE', 'transparent', undefined],
   ])('when X-MICROSOFT-CDO-BUSYSTATUS is %s, then the event is %s and away is %s', (status, transparency, away) => {
     // Outlook writes TRANSP from the busy status loosely; the busy status decides.
     const text = feed('-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN', [], [

@@ -107,18 +107,19 @@ const FACT_PROPS = new Set([
 
 /**
  * Busy or free from Outlook's X-MICROSOFT-CDO-BUSYSTATUS when it says (it is what Outlook shows;
- * TRANSP is derived from it on export, and only loosely), else from TRANSP. TENTATIVE and
- * WORKINGELSEWHERE block time like BUSY; OOF blocks it and marks the member away.
+ * TRANSP is derived from it on export, and only loosely), else from TRANSP. TENTATIVE blocks time
+ * like BUSY; OOF blocks it and marks the member away; WORKINGELSEWHERE is free time, as Graph's
+ * `showAs: workingElsewhere` is (docs/calendars.md, Out of office).
  */
 function availability(transp: string | undefined, busy: string | undefined): Pick<Facts, 'transparency' | 'away'> {
   switch (busy) {
     case 'FREE':
+    case 'WORKINGELSEWHERE':
       return { transparency: 'transparent', away: undefined };
     case 'OOF':
       return { transparency: 'opaque', away: true };
     case 'BUSY':
     case 'TENTATIVE':
-    case 'WORKINGELSEWHERE':
       return { transparency: 'opaque', away: undefined };
     default: {
       const transparency = transp === 'TRANSPARENT' ? 'transparent' : transp !== undefined || busy !== undefined ? 'opaque' : undefined;
