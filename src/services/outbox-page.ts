@@ -93,7 +93,8 @@ export async function loadOutboxPage(deps: Pick<Deps, 'repos' | 'mail' | 'google
       state,
       timeZone: zones.get(row.recipient.toLowerCase()) ?? 'UTC',
       unconfirmed: row.status === 'held' && row.lastError === heldReason(row.recipient),
-      exportable: state === 'stuck' && kind !== 'confirmation',
+      // Exporting signs live links, which needs the server's mail setup (absent under `unavailable`).
+      exportable: state === 'stuck' && kind !== 'confirmation' && readiness.mode === 'outbox',
     };
   });
   return { page, hasNext: rows.length > OUTBOX_PAGE_SIZE, readiness: readiness.mode, provider: readiness.mode === 'organizer' ? readiness.provider : undefined, messages };
