@@ -14,7 +14,7 @@ export const outboxMessageView = (r: OutboxSummaryRow) => ({
   deliverAfter: r.deliverAfter,
   status: r.status,
   heldReason: r.status === 'held' ? r.lastError : null,
-  kind: isConfirmationMessage(r) ? ('confirmation' as const) : ('suggestion' as const),
+  kind: r.kind === 'digest' ? ('digest' as const) : isConfirmationMessage(r) ? ('confirmation' as const) : ('suggestion' as const),
   attempts: r.attempts,
   transport: r.transport,
   lastError: r.lastError,

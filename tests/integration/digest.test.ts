@@ -212,7 +212,7 @@ describe('the weekly digest', () => {
     const [message] = await digests(workspaceId);
     const shown = await t.api('GET', `/v1/outbox/${message!.id}`, { key });
     expect(shown.status).toBe(200);
-    expect(shown.json).toMatchObject({ status: 'queued', subject: 'Your week in Acme: review and week ahead (30 Nov – 6 Dec 2026)', text: DIGEST_OUTBOX_NOTE });
+    expect(shown.json).toMatchObject({ kind: 'digest', status: 'queued', subject: 'Your week in Acme: review and week ahead (30 Nov – 6 Dec 2026)', text: DIGEST_OUTBOX_NOTE });
     expect(JSON.stringify(shown.json)).not.toMatch(/Meetings|Weekly status|Focus time/);
     expect(message!.mime).not.toContain('Weekly status');
   });

@@ -23,7 +23,7 @@ const summary = z
     deliverAfter: z.number(),
     status: z.enum(statuses).openapi({ description: '`held`: waits until the recipient confirms they want these emails (see `heldReason`)' }),
     heldReason: z.string().nullable().openapi({ description: 'why a held message waits, e.g. "waiting for ayu@example.com to confirm they want these emails"' }),
-    kind: z.enum(['suggestion', 'confirmation']).openapi({ description: '`confirmation`: the fixed mail asking an address to confirm' }),
+    kind: z.enum(['suggestion', 'confirmation', 'digest']).openapi({ description: '`confirmation`: the fixed mail asking an address to confirm; `digest`: a weekly digest (its bodies are not shown)' }),
     attempts: z.number(),
     transport: z.string().nullable(),
     lastError: z.string().nullable(),
