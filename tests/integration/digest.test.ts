@@ -4,8 +4,15 @@
  * and the one-click POST turns it off without a session. Also: at most once per week under
  * re-runs and concurrent runs, verified addresses only, and nothing of its content in the outbox.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { openSqlite } from '../../src/db/sqlite';
+import { createRepositories } from '../../src/db/repositories';
+import { startServer } from '../../src/entry/node';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { DIGEST_JOB_KIND, DIGEST_OUTBOX_NOTE, ensureDigestJob, runDigests } from '../../src/services/digest';
 import { createTestApp, newWorkspace } from '../helpers/app';
@@ -221,6 +228,24 @@ describe('the weekly digest', () => {
     const { key } = await ayuWorkspace();
     expect((await t.api('GET', '/v1/me/digest', { key })).status).toBe(403);
     expect((await t.api('PUT', '/v1/me/digest', { key, json: { optIn: true } })).status).toBe(403);
+  });
+
+  it('when a fresh Node install starts, then the digest job is scheduled; a restart keeps that one job as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unmeet-digest-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', UNMEET_DB: join(dir, 'unmeet.db'), UNMEET_LOG_LEVEL: 'silent' });
+    const jobs = () => {
+      const handle = openSqlite(config.dbPath);
+      return createRepositories({ db: handle.db }).jobs.getByKey(DIGEST_JOB_KIND).finally(() => handle.close());
+    };
+    try {
+      await (await startServer(config)).stop();
+      const first = await jobs();
+      expect(first).toMatchObject({ kind: DIGEST_JOB_KIND, workspaceId: null, everyMs: 30 * 60_000 });
+      await (await startServer(config)).stop();
+      expect(await jobs()).toMatchObject({ id: first!.id, runAt: first!.runAt });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when the digest job is ensured again and again, then one job exists and its next run does not move', async () => {
