@@ -9,6 +9,8 @@ import {
   painLevel,
   sparkline,
   trend,
+  chartWidth,
+  yOf,
 } from '../../src/http/views/charts';
 import { sortFlags, type FlagRow } from '../../src/http/views/flags';
 import { fromAcceptLanguage, messages, pickLocale } from '../../src/http/views/i18n';
@@ -156,6 +158,23 @@ const flag = (seriesKey: string, title: string, score: number, verdict: FlagRow[
   suggestedFormat: null,
   cost: { personHoursPerOccurrence: 1, personHoursPerYear: perYear, moneyPerYear: null },
   decision: null,
+});
+
+describe('meeting-hours chart scale', () => {
+  it('when every bar is far below the threshold line, then the scale still reaches the line, and the line sits at the top', () => {
+    const layout = layoutStackedBars([{ label: 'Ayu', bars: [{ label: 'w1', segments: [{ key: 'meeting', value: 7 }] }] }], { scaleAtLeast: 20, top: 22 });
+    expect(layout.max).toBe(20);
+    expect(yOf(layout, 20)).toBe(layout.plot.y);
+    expect(yOf(layout, 0)).toBe(layout.plot.y + layout.plot.height);
+    expect(yOf(layout, 99)).toBe(layout.plot.y);
+  });
+  it.each([
+    [7, 4, 1188],
+    [1, 1, 640],
+    [40, 4, 44 + 40 * 148 + 39 * 18],
+  ])('when %i people have %i weeks each, then the chart is %i units wide (it scrolls in its box rather than squeezing)', (groups, bars, width) => {
+    expect(chartWidth(groups, bars)).toBe(width);
+  });
 });
 
 describe('sortFlags', () => {

@@ -103,7 +103,8 @@ export function yOf(layout: Pick<StackedBarsLayout, 'plot' | 'max'>, value: numb
  * squeezing a large team into the page: the chart then scrolls inside its own box.
  */
 export function chartWidth(groups: number, barsPerGroup: number, options: { barWidth?: number; minGroupWidth?: number; min?: number } = {}): number {
-  const group = Math.max(options.minGroupWidth ?? 96, barsPerGroup * ((options.barWidth ?? 16) + 3));
+  // 34 units per bar: room for its 11 px week label ("Nov 16") without running into the next one.
+  const group = Math.max(options.minGroupWidth ?? 96, barsPerGroup * ((options.barWidth ?? 34) + 3));
   return Math.max(options.min ?? 640, Math.round(44 + groups * group + Math.max(0, groups - 1) * 18));
 }
 

@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { AuditMetrics } from '../../domain/audit-types';
 import { distribution } from '../../domain/privacy';
@@ -87,12 +88,19 @@ export function UnnamedNote(props: { ctx: PageContext; count: number; totals?: b
   );
 }
 
-/** The overview page around its content (rendered apart: it depends only on the data, range and locale, so it can be cached), and the viewer's own "Do next". */
-export function OverviewPage(props: { ctx: PageContext; content: Child; doNext?: Child }) {
+/**
+ * Where the viewer's own "Do next" goes inside the shared, cached content: right after team
+ * health, so the next step is the second thing a lead reads (see {@link OverviewPage}).
+ */
+export const DO_NEXT_SLOT = '<!--do-next-->';
+
+/** The overview page around its content (rendered apart: it depends only on the data, range and locale, so it can be cached), with the viewer's own "Do next" in its slot. */
+export async function OverviewPage(props: { ctx: PageContext; content: string; doNext: Child }) {
+  const doNext = props.doNext === null || props.doNext === undefined ? '' : String(await props.doNext.toString());
+  const content = props.content.includes(DO_NEXT_SLOT) ? props.content.replace(DO_NEXT_SLOT, () => doNext) : props.content + doNext;
   return (
     <Layout ctx={props.ctx} title={props.ctx.t.navOverview}>
-      {props.content}
-      {props.doNext ?? null}
+      {raw(content)}
     </Layout>
   );
 }
@@ -305,6 +313,7 @@ export function OverviewContent(props: { ctx: PageContext; overview: Overview; p
       ) : (
         <>
           <HealthSection ctx={ctx} o={o} health={overview.health} shown={privacy.teamTotals} />
+          {raw(DO_NEXT_SLOT)}
           {privacy.teamTotals ? (
             <section aria-labelledby="team-title" class="card">
               <h2 id="team-title">{t.teamTotals}</h2>

@@ -8,7 +8,6 @@
  * kept with its gzip, so a reload costs the session check, a few small reads and the bytes.
  */
 import { Hono } from 'hono';
-import { raw } from 'hono/html';
 import { isHidden } from '../../../domain/do-next';
 import { memberVisibility } from '../../../domain/privacy';
 import { loadOverview, resolveWeeks } from '../../../services/dashboard';
@@ -65,13 +64,14 @@ export function overviewRoutes(deps: Deps, kit: Kit) {
             async () => {
               const overview = await loadOverview(deps, session.workspaceId, range);
               const named = { ...overview, members: overview.members.filter((m) => !scope.hiddenMemberIds.has(m.id)) };
-              return raw(await OverviewContent({ ctx, overview: named, privacy }).toString());
+              return String(await OverviewContent({ ctx, overview: named, privacy }).toString());
             },
             scope.dataVersion,
           );
           const list = await doNextFor(deps, viewer, scope, dismissals);
           const doNext = DoNextSection({ ctx, list, mail: !!deps.mail });
-          const bytes = new TextEncoder().encode(`<!doctype html>${await OverviewPage({ ctx, content, doNext }).toString()}`) as Uint8Array<ArrayBuffer>;
+          const html = await (await OverviewPage({ ctx, content, doNext })).toString();
+          const bytes = new TextEncoder().encode(`<!doctype html>${html}`) as Uint8Array<ArrayBuffer>;
           return { bytes, gzipped: await gzip(bytes) };
         },
         scope.dataVersion,
