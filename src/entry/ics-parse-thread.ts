@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { isUnmeetError } from '../domain/errors';
 import { parseIcs } from '../providers/ics/ics.mapper';
-import { hashedText, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
+import { decodeFeed, hashPrefix, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
 import { packParsed, transferables } from '../services/ics-parse-transfer';
 
 const port = parentPort;
@@ -17,12 +17,12 @@ port.on('message', (job: ParseJob) => {
   let reply: ParseReply;
   try {
     // Hashed here, not on the request thread: node:crypto reads the string without a copy.
-    const hash = createHash('sha256').update(hashedText(job.text, job.options)).digest('hex');
+    const hash = createHash('sha256').update(hashPrefix(job.options)).update(job.text).digest('hex');
     if (hash === job.unlessHash) {
       port.postMessage({ id: job.id, hash, result: null } satisfies ParseReply);
       return;
     }
-    const packed = packParsed(parseIcs(job.text, job.window, job.options));
+    const packed = packParsed(parseIcs(decodeFeed(job.text), job.window, job.options));
     port.postMessage({ id: job.id, hash, result: packed } satisfies ParseReply, transferables(packed));
     return;
   } catch (error) {

@@ -37,7 +37,9 @@ export function createIcsParseWorkers(logger: Logger, options: IcsParseWorkerOpt
     return {
       run(job) {
         worker.ref(); // a pending parse keeps the process alive (the CLI waits for it)
-        worker.postMessage(job);
+        // An upload's bytes move to the thread rather than being copied (a view of part of a buffer is copied).
+        const whole = job.text instanceof Uint8Array && job.text.byteOffset === 0 && job.text.byteLength === job.text.buffer.byteLength;
+        worker.postMessage(job, whole ? [(job.text as Uint8Array).buffer as ArrayBuffer] : []);
       },
       terminate() {
         dead = true;

@@ -22,17 +22,31 @@ export interface ReadFeed {
   parsed: ParsedIcs | null;
 }
 
+/**
+ * A feed as text, or as the UTF-8 bytes an upload arrived in: bytes cross to a parse thread
+ * without a copy (their buffer is transferred) and are decoded only there, so ten 10 MiB uploads
+ * never exist on the request thread as strings too.
+ */
+export type FeedText = string | Uint8Array;
+
 export interface FeedParser {
   /** Takes an import slot for the whole import (fetch, parse, store); call the returned function once when done. */
   admit(): () => void;
-  parse(text: string, window: IcsWindow, options: ParseIcsOptions, unlessHash?: string | null): Promise<ReadFeed>;
+  parse(text: FeedText, window: IcsWindow, options: ParseIcsOptions, unlessHash?: string | null): Promise<ReadFeed>;
 }
 
-/** The text {@link ReadFeed.hash} is taken of. */
-export const hashedText = (text: string, options: ParseIcsOptions) => `${options.defaultTimeZone ?? ''}\n${text}`;
+/** What precedes the feed in the hashed input: the zone floating times are read in, and a newline. */
+export const hashPrefix = (options: ParseIcsOptions) => `${options.defaultTimeZone ?? ''}\n`;
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+export const decodeFeed = (text: FeedText): string => (typeof text === 'string' ? text : new TextDecoder().decode(text));
+
+async function sha256Hex(text: FeedText, options: ParseIcsOptions): Promise<string> {
+  const prefix = new TextEncoder().encode(hashPrefix(options));
+  const body = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const input = new Uint8Array(prefix.length + body.length);
+  input.set(prefix);
+  input.set(body, prefix.length);
+  const digest = await crypto.subtle.digest('SHA-256', input);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -40,14 +54,14 @@ async function sha256Hex(text: string): Promise<string> {
 export const inlineFeedParser: FeedParser = {
   admit: () => () => undefined,
   parse: async (text, window, options, unlessHash) => {
-    const hash = await sha256Hex(hashedText(text, options));
-    return { hash, parsed: hash === unlessHash ? null : parseIcs(text, window, options) };
+    const hash = await sha256Hex(text, options);
+    return { hash, parsed: hash === unlessHash ? null : parseIcs(decodeFeed(text), window, options) };
   },
 };
 
 export interface ParseJob {
   id: number;
-  text: string;
+  text: FeedText;
   window: IcsWindow;
   options: ParseIcsOptions;
   unlessHash: string | null;

@@ -9,7 +9,7 @@ import { phraseIcsWarning } from '../domain/ics-warnings';
 import { fetchIcsFeed, type FeedValidators, type FetchedFeed } from '../providers/ics/ics.fetch';
 import type { IcsWarning, ParsedIcs } from '../providers/ics/ics.mapper';
 import type { Deps } from './deps';
-import { inlineFeedParser, type FeedParser } from './ics-parse-pool';
+import { inlineFeedParser, type FeedParser, type FeedText } from './ics-parse-pool';
 
 const DAY = 86_400_000;
 /** How much of a calendar is kept: half a year back for audits, half a year ahead for planning. */
@@ -20,7 +20,8 @@ export const syncWindow = (now: number) => ({
   end: Math.ceil(now / DAY + SYNC_WINDOW_DAYS.future) * DAY,
 });
 
-export type IcsSource = { url: string } | { body: string; name?: string | undefined };
+/** A subscription URL, or an uploaded file (as text, or as the bytes it arrived in). */
+export type IcsSource = { url: string } | { body: FeedText; name?: string | undefined };
 
 export const icsRefreshJobKey = (connectionId: string) => `ics.refresh:${connectionId}`;
 
@@ -68,7 +69,9 @@ const warningsOf = (stored: StoredSyncWarnings | null): IcsImportWarnings => ({
 
 const NO_VALIDATORS: FeedValidators = { etag: null, lastModified: null };
 
-async function readSource(deps: Deps, source: IcsSource, conditions?: FeedValidators): Promise<FetchedFeed> {
+type ReadSource = Extract<FetchedFeed, { notModified: true }> | { notModified: false; text: FeedText; validators: FeedValidators };
+
+async function readSource(deps: Deps, source: IcsSource, conditions?: FeedValidators): Promise<ReadSource> {
   return 'url' in source ? fetchIcsFeed(source.url, deps.ics, conditions) : { notModified: false, text: source.body, validators: NO_VALIDATORS };
 }
 
@@ -105,7 +108,8 @@ async function connectAdmitted(
 ): Promise<ConnectionRow & IcsImportWarnings> {
   const now = deps.clock();
   const window = syncWindow(now);
-  const feed = (await readSource(deps, source)) as Extract<FetchedFeed, { notModified: false }>;
+  // Without conditions a fetch never answers 304.
+  const feed = (await readSource(deps, source)) as Extract<ReadSource, { notModified: false }>;
   const { hash, parsed } = (await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone })) as { hash: string; parsed: ParsedIcs };
 
   const id = newId('con');
@@ -162,7 +166,7 @@ export async function syncIcsConnection(
   deps: Deps,
   workspaceId: string,
   connectionId: string,
-  upload?: { body: string },
+  upload?: { body: FeedText },
 ): Promise<IcsSyncResult> {
   const connection = await deps.repos.connections.get(workspaceId, connectionId);
   if (!connection) throw connectionErrors.not_found(`No connection ${connectionId} in this workspace.`);
@@ -207,7 +211,7 @@ export type IcsSyncResult = {
  * cover today's window; an unchanged feed (304, or the same hash) is neither parsed nor stored,
  * so the workspace's data version, and every cache keyed by it, survives the refresh.
  */
-async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: number, upload?: { body: string }): Promise<IcsSyncResult> {
+async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: number, upload?: { body: FeedText }): Promise<IcsSyncResult> {
   const { workspaceId, id: connectionId } = connection;
   const window = syncWindow(now);
   const source: IcsSource = upload ?? (JSON.parse(await deps.vault.open(connection.credentials!, connection.id)) as { url: string });

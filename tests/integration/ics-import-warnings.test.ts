@@ -62,7 +62,7 @@ describe('ICS import warnings, stored with the connection', () => {
       counts: { duplicate_uid: 1 },
       items: [{ code: 'duplicate_uid', line: twinLine, uid: 'twin@t' }],
     });
-    expect(res.json.syncWarnings.summary).toEqual([`1 events kept separately: line ${twinLine}, another event has the same UID`]);
+    expect(res.json.syncWarnings.summary).toEqual([`1 event kept separately: line ${twinLine}, another event has the same UID`]);
     const listed = await t.api('GET', '/v1/connections', { key: s.key });
     expect(listed.json.connections[0].syncWarnings.counts).toEqual({ duplicate_uid: 1 });
   });
@@ -79,8 +79,8 @@ describe('ICS import warnings, stored with the connection', () => {
     const s = await uploaded(twins);
     const en = await dashboardPage(s.key, '/connections', 'en');
     expect(en).toContain('data-warnings="1"');
-    expect(en).toContain('1 import warnings (import at');
-    expect(en).toContain(`1 events kept separately: line ${twinLine}, another event has the same UID`);
+    expect(en).toContain('1 import warning (import at');
+    expect(en).toContain(`1 event kept separately: line ${twinLine}, another event has the same UID`);
     expect(en).toMatch(/import at [^)]* UTC\)/);
     const id = await dashboardPage(s.key, '/connections', 'id-ID,id;q=0.9');
     expect(id).toContain('1 peringatan impor');
@@ -96,7 +96,7 @@ describe('ICS import warnings, stored with the connection', () => {
       expect(await run(['audit', '--ics', join(dir, 'ayu.ics'), '--tz', 'UTC', '--from', '2026-11-23', '--to', '2026-11-30', '--json'])).toBe(0);
       expect(() => JSON.parse(log.mock.calls.map((c) => String(c[0])).join('\n'))).not.toThrow();
       const stderr = err.mock.calls.map((c) => String(c[0]));
-      expect(stderr).toEqual([expect.stringMatching(new RegExp(`ayu\\.ics: 1 events kept separately: line ${twinLine}, another event has the same UID$`))]);
+      expect(stderr).toEqual([expect.stringMatching(new RegExp(`ayu\\.ics: 1 event kept separately: line ${twinLine}, another event has the same UID$`))]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

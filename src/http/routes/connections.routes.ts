@@ -84,6 +84,8 @@ const icsJson = z
 const calendarText = z.string().openapi({ description: 'an iCalendar (RFC 5545) file' });
 
 const isCalendarBody = (c: Context) => /^text\/calendar\b/i.test(c.req.header('content-type') ?? '');
+/** A text/calendar body as its bytes: decoded in the parse thread, never copied as a string here. */
+const calendarBytes = async (c: Context) => new Uint8Array(await c.req.arrayBuffer());
 
 export function connectionsRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
@@ -125,7 +127,7 @@ export function connectionsRoutes(deps: Deps) {
       if (isCalendarBody(c)) {
         const { memberId, name } = c.req.valid('query');
         if (!memberId) throw requestErrors.invalid('Pass ?memberId= with a text/calendar body.');
-        return c.json(imported(await connectIcs(deps, workspaceId, memberId, { body: await c.req.text(), name })), 201);
+        return c.json(imported(await connectIcs(deps, workspaceId, memberId, { body: await calendarBytes(c), name })), 201);
       }
       const body = c.req.valid('json');
       if (typeof body !== 'object' || !('memberId' in body)) throw requestErrors.invalid('Send JSON or a text/calendar body.');
@@ -195,7 +197,7 @@ export function connectionsRoutes(deps: Deps) {
           202,
         );
       }
-      const upload = isCalendarBody(c) ? { body: await c.req.text() } : typeof json === 'object' && json.ics ? { body: json.ics } : undefined;
+      const upload = isCalendarBody(c) ? { body: await calendarBytes(c) } : typeof json === 'object' && json.ics ? { body: json.ics } : undefined;
       const result = await syncIcsConnection(deps, c.get('workspaceId'), id, upload);
       return c.json({ connection: view(result.connection), events: result.events, unchanged: result.unchanged, warnings: result.warnings, warningCounts: result.warningCounts }, 200);
     },

@@ -61,7 +61,7 @@ function ImportWarnings(props: { ctx: PageContext; warnings: StoredSyncWarnings 
   const when = `${formatInstant(props.warnings.at, locale, 'UTC', '')} UTC`;
   return (
     <details class="small-text ics-warnings" data-warnings={String(total)}>
-      <summary>{tx.heading(new Intl.NumberFormat(locale).format(total), when)}</summary>
+      <summary>{tx.heading(total, new Intl.NumberFormat(locale).format(total), when)}</summary>
       <p class="muted">{tx.lead}</p>
       <ul class="plain">
         {summariseIcsWarnings(props.warnings.counts, props.warnings.items, locale).map((sentence) => (

@@ -7,11 +7,11 @@ import { defineTexts } from './define';
  */
 export const icsImportTexts = defineTexts(
   {
-    heading: (count: string, when: string) => `${count} import warnings (import at ${when})`,
+    heading: (n: number, count: string, when: string) => `${count} import ${n === 1 ? 'warning' : 'warnings'} (import at ${when})`,
     lead: 'The rest of the calendar was imported. These come from the calendar file itself; its provider or exporter would have to fix them.',
   },
   {
-    heading: (count: string, when: string) => `${count} peringatan impor (impor pukul ${when})`,
+    heading: (_n: number, count: string, when: string) => `${count} peringatan impor (impor pukul ${when})`,
     lead: 'Bagian lain kalender sudah diimpor. Peringatan ini berasal dari berkas kalender itu sendiri; penyedia atau pengekspornya yang perlu memperbaikinya.',
   },
 );
