@@ -34,6 +34,7 @@ h3{font-size:1rem;margin:1rem 0 .4rem}
 .lead{color:var(--muted);max-width:70ch;margin-top:0}
 .muted{color:var(--muted)}
 .small-text{font-size:.82rem;display:block}
+.address{overflow-wrap:anywhere}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem 1.1rem;margin-bottom:1rem}
 .narrow{max-width:34rem;margin:3rem auto}
 .empty{color:var(--muted);font-style:italic}

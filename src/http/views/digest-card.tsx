@@ -23,7 +23,7 @@ export function DigestCard(props: { ctx: PageContext; digest: DigestChoice & { c
       <p data-digest={digest.optIn ? 'on' : 'off'} class={digest.changed ? 'notice ok' : undefined} role={digest.changed ? 'status' : undefined}>
         {digest.optIn ? t.on : t.off}
       </p>
-      {digest.optIn && digest.address ? <p class="muted small-text">{`${t.goesTo} ${digest.address}`}</p> : null}
+      {digest.optIn && digest.address ? <p class="muted small-text address">{`${t.goesTo} ${digest.address}`}</p> : null}
       {digest.optIn && digest.blockedBy ? (
         <p class="notice" data-blocked={digest.blockedBy}>
           {t.blocked[digest.blockedBy]}
