@@ -179,7 +179,7 @@ function Axis(props: { layout: StackedBarsLayout; unit: string; line: number | n
       {y === null ? null : (
         <g class="threshold">
           <line x1={layout.plot.x} x2={layout.plot.x + layout.plot.width} y1={y} y2={y} />
-          <text x={layout.plot.x + layout.plot.width} y={y - 4} text-anchor="end">
+          <text x={layout.plot.x + 4} y={y - 4}>
             {props.lineLabel}
           </text>
         </g>
