@@ -1,8 +1,9 @@
 /**
  * `npm run bench:import-stall`: does reading hostile calendars stall the service? The real Node
- * server runs in its own process (as in bench/load.ts) with its default parse pool (2 threads +
- * 8 queued = 10 import slots). One client probes `/healthz` back to back, first while the server
- * idles (after a warm-up import that starts both parse threads), then while 10 uploads of a
+ * server runs in its own process (as in bench/load.ts) with its default parse pool (1 thread +
+ * 9 queued = 10 import slots; set UNMEET_ICS_PARSE_THREADS to try more). One client probes
+ * `/healthz` back to back, first while the server idles (after a warm-up that starts the parse
+ * threads), then while 10 uploads of a
  * 10 MiB hostile feed run at once. The server's RSS is read from /proc/<pid>/status all along.
  *
  * Targets (issue 17): `/healthz` p99 under load ≤ 5× its idle p99 in the same run; peak RSS ≤ idle
@@ -140,7 +141,7 @@ async function main() {
     const member = (await (await post('/v1/members', { key: ws.apiKey, json: { email: 'ayu@example.com', name: 'Ayu', timeZone: 'Asia/Jakarta' } })).json()) as { id: string };
     const upload = (body: string) => post(`/v1/connections/ics?memberId=${member.id}`, { key: ws.apiKey, body });
 
-    // Warm-up: two small imports at once start both parse threads and load every code path.
+    // Warm-up: two small imports at once start the parse threads and load every code path.
     const small = hostileFeed(64 * 1024);
     for (const res of await Promise.all([upload(small), upload(small)])) if (res.status !== 201) throw new Error(`warm-up import: ${res.status} ${await res.text()}`);
 

@@ -79,12 +79,12 @@ export const configSchema = z.object({
     { section: 'calendars', workers: 'yes' },
   ),
   UNMEET_ICS_PARSE_THREADS: documented(
-    z.coerce.number().int().min(1).max(16).default(2),
-    'worker threads that read ICS feeds (uploads and subscription refreshes) off the request thread, one feed each at a time; keep it below the number of CPU cores so requests always have one',
+    z.coerce.number().int().min(1).max(16).default(1),
+    'worker threads that read ICS feeds (uploads and subscription refreshes) off the request thread, one feed each at a time. Keep it below the number of CPU cores, so requests always have one; each thread reading a 10 MiB feed holds some 100 MiB more',
     { section: 'calendars', workers: 'no effect: an import is read in its own request' },
   ),
   UNMEET_ICS_PARSE_QUEUE: documented(
-    z.coerce.number().int().min(0).max(1000).default(8),
+    z.coerce.number().int().min(0).max(1000).default(9),
     'ICS imports that may wait for a parse thread; past threads + queue, imports are refused with `429 ics.busy` and `Retry-After`',
     { section: 'calendars', workers: 'no effect' },
   ),
