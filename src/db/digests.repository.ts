@@ -59,6 +59,15 @@ export function createDigestRepository({ db }: { db: Db }) {
       return rows[0];
     },
 
+    /** Every week recorded for the person in the workspace, oldest first (their personal-data export). */
+    async sendsOf(workspaceId: string, personId: string): Promise<DigestSendRow[]> {
+      return db
+        .select()
+        .from(digestSends)
+        .where(and(eq(digestSends.workspaceId, workspaceId), eq(digestSends.personId, personId)))
+        .orderBy(asc(digestSends.week));
+    },
+
     /** The send that a digest message in the outbox carries. */
     async byOutboxId(workspaceId: string, outboxId: string): Promise<DigestSendRow | undefined> {
       const rows = await db

@@ -26,6 +26,8 @@ export async function exportPersonalData(deps: Deps, personId: string) {
       name,
       role,
       shareNumbers: membership.shareNumbers,
+      digestOptIn: membership.digestOptIn,
+      digestWeeks: (await deps.repos.digests.sendsOf(workspaceId, personId)).map((d) => ({ week: d.week, outboxId: d.outboxId, createdAt: iso(d.createdAt) })),
       joinedAt: iso(membership.createdAt),
       member: member ? await memberData(deps, workspaceId, member) : null,
       suggestionsReceived: (await reads.suggestionsTo(workspaceId, person.email)).map((s) => ({ ...s, createdAt: iso(s.createdAt) })),

@@ -136,6 +136,9 @@ describe('the weekly digest', () => {
     expect(again).toMatchObject({ queued: 0, already: 1 });
     expect(await digests(workspaceId)).toHaveLength(1);
     expect(await t.deps.repos.digests.sent(workspaceId, ayu.personId, '2026-11-30')).toMatchObject({ outboxId: (await digests(workspaceId))[0]!.id });
+    // Her personal-data export says what is kept about it.
+    const exported = await t.api('GET', '/v1/me/export', { headers: sessionHeaders(await cookieNow(workspaceId, ayu)) });
+    expect(exported.json.workspaces[0]).toMatchObject({ digestOptIn: true, digestWeeks: [{ week: '2026-11-30', outboxId: (await digests(workspaceId))[0]!.id }] });
   });
 
   it('when her week has not started, its first window has not opened or its last has closed, then nothing is queued for it', async () => {
