@@ -18,10 +18,10 @@
  * padded to 10 MiB), which reaches the 100,000-instance cap: the store of those rows happens on
  * the request thread and is reported, not hidden.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServerProcess } from './server-process';
 
 const IMPORTS = 10;
 const FEED_BYTES = 10 * 1024 * 1024 - 4096;
@@ -78,19 +78,10 @@ export function hostileFeed(bytes: number, variant: 'hostile' | 'cap' = 'hostile
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+function startServer(env: Record<string, string>) {
   // BENCH_NODE_ARGS: extra flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/unmeet.js', 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
+  return startServerProcess([...nodeArgs, 'bin/unmeet.js', 'serve'], env);
 }
 
 /** Resident set size of a process, bytes (VmRSS now, VmHWM the peak so far). */

@@ -12,7 +12,6 @@
  * shows that the idle-timeout extension writes at most once a minute per session.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { silentLogger } from '../src/logger';
 import { syncIcsConnection } from '../src/services/sync';
 import { startSession } from '../src/services/sessions';
 import { createWorkspace } from '../src/services/workspaces';
+import { startServerProcess } from './server-process';
 import { syntheticWorkspace } from './synthetic';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
@@ -40,18 +40,7 @@ const SESSION_ONLY = process.env.BENCH_SESSION_ONLY === '1';
 let sessionRequests = 0;
 let runStarted = 0;
 
-function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-}
+const start = startServerProcess;
 
 /** Signs in to the dashboard as a browser does (pre-session cookie and CSRF token, then the form) and returns the session cookie. */
 async function dashboardSession(url: string, apiKey: string): Promise<string> {
