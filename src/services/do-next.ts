@@ -109,7 +109,7 @@ async function gather(deps: Deps, viewer: Viewer, scope: ViewerScope, week: { fr
   return { currency: flags.currency, items };
 }
 
-/** The stored request of a committed rotation as the rotation form's fields, starting on `startDate` (the Monday after last week, i.e. this one or the next). */
+/** The stored request of a committed rotation as the rotation form's fields, starting on `startDate` (next Monday). */
 function replanForm(title: string, input: Record<string, unknown>, memberEmails: ReadonlySet<string>, startDate: string): ReplanForm | undefined {
   const parsed = rotationInput.safeParse(input);
   if (!parsed.success) return undefined;
