@@ -39,13 +39,20 @@ export function dayMatches(r: RecurrenceRule, scope: OrdinalScope, n: number, y:
   }
   if (r.byday) {
     const wd = weekdayOf(n);
-    const [index, length] = scope === 'month' ? [d, daysInMonth(y, m)] : [doy, ylen];
+    const index = scope === 'month' ? d : doy;
+    const length = scope === 'month' ? daysInMonth(y, m) : ylen;
     const fromStart = Math.floor((index - 1) / 7) + 1;
     const fromEnd = -(Math.floor((length - index) / 7) + 1);
-    if (!r.byday.some((e) => e.weekday === wd && (e.ordinal === 0 || e.ordinal === fromStart || e.ordinal === fromEnd))) return false;
+    let any = false;
+    for (const e of r.byday) if (e.weekday === wd && (e.ordinal === 0 || e.ordinal === fromStart || e.ordinal === fromEnd)) any = true;
+    if (!any) return false;
   }
   return true;
 }
+
+/** Whether {@link dayMatches} needs the civil date (else the day number, for weekdays, is enough). */
+export const needsCivilDate = (r: RecurrenceRule): boolean =>
+  !!(r.bymonth || r.bymonthday || r.byyearday || r.byweekno || r.byday?.some((e) => e.ordinal !== 0));
 
 /**
  * Candidate days (ascending, possibly with non-matching ones) of `period`, generated from the

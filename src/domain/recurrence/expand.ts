@@ -13,7 +13,7 @@
  * as the first occurrence towards COUNT, which `dtstartCounts` asks for.
  */
 import { civil, DAY_MS, dayNumber, weekdayOf } from './calendar';
-import { candidateDays, dayMatches, type OrdinalScope } from './days';
+import { candidateDays, dayMatches, needsCivilDate, type OrdinalScope } from './days';
 import { MAX_RULE_ITERATIONS, MAX_STEPS_PER_SERIES } from './limits';
 import { FREQUENCIES, type Frequency, type RecurrenceRule } from './rule';
 
@@ -159,6 +159,7 @@ function walkDayPeriods(r: RecurrenceRule, start: RuleStart, options: ExpandOpti
   const stopDay = Math.floor(options.stopAfter / DAY_MS);
   const scope: OrdinalScope = r.freq === 'MONTHLY' || r.bymonth ? 'month' : 'year';
   const times = timesOfDay(r);
+  const withCivil = needsCivilDate(r);
   const weekStart = startDay - ((weekdayOf(startDay) - r.wkst + 7) % 7);
   // Period k's first day and its distance from the start in units of the frequency.
   const periodOf: Record<string, [number, (k: number) => [number, number]]> = {
@@ -176,12 +177,14 @@ function walkDayPeriods(r: RecurrenceRule, start: RuleStart, options: ExpandOpti
     if (!spend(candidates.length)) return;
     const days: number[] = [];
     for (const n of candidates) {
-      const c = civil(n);
+      const c = withCivil ? civil(n) : NO_DATE;
       if (dayMatches(r, scope, n, c.year, c.month, c.day)) days.push(n);
     }
     if (days.length > 0 && !offerSet(r, days, times, spend, offer)) return;
   }
 }
+
+const NO_DATE = { year: 0, month: 0, day: 0 };
 
 function monthSpan(index: number): [number, number] {
   const year = Math.floor(index / 12);
