@@ -66,6 +66,13 @@ export interface SeriesMembers {
 export function expandSeries({ uid, master, overrides }: SeriesMembers, ctx: SeriesContext, out: CalendarEvent[]): void {
   const masterFacts = master ? readFacts(master.comp) : null;
   const masterTiming = master ? readTiming(master.comp, uid, ctx) : null;
+  // Most VEVENTs are single events: they need none of a series' bookkeeping.
+  if (master && masterFacts && masterTiming && !overrides?.size && !first(master.comp, 'RRULE') && !first(master.comp, 'RDATE')) {
+    const { start, span } = masterTiming;
+    const end = endOf(start.local, start.utc, start.zone, span, ctx.window.end);
+    if (overlaps(start.utc, end, ctx.window)) out.push(makeEvent(masterFacts, { externalId: uid, seriesKey: null, originalStart: null }, start.utc, end, start.isDate));
+    return;
+  }
   const series = new Series(uid, ctx, out, masterFacts, masterTiming);
   for (const entry of overrides?.values() ?? []) series.addOverride(entry);
   if (master && masterFacts && masterTiming) series.expandMaster(master.comp, masterFacts, masterTiming);

@@ -195,7 +195,7 @@ export function makeEvent(
   end: number,
   allDay: boolean,
 ): CalendarEvent {
-  return {
+  const event: CalendarEvent = {
     externalId: ids.externalId,
     seriesKey: ids.seriesKey,
     originalStart: ids.originalStart,
@@ -210,6 +210,8 @@ export function makeEvent(
     description: facts.description ?? NO_DESCRIPTION,
     hasConferencing: facts.hasConferencing ?? false,
     createdByUnmeet: facts.createdByUnmeet ?? false,
-    ...(facts.away ? { away: true } : {}),
   };
+  // Only when it is true, so that events of other calendars keep their shape (and equality).
+  if (facts.away) event.away = true;
+  return event;
 }
