@@ -47,6 +47,9 @@ const sealContext = (outboxId: string) => `digest:${outboxId}`;
 export const sealDigestBodies = (deps: Pick<Deps, 'vault'>, outboxId: string, bodies: { text: string; html: string }) =>
   deps.vault.seal(JSON.stringify({ text: bodies.text, html: bodies.html }), sealContext(outboxId));
 
+const openBodies = async (deps: Pick<Deps, 'vault'>, row: Pick<OutboxRow, 'id' | 'mime'>) =>
+  JSON.parse(await deps.vault.open(row.mime, sealContext(row.id))) as { text: string; html: string };
+
 /**
  * The digest exactly as it leaves at `now`: its sealed bodies with the live unsubscribe link,
  * and the RFC 8058 headers (List-Unsubscribe with that link, List-Unsubscribe-Post). The person
@@ -55,7 +58,7 @@ export const sealDigestBodies = (deps: Pick<Deps, 'vault'>, outboxId: string, bo
 export async function renderDigestForSending(deps: Pick<Deps, 'db' | 'vault' | 'mail' | 'publicUrl'>, row: OutboxRow, now: number, recipientName: string): Promise<string> {
   const send = await createDigestRepository({ db: deps.db }).byOutboxId(row.workspaceId, row.id);
   if (!send || !deps.mail) throw new Error(`digest message ${row.id} cannot be rendered (no recorded send, or mail is off)`);
-  const bodies = JSON.parse(await deps.vault.open(row.mime, sealContext(row.id))) as { text: string; html: string };
+  const bodies = await openBodies(deps, row);
   const token = encodeURIComponent(await signUnsubscribeToken(deps, row.workspaceId, send.personId));
   const live = (text: string) => text.replaceAll(DIGEST_TOKEN_PLACEHOLDER, token);
   return buildMimeMessage({
@@ -72,11 +75,18 @@ export async function renderDigestForSending(deps: Pick<Deps, 'db' | 'vault' | '
 
 /**
  * The send-time check of a digest: why it must not leave any more (the person turned the digest
- * off or left the workspace since it was queued), or undefined when it may.
+ * off or left the workspace since it was queued, or its bodies no longer open), or undefined
+ * when it may.
  */
-export async function digestStopReason(deps: Pick<Deps, 'db'>, row: OutboxRow): Promise<string | undefined> {
+export async function digestStopReason(deps: Pick<Deps, 'db' | 'vault'>, row: OutboxRow): Promise<string | undefined> {
   const repo = createDigestRepository({ db: deps.db });
   const send = await repo.byOutboxId(row.workspaceId, row.id);
   if (!send || !(await repo.isOptedIn(row.workspaceId, send.personId))) return 'recipient turned the weekly digest off';
+  try {
+    await openBodies(deps, row);
+  } catch {
+    // Sealed under a secret the server no longer holds (UNMEET_SECRET_PREVIOUS no longer lists it): next week's digest will do.
+    return 'the digest was sealed under a secret this server no longer has';
+  }
   return undefined;
 }

@@ -62,9 +62,8 @@ async function deliveryBlock(deps: Pick<Deps, 'repos' | 'mail'>, workspace: Work
 /** The digest's numbers for one person and week, from the same services as "My week" and the focus page. */
 export async function buildDigestContent(deps: Deps, workspace: Workspace, subscriber: DigestSubscriber, member: MemberRow, week: DigestWeek): Promise<DigestContent> {
   const zone = member.timeZone;
-  const [review, ahead] = await Promise.all(
-    [week.review, week.ahead].map(async (range) => (await auditWorkspace(deps, workspace.id, { ...range, member: member.id })).members[0]!.metrics),
-  );
+  const metricsOf = async (range: { from: string; to: string }) => (await auditWorkspace(deps, workspace.id, { ...range, member: member.id })).members[0]!.metrics;
+  const [review, ahead] = [await metricsOf(week.review), await metricsOf(week.ahead)];
   const reviewWindow = { start: localDateStart(week.review.from, zone), end: localDateStart(week.review.to, zone) };
   const aheadWindow = { start: localDateStart(week.ahead.from, zone), end: localDateStart(week.ahead.to, zone) };
   const held = (await deps.repos.focus.blocks(workspace.id, member.id, reviewWindow.start)).filter((b) => b.status === 'active' || b.status === 'member_moved');
@@ -79,17 +78,17 @@ export async function buildDigestContent(deps: Deps, workspace: Workspace, subsc
     currency: flags.currency,
     review: {
       ...week.review,
-      meetingHours: review!.meetingHours,
-      meetingCount: review!.meetingCount,
-      meetingShare: review!.meetingShare,
-      outsideHoursMeetingHours: Math.round((review!.afterHoursMeetingHours + review!.nonWorkingDayMeetingHours) * 100) / 100,
+      meetingHours: review.meetingHours,
+      meetingCount: review.meetingCount,
+      meetingShare: review.meetingShare,
+      outsideHoursMeetingHours: Math.round((review.afterHoursMeetingHours + review.nonWorkingDayMeetingHours) * 100) / 100,
       focusProtectedHours: hoursWithin(held, reviewWindow),
-      focusLeftHours: review!.focusHours,
+      focusLeftHours: review.focusHours,
     },
     ahead: {
       ...week.ahead,
-      meetingHours: ahead!.meetingHours,
-      meetingCount: ahead!.meetingCount,
+      meetingHours: ahead.meetingHours,
+      meetingCount: ahead.meetingCount,
       focusOnCalendarHours: hoursWithin(plan.plan.blocks.filter((b) => b.existingId !== null), aheadWindow),
       focusToAddHours: hoursWithin(plan.plan.blocks.filter((b) => b.existingId === null), aheadWindow),
       focusEnabled: plan.enabled && plan.target !== null,

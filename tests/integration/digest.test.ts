@@ -14,6 +14,7 @@ import { openSqlite } from '../../src/db/sqlite';
 import { createRepositories } from '../../src/db/repositories';
 import { startServer } from '../../src/entry/node';
 import { runDueJobs } from '../../src/jobs/run-due-jobs';
+import { createTokenVault } from '../../src/providers/token-vault';
 import { DIGEST_JOB_KIND, DIGEST_OUTBOX_NOTE, ensureDigestJob, runDigests } from '../../src/services/digest';
 import { createTestApp, newWorkspace } from '../helpers/app';
 import { dashboardBrowser } from '../helpers/dashboard-browser';
@@ -192,6 +193,17 @@ describe('the weekly digest', () => {
     await runEvery30Minutes(MONDAY_1000, MONDAY_1000 + 2 * 3_600_000);
     expect(smtp.received).toHaveLength(0);
     expect(await digests(workspaceId)).toMatchObject([{ status: 'cancelled', lastError: 'recipient turned the weekly digest off' }]);
+  });
+
+  it('when the secret its bodies were sealed under is gone before it leaves, then it is cancelled with that reason, not retried forever', async () => {
+    const { workspaceId, ayu } = await ayuWorkspace();
+    await optIn(ayu);
+    t.clock.now = MONDAY_1000;
+    expect(await runDigests(t.deps, MONDAY_1000)).toMatchObject({ queued: 1 });
+    t.deps.vault = await createTokenVault('a-new-secret-without-the-old-one-as-previous');
+    await runEvery30Minutes(MONDAY_1000, MONDAY_1000 + 3_600_000);
+    expect(smtp.received).toHaveLength(0);
+    expect(await digests(workspaceId)).toMatchObject([{ status: 'cancelled', lastError: 'the digest was sealed under a secret this server no longer has' }]);
   });
 
   it('when her address is not verified, then nothing is queued or recorded until it is', async () => {
