@@ -110,7 +110,8 @@ async function connectAdmitted(
   const window = syncWindow(now);
   // Without conditions a fetch never answers 304.
   const feed = (await readSource(deps, source)) as Extract<ReadSource, { notModified: false }>;
-  const { hash, parsed } = (await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone })) as { hash: string; parsed: ParsedIcs };
+  const { hash, parsed } = await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone });
+  if (!parsed) throw new Error('a feed read without unlessHash is always parsed');
 
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
