@@ -41,6 +41,9 @@ class TreeReader {
   private readonly attendeeLines = new Map<string, Attendee | null>();
   private readonly organizerLines = new Map<string, string>();
 
+  // The logical line being read: `src[start, end)`, its name ending at `nameEnd`.
+  private current = { src: '', start: 0, end: 0, nameEnd: 0, lineNo: 0 };
+
   constructor(private readonly warn: Warn) {}
 
   /** One logical line: `src[start, end)`, starting at physical line `lineNo`. */
@@ -61,7 +64,14 @@ class TreeReader {
     const name = known !== null ? known.name : src.slice(start, nameEnd).toUpperCase();
     const top = this.stack[this.stack.length - 1];
     if (!top && name !== 'BEGIN') throw new SkippedLine('line_misplaced', clip(src.slice(start, end)));
-    if (this.fromPersonCache(name, src, nameEnd, end, top)) return;
+    const current = this.current;
+    current.src = src;
+    current.start = start;
+    current.end = end;
+    current.nameEnd = nameEnd;
+    current.lineNo = lineNo;
+    const personKey = (name === 'ATTENDEE' || name === 'ORGANIZER') && top?.name === 'VEVENT' && this.timezoneDepth === 0 ? src.slice(nameEnd, end) : null;
+    if (personKey !== null && this.fromPersonCache(name, personKey, top as RawComponent)) return;
 
     const valueStart = src.charCodeAt(nameEnd) === 58 /* : */ ? nameEnd + 1 : findValueStart(src, nameEnd, end);
     if (valueStart < 0) throw new SkippedLine('line_malformed', clip(src.slice(start, end)));
@@ -73,13 +83,11 @@ class TreeReader {
       else this.end(compName, src.slice(start, end));
       return;
     }
-    if (top) this.property(known, name, src, start, end, nameEnd, valueStart, lineNo, top);
+    if (top) this.property(known, name, valueStart, top, personKey);
   }
 
-  /** An ATTENDEE or ORGANIZER line of a VEVENT seen before: taken from the cache. */
-  private fromPersonCache(name: string, src: string, nameEnd: number, end: number, top: RawComponent | undefined): boolean {
-    if ((name !== 'ATTENDEE' && name !== 'ORGANIZER') || this.timezoneDepth > 0 || top?.name !== 'VEVENT') return false;
-    const key = src.slice(nameEnd, end);
+  /** An ATTENDEE or ORGANIZER line of a VEVENT seen before (`key`: all after the name): taken from the cache. */
+  private fromPersonCache(name: string, key: string, top: RawComponent): boolean {
     if (name === 'ATTENDEE') {
       const read = this.attendeeLines.get(key);
       if (read === undefined) return false;
@@ -126,17 +134,9 @@ class TreeReader {
     if (unclosed) this.warn('structure_repaired', comp.line, null, comp.name);
   }
 
-  private property(
-    known: KnownName | null,
-    name: string,
-    src: string,
-    start: number,
-    end: number,
-    nameEnd: number,
-    valueStart: number,
-    lineNo: number,
-    top: RawComponent,
-  ): void {
+  /** A property line of `top` (the current line, its value from `valueStart`); `personKey` for ATTENDEE and ORGANIZER lines of a VEVENT. */
+  private property(known: KnownName | null, name: string, valueStart: number, top: RawComponent, personKey: string | null): void {
+    const { src, start, end, nameEnd, lineNo } = this.current;
     const inTimezone = this.timezoneDepth > 0;
     const wanted =
       inTimezone ||
@@ -154,15 +154,14 @@ class TreeReader {
         throw new SkippedLine('property_skipped', name);
       }
     }
-    if (top.name === 'VEVENT' && !inTimezone && (name === 'ATTENDEE' || name === 'ORGANIZER')) {
-      const key = src.slice(nameEnd, end);
+    if (personKey !== null) {
       if (name === 'ATTENDEE') {
         const attendee = readAttendee(prop);
-        this.attendeeLines.set(key, attendee);
+        this.attendeeLines.set(personKey, attendee);
         top.attendees.push(attendee);
       } else {
         const organizer = address(textValue(prop));
-        this.organizerLines.set(key, organizer);
+        this.organizerLines.set(personKey, organizer);
         top.organizer ??= organizer;
       }
       return;
