@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main';
 import { createTestApp, newWorkspace } from '../helpers/app';
+import { dashboardBrowser } from '../helpers/dashboard-browser';
 import { icsCalendar, icsEvent } from '../helpers/ics';
 
 /** Two VEVENTs with one UID and no RECURRENCE-ID: both kept, with a `duplicate_uid` warning on the second. */
@@ -33,24 +37,15 @@ async function uploaded(body: string) {
   return { key, id: created.json.id as string };
 }
 
-/** A signed-in dashboard session (API-key sign-in), asking in the given language. */
+/** The page as a signed-in admin (API-key sign-in through the dashboard form) sees it, in the given language. */
 async function dashboardPage(key: string, path: string, language: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const request = async (method: string, url: string, form?: Record<string, string>) => {
-    const headers: Record<string, string> = { 'accept-language': language };
-    if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await t.app.request(`http://127.0.0.1:8787${url}`, { method, headers, body: form && new URLSearchParams(form).toString() });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [name = '', value = ''] = (cookie.split(';')[0] ?? '').split('=');
-      if (value) jar.set(name, value);
-    }
-    return res.text();
-  };
-  const signIn = await request('GET', '/sign-in');
-  await request('POST', '/sign-in', { _csrf: /name="_csrf" value="([^"]+)"/.exec(signIn)?.[1] ?? '', apiKey: key });
-  return request('GET', path);
+  const b = dashboardBrowser(t.app, language);
+  await b.signIn(key);
+  return (await b.request('GET', path)).text;
 }
+
+/** Two warnings whose detail is one long unbroken token: the list must wrap it, not the page scroll. */
+const awkward = icsCalendar([...twins.split('\r\n').slice(3, -2), 'Y'.repeat(180)]);
 
 describe('ICS import warnings, stored with the connection', () => {
   it('when an import has warnings, then the connection resource lists them as facts with an English summary', async () => {
@@ -86,6 +81,32 @@ describe('ICS import warnings, stored with the connection', () => {
     expect(id).toContain('1 peringatan impor');
     expect(id).toContain(`1 acara disimpan terpisah: baris ${twinLine}, acara lain memiliki UID yang sama`);
   });
+
+  it('when the Connections page lists warnings at 390 px, in English and Indonesian, then it does not scroll sideways', async () => {
+    const s = await uploaded(awkward);
+    const listed = (await t.api('GET', `/v1/connections/${s.id}`, { key: s.key })).json.syncWarnings;
+    expect(Object.keys(listed.counts).length).toBeGreaterThanOrEqual(2);
+    const b = dashboardBrowser(t.app);
+    await b.signIn(s.key);
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((done) => server.once('listening', () => done()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    try {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      await context.addCookies([...b.jar].map(([name, value]) => ({ name, value, url: base })));
+      const page = await context.newPage();
+      for (const lang of ['en', 'id']) {
+        await page.goto(`${base}/connections?lang=${lang}`);
+        await page.locator('details.ics-warnings summary').click();
+        expect(await page.locator('details.ics-warnings li').count()).toBe(Object.keys(listed.counts).length);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), lang).toBeLessThanOrEqual(0);
+      }
+    } finally {
+      await browser.close();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  }, 60_000);
 
   it('when the CLI reads a calendar with warnings, then it names them on stderr and keeps stdout for the report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'unmeet-warn-'));
