@@ -125,7 +125,7 @@ describe.skipIf(!existsSync(CHROMIUM))('people, roles and privacy in Chromium', 
     await page.waitForURL(`${base}/`, { timeout: 15_000 });
     expect(await page.locator('header .workspace').textContent()).toBe('Acme');
     expect(await page.locator('header .who').textContent()).toContain('Olga Owner');
-    expect(await page.locator('header nav a').allTextContents()).toEqual(['My week', 'Overview', 'Team', 'Heat map', 'Flagged meetings', 'Focus', 'Fair rotation', 'Connections', 'People']);
+    expect(await page.locator('header nav a').allTextContents()).toEqual(['My week', 'Overview', 'Team', 'Heat map', 'Flagged meetings', 'Outbox', 'Focus', 'Fair rotation', 'Connections', 'People']);
   }, 60_000);
 
   it('when the owner invites Dana and Mia, then each accepts by signing in with Google and lands on their own pages', async () => {
