@@ -49,11 +49,8 @@ export function sendsAutomatically(readiness: MailReadiness, organizer: string |
 
 export const OUTBOX_PAGE_SIZE = 25;
 
-export type OutboxMessageKind = 'suggestion' | 'confirmation' | 'digest';
-
 /** One message as the Outbox page shows it: the API's summary, its state and the zone its times are read in. */
-export type OutboxPageMessage = Omit<ReturnType<typeof outboxMessageView>, 'kind'> & {
-  kind: OutboxMessageKind;
+export type OutboxPageMessage = ReturnType<typeof outboxMessageView> & {
   state: OutboxState;
   /** The recipient's zone (a member's), else UTC. */
   timeZone: string;
@@ -86,15 +83,13 @@ export async function loadOutboxPage(deps: Pick<Deps, 'repos' | 'mail' | 'google
   const messages = rows.slice(0, OUTBOX_PAGE_SIZE).map((row): OutboxPageMessage => {
     const summary = outboxMessageView(row);
     const state = outboxState(row, now, mode);
-    const kind = row.kind === 'digest' ? 'digest' : summary.kind;
     return {
       ...summary,
-      kind,
       state,
       timeZone: zones.get(row.recipient.toLowerCase()) ?? 'UTC',
       unconfirmed: row.status === 'held' && row.lastError === heldReason(row.recipient),
       // Exporting signs live links, which needs the server's mail setup (absent under `unavailable`).
-      exportable: state === 'stuck' && kind !== 'confirmation' && readiness.mode === 'outbox',
+      exportable: state === 'stuck' && summary.kind !== 'confirmation' && readiness.mode === 'outbox',
     };
   });
   return { page, hasNext: rows.length > OUTBOX_PAGE_SIZE, readiness: readiness.mode, provider: readiness.mode === 'organizer' ? readiness.provider : undefined, messages };
