@@ -71,6 +71,7 @@ describe('liberal time-zone reading', () => {
     ['/freeassociation.sourceforge.net/Tzfile/Europe/Stockholm', 'Europe/Stockholm'],
     ['/freeassociation.sourceforge.net/Europe/Stockholm', 'Europe/Stockholm'],
     ['/mozilla.org/20070129_1/America/Sao_Paulo', 'America/Sao_Paulo'],
+    ['"(UTC-05:00) Eastern Time (US and Canada)"', 'America/New_York'], // a variant spelling of the display name
   ])('when the TZID is %s without a VTIMEZONE, then times are read in %s and nothing is reported', (tzid, zone) => {
     const parsed = parseIcs(feed('-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN', [], timed(tzid)), window);
     expect(parsed.events.map((e) => [e.start, e.end])).toEqual([[at('2026-11-02T09:00', zone), at('2026-11-02T10:00', zone)]]);
@@ -126,6 +127,12 @@ describe('overrides', () => {
     const parsed = parseIcs(feed('Microsoft Exchange Server 2010', [], master, moved), window, { defaultTimeZone: 'America/New_York' });
     expect(parsed.events.map((e) => DateTime.fromMillis(e.start, { zone: 'America/New_York' }).toISODate())).toEqual(['2026-11-02', '2026-11-04', '2026-11-10']);
     expect(parsed.events.every((e) => e.allDay)).toBe(true);
+  });
+
+  it('when Outlook excludes an instance of an all-day series with a DATE-TIME EXDATE in its zone, then that local date is excluded', () => {
+    const master = ['UID:leave', 'SUMMARY:Leave', 'DTSTART;VALUE=DATE:20261102', 'DTEND;VALUE=DATE:20261103', 'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE;TZID=GMT Standard Time:20261103T000000'];
+    const parsed = parseIcs(feed('Microsoft Exchange Server 2010', [], master), window, { defaultTimeZone: 'Asia/Jakarta' });
+    expect(parsed.events.map((e) => DateTime.fromMillis(e.start, { zone: 'Asia/Jakarta' }).toISODate())).toEqual(['2026-11-02', '2026-11-04']);
   });
 });
 

@@ -157,7 +157,10 @@ class Series {
           this.ctx.warn('property_skipped', prop.line, this.uid, 'EXDATE');
           continue;
         }
-        this.excluded.add(time.utc);
+        // A DATE-TIME EXDATE of an all-day series (Outlook writes them with a TZID) excludes the
+        // instance of its local date, as a RECURRENCE-ID does.
+        if (!time.isDate && timing.start.isDate) this.excluded.add(timing.start.zone.toUtc(Math.floor(time.local / DAY) * DAY));
+        else this.excluded.add(time.utc);
         if (time.isDate && !timing.start.isDate) this.excludedDays.add(Math.floor(time.local / DAY));
       }
     }

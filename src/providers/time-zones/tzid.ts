@@ -17,11 +17,18 @@ const DISPLAY_PREFIX = /^\((?:UTC|GMT)(?:\s*([+-])\s*(\d{1,2}):?(\d{2}))?\)\s*/i
 /** "UTC+01", "GMT-5", "UTC+05:30", "UTC+0530" (also "Etc/GMT" is an IANA name and never gets here). */
 const BARE_OFFSET = /^(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$/i;
 
-/** Windows zone name and display text (both lower case, display without its offset) → IANA. */
+/**
+ * A Windows name or display text as a lookup key: without the offset prefix, lower case, one
+ * space between words, "&" for " and " (exports write "(US and Canada)" for "(US & Canada)").
+ */
+const windowsKey = (name: string): string =>
+  name.replace(DISPLAY_PREFIX, '').trim().toLowerCase().replace(/\s+/g, ' ').replace(/ and /g, ' & ');
+
+/** Windows zone name and display text (as {@link windowsKey}) → IANA. */
 const WINDOWS = new Map<string, string>();
 for (const [display, windows, iana] of windowsZones.zones as Array<[string | null, string, string]>) {
-  WINDOWS.set(windows.toLowerCase(), iana);
-  if (display) WINDOWS.set(display.replace(DISPLAY_PREFIX, '').trim().toLowerCase(), iana);
+  WINDOWS.set(windowsKey(windows), iana);
+  if (display) WINDOWS.set(windowsKey(display), iana);
 }
 
 /**
@@ -40,7 +47,9 @@ export function ianaFromTzid(tzid: string): string | null {
     const found = lookupName(segments.slice(i).join('/'));
     if (found) return found;
   }
-  const offset = offsetFromTzid(name);
+  // A bare offset names a fixed zone; a display name's offset is only a hint (its zone may keep
+  // daylight saving), left to the caller (see offsetFromTzid).
+  const offset = BARE_OFFSET.test(name) ? offsetFromTzid(name) : null;
   if (offset !== null && offset % 60 === 0 && Math.abs(offset) <= 14 * 60) {
     return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset) / 60}`;
   }
@@ -74,7 +83,7 @@ function lookupName(name: string): string | null {
   if (known !== undefined) return known;
   let found: string | null = null;
   if (/^[A-Za-z]/.test(name) && !/\s/.test(name) && IANAZone.isValidZone(name)) found = name;
-  else found = WINDOWS.get(name.replace(DISPLAY_PREFIX, '').trim().toLowerCase()) ?? findIana(name)[0] ?? null;
+  else found = WINDOWS.get(windowsKey(name)) ?? findIana(name)[0] ?? null;
   if (NAME_MEMO.size >= 1_000) NAME_MEMO.clear();
   NAME_MEMO.set(name, found);
   return found;
