@@ -131,15 +131,19 @@ export function untilInstant(r: RecurrenceRule, start: RuleStart, toUtc: (local:
 
 /** Offer one period's set: `days` × `times` (ms into the day), or the BYSETPOS picks of it. */
 function offerSet(r: RecurrenceRule, days: number[], times: number[], spend: Spend, offer: Offer): boolean {
-  const size = days.length * times.length;
-  const at = (i: number): number => days[Math.floor(i / times.length)]! * DAY_MS + times[i % times.length]!;
+  const perDay = times.length;
+  const size = days.length * perDay;
   if (r.bysetpos) {
     if (!spend(r.bysetpos.length)) return false;
     const picks = [...new Set(r.bysetpos.map((p) => (p > 0 ? p - 1 : size + p)).filter((i) => i >= 0 && i < size))].sort((a, b) => a - b);
-    for (const i of picks) if (!offer(at(i))) return false;
+    for (const i of picks) if (!offer(days[Math.floor(i / perDay)]! * DAY_MS + times[i % perDay]!)) return false;
     return true;
   }
-  for (let i = 0; i < size; i++) if (!spend(1) || !offer(at(i))) return false;
+  // Plain loops, no closures: this runs once per period of every series.
+  for (let d = 0; d < days.length; d++) {
+    const base = days[d]! * DAY_MS;
+    for (let t = 0; t < perDay; t++) if (!spend(1) || !offer(base + times[t]!)) return false;
+  }
   return true;
 }
 
@@ -170,15 +174,23 @@ function walkDayPeriods(r: RecurrenceRule, start: RuleStart, options: ExpandOpti
   };
   const [skipUnits, span] = periodOf[r.freq]!;
   let k = r.count === null && skipUnits > 0 ? Math.floor(skipUnits / r.interval) * r.interval : 0;
+  const days: number[] = []; // reused: one period's matching days
   for (; ; k += r.interval) {
     const [first, last] = span(k);
     if (first > stopDay || !spend(1)) return;
-    const candidates = candidateDays(r, scope, { first, last });
-    if (!spend(candidates.length)) return;
-    const days: number[] = [];
-    for (const n of candidates) {
-      const c = withCivil ? civil(n) : NO_DATE;
-      if (dayMatches(r, scope, n, c.year, c.month, c.day)) days.push(n);
+    days.length = 0;
+    if (first === last) {
+      // DAILY: the period is its one day, no candidate list to build.
+      if (!spend(1)) return;
+      const c = withCivil ? civil(first) : NO_DATE;
+      if (dayMatches(r, scope, first, c.year, c.month, c.day)) days.push(first);
+    } else {
+      const candidates = candidateDays(r, scope, { first, last });
+      if (!spend(candidates.length)) return;
+      for (const n of candidates) {
+        const c = withCivil ? civil(n) : NO_DATE;
+        if (dayMatches(r, scope, n, c.year, c.month, c.day)) days.push(n);
+      }
     }
     if (days.length > 0 && !offerSet(r, days, times, spend, offer)) return;
   }
