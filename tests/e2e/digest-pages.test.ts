@@ -2,13 +2,14 @@
  * The digest's pages in a real browser (Debian's Chromium, playwright-core) against the real
  * server on a temporary database: the "Weekly digest" card on "My week" with the digest on, and
  * the unsubscribe page a mail links to, at 1280 and 390 px, in English and Indonesian. Nothing
- * scrolls sideways; the unsubscribe button turns the digest off. Screenshots land in
+ * scrolls sideways, axe-core finds no violation, and the unsubscribe button turns the digest off. Screenshots land in
  * tests/e2e/__screenshots__/ (git-ignored).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { createRepositories } from '../../src/db/repositories';
@@ -23,6 +24,7 @@ const SECRET = 'e2e-digest-secret-e2e-digest-secret-e2e';
 const ADMIN = 'e2e-digest-admin-token-0123456789';
 const SHOTS = join(import.meta.dirname, '__screenshots__');
 const dir = mkdtempSync(join(tmpdir(), 'unmeet-digest-e2e-'));
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ADDRESS = 'ayu.pratiwi.with.a.rather.long.address@engineering.acme.example';
 
 let server: { url: string; stop: () => Promise<void> };
@@ -57,6 +59,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** axe-core's violations on the page as shown (rule id, how many nodes, the first one). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v: any) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target?.join(' ')})`);
+  });
+}
+
 async function open(path: string, width: number, lang: 'en' | 'id') {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'id' ? 'id-ID' : 'en-GB' });
   await context.addCookies([{ name: SESSION_COOKIE, value: session, url: server.url }]);
@@ -71,7 +82,7 @@ async function open(path: string, width: number, lang: 'en' | 'id') {
 describe('the digest pages in Chromium', () => {
   for (const lang of ['en', 'id'] as const) {
     for (const width of [1280, 390]) {
-      it(`when "My week" opens at ${width} px in ${lang} with the digest on, then the card says so and nothing scrolls sideways`, async () => {
+      it(`when "My week" opens at ${width} px in ${lang} with the digest on, then the card says so, nothing scrolls sideways and axe finds nothing`, async () => {
         const { page, context, fits, errors } = await open(`/me?lang=${lang}`, width, lang);
         expect(await page.locator('html').getAttribute('lang')).toBe(lang);
         const card = page.getByTestId('digest');
@@ -81,18 +92,20 @@ describe('the digest pages in Chromium', () => {
         expect(await card.textContent()).toContain(ADDRESS);
         expect(fits).toBe(true);
         expect(errors).toEqual([]);
+        expect(await axeViolations(page)).toEqual([]);
         await card.screenshot({ path: join(SHOTS, `digest-card-${lang}-${width}.png`) });
         await context.close();
       }, 30_000);
     }
   }
 
-  it('when the unsubscribe link opens at 390 px in Indonesian, then it asks first, fits the screen, and its button turns the digest off', async () => {
+  it('when the unsubscribe link opens at 390 px in Indonesian, then it asks first, fits the screen, axe finds nothing, and its button turns the digest off', async () => {
     const repos = createRepositories({ db: handle.db });
     await repos.people.update(ids.personId, { locale: 'id' });
     const { page, context, fits } = await open(`/v1/mail/digest/unsubscribe?token=${encodeURIComponent(token)}`, 390, 'id');
     expect(await page.locator('h1').textContent()).toBe('Berhenti menerima ringkasan mingguan Acme Engineering?');
     expect(fits).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
     expect((await repos.people.membership(ids.workspaceId, ids.personId))?.digestOptIn).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'digest-unsubscribe-id-390.png'), fullPage: true });
     await page.getByRole('button', { name: 'Berhenti menerima ringkasan mingguan' }).click();

@@ -51,7 +51,7 @@ export function myDigestRoutes(deps: Deps) {
 }
 
 const page = (lang: string, title: string, body: ReturnType<typeof html>) =>
-  html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
+  html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem"><main>${body}</main></body></html>`;
 
 const invalid = (c: Context) => {
   const t = digestTexts('en');
