@@ -356,6 +356,7 @@ describe('dashboard for people and roles', () => {
     expect(me.text).toContain('Managers and admins see your numbers only inside group totals');
     const shared = await b.request('POST', '/me/share', { form: { _csrf: b.csrfOf(me.text), share: 'true' } });
     expect(shared.res.headers.get('location')).toBe('/me?ok=shared');
+    expect((await b.request('GET', '/me?ok=shared')).text).toContain('Your sharing choice is saved.');
     expect((await t.deps.repos.people.membership(workspace.id, member.personId))?.shareNumbers).toBe(true);
 
     const after = await a.request('GET', '/?from=2026-10-05&weeks=1');

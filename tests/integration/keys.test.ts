@@ -287,6 +287,9 @@ describe('API keys in the dashboard', () => {
     const revoked = await b.request('POST', `/connections/keys/${newId}/revoke`, { _csrf: csrf });
     expect([revoked.status, revoked.location]).toEqual([303, '/connections?ok=revoked']);
     expect((await t.api('GET', '/v1/workspace', { key: apiKey! })).status).toBe(401);
+    // The page says what the revoke did, not a bare "Done."; an unknown code says nothing.
+    expect((await b.request('GET', revoked.location!)).text).toContain('API key revoked: every request with it is refused from now on.');
+    expect((await b.request('GET', '/connections?ok=bogus')).text).not.toContain('class="notice ok"');
 
     // The last active key stays, with the reason on the page; a forged form changes nothing.
     const last = await b.request('POST', `/connections/keys/${own!.id}/revoke`, { _csrf: csrf });

@@ -20,6 +20,7 @@ import { csrfToken, isSecureRequest, SESSION_COOKIE, verifyCsrf, type DashboardS
 import { FLASH_MS, putFlash, takeFlash } from '../../../services/flash';
 import { resolveSession } from '../../../services/sessions';
 import { messages, pickLocale, requestedLocale, type Locale } from '../../views/i18n';
+import { doneText } from '../../views/texts/done';
 import { ErrorPage, type PageContext } from '../../views/layout';
 
 export type Form = Record<string, string | string[]>;
@@ -29,8 +30,6 @@ export type Notice = PageContext['notice'];
 
 const LANG_COOKIE = 'um_lang';
 const FLASH_COOKIE = 'um_flash';
-const OK_NOTICES = ['queued', 'decided', 'disconnected', 'connected', 'committed', 'applied', 'toggled', 'revoked', 'shared', 'invited', 'resent', 'approved', 'role', 'removed'] as const;
-
 export const first = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
 export const list = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : value ? [value] : []);
 export const isDate = (v: string | undefined): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -86,7 +85,8 @@ export function createKit(deps: Deps) {
     const locale = await localeOf(c, () => members ?? chosen ?? (session ? deps.repos.members.list(session.workspaceId) : []));
     const t = messages(locale);
     const ok = c.req.query('ok');
-    const notice = ok && (OK_NOTICES as readonly string[]).includes(ok) ? { kind: 'ok' as const, text: t.done } : undefined;
+    const done = ok ? doneText(locale, ok, c.req.path) : undefined;
+    const notice = done ? { kind: 'ok' as const, text: done } : undefined;
     if (!session) return { t, locale, path: c.req.path, notice, session: undefined };
     const workspace = await deps.repos.workspaces.get(session.workspaceId);
     const workspaces = person ? await deps.repos.people.workspacesOf(person.id) : [];
