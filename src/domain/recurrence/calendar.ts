@@ -4,6 +4,9 @@
  * numbered 0 = Monday … 6 = Sunday, as RFC 5545 lists them (MO first).
  */
 
+export const SECOND_MS = 1_000;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** Day number of a civil date (month 1-12); H. Hinnant's days_from_civil, exact for any year. */

@@ -12,14 +12,10 @@
  * are the caller's (they are instants of the event, not of the rule); by RFC 5545 DTSTART counts
  * as the first occurrence towards COUNT, which `dtstartCounts` asks for.
  */
-import { civil, DAY_MS, dayNumber, weekdayOf } from './calendar';
+import { civil, DAY_MS, dayNumber, HOUR_MS as HOUR, MINUTE_MS as MINUTE, SECOND_MS as SECOND, weekdayOf } from './calendar';
 import { candidateDays, dayMatches, needsCivilDate, type OrdinalScope } from './days';
 import { MAX_RULE_ITERATIONS, MAX_STEPS_PER_SERIES } from './limits';
 import { FREQUENCIES, type Frequency, type RecurrenceRule } from './rule';
-
-const SECOND = 1_000;
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
 
 /** Where expansion starts: DTSTART as wall-clock ms (as if UTC), and whether it is a DATE. */
 export interface RuleStart {
