@@ -6,7 +6,7 @@
  * version, last complete week, privacy scope and hour; the viewer's dismissals are read per request.
  */
 import { focusItem, rankDoNext, rotationItem, seriesItems, SNOOZE_DAYS, type Dismissal, type DoNextItem, type FocusPerson } from '../domain/do-next';
-import { requestErrors } from '../domain/error-codes/request';
+import { doNextErrors } from '../domain/error-codes/do-next';
 import { resolveFocusPolicy, type FocusPolicy } from '../domain/focus-plan-types';
 import { effectiveMinGroupSize, memberVisibility } from '../domain/privacy';
 import { auditWorkspace } from './audit';
@@ -135,7 +135,7 @@ const ITEM_KEY = /^(series:.{1,500}|focus:below-target|rotation:[\w-]{1,64})$/;
 
 /** Dismisses an item for this viewer for good, or snoozes it for {@link SNOOZE_DAYS} days. */
 export async function hideDoNext(deps: Pick<Deps, 'repos' | 'clock'>, viewer: { workspaceId: string; key: string }, itemKey: string, how: 'dismiss' | 'snooze') {
-  if (!ITEM_KEY.test(itemKey)) throw requestErrors.invalid('Unknown Do next item key: expected series:<seriesKey>, focus:below-target or rotation:<id>.');
+  if (!ITEM_KEY.test(itemKey)) throw doNextErrors.not_found('No such Do next item: a key is series:<seriesKey>, focus:below-target or rotation:<id>.');
   const now = deps.clock();
   const until = how === 'snooze' ? now + SNOOZE_DAYS * DAY : null;
   await deps.repos.doNext.hide(viewer.workspaceId, viewer.key, itemKey, until, now);

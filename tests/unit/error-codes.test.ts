@@ -25,6 +25,7 @@ const expected: Record<string, number> = {
     'connection.no_credentials': 409,
     'connection.not_found': 404,
     'connection.unsupported': 409,
+    'do_next.not_found': 404,
     'google.not_configured': 501,
     'group.manager_role': 422,
     'group.name_taken': 409,

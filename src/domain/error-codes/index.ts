@@ -4,6 +4,7 @@ import * as auth from './auth';
 import * as calendar from './calendar';
 import * as config from './config';
 import * as connection from './connection';
+import * as doNext from './do-next';
 import * as group from './group';
 import * as ics from './ics';
 import * as invitation from './invitation';
@@ -31,7 +32,7 @@ import * as workspace from './workspace';
  * code's status stays where the code is declared. A new area's module is added here so the
  * code test and the generated list in docs/api.md see it.
  */
-const modules = [audit, auth, calendar, config, connection, group, ics, invitation, key, link, mail, member, oauth, outbox, person, privacy, recurrence, request, role, rotation, series, signin, suggestion, vendors, webhook, workspace];
+const modules = [audit, auth, calendar, config, connection, doNext, group, ics, invitation, key, link, mail, member, oauth, outbox, person, privacy, recurrence, request, role, rotation, series, signin, suggestion, vendors, webhook, workspace];
 
 /** Every declared code, sorted by code. */
 export function allErrorCodes(): ErrorFactory[] {
