@@ -94,14 +94,22 @@ function rss(pid: number): { now: number; peak: number } {
 const p99 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))]!;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** Probes /healthz back to back until `until()` says stop; returns each latency, ms. */
-async function probe(url: string, until: () => boolean): Promise<number[]> {
-  const samples: number[] = [];
+/**
+ * Probes /healthz back to back until `until()` says stop; returns each latency, ms, and how many
+ * probes failed (a connection reset counts with the time it took: that is what a client saw).
+ */
+async function probe(url: string, until: () => boolean): Promise<number[] & { failed?: number }> {
+  const samples: number[] & { failed?: number } = [];
+  samples.failed = 0;
   while (!until()) {
     const t0 = performance.now();
-    const res = await fetch(`${url}/healthz`);
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`/healthz answered ${res.status}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`/healthz answered ${res.status}`);
+    } catch {
+      samples.failed += 1;
+    }
     samples.push(performance.now() - t0);
   }
   return samples;
@@ -147,9 +155,15 @@ async function main() {
     const started = performance.now();
     const imports = Promise.all(
       Array.from({ length: IMPORTS }, async () => {
-        const res = await upload(feed);
-        const json = (await res.json()) as { code?: string; warningCounts?: Record<string, number> };
-        return { status: res.status, code: json.code, warnings: json.warningCounts, ms: performance.now() - started };
+        try {
+          const res = await upload(feed);
+          const json = (await res.json()) as { code?: string; warningCounts?: Record<string, number> };
+          return { status: res.status, code: json.code, warnings: json.warningCounts, ms: performance.now() - started };
+        } catch (error) {
+          // A connection the server dropped is a result too: reported as status 0 with its cause.
+          const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+          return { status: 0, code: cause, warnings: undefined, ms: performance.now() - started };
+        }
       }),
     ).finally(() => (done = true));
     const loadSamples = await probe(server.url, () => done);
@@ -164,7 +178,7 @@ async function main() {
     const idleP99 = p99(idleSamples);
     const loadP99 = p99(loadSamples);
     const inFlight = IMPORTS * feedBytes;
-    console.log(`/healthz idle: ${idleSamples.length} requests, p99 ${idleP99.toFixed(2)} ms; under load: ${loadSamples.length} requests, p99 ${loadP99.toFixed(2)} ms, max ${Math.max(...loadSamples).toFixed(1)} ms`);
+    console.log(`/healthz idle: ${idleSamples.length} requests, p99 ${idleP99.toFixed(2)} ms; under load: ${loadSamples.length} requests (${loadSamples.failed} failed), p99 ${loadP99.toFixed(2)} ms, max ${Math.max(...loadSamples).toFixed(1)} ms`);
     console.log(`healthz p99 ratio: ${(loadP99 / idleP99).toFixed(2)}x (target <= 5x) ${loadP99 <= 5 * idleP99 ? 'MET' : 'NOT MET'}`);
     const rssRatio = (peak - idle.now) / inFlight;
     console.log(`RSS idle ${mib(idle.now)}, peak ${mib(peak)}, bytes in flight ${mib(inFlight)}`);
