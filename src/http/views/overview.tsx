@@ -23,7 +23,7 @@ const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
   id: new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
 };
-/** Table figures as the audit API has them (up to 2 decimals), in the locale's digits and without grouping. */
+/** Table figures and chart ticks as the audit API has them (up to 2 decimals), in the locale's digits and without grouping. */
 const tableNumbers: Record<Locale, Intl.NumberFormat> = {
   en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: false }),
   id: new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2, useGrouping: false }),
@@ -160,7 +160,7 @@ function HealthSection(props: { ctx: PageContext; o: OverviewTexts; health: Heal
 }
 
 /** The axis, the threshold line, and the week and group labels every meeting-hours chart shares. */
-function Axis(props: { layout: StackedBarsLayout; unit: string; line: number | null; lineLabel: string }) {
+function Axis(props: { layout: StackedBarsLayout; locale: Locale; unit: string; line: number | null; lineLabel: string }) {
   const { layout } = props;
   const y = props.line === null ? null : yOf(layout, props.line);
   return (
@@ -172,7 +172,7 @@ function Axis(props: { layout: StackedBarsLayout; unit: string; line: number | n
         <g class="tick">
           <line x1={layout.plot.x} x2={layout.plot.x + layout.plot.width} y1={tick.y} y2={tick.y} />
           <text x={layout.plot.x - 6} y={tick.y + 4} text-anchor="end">
-            {String(tick.value)}
+            {tableNumbers[props.locale].format(tick.value)}
           </text>
         </g>
       ))}
@@ -206,11 +206,11 @@ function PersonBars(props: { ctx: PageContext; o: OverviewTexts; overview: Overv
   const layout = layoutStackedBars(groups, { width: chartWidth(groups.length, overview.weeks.length), height: 300, top: 22, scaleAtLeast: props.line ?? 0 });
   const lineLabel = props.line === null ? '' : fill(o.shareLine, { h: formatHours(locale, props.line) });
   return (
-    <div class="chart-scroll" role="region" aria-label={o.chartTitle} tabindex={0}>
+    <div class="chart-scroll" role="region" aria-labelledby="bars-title" tabindex={0}>
       <svg class="chart bars fixed" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-labelledby="bars-title bars-desc">
         <title id="bars-title">{t.overviewTitle}</title>
         <desc id="bars-desc">{o.chartLead}</desc>
-        <Axis layout={layout} unit={o.axisUnit} line={props.line} lineLabel={lineLabel} />
+        <Axis layout={layout} locale={locale} unit={o.axisUnit} line={props.line} lineLabel={lineLabel} />
         {layout.rects.map((r) => {
           const label = t[SEGMENTS.find((s) => s.key === r.key)!.label];
           return (
@@ -240,10 +240,10 @@ function DistributionBars(props: { ctx: PageContext; o: OverviewTexts; overview:
   const layout = layoutStackedBars(groups, { width: chartWidth(groups.length, 3, { minGroupWidth: 120 }), height: 260, top: 22, scaleAtLeast: props.line ?? 0 });
   const lineLabel = props.line === null ? '' : fill(o.shareLine, { h: formatHours(locale, props.line) });
   return (
-    <div class="chart-scroll" role="region" aria-label={o.chartTitle} tabindex={0}>
+    <div class="chart-scroll" role="region" aria-labelledby="dist-title" tabindex={0}>
       <svg class="chart dist fixed" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-labelledby="dist-title">
         <title id="dist-title">{`${o.chartTitle} (p50, p75, p90)`}</title>
-        <Axis layout={layout} unit={o.axisUnit} line={props.line} lineLabel={lineLabel} />
+        <Axis layout={layout} locale={locale} unit={o.axisUnit} line={props.line} lineLabel={lineLabel} />
         {layout.rects.map((r) => (
           <rect x={r.x} y={r.y} width={r.width} height={r.height} class={`dist-${r.key}`}>
             <title>{`${groups[r.group]!.label} ${r.key}: ${formatHours(locale, r.value)} ${o.axisUnit}`}</title>
