@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { seriesErrors } from '../domain/error-codes/series';
 import { workspaceErrors } from '../domain/error-codes/workspace';
 import { calibrateThresholds, similarDecisions, type Calibration, type DecidedSeries } from '../domain/flag-learning';
-import { collectSeries, scoreSeries, sortFlags, toFlagJson, type CollectSeriesInput, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
+import { collectSeries, scoreSeries, sortFlags, type CollectSeriesInput, type SeriesFlag, type Verdict } from '../domain/meeting-flags';
 import type { CalendarEvent } from '../domain/types';
 import { parseDateRange } from '../domain/working-hours';
 import type { DecisionRow } from '../db/flags.repository';
@@ -118,7 +118,8 @@ async function filterFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, workspa
     .filter((f) => !query.verdict || f.verdict === query.verdict)
     .filter((f) => !organizer || f.organizer === organizer)
     .filter((f) => query.includeDecided || !decisions.has(f.seriesKey))
-    .map((f) => ({ ...toFlagJson(f), decision: decisionView(decisions.get(f.seriesKey)) }));
+    // Reasons keep their params (the numbers behind each sentence): the dashboard phrases them in Indonesian.
+    .map((f) => ({ ...f, decision: decisionView(decisions.get(f.seriesKey)) }));
   return { range, currency: workspace.currency, series };
 }
 

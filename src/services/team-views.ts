@@ -9,7 +9,6 @@
 import { authErrors } from '../domain/error-codes/auth';
 import { groupErrors } from '../domain/error-codes/group';
 import { privacyErrors } from '../domain/error-codes/privacy';
-import { toFlagJson } from '../domain/meeting-flags';
 import { aggregateTeam, effectiveMinGroupSize, privateMemberIds, type GroupInput, type MemberOwner, type PersonNumbers, type TeamView } from '../domain/privacy';
 import { roleAtLeast, type Role } from '../domain/roles';
 import type { CalendarEvent } from '../domain/types';
@@ -133,7 +132,7 @@ export async function scopedFlags(deps: Pick<Deps, 'repos' | 'clock' | 'memo'>, 
     .filter((f) => query.includeDecided || !decisions.has(f.seriesKey))
     .map((f) => {
       const d = decisions.get(f.seriesKey);
-      return { ...toFlagJson(f), decision: d ? { decision: d.decision, decidedBy: d.decidedBy, decidedAt: d.decidedAt, expiresAt: d.expiresAt } : null };
+      return { ...f, decision: d ? { decision: d.decision, decidedBy: d.decidedBy, decidedAt: d.decidedAt, expiresAt: d.expiresAt } : null };
     });
   return { range, currency: scored.currency, series, withheld: scored.flags.length - visible.length };
 }

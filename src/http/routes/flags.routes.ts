@@ -18,7 +18,12 @@ const optionalRange = {
 };
 const seriesKey = z.string().min(1).max(1024);
 
-const reason = z.object({ code: z.string(), points: z.number(), detail: z.string() });
+const reason = z.object({
+  code: z.string(),
+  points: z.number(),
+  detail: z.string(),
+  params: z.record(z.string(), z.union([z.number(), z.string()])).openapi({ description: 'The numbers and words behind `detail`, to phrase the reason in another language' }),
+});
 const flag = z
   .object({
     seriesKey: z.string(),

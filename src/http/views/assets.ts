@@ -183,6 +183,11 @@ ol.do-next>li{padding:.5rem 0;border-bottom:1px solid var(--line);overflow-wrap:
 ol.do-next>li:last-child{border-bottom:none}
 .do-title{font-weight:600}.do-figures,.do-hours{font-size:.9rem;color:var(--muted)}
 ol.do-next .row-actions{margin-top:.35rem}
+/* --- charts at their natural size, scrolling in their own box with the labels in view; a long new key wraps (issue 19 part 6) --- */
+.chart-pair{display:flex;width:max-content}
+.grid-heatmaps>*,.grid-cards>*{min-width:0}
+.chart-pair .names{position:sticky;left:0;z-index:1;background:var(--card)}
+#new-key{overflow-wrap:anywhere;word-break:break-all}
 @media (max-width:760px){
  table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
  table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:100%}

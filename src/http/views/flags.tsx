@@ -1,3 +1,4 @@
+import { reasonSentence } from '../../domain/flag-reason-text';
 import type { listFlags } from '../../services/flags';
 import { sendsAutomatically, type MailReadiness } from '../../services/outbox-page';
 import { formatMoney, type Locale, type Messages } from './i18n';
@@ -9,6 +10,13 @@ export type FlagRow = Awaited<ReturnType<typeof listFlags>>['series'][number];
 export const FLAG_SORT_KEYS = ['title', 'organizer', 'score', 'verdict', 'cost'] as const;
 export type FlagSortKey = (typeof FLAG_SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
+
+/** A reason in the page's language; a dampener keeps its factor, written the locale's way. */
+export function reasonText(locale: Locale, r: FlagRow['reasons'][number]): string {
+  const sentence = reasonSentence(r, locale);
+  const factor = r.params.factor;
+  return typeof factor === 'number' ? `${sentence} (×${new Intl.NumberFormat(locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 2 }).format(factor)})` : sentence;
+}
 
 const VERDICT_RANK = { keep: 0, 'consider-async': 1, async: 2 } as const;
 
@@ -208,7 +216,7 @@ export function FlagsPage(props: {
                     <ul class="reasons">
                       {row.reasons.map((r) => (
                         <li>
-                          <span class={`points ${r.points < 0 ? 'neg' : ''}`}>{r.points > 0 ? `+${r.points}` : String(r.points)}</span> {r.detail}
+                          <span class={`points ${r.points < 0 ? 'neg' : ''}`}>{r.points > 0 ? `+${r.points}` : String(r.points)}</span> {reasonText(locale, r)}
                         </li>
                       ))}
                     </ul>
@@ -249,6 +257,8 @@ export function PreviewPage(props: {
   subject: string;
   text: string;
   deliverAfter: string;
+  /** The email's language: the recipient's, whatever the page's (marked so screen readers switch voice). */
+  emailLang: Locale;
   mail?: MailReadiness | undefined;
   organizer?: string;
 }) {
@@ -265,11 +275,11 @@ export function PreviewPage(props: {
           <dt>{t.previewTo}</dt>
           <dd>{props.to}</dd>
           <dt>{t.previewSubject}</dt>
-          <dd data-testid="preview-subject">{props.subject}</dd>
+          <dd data-testid="preview-subject" lang={props.emailLang}>{props.subject}</dd>
           <dt>{t.previewDeliver}</dt>
           <dd>{props.deliverAfter}</dd>
         </dl>
-        <pre class="email-body" data-testid="preview-body" tabindex={0}>
+        <pre class="email-body" data-testid="preview-body" tabindex={0} lang={props.emailLang}>
           {props.text}
         </pre>
         <QueueForm ctx={ctx} seriesKey={props.seriesKey} range={props.range} mail={props.mail} organizer={props.organizer ?? null} />

@@ -3,6 +3,7 @@ import { layoutTimeline } from './charts';
 import { formatHours, type Locale } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
 import { UnnamedNote } from './overview';
+import { ScrollChart } from './chart-frame';
 import { FocusOutcome, type FocusOutcomeMember } from './outcomes';
 import { noticeTexts } from './texts/notices';
 
@@ -76,25 +77,35 @@ const DAY_END_HOUR = 20;
 function WeekTimeline(props: { ctx: PageContext; member: FocusMemberView; days: string[] }) {
   const { t } = props.ctx;
   const { member } = props;
-  const width = 560;
+  // 11 px hour labels need about 60 units each: 280 units hold the five of them.
+  const width = 280;
   const left = 44;
   const rowH = 18;
+  const days = props.days.map((date) => DateTime.fromISO(date, { zone: member.timeZone }));
   return (
-    <svg viewBox={`0 0 ${left + width + 4} ${props.days.length * rowH + 20}`} class="chart focus-week" role="img" aria-label={`${t.focusTitle}: ${member.name}`}>
+    <ScrollChart
+      region={`${t.focusTitle}: ${member.name}`}
+      width={left + width + 4}
+      height={days.length * rowH + 20}
+      split={left}
+      class="focus-week"
+      label={`${t.focusTitle}: ${member.name}`}
+      names={days.map((day, i) => (
+        <text class="axis" x={left - 4} y={14 + i * rowH + 12} text-anchor="end">
+          {t.days[day.weekday - 1]!}
+        </text>
+      ))}
+    >
       {[DAY_START_HOUR, 10, 13, 16, 19].map((h) => (
-        <text class="axis" x={left + ((h - DAY_START_HOUR) / (DAY_END_HOUR - DAY_START_HOUR)) * width} y={10}>
+        <text class="axis" x={left + ((h - DAY_START_HOUR) / (DAY_END_HOUR - DAY_START_HOUR)) * width} y={10} text-anchor={h === DAY_START_HOUR ? 'start' : 'middle'}>
           {`${String(h).padStart(2, '0')}:00`}
         </text>
       ))}
-      {props.days.map((date, i) => {
-        const day = DateTime.fromISO(date, { zone: member.timeZone });
+      {days.map((day, i) => {
         const window = { start: day.set({ hour: DAY_START_HOUR }).toMillis(), end: day.set({ hour: DAY_END_HOUR }).toMillis() };
         const y = 14 + i * rowH;
         return (
           <g>
-            <text class="axis" x={left - 4} y={y + 12} text-anchor="end">
-              {t.days[day.weekday - 1]!}
-            </text>
             <rect class="track" x={left} y={y + 2} width={width} height={rowH - 5} />
             {layoutTimeline(member.blocks, window, { x0: left, width }).map((b) => (
               <rect class={`focus-${b.kind}`} x={b.x} y={y + 2} width={b.width} height={rowH - 5}>
@@ -104,7 +115,7 @@ function WeekTimeline(props: { ctx: PageContext; member: FocusMemberView; days: 
           </g>
         );
       })}
-    </svg>
+    </ScrollChart>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { MeetingHeatmap } from '../../domain/meeting-heatmap';
 import type { MemberRow } from '../../db/members.repository';
 import type { WeekRange } from '../../services/dashboard';
+import { ScrollChart } from './chart-frame';
 import { layoutHeatmap } from './charts';
 import { Layout, Swatch, WeekPicker, type PageContext } from './layout';
 import { UnnamedNote } from './overview';
@@ -20,28 +21,44 @@ function MemberHeatmap(props: { ctx: PageContext; member: MemberRow; heatmap: Me
           {`${Math.round(heatmap.outsideMinutesPerWeek)} ${t.minutes} ${t.outsidePerWeek}`}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${layout.width} ${layout.height}`} class="chart" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-        <title id={`${id}-title`}>{`${t.heatmapTitle}: ${member.name} (${member.timeZone})`}</title>
-        <desc id={`${id}-desc`}>{`${Math.round(heatmap.outsideMinutesPerWeek)} ${t.minutes} ${t.outsidePerWeek}`}</desc>
-        {layout.hourLabels.map((l) => (
-          <text class="axis" x={l.x} y={layout.top - 4}>
-            {pad(l.hour)}
-          </text>
-        ))}
-        {layout.dayLabels.map((l) => (
+      <ScrollChart
+        region={`${t.heatmapTitle}: ${member.name}`}
+        width={layout.width}
+        height={layout.height}
+        split={layout.left}
+        class="heat"
+        role="group"
+        labelledby={`${id}-title ${id}-desc`}
+        names={layout.dayLabels.map((l) => (
           <text class="axis" x={layout.left - 4} y={l.y} text-anchor="end">
             {t.days[l.day]!}
           </text>
         ))}
-        {layout.cells.map((c) => (
-          <rect x={c.x} y={c.y} width={c.width} height={c.height} class={`heat-${c.level}`}>
-            <title>{`${t.days[c.day]} ${pad(c.hour)}: ${c.minutes} ${t.minutes}`}</title>
-          </rect>
+      >
+        <title id={`${id}-title`}>{`${t.heatmapTitle}: ${member.name} (${member.timeZone})`}</title>
+        <desc id={`${id}-desc`}>{`${Math.round(heatmap.outsideMinutesPerWeek)} ${t.minutes} ${t.outsidePerWeek}`}</desc>
+        {layout.hourLabels.map((l) => (
+          <text class="axis" x={l.x} y={layout.top - 4} aria-hidden="true">
+            {pad(l.hour)}
+          </text>
         ))}
+        {/* Each hour with meetings is named for screen readers; empty hours stay silent. */}
+        {layout.cells.map((c) => {
+          const text = `${t.days[c.day]} ${pad(c.hour)}: ${c.minutes} ${t.minutes}`;
+          return c.minutes > 0 ? (
+            <rect x={c.x} y={c.y} width={c.width} height={c.height} class={`heat-${c.level}`} role="img" aria-label={text}>
+              <title>{text}</title>
+            </rect>
+          ) : (
+            <rect x={c.x} y={c.y} width={c.width} height={c.height} class={`heat-${c.level}`} aria-hidden="true">
+              <title>{text}</title>
+            </rect>
+          );
+        })}
         {layout.outlines.map((o) => (
-          <rect class="working" x={o.x} y={o.y} width={o.width} height={o.height} />
+          <rect class="working" x={o.x} y={o.y} width={o.width} height={o.height} aria-hidden="true" />
         ))}
-      </svg>
+      </ScrollChart>
     </figure>
   );
 }

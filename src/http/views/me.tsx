@@ -9,7 +9,7 @@ import type { ConnectionRow } from '../../db/connections.repository';
 import type { MemberRow } from '../../db/members.repository';
 import type { SyncHealth } from '../../domain/sync-health';
 import type { LedgerView } from '../../services/rotation';
-import type { FlagRow } from './flags';
+import { reasonText, type FlagRow } from './flags';
 import type { FocusMemberView } from './focus';
 import { formatHours, formatMoney, type Messages } from './i18n';
 import { ConnectionItem } from './connections';
@@ -108,7 +108,7 @@ function MyFlags(props: { ctx: PageContext; flags: FlagRow[]; currency: string }
               <strong class="title">{f.title}</strong>{' '}
               <span class={`badge verdict-${f.verdict}`}>{t[`verdict_${f.verdict}`]}</span>
               <span class="muted small-text">{`${t.colScore} ${f.score} · ${t.colCost} ${formatMoney(locale, f.cost.moneyPerYear ?? 0, props.currency)}`}</span>
-              <span class="small-text">{f.reasons.map((r) => r.detail).join(' · ')}</span>
+              <span class="small-text">{f.reasons.map((r) => reasonText(locale, r)).join(' · ')}</span>
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 import type { MemberRow } from '../../db/members.repository';
 import type { LedgerView, RotationView } from '../../services/rotation';
 import { layoutHorizontalBars, painLevel } from './charts';
+import { ScrollChart } from './chart-frame';
 import type { Messages } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
 
@@ -86,31 +87,43 @@ function RotationForm(props: { ctx: PageContext; members: MemberRow[]; values: R
   );
 }
 
+/** Room for a name at 11 px (about 25 characters). */
+const LEDGER_LABELS = 170;
+
 function LedgerBars(props: { t: Messages; rows: Array<{ label: string; history: number; series: number }>; title: string; id: string }) {
   const { t } = props;
   const layout = layoutHorizontalBars(
     props.rows.map((r) => ({ label: r.label, parts: [{ key: 'history', value: r.history }, { key: 'series', value: r.series }] })),
-    { width: 700 },
+    { width: 520, labelWidth: LEDGER_LABELS },
   );
   return (
-    <svg viewBox={`0 0 ${layout.width} ${layout.height}`} class="chart ledger" role="img" aria-labelledby={`${props.id}-t`}>
+    <ScrollChart
+      region={props.title}
+      width={layout.width}
+      height={layout.height}
+      split={LEDGER_LABELS}
+      class="ledger"
+      labelledby={`${props.id}-t`}
+      names={layout.rows.map((row) => (
+        <text x={LEDGER_LABELS - 6} y={row.labelY + 4} text-anchor="end" class="axis">
+          {row.label}
+        </text>
+      ))}
+    >
       <title id={`${props.id}-t`}>{props.title}</title>
       {layout.rows.map((row) => (
         <g>
-          <text x={layout.rows.length ? 184 : 0} y={row.labelY + 4} text-anchor="end" class="axis">
-            {row.label}
-          </text>
           {row.parts.map((p) => (
             <rect x={p.x} y={row.y} width={p.width} height={p.height} class={`ledger-${p.key}`}>
               <title>{`${row.label}: ${p.key === 'history' ? t.rotHistory : t.rotSeries} ${Math.round(p.value)}`}</title>
             </rect>
           ))}
-          <text x={(row.parts.at(-1)?.x ?? 190) + (row.parts.at(-1)?.width ?? 0) + 6} y={row.labelY + 4} class="axis">
+          <text x={(row.parts.at(-1)?.x ?? LEDGER_LABELS) + (row.parts.at(-1)?.width ?? 0) + 6} y={row.labelY + 4} class="axis">
             {String(Math.round(row.total))}
           </text>
         </g>
       ))}
-    </svg>
+    </ScrollChart>
   );
 }
 

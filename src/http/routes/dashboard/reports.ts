@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import { isUnmeetError } from '../../../domain/errors';
+import { emailLocale } from '../../../domain/suggestion-email';
 import { requestErrors } from '../../../domain/error-codes/request';
 import type { MemberRow } from '../../../db/members.repository';
 import { loadHeatmaps, resolveWeeks } from '../../../services/dashboard';
@@ -126,7 +127,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
       const [prepared, mail] = await Promise.all([prepareSuggestion(deps, session.workspaceId, seriesKey, range), mailReadiness(deps, session.workspaceId)]);
       const deliverAfter = DateTime.fromMillis(prepared.deliverAfter, { zone: prepared.recipient.timeZone }).toFormat("yyyy-MM-dd HH:mm '('ZZZZ')'");
       const to = `${prepared.recipient.name} <${prepared.recipient.email}>`;
-      return c.html(await render(c, session, (ctx) => PreviewPage({ ctx, seriesKey, range, to, subject: prepared.email.subject, text: prepared.email.text, deliverAfter, mail, organizer: prepared.recipient.email })));
+      return c.html(await render(c, session, (ctx) => PreviewPage({ ctx, seriesKey, range, to, subject: prepared.email.subject, text: prepared.email.text, deliverAfter, emailLang: emailLocale(prepared.recipient.locale), mail, organizer: prepared.recipient.email })));
     } catch (error) {
       return failure(c, error);
     }
