@@ -13,7 +13,7 @@ import type { RecurrenceRule } from './rule';
 /** What ordinal BYDAY entries count within. */
 export type OrdinalScope = 'month' | 'year';
 
-/** A period of days: [first, last] day numbers, and the year/month it belongs to. */
+/** A period of days: its first and last day numbers (a year, month, week or one day). */
 export interface DayPeriod {
   first: number;
   last: number;
