@@ -228,6 +228,23 @@ describe('Do next and team health on the overview', () => {
     expect(res.headers.get('location')).toMatch(/^\/rotation\/rot_/);
   });
 
+  it('when more than 40 people are named, then the chart is the team distribution per week and the table keeps the last week, one row each', async () => {
+    for (let i = 0; i < 40; i++) {
+      await t.deps.repos.members.create(workspaceId, { email: `extra${i}@acme.test`, name: `Extra ${i}`, timeZone: 'UTC', locale: 'en', workingHours: normalizeWorkingHours(undefined) }, t.clock.now);
+    }
+    const b = await signedIn();
+    const home = await b.request('GET', '/');
+    expect(home.text).toContain('class="chart dist fixed"');
+    expect(home.text).not.toContain('class="chart bars fixed"');
+    expect(home.text).toContain('The last week of the range, one row per person.');
+    expect([...home.text.matchAll(/<tr data-member="/g)]).toHaveLength(46);
+    expect([...home.text.matchAll(/data-week="2026-11-16"/g)]).toHaveLength(46);
+    // 46 people: the median, p75 and p90 of each of the 4 weeks (40 people without meetings: only p90 is above 0 h).
+    for (const q of ['p50', 'p75', 'p90']) expect([...home.text.matchAll(new RegExp(`>${q}</text>`, 'g'))], q).toHaveLength(4);
+    expect([...home.text.matchAll(/class="dist-p90"/g)]).toHaveLength(4);
+    expect(home.text).not.toContain('class="dist-p50"');
+  });
+
   it('when a manager opens the overview, then the admin-only actions say so instead of offering a button that would be refused', async () => {
     const manager = await signedInPerson(t.deps, workspaceId, 'manager', { email: 'max@acme.test', name: 'Max' });
     const b = dashboardBrowser(t.app);

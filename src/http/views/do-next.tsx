@@ -2,10 +2,8 @@ import { roleAtLeast } from '../../domain/roles';
 import type { DoNextEntry, DoNextList } from '../../services/do-next';
 import { formatHours, formatMoney } from './i18n';
 import { Csrf, type PageContext } from './layout';
-import { percent } from './overview';
+import { fill, percent } from './overview-format';
 import { overviewTexts, type OverviewTexts } from './texts/overview';
-
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
 /** The one-click action of an item: a form posting to the action that already exists for it (POST-redirect-GET there). */
 function Action(props: { ctx: PageContext; o: OverviewTexts; item: DoNextEntry; mail: boolean }) {

@@ -7,6 +7,9 @@ import type { Overview } from '../../services/dashboard';
 import { chartWidth, layoutStackedBars, sparkline, trend, yOf, type BarGroupInput, type StackedBarsLayout } from './charts';
 import { formatHours, formatMoney, type Locale, type Messages } from './i18n';
 import { Layout, Swatch, WeekPicker, type PageContext } from './layout';
+import { fill, percent, shortDate, tableNumbers } from './overview-format';
+import { OverviewTable, PER_PERSON_CHART_MAX } from './overview-table';
+import { awayTexts } from './texts/away';
 import { overviewTexts, type OverviewTexts } from './texts/overview';
 
 /** Meetings only: the chart is about meeting time, on its own scale (focus time is a metric of its own below). */
@@ -16,26 +19,6 @@ const SEGMENTS = [
   { key: 'weekend', label: 'segWeekend' },
 ] as const satisfies ReadonlyArray<{ key: string; label: keyof Messages }>;
 
-/** Up to this many people named, the chart has a group of bars per person; beyond it, the team's distribution only (the table keeps everyone). */
-export const PER_PERSON_CHART_MAX = 40;
-
-const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
-  id: new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
-};
-/** Table figures and chart ticks as the audit API has them (up to 2 decimals), in the locale's digits and without grouping. */
-const tableNumbers: Record<Locale, Intl.NumberFormat> = {
-  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: false }),
-  id: new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2, useGrouping: false }),
-};
-const percentFormats: Record<Locale, Intl.NumberFormat> = {
-  en: new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 }),
-  id: new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 0 }),
-};
-/** A week's Monday as a short local date ("Nov 2", "2 Nov"). */
-export const shortDate = (locale: Locale, iso: string) => dateFormats[locale].format(new Date(`${iso}T00:00:00Z`));
-export const percent = (locale: Locale, share: number) => percentFormats[locale].format(share);
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
 /** The overview data as bar groups: one group per named member, one bar per week, meeting time in three stacked segments. */
 export function overviewBars(overview: Overview, locale: Locale = 'en'): BarGroupInput[] {
@@ -261,6 +244,7 @@ function MetricsSection(props: { ctx: PageContext; o: OverviewTexts; overview: O
   const people = overview.weeks.flatMap((w) => w.members.filter((m) => m.metrics.workingTimeHours > 0).map((m) => m.metrics));
   const mean = (key: keyof AuditMetrics) => (people.length > 0 ? people.reduce((s, m) => s + m[key], 0) / people.length : 0);
   const h = (key: keyof AuditMetrics) => `${formatHours(locale, mean(key))} ${t.hours}`;
+  const away = awayTexts(locale);
   const rows: Array<{ key: keyof OverviewTexts['metric']; value: string; href: string; page: string }> = [
     { key: 'meetingHours', value: h('meetingHours'), href: '/heatmap', page: t.navHeatmap },
     { key: 'meetingShare', value: percent(locale, mean('meetingShare')), href: '/team', page: t.navTeam },
@@ -287,6 +271,11 @@ function MetricsSection(props: { ctx: PageContext; o: OverviewTexts; overview: O
             </dd>
           </div>
         ))}
+        <div data-metric="awayHours">
+          <dt>{away.teamAwayHours}</dt>
+          <dd class="value">{h('awayHours')}</dd>
+          <dd class="muted small-text">{away.teamAwayNote}</dd>
+        </div>
       </dl>
     </section>
   );
@@ -345,60 +334,5 @@ export function OverviewContent(props: { ctx: PageContext; overview: Overview; p
         </>
       )}
     </>
-  );
-}
-
-/** Every named person's numbers per week: a table on a wide screen, stacked cards on a phone (CSS). */
-function OverviewTable(props: { ctx: PageContext; o: OverviewTexts; overview: Overview }) {
-  const { ctx, o, overview } = props;
-  const { t, locale } = ctx;
-  // A large team's table keeps the last week only: the page stays light, and the chart above has the trend.
-  const large = overview.members.length > PER_PERSON_CHART_MAX;
-  const weeks = large ? overview.weeks.slice(-1) : overview.weeks;
-  const byWeek = weeks.map((w) => new Map(w.members.map((m) => [m.email, m.metrics])));
-  const n = (v: number | undefined) => tableNumbers[locale].format(v ?? 0);
-  const cell = (key: string, label: string, text: string) => (
-    <td class="num" data-key={key} data-label={label}>
-      {text}
-    </td>
-  );
-  return (
-    <details>
-      <summary>{t.dataTable}</summary>
-      {large ? <p class="lead">{o.tableLastWeek}</p> : null}
-      <table class="data stack" data-testid="overview-table">
-        <thead>
-          <tr>
-            <th scope="col">{t.member}</th>
-            <th scope="col">{t.week}</th>
-            <th scope="col" class="num">{t.meetingHours}</th>
-            <th scope="col" class="num">{t.afterHours}</th>
-            <th scope="col" class="num">{t.nonWorkingDay}</th>
-            <th scope="col" class="num">{t.focusHours}</th>
-            <th scope="col" class="num">{o.meetingShare}</th>
-            <th scope="col" class="num">{o.chains}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {overview.members.flatMap((member) =>
-            weeks.map((week, i) => {
-              const m = byWeek[i]!.get(member.email);
-              return (
-                <tr data-member={member.email} data-week={week.from}>
-                  <th scope="row">{member.name}</th>
-                  <td data-label={t.week}>{shortDate(locale, week.from)}</td>
-                  {cell('meetingHours', t.meetingHours, n(m?.meetingHours))}
-                  {cell('afterHoursMeetingHours', t.afterHours, n(m?.afterHoursMeetingHours))}
-                  {cell('nonWorkingDayMeetingHours', t.nonWorkingDay, n(m?.nonWorkingDayMeetingHours))}
-                  {cell('focusHours', t.focusHours, n(m?.focusHours))}
-                  {cell('meetingShare', o.meetingShare, percent(locale, m?.meetingShare ?? 0))}
-                  {cell('backToBackChains', o.chains, n(m?.backToBackChains))}
-                </tr>
-              );
-            }),
-          )}
-        </tbody>
-      </table>
-    </details>
   );
 }
