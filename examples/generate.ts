@@ -93,7 +93,7 @@ function generate(options: Options): { files: Map<string, string>; team: unknown
   const files = new Map<string, string>();
   const teamMembers: unknown[] = [];
   const squads = Math.ceil(options.members / PEOPLE.length);
-  const meetings = squadMeetings(options.weeks);
+  const meetings = squadMeetings(options.weeks, PEOPLE);
 
   for (let squad = 0; squad < squads; squad++) {
     const members = new Map<string, Member>();

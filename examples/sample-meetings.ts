@@ -3,10 +3,11 @@
  * and leave of one squad of seven, and the seeded ad-hoc meetings (`adHocMeetings`) that make a
  * distributed team's week look like one: 30–50 % of working time in meetings.
  */
-import { addDays, type Meeting } from './ics-export';
+import { adHocMeetings } from './ad-hoc-meetings';
+import { addDays, type Meeting, type Person } from './ics-export';
 
 /** The calendar of one squad of seven people over `weeks` weeks; one-off meetings repeat every four weeks. */
-export function squadMeetings(weeks: number): Meeting[] {
+export function squadMeetings(weeks: number, people: readonly Person[]): Meeting[] {
   const meetings: Meeting[] = [
     // --- recurring -------------------------------------------------------------------------
     {
@@ -37,7 +38,7 @@ export function squadMeetings(weeks: number): Meeting[] {
       title: 'Weekly status sync',
       organizer: 'marco',
       attendees: ['marco', 'ayu', 'budi', 'dana', 'sam', 'olivia', 'jack'],
-      partstat: { jack: 'DECLINED', budi: 'TENTATIVE', ayu: 'ACCEPTED' },
+      partstat: { jack: 'DECLINED', budi: 'DECLINED', ayu: 'ACCEPTED' },
       zone: 'Europe/Berlin',
       start: '2026-10-06T16:00',
       minutes: 60,
@@ -89,7 +90,7 @@ export function squadMeetings(weeks: number): Meeting[] {
       organizer: 'dana',
       attendees: ['dana', 'jack'],
       zone: 'America/New_York',
-      start: '2026-10-05T16:00', // Tuesday 07:00 in Sydney until Oct 31, then 08:00
+      start: '2026-10-05T16:30', // Tuesday 07:30 in Sydney until Oct 31, then 08:30
       minutes: 30,
       rrule: 'FREQ=WEEKLY;BYDAY=MO',
       conference: 'zoom',
@@ -182,10 +183,103 @@ export function squadMeetings(weeks: number): Meeting[] {
       organizer: 'ayu',
       attendees: ['ayu', 'budi', 'jack'],
       zone: 'Asia/Jakarta',
-      start: '2026-10-08T13:00',
+      start: '2026-10-08T10:00',
       minutes: 60,
       rrule: 'FREQ=WEEKLY;BYDAY=TH',
       description: 'Laporan progres mingguan dari setiap anggota tim.',
+      conference: 'meet',
+    },
+    {
+      key: 'eng-leads',
+      title: 'Eng leads sync',
+      organizer: 'dana',
+      attendees: ['dana', 'marco', 'olivia'],
+      zone: 'America/New_York',
+      start: '2026-10-07T10:00', // 15:00 London, 16:00 Berlin
+      minutes: 45,
+      rrule: 'FREQ=WEEKLY;BYDAY=WE',
+      conference: 'meet',
+    },
+    {
+      key: 'ops-check',
+      title: 'Daily ops check-in',
+      organizer: 'marco',
+      attendees: ['marco', 'olivia'],
+      zone: 'Europe/Berlin',
+      start: '2026-10-05T09:00', // 08:00 in London, before Olivia's day starts
+      minutes: 15,
+      rrule: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20261218T080000Z',
+      description: 'Quick round: what broke overnight, who is on it.',
+      conference: 'teams',
+    },
+    {
+      key: 'escalations',
+      title: 'Escalations status review',
+      organizer: 'marco',
+      attendees: ['marco', 'sam', 'dana'],
+      zone: 'Europe/Berlin',
+      start: '2026-10-08T17:30', // 08:30 Los Angeles, 11:30 New York, after Marco's day
+      minutes: 30,
+      rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=TH;WKST=MO',
+      description: 'Status of open customer escalations, round the table.',
+      conference: 'teams',
+    },
+    {
+      key: 'business-review',
+      title: 'Monthly business review',
+      organizer: 'olivia',
+      attendees: ['olivia', 'marco', 'dana', 'sam'],
+      zone: 'Europe/London',
+      start: '2026-10-01T16:00',
+      minutes: 60,
+      rrule: 'FREQ=MONTHLY;BYDAY=1TH',
+      description:
+        'Agenda:\n1. Revenue and churn against plan (15 min)\n2. Top three risks and owners (30 min)\n3. Decisions for next month (15 min)\n\nDeck: https://docs.google.com/presentation/d/1MbrAcme/edit',
+      conference: 'meet',
+    },
+    {
+      key: 'buddy-check-in',
+      title: 'Onboarding buddy check-in',
+      organizer: 'ayu',
+      attendees: ['ayu', 'budi'],
+      zone: 'Asia/Jakarta',
+      start: '2026-10-27T15:00',
+      minutes: 30,
+      rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=6',
+      conference: 'meet',
+    },
+    {
+      key: 'on-call-handover',
+      title: 'On-call handover',
+      organizer: 'marco',
+      attendees: ['marco', 'olivia'],
+      zone: 'Europe/Berlin',
+      start: '2026-10-05T14:00',
+      minutes: 30,
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+      conference: 'teams',
+    },
+    {
+      key: 'one-on-one-dana-marco',
+      title: 'Dana / Marco 1:1',
+      organizer: 'dana',
+      attendees: ['dana', 'marco'],
+      zone: 'America/New_York',
+      start: '2026-10-06T09:30', // 15:30 in Berlin
+      minutes: 30,
+      rrule: 'FREQ=WEEKLY;BYDAY=TU',
+      conference: 'meet',
+    },
+    {
+      key: 'phone-screens',
+      title: 'Candidate phone screen',
+      organizer: 'olivia',
+      attendees: ['olivia'],
+      guests: ['talent@recruiting.example'],
+      zone: 'Europe/London',
+      start: '2026-10-06T11:00',
+      minutes: 30,
+      rrule: 'FREQ=WEEKLY;BYDAY=TU,TH',
       conference: 'meet',
     },
     // --- personal blocks (no attendees) ------------------------------------------------------
@@ -294,7 +388,12 @@ export function squadMeetings(weeks: number): Meeting[] {
     add(3, { key: 'dana-thanksgiving', title: 'Thanksgiving', organizer: null, attendees: ['dana'], zone: 'America/New_York', start: '2026-11-26', minutes: 24 * 60, transparent: true });
     add(3, { key: 'sam-thanksgiving', title: 'Thanksgiving', organizer: null, attendees: ['sam'], zone: 'America/Los_Angeles', start: '2026-11-26', minutes: 24 * 60, transparent: true });
     add(1, { key: 'ayu-cuti', title: 'Cuti', organizer: null, attendees: ['ayu'], zone: 'Asia/Jakarta', start: '2026-11-13', minutes: 24 * 60 });
+    // Leave as Outlook marks it (OOF on a timed afternoon) and as people title it (all-day "OOO").
+    add(2, { key: 'budi-izin', title: 'Izin - urusan keluarga', organizer: null, attendees: ['budi'], zone: 'Asia/Jakarta', start: '2026-11-20T13:00', minutes: 240, away: true });
+    add(3, { key: 'jack-ooo', title: 'OOO', organizer: null, attendees: ['jack'], zone: 'Australia/Sydney', start: '2026-11-23', minutes: 2 * 24 * 60 });
+    add(3, { key: 'dana-ooo', title: 'Out of office', organizer: null, attendees: ['dana'], zone: 'America/New_York', start: '2026-11-27', minutes: 24 * 60 });
   }
+  meetings.push(...adHocMeetings(weeks, people));
   return meetings;
 }
 
