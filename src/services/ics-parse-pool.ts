@@ -103,7 +103,6 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
   const capacity = options.threads + options.queue;
   const slots: Slot[] = [];
   const waiting: Array<{ job: ParseJob; resolve: (read: ReadFeed) => void; reject: (error: Error) => void }> = [];
-  let admitted = 0;
   let nextId = 1;
   let averageMs = ASSUMED_PARSE_MS;
   let closed = false;
@@ -156,20 +155,9 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
 
   const retryAfterSeconds = () => Math.max(1, Math.ceil(((waiting.length + options.threads) / options.threads) * (averageMs / 1000)));
 
+  const slotsTaken = importSlots(capacity, retryAfterSeconds);
   const parser: FeedParser = {
-    admit() {
-      if (admitted >= capacity) {
-        const seconds = retryAfterSeconds();
-        throw icsErrors.busy(`Every calendar-import slot is taken (${capacity}); try again in ${seconds} s.`, { retryAfterSeconds: seconds, capacity });
-      }
-      admitted += 1;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        admitted -= 1;
-      };
-    },
+    admit: slotsTaken.admit,
     parse(text, window, parseOptions, unlessHash) {
       if (closed) return Promise.reject(new Error('the ICS parse pool is closed'));
       return new Promise<ReadFeed>((resolve, reject) => {
@@ -182,7 +170,7 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
   return {
     parser,
     /** Imports holding a slot, and threads alive (for tests and the benchmark). */
-    stats: () => ({ admitted, threads: slots.length, waiting: waiting.length }),
+    stats: () => ({ admitted: slotsTaken.taken(), threads: slots.length, waiting: waiting.length }),
     close() {
       closed = true;
       for (const slot of slots.splice(0)) {
@@ -190,6 +178,27 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
         settle(slot)?.reject(new Error('the ICS parse pool was closed'));
       }
       for (const next of waiting.splice(0)) next.reject(new Error('the ICS parse pool was closed'));
+    },
+  };
+}
+
+/** `capacity` import slots: `admit` takes one or refuses with `ics.busy` (429, Retry-After); its release gives it back once. */
+function importSlots(capacity: number, retryAfterSeconds: () => number) {
+  let taken = 0;
+  return {
+    taken: () => taken,
+    admit(): () => void {
+      if (taken >= capacity) {
+        const seconds = retryAfterSeconds();
+        throw icsErrors.busy(`Every calendar-import slot is taken (${capacity}); try again in ${seconds} s.`, { retryAfterSeconds: seconds, capacity });
+      }
+      taken += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        taken -= 1;
+      };
     },
   };
 }
