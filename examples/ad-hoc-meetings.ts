@@ -15,7 +15,7 @@ export const SAMPLE_ANCHOR = '2026-11-02';
 
 /** One-off meetings each person organizes per week, and whom they usually invite. */
 const ORGANIZING: Record<string, { perWeek: number; circle: string[] }> = {
-  marco: { perWeek: 30, circle: ['olivia', 'dana', 'ayu', 'budi'] },
+  marco: { perWeek: 36, circle: ['olivia', 'dana', 'ayu', 'budi'] },
   dana: { perWeek: 10, circle: ['sam', 'marco', 'olivia'] },
   olivia: { perWeek: 12, circle: ['marco', 'dana'] },
   ayu: { perWeek: 7, circle: ['budi', 'jack', 'marco'] },
