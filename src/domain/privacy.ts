@@ -10,6 +10,7 @@
  */
 import { DateTime } from 'luxon';
 import type { AuditMetrics } from './audit';
+import { counts, HEALTH_THRESHOLDS, isPast, THRESHOLD_DESCRIPTIONS } from './team-health';
 
 /** The workspace default for `minGroupSize`. */
 export const DEFAULT_MIN_GROUP_SIZE = 5;
@@ -81,21 +82,12 @@ export function distribution(values: readonly number[], digits = 2): Distributio
 export const DISTRIBUTED_METRICS = ['meetingHours', 'meetingShare', 'afterHoursMeetingHours', 'focusHours', 'fragmentedHours', 'backToBackChains'] as const;
 export type DistributedMetric = (typeof DISTRIBUTED_METRICS)[number];
 
-/** A line a team view counts people across: how many are past it, never who. */
-export interface Threshold {
-  code: string;
-  description: string;
-  metric: DistributedMetric;
-  over: boolean;
-  value: number;
-}
-
-/** The thresholds team views count: meeting share over 50 %, after-hours meetings over 2 h/week, focus under 10 h/week. */
-export const THRESHOLDS: readonly Threshold[] = [
-  { code: 'meeting_share_over_50', description: 'more than half of working time in meetings', metric: 'meetingShare', over: true, value: 0.5 },
-  { code: 'after_hours_over_2h_week', description: 'more than 2 h/week of meetings outside working hours', metric: 'afterHoursMeetingHours', over: true, value: 2 },
-  { code: 'focus_under_10h_week', description: 'less than 10 h/week of focus time', metric: 'focusHours', over: false, value: 10 },
-];
+/**
+ * The lines a team view counts people across (how many are past each, never who): the
+ * overview's health thresholds (team-health.ts), so both pages count the same people, each with
+ * the English sentence the API carries.
+ */
+export const THRESHOLDS = HEALTH_THRESHOLDS.map((t) => ({ ...t, description: THRESHOLD_DESCRIPTIONS[t.code]! }));
 
 /** One person's audit in a team view, as the aggregation needs it. */
 export interface PersonNumbers {
@@ -161,8 +153,8 @@ function summarize(people: readonly PersonNumbers[]): Omit<GroupView, 'id' | 'na
     thresholds: THRESHOLDS.map((t) => ({
       code: t.code,
       description: t.description,
-      count: people.filter((p) => (t.over ? p.perWeek[t.metric] > t.value : p.perWeek[t.metric] < t.value)).length,
-      of: people.length,
+      count: people.filter((p) => counts(p.perWeek) && isPast(t, p.perWeek)).length,
+      of: people.filter((p) => counts(p.perWeek)).length,
     })),
     shared: people
       .filter((p) => p.shares)

@@ -36,6 +36,14 @@ export const HEALTH_THRESHOLDS: readonly HealthThreshold[] = [
   { code: 'back_to_back_3_per_week', value: (w) => w.backToBackChains, past: 'atLeast', limit: 3, unit: 'count' },
 ];
 
+/** Each threshold in one English sentence (the team API's `description`; pages phrase them per language). */
+export const THRESHOLD_DESCRIPTIONS: Record<string, string> = {
+  focus_under_10h_week: 'less than 10 h/week of focus time',
+  after_hours_over_1h_week: 'more than 1 h/week of meetings outside working hours (non-working days included)',
+  meeting_share_over_50: 'more than half of working time in meetings',
+  back_to_back_3_per_week: '3 or more back-to-back chains a week',
+};
+
 /** Whether one person's week is past the threshold. */
 export function isPast(threshold: HealthThreshold, week: AuditMetrics): boolean {
   const v = threshold.value(week);

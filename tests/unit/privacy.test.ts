@@ -107,8 +107,9 @@ describe('aggregateTeam', () => {
     expect(eng!.distributions.meetingShare.median).toBe(0.55);
     expect(Object.fromEntries(eng!.thresholds.map((t) => [t.code, t.count]))).toEqual({
       meeting_share_over_50: 3,
-      after_hours_over_2h_week: 1,
+      after_hours_over_1h_week: 1, // b's 3 h; d's 1 h is not over the line
       focus_under_10h_week: 3,
+      back_to_back_3_per_week: 0,
     });
     expect(eng!.thresholds.every((t) => t.of === 5)).toBe(true);
   });

@@ -7,7 +7,9 @@
 import type { DistributedMetric, GroupView, OthersView } from '../../domain/privacy';
 import type { WeekRange } from '../../services/dashboard';
 import type { TeamAudit } from '../../services/team-views';
+import type { HealthCode } from '../../domain/team-health';
 import { formatHours, type Messages } from './i18n';
+import { overviewTexts } from './texts/overview';
 import { Layout, WeekPicker, type PageContext } from './layout';
 
 const SPREAD: ReadonlyArray<{ key: DistributedMetric; label: keyof Messages; percent?: boolean }> = [
@@ -17,11 +19,6 @@ const SPREAD: ReadonlyArray<{ key: DistributedMetric; label: keyof Messages; per
   { key: 'focusHours', label: 'focusHours' },
 ];
 
-const THRESHOLD_KEYS: Record<string, keyof Messages> = {
-  meeting_share_over_50: 'threshold_meeting_share_over_50',
-  after_hours_over_2h_week: 'threshold_after_hours_over_2h_week',
-  focus_under_10h_week: 'threshold_focus_under_10h_week',
-};
 
 function value(ctx: PageContext, n: number | null, percent?: boolean): string {
   if (n === null || Number.isNaN(n)) return '–';
@@ -67,7 +64,7 @@ function GroupCard(props: { ctx: PageContext; id: string; name: string; group: O
       <h3>{t.teamThresholds}</h3>
       <ul class="plain">
         {group.thresholds.map((th) => (
-          <li data-threshold={th.code}>{`${th.count} / ${th.of} · ${THRESHOLD_KEYS[th.code] ? (t[THRESHOLD_KEYS[th.code]!] as string) : th.description}`}</li>
+          <li data-threshold={th.code}>{`${th.count} / ${th.of} · ${overviewTexts(ctx.locale).health[th.code as HealthCode] ?? th.description}`}</li>
         ))}
       </ul>
       <h3>{t.teamShared}</h3>
