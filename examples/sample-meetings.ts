@@ -197,7 +197,7 @@ export function squadMeetings(weeks: number, people: readonly Person[]): Meeting
       zone: 'America/New_York',
       start: '2026-10-07T10:00', // 15:00 London, 16:00 Berlin
       minutes: 45,
-      rrule: 'FREQ=WEEKLY;BYDAY=WE',
+      rrule: 'FREQ=WEEKLY;BYDAY=WE;UNTIL=20261216T150000Z', // until the reorg in December
       conference: 'meet',
     },
     {
@@ -220,7 +220,7 @@ export function squadMeetings(weeks: number, people: readonly Person[]): Meeting
       zone: 'Europe/Berlin',
       start: '2026-10-08T17:30', // 08:30 Los Angeles, 11:30 New York, after Marco's day
       minutes: 30,
-      rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=TH;WKST=MO',
+      rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=TH;WKST=MO;UNTIL=20261217T163000Z',
       description: 'Status of open customer escalations, round the table.',
       conference: 'teams',
     },
@@ -256,7 +256,7 @@ export function squadMeetings(weeks: number, people: readonly Person[]): Meeting
       zone: 'Europe/Berlin',
       start: '2026-10-05T14:00',
       minutes: 30,
-      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20261218T130000Z',
       conference: 'teams',
     },
     {
@@ -267,7 +267,7 @@ export function squadMeetings(weeks: number, people: readonly Person[]): Meeting
       zone: 'America/New_York',
       start: '2026-10-06T09:30', // 15:30 in Berlin
       minutes: 30,
-      rrule: 'FREQ=WEEKLY;BYDAY=TU',
+      rrule: 'FREQ=WEEKLY;BYDAY=TU;UNTIL=20261215T143000Z',
       conference: 'meet',
     },
     {
@@ -279,7 +279,7 @@ export function squadMeetings(weeks: number, people: readonly Person[]): Meeting
       zone: 'Europe/London',
       start: '2026-10-06T11:00',
       minutes: 30,
-      rrule: 'FREQ=WEEKLY;BYDAY=TU,TH',
+      rrule: 'FREQ=WEEKLY;BYDAY=TU,TH;COUNT=20', // until the role is filled
       conference: 'meet',
     },
     // --- personal blocks (no attendees) ------------------------------------------------------
