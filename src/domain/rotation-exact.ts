@@ -195,6 +195,100 @@ function countsOf(model: RotationModel, values: Map<string, number>, fullSizes: 
   });
 }
 
+/** What one run of the levels carries from level to level. */
+interface LeximinState {
+  model: RotationModel;
+  fullSizes: number[];
+  solve: LpSolver;
+  nodesPerLevel: number;
+  /** Per-class LP terms of burden and of nights. */
+  pain: string[][];
+  night: string[][];
+  /** Every burden and night level's value is an integer (see `isIntegral`). */
+  integral: boolean;
+  held: Bounds;
+  levels: ExactLevel[];
+  /** The best plan so far: the start of the next level. */
+  counts: number[][] | undefined;
+  /** Level 0's capped classes; emptied when they cannot all hold together. */
+  caps: number[];
+}
+
+/**
+ * Level 0 as constraints: every class that could avoid the night in some occurrence must
+ * (series of two or more).
+ */
+function nightCaps(model: RotationModel, night: string[][]): number[] {
+  return model.occurrences >= 2
+    ? model.classes.map((_, c) => c).filter((c) => model.types.some((t) => t.entries.some((e) => (e.night[c] as number) === 0)) && (night[c] as string[]).length > 0)
+    : [];
+}
+
+/**
+ * Pains are whole units and nights whole numbers; with whole histories every level's value is
+ * an integer, so a gap below 1 proves the optimum. The total is weighted: no such shortcut.
+ */
+function isIntegral(model: RotationModel): boolean {
+  return model.classes.every((c) => Number.isInteger(c.history) && Number.isInteger(c.historyNights)) &&
+    model.types.every((t) => t.entries.every((e) => e.pain.every(Number.isInteger)));
+}
+
+/** Objective, rows and bounds of one level: sum of the k largest burdens or nights, or the zone-weighted total. */
+function levelObjective(s: LeximinState, kind: 'B' | 'N' | 'T', k: number): { objective: string[]; rows: string[]; bounds: string[] } {
+  const { model } = s;
+  if (kind === 'T') {
+    const coefficient = new Map<string, number>();
+    model.classes.forEach((cls, c) => {
+      const w = cls.members / (model.zoneSizes[cls.zone] as number);
+      for (const term of s.pain[c] as string[]) {
+        const [coef, name] = term.split(' ') as [string, string];
+        coefficient.set(name, (coefficient.get(name) ?? 0) + Number(coef) * w);
+      }
+    });
+    return { objective: [...coefficient].map(([name, v]) => `${v} ${name}`), rows: [], bounds: [] };
+  }
+  const base = kind === 'B' ? (c: number) => (model.classes[c] as { history: number }).history : (c: number) => (model.classes[c] as { historyNights: number }).historyNights;
+  return sumOfLargest(model, kind, k, kind === 'B' ? s.pain : s.night, base);
+}
+
+/**
+ * Solves one level from the best plan so far. The caps are dropped, and the level solved again,
+ * only on the first burden level: every later level starts from a plan that met them.
+ */
+function solveLevel(s: LeximinState, kind: 'B' | 'N' | 'T', k: number): LpResult {
+  const { model, counts, held, solve } = s;
+  const { objective, rows, bounds } = levelObjective(s, kind, k);
+  const startOk = counts !== undefined && meetsCaps(model, counts, s.caps);
+  const start = counts && startOk ? startValues(model, counts, held, { kind, k }) : undefined;
+  const absGap = s.integral && kind !== 'T' ? 0.999 : 1e-6;
+  let result = solve(lpText(model, objective, rows, bounds, held, s.caps), s.nodesPerLevel, start, absGap);
+  if (result.status === 'infeasible' && s.caps.length > 0 && kind === 'B' && k === 1) {
+    s.caps = [];
+    result = solve(lpText(model, objective, rows, bounds, held, s.caps), s.nodesPerLevel, counts ? startValues(model, counts, held, { kind, k }) : undefined, absGap);
+  }
+  return result;
+}
+
+/** Runs one level: records its value and bound, and holds it for the levels after when proven. */
+function runLevel(s: LeximinState, kind: 'B' | 'N' | 'T', k: number): { ok: boolean; stop: boolean } {
+  const result = solveLevel(s, kind, k);
+  if (result.status === 'infeasible' || result.status === 'error' || !Number.isFinite(result.objective)) return { ok: false, stop: true };
+  s.counts = countsOf(s.model, result.values, s.fullSizes);
+  const { held } = s;
+  const previous = kind === 'B' ? (held.burden.at(-1) ?? 0) : kind === 'N' ? (held.nights.at(-1) ?? 0) : 0;
+  const scale = kind === 'N' ? 1 : UNITS_PER_POINT;
+  const value = (result.objective - previous) / scale;
+  const bound = Math.min(value, (Math.max(result.bound, previous) - previous) / scale);
+  const proven = result.status === 'optimal';
+  const gap = proven || value <= 0 ? 0 : (value - bound) / value;
+  s.levels.push({ level: kind === 'B' ? `burden-${k}` : kind === 'N' ? `nights-${k}` : 'total', value: round(value), bound: round(bound), gap: round(gap, 6), proven, nodes: result.nodes });
+  if (!proven) return { ok: true, stop: true };
+  if (kind === 'B') held.burden.push(result.objective);
+  if (kind === 'N') held.nights.push(result.objective);
+  // The k-th largest is 0: every later one is 0 too.
+  return { ok: true, stop: value <= 1e-9 };
+}
+
 /**
  * Runs the levels (see the module comment) with `solve`, at most `nodesPerLevel` nodes each.
  * `fullSizes[t]` is the number of entries of type t before pruning (the counts' row length).
@@ -207,87 +301,44 @@ export function exactLeximin(
   options: { nodesPerLevel?: number | undefined; start?: number[][] | undefined; maxBurdenLevels?: number | undefined } = {},
 ): ExactResult | undefined {
   const nodesPerLevel = options.nodesPerLevel ?? EXACT_NODES_PER_LEVEL;
-  const held: Bounds = { burden: [], nights: [] };
-  const levels: ExactLevel[] = [];
   const budget = { nodesPerLevel };
-  let counts: number[][] | undefined = options.start;
-  const pain = termsOf(model, 'pain');
   const night = termsOf(model, 'night');
-  const C = model.classes.length;
-  // Level 0 as constraints: every class that could avoid the night in some occurrence must
-  // (series of two or more); when together they cannot all be met, the caps are dropped.
-  let caps =
-    model.occurrences >= 2
-      ? model.classes.map((_, c) => c).filter((c) => model.types.some((t) => t.entries.some((e) => (e.night[c] as number) === 0)) && (night[c] as string[]).length > 0)
-      : [];
-  // Pains are whole units and nights whole numbers; with whole histories every level's value is
-  // an integer, so a gap below 1 proves the optimum. The total is weighted: no such shortcut.
-  const integral = model.classes.every((c) => Number.isInteger(c.history) && Number.isInteger(c.historyNights)) &&
-    model.types.every((t) => t.entries.every((e) => e.pain.every(Number.isInteger)));
-  const run = (kind: 'B' | 'N' | 'T', k: number): { ok: boolean; stop: boolean } => {
-    let objective: string[];
-    let rows: string[];
-    let bounds: string[];
-    if (kind === 'T') {
-      const coefficient = new Map<string, number>();
-      model.classes.forEach((cls, c) => {
-        const w = cls.members / (model.zoneSizes[cls.zone] as number);
-        for (const term of pain[c] as string[]) {
-          const [coef, name] = term.split(' ') as [string, string];
-          coefficient.set(name, (coefficient.get(name) ?? 0) + Number(coef) * w);
-        }
-      });
-      objective = [...coefficient].map(([name, v]) => `${v} ${name}`);
-      rows = [];
-      bounds = [];
-    } else {
-      const base = kind === 'B' ? (c: number) => (model.classes[c] as { history: number }).history : (c: number) => (model.classes[c] as { historyNights: number }).historyNights;
-      ({ objective, rows, bounds } = sumOfLargest(model, kind, k, kind === 'B' ? pain : night, base));
-    }
-    const startOk = counts !== undefined && meetsCaps(model, counts, caps);
-    const start = counts && startOk ? startValues(model, counts, held, { kind, k }) : undefined;
-    const absGap = integral && kind !== 'T' ? 0.999 : 1e-6;
-    let result = solve(lpText(model, objective, rows, bounds, held, caps), nodesPerLevel, start, absGap);
-    if (result.status === 'infeasible' && caps.length > 0 && kind === 'B' && k === 1) {
-      caps = [];
-      result = solve(lpText(model, objective, rows, bounds, held, caps), nodesPerLevel, counts ? startValues(model, counts, held, { kind, k }) : undefined, absGap);
-    }
-    if (result.status === 'infeasible' || result.status === 'error' || !Number.isFinite(result.objective)) return { ok: false, stop: true };
-    counts = countsOf(model, result.values, fullSizes);
-    const previous = kind === 'B' ? (held.burden.at(-1) ?? 0) : kind === 'N' ? (held.nights.at(-1) ?? 0) : 0;
-    const scale = kind === 'N' ? 1 : UNITS_PER_POINT;
-    const value = (result.objective - previous) / scale;
-    const bound = Math.min(value, (Math.max(result.bound, previous) - previous) / scale);
-    const proven = result.status === 'optimal';
-    const gap = proven || value <= 0 ? 0 : (value - bound) / value;
-    levels.push({ level: kind === 'B' ? `burden-${k}` : kind === 'N' ? `nights-${k}` : 'total', value: round(value), bound: round(bound), gap: round(gap, 6), proven, nodes: result.nodes });
-    if (!proven) return { ok: true, stop: true };
-    if (kind === 'B') held.burden.push(result.objective);
-    if (kind === 'N') held.nights.push(result.objective);
-    // The k-th largest is 0: every later one is 0 too.
-    return { ok: true, stop: value <= 1e-9 };
+  const s: LeximinState = {
+    model,
+    fullSizes,
+    solve,
+    nodesPerLevel,
+    pain: termsOf(model, 'pain'),
+    night,
+    integral: isIntegral(model),
+    held: { burden: [], nights: [] },
+    levels: [],
+    counts: options.start,
+    caps: nightCaps(model, night),
   };
+  const { levels } = s;
+  const C = model.classes.length;
   const burdenLevels = Math.min(C, options.maxBurdenLevels ?? C);
   for (let k = 1; k <= burdenLevels; k++) {
-    const { ok, stop } = run('B', k);
-    if (!ok) return counts ? { counts, levels, complete: false, budget } : undefined;
+    const { ok, stop } = runLevel(s, 'B', k);
+    if (!ok) return s.counts ? { counts: s.counts, levels, complete: false, budget } : undefined;
     if (stop) {
-      if (!(levels.at(-1) as ExactLevel).proven) return { counts: counts as number[][], levels, complete: false, budget };
+      if (!(levels.at(-1) as ExactLevel).proven) return { counts: s.counts as number[][], levels, complete: false, budget };
       break;
     }
   }
   // Levels below a cap are left to the heuristic: holding fewer burden levels, the night
   // levels could trade away burden the cap did not protect.
   const lastBurden = levels.at(-1) as ExactLevel;
-  if (burdenLevels < C && lastBurden.value > 1e-9) return { counts: counts as number[][], levels, complete: false, budget };
+  if (burdenLevels < C && lastBurden.value > 1e-9) return { counts: s.counts as number[][], levels, complete: false, budget };
   for (let k = 1; k <= C; k++) {
-    const { ok, stop } = run('N', k);
-    if (!ok || (levels.at(-1) as ExactLevel).proven === false) return { counts: counts as number[][], levels, complete: false, budget };
+    const { ok, stop } = runLevel(s, 'N', k);
+    if (!ok || (levels.at(-1) as ExactLevel).proven === false) return { counts: s.counts as number[][], levels, complete: false, budget };
     if (stop) break;
   }
-  const total = run('T', 0);
+  const total = runLevel(s, 'T', 0);
   const complete = total.ok && (levels.at(-1) as ExactLevel).proven;
-  return { counts: counts as number[][], levels, complete, budget };
+  return { counts: s.counts as number[][], levels, complete, budget };
 }
 
 function round(n: number, digits = 2): number {

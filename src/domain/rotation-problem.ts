@@ -142,18 +142,16 @@ function fitsUtcWindows(spec: SeriesSpec, start: number): boolean {
   });
 }
 
-/**
- * Builds the candidate grid of a series: the occurrence dates (every `cadence` from
- * `startDate`), each date's starts every `gridMinutes` in the series zone (DST-correct per
- * date), and every participant class's pain, hard-limit and night minutes for each. Then the
- * pools: the candidates passing everyone's hard limits, or, when none does, every candidate
- * with each break charged to whoever takes it (`hardLimitSurcharge`).
- */
-export function buildRotationProblem(spec: SeriesSpec, participants: readonly RotationParticipant[]): RotationProblem {
+
+/** A class while the problem is built: also the member whose limits stand for all, and their pain profile. */
+type BuildingClass = ParticipantClass & { key: string; rep: RotationParticipant; profile: PainProfile };
+
+/** Groups the participants into interchangeable classes (see the module comment). */
+function classifyParticipants(participants: readonly RotationParticipant[]): { zones: string[]; classes: BuildingClass[]; classOf: number[] } {
   const zones: string[] = [];
   const zoneIndex = new Map<string, number>();
   const profiles = new Map<string, PainProfile>();
-  const classes: Array<ParticipantClass & { key: string; rep: RotationParticipant; profile: PainProfile }> = [];
+  const classes: BuildingClass[] = [];
   const classByKey = new Map<string, number>();
   const classOf: number[] = [];
   participants.forEach((p, i) => {
@@ -177,61 +175,95 @@ export function buildRotationProblem(spec: SeriesSpec, participants: readonly Ro
     (classes[c] as ParticipantClass).members.push(i);
     classOf.push(c);
   });
+  return { zones, classes, classOf };
+}
 
+/**
+ * Every class's cost for the meeting starting at `start`. `constant` holds each zone's offset
+ * for the whole date when it does not switch inside it (undefined where it does).
+ */
+function costsOfStart(
+  spec: SeriesSpec,
+  classes: readonly BuildingClass[],
+  zoneObjects: readonly IANAZone[],
+  constant: ReadonlyArray<number | undefined>,
+  slot: number,
+  start: number,
+): Candidate {
   const C = classes.length;
-  const step = spec.cadence.every * (spec.cadence.unit === 'week' ? 7 : 1);
   const durationMs = spec.durationMinutes * MINUTE_MS;
+  const pain = new Float64Array(C);
+  const hard = new Int32Array(C);
+  const night = new Int32Array(C);
+  for (let c = 0; c < C; c++) {
+    const cls = classes[c] as BuildingClass;
+    const p = painOfMeeting(cls.profile, zoneObjects[cls.zone] as IANAZone, start, spec.durationMinutes, constant[cls.zone]);
+    let units = p.units;
+    let hardMinutes = p.hardMinutes;
+    const busy = cls.rep.busy;
+    if (busy && busy.length > 0) {
+      const overlap = overlapMinutes(busy, start, start + durationMs);
+      if (overlap > 0) {
+        if (cls.rep.optional) units += overlap * PAIN_WEIGHTS.busyOptional;
+        else hardMinutes += overlap;
+      }
+    }
+    pain[c] = units;
+    hard[c] = hardMinutes;
+    night[c] = p.nightMinutes;
+  }
+  return { start, slot, pain, hard, night };
+}
+
+/** Occurrence `k` on `date`: its candidates inside the allowed windows, costed, and its pool. */
+function occurrenceCandidates(spec: SeriesSpec, classes: readonly BuildingClass[], zoneObjects: readonly IANAZone[], k: number, date: string): OccurrenceCandidates {
+  const durationMs = spec.durationMinutes * MINUTE_MS;
+  const starts = slotStarts(date, spec.timeZone, spec.gridMinutes).filter((s) => fitsUtcWindows(spec, s.start));
+  if (starts.length === 0) {
+    throw rotationErrors.no_candidates(`Occurrence ${k + 1} (${date}) has no candidate start inside the allowed UTC windows.`, { date });
+  }
+  const firstStart = (starts[0] as { start: number }).start;
+  const lastEnd = (starts[starts.length - 1] as { start: number }).start + durationMs;
+  // One offset per zone for the whole date when the zone does not switch inside it.
+  const constant = zoneObjects.map((z) => {
+    const a = z.offset(firstStart);
+    return a === z.offset(lastEnd - MINUTE_MS) ? a : undefined;
+  });
+  const candidates = starts.map(({ slot, start }) => costsOfStart(spec, classes, zoneObjects, constant, slot, start));
+  return { index: k, date, candidates, ...poolOf(spec, candidates, classes.length) };
+}
+
+/**
+ * The candidates passing every class's hard limits; when none does, all of them, each break
+ * charged to whoever takes it (mutates the candidates' pain).
+ */
+function poolOf(spec: SeriesSpec, candidates: Candidate[], C: number): { pool: number[]; fallback: boolean } {
+  const pool: number[] = [];
+  candidates.forEach((cand, j) => {
+    if (cand.hard.every((h) => h === 0)) pool.push(j);
+  });
+  if (pool.length > 0) return { pool, fallback: false };
+  candidates.forEach((cand, j) => {
+    pool.push(j);
+    for (let c = 0; c < C; c++) (cand.pain[c] as number) += hardLimitSurcharge(spec.durationMinutes, cand.hard[c] as number);
+  });
+  return { pool, fallback: true };
+}
+
+/**
+ * Builds the candidate grid of a series: the occurrence dates (every `cadence` from
+ * `startDate`), each date's starts every `gridMinutes` in the series zone (DST-correct per
+ * date), and every participant class's pain, hard-limit and night minutes for each. Then the
+ * pools: the candidates passing everyone's hard limits, or, when none does, every candidate
+ * with each break charged to whoever takes it (`hardLimitSurcharge`).
+ */
+export function buildRotationProblem(spec: SeriesSpec, participants: readonly RotationParticipant[]): RotationProblem {
+  const { zones, classes, classOf } = classifyParticipants(participants);
+  const step = spec.cadence.every * (spec.cadence.unit === 'week' ? 7 : 1);
   const zoneObjects = zones.map((z) => IANAZone.create(z));
   const occurrences: OccurrenceCandidates[] = [];
   for (let k = 0; k < spec.occurrences; k++) {
-    const date = addDays(spec.startDate, k * step);
-    const starts = slotStarts(date, spec.timeZone, spec.gridMinutes).filter((s) => fitsUtcWindows(spec, s.start));
-    if (starts.length === 0) {
-      throw rotationErrors.no_candidates(`Occurrence ${k + 1} (${date}) has no candidate start inside the allowed UTC windows.`, { date });
-    }
-    const firstStart = (starts[0] as { start: number }).start;
-    const lastEnd = (starts[starts.length - 1] as { start: number }).start + durationMs;
-    // One offset per zone for the whole date when the zone does not switch inside it.
-    const constant = zoneObjects.map((z) => {
-      const a = z.offset(firstStart);
-      return a === z.offset(lastEnd - MINUTE_MS) ? a : undefined;
-    });
-    const candidates: Candidate[] = starts.map(({ slot, start }) => {
-      const pain = new Float64Array(C);
-      const hard = new Int32Array(C);
-      const night = new Int32Array(C);
-      for (let c = 0; c < C; c++) {
-        const cls = classes[c] as (typeof classes)[number];
-        const p = painOfMeeting(cls.profile, zoneObjects[cls.zone] as IANAZone, start, spec.durationMinutes, constant[cls.zone]);
-        let units = p.units;
-        let hardMinutes = p.hardMinutes;
-        const busy = cls.rep.busy;
-        if (busy && busy.length > 0) {
-          const overlap = overlapMinutes(busy, start, start + durationMs);
-          if (overlap > 0) {
-            if (cls.rep.optional) units += overlap * PAIN_WEIGHTS.busyOptional;
-            else hardMinutes += overlap;
-          }
-        }
-        pain[c] = units;
-        hard[c] = hardMinutes;
-        night[c] = p.nightMinutes;
-      }
-      return { start, slot, pain, hard, night };
-    });
-    const pool: number[] = [];
-    candidates.forEach((cand, j) => {
-      if (cand.hard.every((h) => h === 0)) pool.push(j);
-    });
-    let fallback = false;
-    if (pool.length === 0) {
-      fallback = true;
-      candidates.forEach((cand, j) => {
-        pool.push(j);
-        for (let c = 0; c < C; c++) (cand.pain[c] as number) += hardLimitSurcharge(spec.durationMinutes, cand.hard[c] as number);
-      });
-    }
-    occurrences.push({ index: k, date, candidates, pool, fallback });
+    occurrences.push(occurrenceCandidates(spec, classes, zoneObjects, k, addDays(spec.startDate, k * step)));
   }
   return {
     spec,
@@ -242,4 +274,3 @@ export function buildRotationProblem(spec: SeriesSpec, participants: readonly Ro
     occurrences,
   };
 }
-
