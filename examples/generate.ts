@@ -12,11 +12,17 @@
  * with that attendee's own PARTSTAT, as real exports do. No clock, no network: a fixed seed
  * drives a small PRNG, so the output is byte-for-byte stable.
  *
- * What is in it: two daily stand-ups, a large weekly status sync without an agenda (one instance
- * cancelled), weekly 1:1s (one instance cancelled, one moved), a fortnightly design review with
- * an agenda, a planning meeting, a town hall, after-hours cross-zone calls, personal blocks, a
- * declined meeting, transparent and all-day events, and one focus block created by unmeet.
- * Recurring series start in October, before the European and US clocks change.
+ * What is in it (examples/sample-meetings.ts, examples/ad-hoc-meetings.ts): a team in trouble,
+ * about a third of working time in meetings. Two daily stand-ups, a large weekly status sync
+ * without an agenda at 22:00 in Jakarta (one instance cancelled), a daily ops check-in before
+ * London's day starts, weekly 1:1s (one cancelled, one moved), a fortnightly design review with
+ * an agenda, sprint rituals, a monthly business review (BYDAY=1TH), series ending by UNTIL or
+ * COUNT, a town hall, after-hours cross-zone calls, a weekend release call, personal blocks,
+ * leave (an all-day "Cuti" and "OOO", an Outlook OOF afternoon), declined, transparent and
+ * all-day events, one focus block created by unmeet, and seeded ad-hoc meetings (reviews,
+ * pairing, interviews) placed where the invitees' days overlap. Marco, the hub, ends past the
+ * 50 % meeting-share line; Olivia, part-time, under 10 h of focus a week. Recurring series start
+ * in October, before the European and US clocks change.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
