@@ -8,7 +8,7 @@
  * entry implements with worker_threads (src/entry/ics-parse-worker.ts): this file runs anywhere.
  */
 import { icsErrors } from '../domain/error-codes/ics';
-import { UnmeetError } from '../domain/errors';
+import { allErrorCodes } from '../domain/error-codes';
 import { parseIcs, type IcsWindow, type ParseIcsOptions, type ParsedIcs } from '../providers/ics/ics.mapper';
 import { unpackParsed, type CompactParsedIcs } from './ics-parse-transfer';
 
@@ -203,8 +203,8 @@ function importSlots(capacity: number, retryAfterSeconds: () => number) {
   };
 }
 
-/** An error from the thread, as the import code expects it: UnmeetErrors keep their code and status. */
+/** An error from the thread, as the import code expects it: a declared code is made again by its own factory. */
 function reviveError(error: { message: string; code?: string; status?: number; details?: Record<string, unknown> }): Error {
-  if (error.code && error.status) return new UnmeetError(error.code, error.status as UnmeetError['status'], error.message, error.details);
-  return new Error(error.message);
+  const factory = error.code ? allErrorCodes().find((f) => f.code === error.code) : undefined;
+  return factory ? factory(error.message, error.details) : new Error(error.message);
 }
