@@ -134,28 +134,18 @@ export interface ZoneRule {
   daylight?: { from: string; to: string; name: string; at: string; month: number; byday: string };
 }
 
+type Change = [from: string, to: string, name: string, at: string, month: number, byday: string];
+const change = ([from, to, name, at, month, byday]: Change) => ({ from, to, name, at, month, byday });
+/** A zone with summer time: its standard and daylight changes, as `[TZOFFSETFROM, TZOFFSETTO, TZNAME, local time, month, BYDAY]`. */
+const seasons = (standard: Change, daylight: Change): ZoneRule => ({ standard: change(standard), daylight: change(daylight) });
+
 export const ZONE_RULES: Record<string, ZoneRule> = {
-  'America/Los_Angeles': {
-    standard: { from: '-0700', to: '-0800', name: 'PST', at: '020000', month: 11, byday: '1SU' },
-    daylight: { from: '-0800', to: '-0700', name: 'PDT', at: '020000', month: 3, byday: '2SU' },
-  },
-  'America/New_York': {
-    standard: { from: '-0400', to: '-0500', name: 'EST', at: '020000', month: 11, byday: '1SU' },
-    daylight: { from: '-0500', to: '-0400', name: 'EDT', at: '020000', month: 3, byday: '2SU' },
-  },
-  'Europe/London': {
-    standard: { from: '+0100', to: '+0000', name: 'GMT', at: '020000', month: 10, byday: '-1SU' },
-    daylight: { from: '+0000', to: '+0100', name: 'BST', at: '010000', month: 3, byday: '-1SU' },
-  },
-  'Europe/Berlin': {
-    standard: { from: '+0200', to: '+0100', name: 'CET', at: '030000', month: 10, byday: '-1SU' },
-    daylight: { from: '+0100', to: '+0200', name: 'CEST', at: '020000', month: 3, byday: '-1SU' },
-  },
+  'America/Los_Angeles': seasons(['-0700', '-0800', 'PST', '020000', 11, '1SU'], ['-0800', '-0700', 'PDT', '020000', 3, '2SU']),
+  'America/New_York': seasons(['-0400', '-0500', 'EST', '020000', 11, '1SU'], ['-0500', '-0400', 'EDT', '020000', 3, '2SU']),
+  'Europe/London': seasons(['+0100', '+0000', 'GMT', '020000', 10, '-1SU'], ['+0000', '+0100', 'BST', '010000', 3, '-1SU']),
+  'Europe/Berlin': seasons(['+0200', '+0100', 'CET', '030000', 10, '-1SU'], ['+0100', '+0200', 'CEST', '020000', 3, '-1SU']),
   'Asia/Jakarta': { standard: { from: '+0700', to: '+0700', name: 'WIB', at: '000000' } },
-  'Australia/Sydney': {
-    standard: { from: '+1100', to: '+1000', name: 'AEST', at: '030000', month: 4, byday: '1SU' },
-    daylight: { from: '+1000', to: '+1100', name: 'AEDT', at: '020000', month: 10, byday: '1SU' },
-  },
+  'Australia/Sydney': seasons(['+1100', '+1000', 'AEST', '030000', 4, '1SU'], ['+1000', '+1100', 'AEDT', '020000', 10, '1SU']),
 };
 
 /** A VTIMEZONE block as Google (IANA TZID, 1970 rules) or Outlook (Windows name, 1601 rules) writes it. */
