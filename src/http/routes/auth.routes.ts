@@ -78,7 +78,7 @@ export function authRoutes(deps: Deps) {
   /** The language: `?lang=`, the dashboard's cookie, Accept-Language, then the person's own (when known). */
   const pageContext = (c: Context, personLocale?: string): AuthPageContext => {
     const locale = requestedLocale({ chosen: c.req.query('lang') ?? getCookie(c, 'um_lang'), acceptLanguage: c.req.header('accept-language') }) ?? (personLocale === 'id' ? 'id' : 'en');
-    return { locale, t: authMessages(locale) };
+    return { locale, t: authMessages(locale), languageSwitched: c.req.query('lang') === locale };
   };
   const page = async (c: Context, view: (ctx: AuthPageContext) => JSX.Element, status: 200 | 202 | 400 | 401 | 403 | 404 | 410 = 200, personLocale?: string) =>
     c.html(`<!doctype html>${await view(pageContext(c, personLocale)).toString()}`, status);

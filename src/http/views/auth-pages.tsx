@@ -1,3 +1,4 @@
+import { languageTexts } from './texts/language';
 import type { Child } from 'hono/jsx';
 import type { Locale } from './i18n';
 
@@ -79,6 +80,8 @@ export const authMessages = (locale: Locale): AuthMessages => (locale === 'id' ?
 export interface AuthPageContext {
   locale: Locale;
   t: AuthMessages;
+  /** Reached through the language switch (`?lang=`): a status says so to screen readers. */
+  languageSwitched?: boolean;
 }
 
 /** The frame of every auth page: no navigation, just the brand and the language switch. */
@@ -114,6 +117,11 @@ function Frame(props: { ctx: AuthPageContext; title: string; children?: Child })
           </div>
         </header>
         <main id="main">
+          {props.ctx.languageSwitched ? (
+            <p class="sr-only" role="status" data-testid="language-status">
+              {languageTexts(locale).switched}
+            </p>
+          ) : null}
           <section class="card narrow">{props.children}</section>
         </main>
       </body>

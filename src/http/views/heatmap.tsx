@@ -12,6 +12,7 @@ function MemberHeatmap(props: { ctx: PageContext; member: MemberRow; heatmap: Me
   const { t } = props.ctx;
   const { member, heatmap } = props;
   const layout = layoutHeatmap(heatmap.minutes, heatmap.working);
+  const minutes = new Intl.NumberFormat(props.ctx.locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 0 });
   const id = `hm-${props.index}`;
   return (
     <figure class="card heatmap" data-member={member.email}>
@@ -44,7 +45,7 @@ function MemberHeatmap(props: { ctx: PageContext; member: MemberRow; heatmap: Me
         ))}
         {/* Each hour with meetings is named for screen readers; empty hours stay silent. */}
         {layout.cells.map((c) => {
-          const text = `${t.days[c.day]} ${pad(c.hour)}: ${c.minutes} ${t.minutes}`;
+          const text = `${t.days[c.day]} ${pad(c.hour)}: ${minutes.format(c.minutes)} ${t.minutes}`;
           return c.minutes > 0 ? (
             <rect x={c.x} y={c.y} width={c.width} height={c.height} class={`heat-${c.level}`} role="img" aria-label={text}>
               <title>{text}</title>

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { roleAtLeast, type Role } from '../../domain/roles';
 import type { Locale, Messages } from './i18n';
+import { languageTexts } from './texts/language';
 
 /** What every dashboard page needs to render its frame. */
 export interface PageContext {
@@ -15,6 +16,8 @@ export interface PageContext {
   session?: { csrf: string; workspaceName: string; role?: Role; person?: { name: string; email: string } | undefined; workspaceCount?: number } | undefined;
   /** A one-line outcome of the last action (`?ok=` / `?error=`), already translated or a stable code. */
   notice?: { kind: 'ok' | 'error'; text: string } | undefined;
+  /** Set when the page was reached through the language switch (`?lang=`): a status says so to screen readers. */
+  languageSwitched?: boolean | undefined;
 }
 
 /** The sections, each with the least role that may open it (the routes declare the same); `person`: only for a signed-in person. */
@@ -126,6 +129,11 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
           </div>
         </header>
         <main id="main" tabindex={-1}>
+          {props.ctx.languageSwitched ? (
+            <p class="sr-only" role="status" data-testid="language-status">
+              {languageTexts(locale).switched}
+            </p>
+          ) : null}
           {notice ? (
             <p class={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
               {notice.text}

@@ -17,6 +17,7 @@ import { DigestCard } from './digest-card';
 import { FlipForm } from './flip-form';
 import type { DigestChoice } from '../../services/digest';
 import { Csrf, Layout, type PageContext } from './layout';
+import { awayTexts } from './texts/away';
 
 export interface MyWeek {
   range: { from: string; to: string };
@@ -73,6 +74,7 @@ function WeekNav(props: { ctx: PageContext; from: string }) {
 
 function MyNumbers(props: { ctx: PageContext; metrics: AuditMetrics | null }) {
   const { t } = props.ctx;
+  const away = awayTexts(props.ctx.locale);
   return (
     <section class="card" aria-labelledby="my-numbers">
       <h2 id="my-numbers">{t.meNumbersTitle}</h2>
@@ -87,6 +89,11 @@ function MyNumbers(props: { ctx: PageContext; metrics: AuditMetrics | null }) {
               <dd class="muted small-text">{t[m.explain]}</dd>
             </div>
           ))}
+          <div data-key="awayHours">
+            <dt>{away.awayHours}</dt>
+            <dd class="value">{metricValue(props.ctx, props.metrics.awayHours, 'h')}</dd>
+            <dd class="muted small-text">{away.explainAwayHours}</dd>
+          </div>
         </dl>
       )}
     </section>

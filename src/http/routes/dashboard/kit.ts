@@ -87,7 +87,8 @@ export function createKit(deps: Deps) {
     const ok = c.req.query('ok');
     const done = ok ? doneText(locale, ok, c.req.path) : undefined;
     const notice = done ? { kind: 'ok' as const, text: done } : undefined;
-    if (!session) return { t, locale, path: c.req.path, notice, session: undefined };
+    const languageSwitched = c.req.query('lang') === locale;
+    if (!session) return { t, locale, path: c.req.path, notice, languageSwitched, session: undefined };
     const workspace = await deps.repos.workspaces.get(session.workspaceId);
     const workspaces = person ? await deps.repos.people.workspacesOf(person.id) : [];
     return {
@@ -95,6 +96,7 @@ export function createKit(deps: Deps) {
       locale,
       path: c.req.path,
       notice,
+      languageSwitched,
       session: {
         csrf: await csrfToken(deps, session),
         workspaceName: workspace?.name ?? '',
