@@ -200,7 +200,7 @@ class Series {
       return null;
     }
     // The rule reader's own repairs (unknown parts, values out of range, …), when it reports them.
-    for (const repair of (rule as { warnings?: ReadonlyArray<{ message: string }> }).warnings ?? []) {
+    for (const repair of rule.warnings ?? []) {
       this.ctx.warn('rule_repaired', prop.line, this.uid, clip(repair.message));
     }
     return [rule, prop];

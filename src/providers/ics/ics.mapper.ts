@@ -17,7 +17,7 @@ import { ianaFromTzid } from '../time-zones/tzid';
 import type { Warn } from './ics.errors';
 import { readCalendars } from './ics.lines';
 import { first, type RawComponent, textValue } from './ics.property';
-import { MAX_ICAL_STEPS_PER_FILE, MAX_INSTANCES_PER_FILE } from './ics.recurrence';
+import { MAX_STEPS_PER_FILE, MAX_INSTANCES_PER_FILE } from './ics.recurrence';
 import { assembleCalendar } from './ics.series';
 import { createZoneRegistry, ianaZone, UTC_ZONE } from './ics.zones';
 
@@ -25,8 +25,8 @@ export type { IcsWarningCode } from '../../domain/ics-warnings';
 export { ianaFromTzid } from '../time-zones/tzid';
 export { readContentLineForTest } from './ics.property';
 export {
-  MAX_ICAL_STEPS_PER_FILE,
-  MAX_ICAL_STEPS_PER_SERIES,
+  MAX_STEPS_PER_FILE,
+  MAX_STEPS_PER_SERIES,
   MAX_INSTANCES_PER_FILE,
   MAX_INSTANCES_PER_SERIES,
   MAX_RULE_ITERATIONS,
@@ -96,7 +96,7 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
   const zones = createZoneRegistry(timezoneDefinitions(calendars), warn);
   const fallbackIana = options.defaultTimeZone ? ianaFromTzid(options.defaultTimeZone) : null;
   const fallback = fallbackIana && fallbackIana !== 'UTC' ? ianaZone(fallbackIana) : UTC_ZONE;
-  const budget = { steps: MAX_ICAL_STEPS_PER_FILE, instances: MAX_INSTANCES_PER_FILE };
+  const budget = { steps: MAX_STEPS_PER_FILE, instances: MAX_INSTANCES_PER_FILE };
   const events: CalendarEvent[] = [];
 
   for (const calendar of calendars) {

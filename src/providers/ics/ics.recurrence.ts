@@ -7,7 +7,6 @@
  * the engine's local→UTC mapping, and the RFC 5545 rule that DTSTART counts towards COUNT.
  */
 import { expandRule, untilInstant } from '../../domain/recurrence/expand';
-import { MAX_STEPS_PER_FILE, MAX_STEPS_PER_SERIES } from '../../domain/recurrence/limits';
 import { parseRRule, type RecurrenceRule, type RuleWarning } from '../../domain/recurrence/rule';
 import { parseError } from './ics.errors';
 
@@ -18,9 +17,6 @@ export {
   MAX_STEPS_PER_FILE,
   MAX_STEPS_PER_SERIES,
 } from '../../domain/recurrence/limits';
-/** Former names of the step budgets (they were ical.js iterator steps); the engine's steps now. */
-export const MAX_ICAL_STEPS_PER_SERIES = MAX_STEPS_PER_SERIES;
-export const MAX_ICAL_STEPS_PER_FILE = MAX_STEPS_PER_FILE;
 
 /** The DTSTART a rule expands from: wall-clock ms (as if UTC) and the zone that maps it to UTC. */
 export interface RuleStart {
