@@ -98,6 +98,11 @@ interface Slot {
   job: { job: ParseJob; resolve: (read: ReadFeed) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout>; startedAt: number } | null;
 }
 
+/**
+ * The Node pool. One closure over its state (the slots, the waiting imports, recent parse times
+ * for Retry-After): its few steps (admit, dispatch, settle, replace a dead thread) share that
+ * state, which is why it runs past the usual 80 lines.
+ */
 export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptions) {
   const now = options.now ?? Date.now;
   const capacity = options.threads + options.queue;

@@ -59,7 +59,9 @@ export async function fetchIcs(url: string, deps: FetchIcsDeps): Promise<string>
 /**
  * Download an ICS feed, conditionally when `conditions` hold validators of a previous answer:
  * `If-None-Match` and `If-Modified-Since` are sent, and a 304 comes back as `notModified`
- * (nothing to read, nothing to parse). Same checks and errors as {@link fetchIcs}.
+ * (nothing to read, nothing to parse). Same checks and errors as {@link fetchIcs}. One loop over
+ * the redirect hops, each checked before it is followed; it runs past 80 lines because the
+ * address check, the time limit and the streamed size cap all belong to the same hop.
  */
 export async function fetchIcsFeed(url: string, deps: FetchIcsDeps, conditions?: FeedValidators): Promise<FetchedFeed> {
   const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
