@@ -75,6 +75,9 @@ async function seed() {
 
   const rotation = JSON.parse(readFileSync('examples/rotation.json', 'utf8'));
   rotationId = (await t.api('POST', '/v1/rotations', { key: apiKey, json: rotation })).json.id;
+  // A committed one too, so the workspace's burden ledger on /rotation has bars.
+  const committed = (await t.api('POST', '/v1/rotations', { key: apiKey, json: rotation })).json.id;
+  expect((await t.api('POST', `/v1/rotations/${committed}/commit`, { key: apiKey })).status).toBeLessThan(300);
 
   const flags = (await t.api('GET', `/v1/flags?from=${RANGE.from}&to=${RANGE.to}&includeDecided=true`, { key: apiKey })).json;
   englishReasons = [...new Set<string>(flags.series.flatMap((s: any) => s.reasons.map((r: any) => String(r.detail))))];

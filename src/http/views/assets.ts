@@ -185,6 +185,7 @@ ol.do-next>li:last-child{border-bottom:none}
 ol.do-next .row-actions{margin-top:.35rem}
 /* --- charts at their natural size, scrolling in their own box with the labels in view; a long new key wraps (issue 19 part 6) --- */
 .chart-pair{display:flex;width:max-content}
+.chart-pair-scroll{contain:inline-size}
 .grid-heatmaps>*,.grid-cards>*{min-width:0}
 .chart-pair .names{position:sticky;left:0;z-index:1;background:var(--card)}
 #new-key{overflow-wrap:anywhere;word-break:break-all}

@@ -6,7 +6,8 @@ import type { Child } from 'hono/jsx';
  * chart scrolls sideways inside its own box and the label column stays in view. The drawing
  * is split into two SVGs over the same coordinates: the labels (`x < split`), sticky at the
  * left edge, and the rest. The region is focusable (keyboard scrolling) and named per chart,
- * so several on a page stay distinct landmarks.
+ * so several on a page stay distinct landmarks. The box takes its width from the page, never
+ * from the chart (`contain: inline-size`), so a grid or flex parent does not grow to fit it.
  */
 export function ScrollChart(props: {
   /** The region's name: unique on the page (say whose chart it is). */
@@ -27,7 +28,7 @@ export function ScrollChart(props: {
 }) {
   const rest = props.width - props.split;
   return (
-    <div class="chart-scroll" role="region" aria-label={props.region} tabindex={0}>
+    <div class="chart-scroll chart-pair-scroll" role="region" aria-label={props.region} tabindex={0}>
       <div class="chart-pair">
         <svg class={`chart fixed names ${props.class}`} width={props.split} height={props.height} viewBox={`0 0 ${props.split} ${props.height}`} aria-hidden="true" focusable="false">
           {props.names}

@@ -98,7 +98,7 @@ function LedgerBars(props: { t: Messages; rows: Array<{ label: string; history: 
   );
   return (
     <ScrollChart
-      region={props.title}
+      region={`${props.title}: ${t.rotHistory}, ${t.rotSeries}`}
       width={layout.width}
       height={layout.height}
       split={LEDGER_LABELS}
