@@ -130,6 +130,12 @@ async function contextFor(who: Who, width: number, height: number): Promise<Brow
   return context;
 }
 
+/** The owner's session in a fresh phone-sized context, for the action flows. */
+async function ownerOnPhone() {
+  const context = await contextFor('owner', 390, 844);
+  return { context, page: await context.newPage() };
+}
+
 const withLang = (path: string, lang: string) => `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
 
 /** The pages a session offers in its navigation, and the ones reached from them. */
@@ -219,8 +225,7 @@ describe.skipIf(!existsSync(CHROMIUM))('every dashboard page in Chromium', () =>
   }
 
   it('when My week, the overview and the heat map open in Indonesian, then away hours are listed and each busy hour has a text alternative', async () => {
-    const context = await contextFor('owner', 390, 844);
-    const page = await context.newPage();
+    const { context, page } = await ownerOnPhone();
     await page.goto(`${base}/me?lang=id`);
     const mine = page.locator('[data-testid=my-numbers] [data-key=awayHours]');
     expect(await mine.locator('dt').textContent()).toBe('Tidak di kantor (cuti, di luar kantor)');
@@ -236,8 +241,7 @@ describe.skipIf(!existsSync(CHROMIUM))('every dashboard page in Chromium', () =>
   }, 60_000);
 
   it('when the owner applies focus for a member whose calendars are ICS feeds, then the outcome says nothing was written and why, in both languages', async () => {
-    const context = await contextFor('owner', 390, 844);
-    const page = await context.newPage();
+    const { context, page } = await ownerOnPhone();
     for (const lang of LANGS) {
       await page.goto(`${base}/focus?lang=${lang}`);
       const ayu = page.locator('section[data-member="ayu@example.com"]');
@@ -259,8 +263,7 @@ describe.skipIf(!existsSync(CHROMIUM))('every dashboard page in Chromium', () =>
   }, 60_000);
 
   it('when a key is created and the page reloaded, then the key is shown once and the reload creates nothing', async () => {
-    const context = await contextFor('owner', 390, 844);
-    const page = await context.newPage();
+    const { context, page } = await ownerOnPhone();
     await page.goto(`${base}/connections?lang=en`);
     const keys = page.locator('[data-testid=api-keys] tbody tr');
     const before = await keys.count();
