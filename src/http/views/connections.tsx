@@ -22,7 +22,8 @@ const statusLabel = (t: Messages, status: ConnectionRow['status']) => t[`status_
 
 function formatInstant(ms: number | null, locale: string, timeZone: string, never: string) {
   if (ms === null) return never;
-  return new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms);
+  // Labelled with its zone: one page shows times in several members' zones and in UTC.
+  return new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(ms);
 }
 
 /**
@@ -58,7 +59,7 @@ function ImportWarnings(props: { ctx: PageContext; warnings: StoredSyncWarnings 
   const { locale } = props.ctx;
   const tx = icsImportTexts(locale);
   const total = Object.values(props.warnings.counts).reduce((n, c) => n + c, 0);
-  const when = `${formatInstant(props.warnings.at, locale, 'UTC', '')} UTC`;
+  const when = formatInstant(props.warnings.at, locale, 'UTC', '');
   return (
     <details class="small-text ics-warnings" data-warnings={String(total)}>
       <summary>{tx.heading(total, new Intl.NumberFormat(locale).format(total), when)}</summary>

@@ -66,7 +66,7 @@ function WeekNav(props: { ctx: PageContext; from: string }) {
   return (
     <nav class="week-nav" aria-label={t.range}>
       <a href={`/me?from=${monday.minus({ weeks: 1 }).toISODate()}`}>{`← ${t.mePrevWeek}`}</a>
-      <span>{`${t.weekOf} ${props.from}`}</span>
+      <span>{`${t.weekOf} ${monday.setLocale(props.ctx.locale === 'id' ? 'id-ID' : 'en-GB').toLocaleString(DateTime.DATE_MED)}`}</span>
       <a href={`/me?from=${monday.plus({ weeks: 1 }).toISODate()}`}>{`${t.meNextWeek} →`}</a>
     </nav>
   );
@@ -138,7 +138,7 @@ function MyFocus(props: { ctx: PageContext; focus: FocusMemberView | null }) {
           {f.missedReason ? <p class="muted small-text">{f.missedReason}</p> : null}
           <ul class="plain" data-testid="my-focus-blocks">
             {f.blocks.map((b) => (
-              <li>{`${DateTime.fromMillis(b.start, { zone: f.timeZone }).setLocale(locale).toFormat('ccc d LLL HH:mm')}–${DateTime.fromMillis(b.end, { zone: f.timeZone }).toFormat('HH:mm')} (${b.kind === 'protected' ? t.focusProtected : t.focusPlanned})`}</li>
+              <li>{`${DateTime.fromMillis(b.start, { zone: f.timeZone }).setLocale(locale).toFormat('ccc d LLL HH:mm')}–${DateTime.fromMillis(b.end, { zone: f.timeZone }).toFormat('HH:mm')} ${f.timeZone} (${b.kind === 'protected' ? t.focusProtected : t.focusPlanned})`}</li>
             ))}
           </ul>
         </>
