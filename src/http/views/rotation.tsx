@@ -2,7 +2,7 @@ import type { MemberRow } from '../../db/members.repository';
 import type { LedgerView, RotationView } from '../../services/rotation';
 import { layoutHorizontalBars, painLevel } from './charts';
 import { ScrollChart } from './chart-frame';
-import type { Messages } from './i18n';
+import type { Locale, Messages } from './i18n';
 import { Csrf, Layout, Swatch, type PageContext } from './layout';
 
 export interface RotationFormValues {
@@ -86,6 +86,10 @@ function RotationForm(props: { ctx: PageContext; members: MemberRow[]; values: R
     </form>
   );
 }
+
+/** A fairness figure with two decimals, the locale's way ("1,25" in Indonesian). */
+const fixed2 = (locale: Locale, value: number) =>
+  new Intl.NumberFormat(locale === 'id' ? 'id-ID' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
 
 /** Room for a name at 11 px (about 25 characters). */
 const LEDGER_LABELS = 170;
@@ -194,9 +198,9 @@ function RotationResult(props: { ctx: PageContext; rotation: RotationView; names
       <LedgerBars t={t} id="rot-ledger" title={t.rotLedger} rows={rotation.ledger.map((l) => ({ label: name(l.email), history: l.history, series: l.seriesPain }))} />
       <dl class="meta inline-meta">
         <dt>{t.rotMaxOverMean}</dt>
-        <dd>{rotation.fairness.maxOverMean.toFixed(2)}</dd>
+        <dd>{fixed2(ctx.locale, rotation.fairness.maxOverMean)}</dd>
         <dt>{t.rotGini}</dt>
-        <dd>{rotation.fairness.gini.toFixed(2)}</dd>
+        <dd>{fixed2(ctx.locale, rotation.fairness.gini)}</dd>
         <dt>{t.rotSlots}</dt>
         <dd>{String(rotation.fairness.distinctSlots)}</dd>
       </dl>
