@@ -96,6 +96,18 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 describe('dashboard sign-in and session', () => {
+  it('when the workspace has no members yet, then the overview and the connections page say how to add them and link to the invitations, never to a second workspace', async () => {
+    const empty = await createWorkspace(t.deps, { name: 'Empty' });
+    const b = browser();
+    await b.signIn(empty.apiKey);
+    for (const path of ['/', '/connections']) {
+      const page = await b.request('GET', path);
+      expect(page.text).toContain('Invite people on the People page');
+      expect(page.text).toContain('<a href="/people">Invite people</a>');
+      expect(page.text).not.toContain('unmeet demo');
+    }
+  });
+
   it('when not signed in, then pages redirect to the sign-in form and the API is untouched', async () => {
     const b = browser();
     const home = await b.request('GET', '/');

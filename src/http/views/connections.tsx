@@ -220,7 +220,9 @@ export function ConnectionsPage(props: {
     <Layout ctx={ctx} title={t.navConnections}>
       <h1>{t.connectionsTitle}</h1>
       <p class="lead">{t.connectionsLead}</p>
-      {props.members.length === 0 ? <p class="empty">{t.noMembers}</p> : null}
+      {props.members.length === 0 ? <p class="empty">
+          {t.noMembers} <a href="/people">{t.noMembersAction}</a>
+        </p> : null}
       <div class="grid-cards">
         {props.members.map((m) => (
           <MemberConnections ctx={ctx} member={m} connections={props.connections.filter((c) => c.memberId === m.id)} providers={props.providers} health={props.health} />

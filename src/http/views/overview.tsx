@@ -298,7 +298,9 @@ export function OverviewContent(props: { ctx: PageContext; overview: Overview; p
       </div>
       {privacy.unnamed > 0 ? <UnnamedNote ctx={ctx} count={privacy.unnamed} totals={privacy.teamTotals} /> : null}
       {overview.members.length === 0 && privacy.unnamed === 0 ? (
-        <p class="empty">{t.noMembers}</p>
+        <p class="empty">
+          {t.noMembers} <a href="/people">{t.noMembersAction}</a>
+        </p>
       ) : (
         <>
           <HealthSection ctx={ctx} o={o} health={overview.health} shown={privacy.teamTotals} />
