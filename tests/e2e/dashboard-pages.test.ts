@@ -212,6 +212,10 @@ describe.skipIf(!existsSync(CHROMIUM))('every dashboard page in Chromium', () =>
             if (res?.status() !== expected) findings.push(`${lang} ${path}: status ${res?.status()}`);
             if ((await page.locator('html').getAttribute('lang')) !== lang) findings.push(`${lang} ${path}: html lang is not ${lang}`);
             for (const f of await findingsOn(page, lang)) findings.push(`${lang} ${path}: ${f}`);
+            if (width < 760 && path.startsWith('/flags?')) {
+              const display = await page.locator('table.flags td').first().evaluate((td) => getComputedStyle(td).display);
+              if (display !== 'block') findings.push(`${lang} ${path}: the flags table is not stacked into cards (${display})`);
+            }
             if ((await page.getByTestId('language-status').count()) !== 1) findings.push(`${lang} ${path}: the language switch is not announced`);
             await page.screenshot({ path: join(SHOTS, shotName(who, path, lang, width)), fullPage: true });
           }

@@ -190,6 +190,11 @@ ol.do-next .row-actions{margin-top:.35rem}
 .chart-pair .names{position:sticky;left:0;z-index:1;background:var(--card)}
 #new-key{overflow-wrap:anywhere;word-break:break-all}
 @media (max-width:760px){
+ table.flags.stack .reasons,table.flags.stack .title-cell,table.flags.stack .actions{min-width:0}
+ table.flags.stack td.reasons-cell,table.flags.stack td.actions{grid-column:1/-1}
+ table.flags.stack .actions>*{display:inline-block;margin:0 .3rem .3rem 0}table.flags.stack .actions button,table.flags.stack .actions .button{width:auto}
+}
+@media (max-width:760px){
  table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
  table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:100%}
  table.stack tr{border-bottom:1px solid var(--line);padding:.4rem 0;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 .6rem}

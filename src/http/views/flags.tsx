@@ -185,7 +185,7 @@ export function FlagsPage(props: {
         <p class="empty">{t.flagsNone}</p>
       ) : (
         <div class="table-scroll card" role="region" aria-label={t.flagsTitle} tabindex={0}>
-          <table class="data flags" data-testid="flags-table">
+          <table class="data flags stack" data-testid="flags-table">
             <thead>
               <tr>
                 {header(t.colTitle, 'title')}
@@ -205,14 +205,14 @@ export function FlagsPage(props: {
                     <span class="title">{row.title}</span>
                     <span class="muted small-text">{`${row.occurrences}× · ${row.attendeeCount} · ${row.durationMinutes} ${t.minutes}`}</span>
                   </th>
-                  <td>{row.organizer ?? '—'}</td>
-                  <td class="num" data-key="score">
+                  <td data-label={t.colOrganizer}>{row.organizer ?? '—'}</td>
+                  <td class="num" data-key="score" data-label={t.colScore}>
                     <span class={`score score-${row.verdict}`}>{String(row.score)}</span>
                   </td>
-                  <td>
+                  <td data-label={t.colVerdict}>
                     <span class={`badge verdict-${row.verdict}`}>{verdictLabel(t, row.verdict)}</span>
                   </td>
-                  <td>
+                  <td class="reasons-cell" data-label={t.colReasons}>
                     <ul class="reasons">
                       {row.reasons.map((r) => (
                         <li>
@@ -221,12 +221,12 @@ export function FlagsPage(props: {
                       ))}
                     </ul>
                   </td>
-                  <td class="num" data-key="cost" data-value={String(row.cost.personHoursPerYear)}>
+                  <td class="num" data-key="cost" data-value={String(row.cost.personHoursPerYear)} data-label={t.colCost}>
                     {row.cost.moneyPerYear !== null ? <span>{formatMoney(locale, row.cost.moneyPerYear, props.currency)}</span> : null}
                     <span class={row.cost.moneyPerYear !== null ? 'muted small-text' : undefined}>{`${Math.round(row.cost.personHoursPerYear)} ${t.hours}`}</span>
                   </td>
-                  <td>{row.decision ? t[`decision_${row.decision.decision}`] : <span class="muted">{t.decisionNone}</span>}</td>
-                  <td class="actions">
+                  <td data-label={t.colDecision}>{row.decision ? t[`decision_${row.decision.decision}`] : <span class="muted">{t.decisionNone}</span>}</td>
+                  <td class="actions" data-label={t.colActions}>
                     {row.verdict !== 'keep' && row.decision ? <span class="muted small-text">{t.queueDecided}</span> : null}
                     {row.verdict !== 'keep' && !row.decision ? (
                       <>
