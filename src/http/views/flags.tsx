@@ -1,3 +1,8 @@
+/**
+ * The flagged-meetings page and the email preview. `FlagsPage` runs past the usual 80 lines: it is
+ * the one template of that page (what "Queue it" will do, the table or its phone cards, the
+ * decisions), read top to bottom as the page is; rows and notices are components of their own.
+ */
 import { reasonSentence } from '../../domain/flag-reason-text';
 import type { listFlags } from '../../services/flags';
 import { sendsAutomatically, type MailReadiness } from '../../services/outbox-page';

@@ -1,3 +1,8 @@
+/**
+ * The focus page: the plan per member, what applying would write and for whom nothing can be
+ * written, and each member's timeline. `FocusPage` runs past the usual 80 lines: it is the one
+ * template of that page, read top to bottom as the page is; the timeline is its own component.
+ */
 import { DateTime } from 'luxon';
 import { layoutTimeline } from './charts';
 import { formatHours, type Locale } from './i18n';

@@ -1,3 +1,8 @@
+/**
+ * The page frame every dashboard page shares: head, skip link, navigation, language switch, the
+ * one-time notice and the footer. `Layout` runs past the usual 80 lines: it is that one frame,
+ * read top to bottom as the page is.
+ */
 import type { Child } from 'hono/jsx';
 import { roleAtLeast, type Role } from '../../domain/roles';
 import type { Locale, Messages } from './i18n';

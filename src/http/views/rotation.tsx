@@ -1,3 +1,8 @@
+/**
+ * The rotation pages: the plan form, a result (fairness, per-person burden, the occurrences) and
+ * the ledger. `RotationResult` runs past the usual 80 lines: it is the one template of that page,
+ * read top to bottom as the page is; its charts and tables are components of their own.
+ */
 import type { MemberRow } from '../../db/members.repository';
 import type { LedgerView, RotationView } from '../../services/rotation';
 import { layoutHorizontalBars, painLevel } from './charts';
