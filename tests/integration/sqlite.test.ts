@@ -10,6 +10,14 @@ import { loadConfig } from '../../src/config';
 import { buildNodeDeps } from '../../src/entry/node';
 import { createLogger } from '../../src/logger';
 
+/** Workspace ws_1 with member m_1, connection c_1 and its calendar cal_1, for event rows. */
+async function seedCalendar(db: ReturnType<typeof openSqlite>['db']) {
+  await db.insert(workspaces).values({ id: 'ws_1', name: 'One' });
+  await db.insert(members).values({ id: 'm_1', workspaceId: 'ws_1', email: 'a@example.com', name: 'A', timeZone: 'UTC', workingHours: {} as never, updatedAt: 0 });
+  await db.insert(connections).values({ id: 'c_1', workspaceId: 'ws_1', memberId: 'm_1', provider: 'ics', label: 'x' });
+  await db.insert(calendars).values({ id: 'cal_1', workspaceId: 'ws_1', connectionId: 'c_1', externalId: 'ics', name: 'x' });
+}
+
 describe('the embedded SQLite handle', () => {
   it('when the same SQL text runs as array rows (drizzle selections) and as object rows, then a reused statement answers each in its own shape', async () => {
     const handle = openSqlite(':memory:');
@@ -38,10 +46,7 @@ describe('the embedded SQLite handle', () => {
     const handle = openSqlite(':memory:');
     try {
       const db = handle.db;
-      await db.insert(workspaces).values({ id: 'ws_1', name: 'One' });
-      await db.insert(members).values({ id: 'm_1', workspaceId: 'ws_1', email: 'a@example.com', name: 'A', timeZone: 'UTC', workingHours: {} as never, updatedAt: 0 });
-      await db.insert(connections).values({ id: 'c_1', workspaceId: 'ws_1', memberId: 'm_1', provider: 'ics', label: 'x' });
-      await db.insert(calendars).values({ id: 'cal_1', workspaceId: 'ws_1', connectionId: 'c_1', externalId: 'ics', name: 'x' });
+      await seedCalendar(db);
       const ayu = { email: 'ayu@example.com', name: 'Ayu "A" \\ Lestari', response: 'accepted' as const, optional: false };
       const budi = { email: 'budi@example.com', response: 'declined' as const, optional: true, resource: true };
       const shared = [ayu, budi];
@@ -72,10 +77,7 @@ describe('the embedded SQLite handle', () => {
     const handle = openSqlite(':memory:');
     try {
       const db = handle.db;
-      await db.insert(workspaces).values({ id: 'ws_1', name: 'One' });
-      await db.insert(members).values({ id: 'm_1', workspaceId: 'ws_1', email: 'a@example.com', name: 'A', timeZone: 'UTC', workingHours: {} as never, updatedAt: 0 });
-      await db.insert(connections).values({ id: 'c_1', workspaceId: 'ws_1', memberId: 'm_1', provider: 'ics', label: 'x' });
-      await db.insert(calendars).values({ id: 'cal_1', workspaceId: 'ws_1', connectionId: 'c_1', externalId: 'ics', name: 'x' });
+      await seedCalendar(db);
       const row = (i: number, flag: boolean, series: string | null) => ({
         workspaceId: 'ws_1', calendarId: 'cal_1', externalId: `e${i}`, seriesKey: series, originalStart: null, title: 't', start: i, end: i + 1,
         allDay: false, status: 'confirmed' as const, transparency: 'opaque' as const, organizer: null, attendees: [],
