@@ -147,8 +147,8 @@ export const configSchema = z.object({
   ),
   UNMEET_READ_CACHE_MS: documented(
     z.coerce.number().int().min(0).max(60_000).optional(),
-    "Workers: how long an isolate keeps its copy of an API key and of a workspace's memberships and data version, in ms (at most 60000, `0` turns it off). Each is a D1 round trip of a few milliseconds on every report request; the price is that a key revoked or a membership changed through another isolate, or a sync run there, is seen here up to this long after (this isolate's own writes are seen at once; writes never authenticate from the copy). Node keeps no copy: a SQLite read costs less than the copy would save",
-    { section: 'access', workers: 'yes', shownDefault: '`5000` on Workers, off on Node' },
+    "Workers: how long an isolate keeps its copy of an API key and of a workspace's memberships and data version, in ms (at most 60000, `0` turns it off). Each is a D1 round trip of a few milliseconds on every report request; the price is that a key revoked or a membership changed through another isolate, or a sync run there, is seen here up to this long after (this isolate's own writes are seen at once; writes never authenticate from the copy). On Node the server's own writes and jobs clear it too, so only another process's writes (the CLI's) wait for it; a SQLite read is cheap, but a cached report for a large team reads every membership",
+    { section: 'access', workers: 'yes', shownDefault: '`5000` on Workers, `1000` on Node' },
   ),
   UNMEET_RATE_LIMIT_PER_MINUTE: documented(
     z.coerce.number().int().min(0).default(600),
@@ -217,7 +217,7 @@ export type Config = {
   syncPollMinutes: number;
   /** Secrets being rotated out: still open what they sealed until `unmeet rotate-secret` re-seals it. */
   previousSecrets: string[];
-  /** Workers' read cache lifetime in ms (undefined = the runtime's default: 5000 on Workers, none on Node). */
+  /** The read cache's lifetime in ms (undefined = the runtime's default: 5000 on Workers, 1000 on Node). */
   readCacheMs: number | undefined;
   /** Requests per minute per API key (0 = unlimited). */
   rateLimitPerMinute: number;

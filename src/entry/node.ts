@@ -68,6 +68,8 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
       }
     },
     memo: createMemo(),
+    // A SQLite read is cheap, but a cached report for a 200-person team reads every membership: a second's copy saves most of it (out-of-process writes, the CLI's, are seen within the second).
+    readCacheDefaultMs: 1_000,
     gzipReports: true,
   });
   // Rotations are planned by the exact solver in a worker thread (started on first use).

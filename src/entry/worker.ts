@@ -155,8 +155,6 @@ export default {
         deps.logger.error('queue message failed', { jobId: message.body.jobId, error: String(error) });
         message.retry();
       }
-      // A job writes (a sync bumps the data version), even one that fails part way: this isolate's next report reads afresh.
-      deps.readCache?.clear();
     }
   },
 };

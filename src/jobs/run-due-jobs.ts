@@ -108,6 +108,9 @@ export async function runLeasedJob(deps: Deps, job: JobRow, now: number, options
     const failedAt = deps.clock();
     await deps.repos.jobs.fail(job, options.owner, failedAt, message, retryAt(error, job, now, failedAt));
     return false;
+  } finally {
+    // A job writes (a sync bumps the data version), even one that fails part way: the next report here reads afresh.
+    deps.readCache?.clear();
   }
 }
 

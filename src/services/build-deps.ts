@@ -34,7 +34,7 @@ export interface RuntimeParts {
   /** The client's address as the runtime knows it, never a header the client could write. */
   clientAddress: (c: Context) => string | undefined;
   memo: Memo;
-  /** The read cache's lifetime when the configuration names none: Workers 5000 ms, Node none. */
+  /** The read cache's lifetime when the configuration names none: Workers 5000 ms, Node 1000 ms. */
   readCacheDefaultMs?: number;
   readiness?: Deps['readiness'];
   enqueueJob?: Deps['enqueueJob'];

@@ -60,7 +60,7 @@ export interface Deps {
   /** Readiness checks for `GET /readyz` (database, migrations, job runner), from the entry point. */
   readiness?: (() => Promise<Record<string, boolean>>) | undefined;
   /** Cache of audits and flag scores, keyed by workspace data version; absent, nothing is cached. */
-  /** Workers: short-lived copies of the key and scope reads (see read-cache.ts); absent on Node. */
+  /** Short-lived copies of the key and scope reads (see read-cache.ts); absent in tests unless given. */
   readCache?: ReadCache | undefined;
   memo?: Memo | undefined;
   /**

@@ -2,12 +2,13 @@
  * Short-lived copies of the two reads every authenticated report request starts with: the API
  * key by its hash, and the viewer's scope (memberships and the workspace's data version). On
  * Workers each is a D1 round trip of a few milliseconds, more than everything else a cached
- * report costs; on Node a SQLite read is a fraction of a millisecond, so Node keeps none.
+ * report costs; on Node the scope of a 200-person team is most of a cached report's cost.
  *
  * What it trades, by design and documented (docs/configuration.md, UNMEET_READ_CACHE_MS): another
- * isolate's write (a revoked key, a changed membership, a sync that bumps the data version) is
- * seen here within `ttlMs`. This isolate's own writes are seen at once: every request that may
- * write, and every job run, clears it. Unsafe methods never authenticate from it.
+ * isolate's or process's write (a revoked key, a changed membership, a sync that bumps the data
+ * version; on Node, only the CLI's) is seen here within `ttlMs`. Its own writes are seen at once:
+ * every request that may write, and every job run, clears it. Unsafe methods never authenticate
+ * from it.
  */
 export interface ReadCache {
   get<T>(key: string): T | undefined;

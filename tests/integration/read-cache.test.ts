@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runDueJobs } from '../../src/jobs/run-due-jobs';
 import { createReadCache } from '../../src/services/read-cache';
 import { createTestApp, newWorkspace } from '../helpers/app';
 
@@ -46,6 +47,16 @@ describe('the read cache of API keys and viewer scopes', () => {
     expect((await t.api('GET', '/v1/audit?from=2026-11-02&to=2026-11-30', { key: other })).status).toBe(200);
     expect((await t.api('DELETE', `/v1/workspace/keys/${second.json.key.id}`, { key })).status).toBe(200);
     expect((await t.api('GET', '/v1/audit?from=2026-11-02&to=2026-11-30', { key: other })).status).toBe(401);
+  });
+
+  it('when a job runs here (a sync writes), then the copies are dropped, whether the job succeeds or fails', async () => {
+    for (const outcome of ['ok', 'fails'] as const) {
+      t.deps.readCache!.set('scope:x', { stale: true });
+      await t.deps.repos.jobs.schedule({ key: `k-${outcome}`, kind: outcome, workspaceId: null, payload: {}, runAt: 0, everyMs: null });
+      const handlers = { ok: async () => undefined, fails: async () => Promise.reject(new Error('boom')) };
+      expect(await runDueJobs(t.deps, t.clock.now, { owner: 'test', handlers })).toEqual(outcome === 'ok' ? { ran: 1, failed: 0 } : { ran: 0, failed: 1 });
+      expect(t.deps.readCache!.get('scope:x')).toBeUndefined();
+    }
   });
 
   it('when the clock passes the lifetime, then a copy is dropped, and a full cache starts over rather than growing', () => {
