@@ -37,6 +37,7 @@ import { clientAddressOf, limitByClientAddress } from '../middleware/client-limi
 import { crossOrigin, isSecureRequest, preSessionToken, SESSION_COOKIE, setSessionCookie, signOut, verifyCsrf } from '../middleware/session';
 import { authMessages, LinkPage, LinkSentPage, MessagePage, SetupPage, WorkspacesPage, type AuthPageContext } from '../views/auth-pages';
 import { requestedLocale } from '../views/i18n';
+import { chosenLanguage } from './dashboard/kit';
 
 /** Holds the proof (bound to the session) that this sign-in's provider vouched for a listed domain. */
 const SIGNUP_COOKIE = 'um_signup';
@@ -75,9 +76,9 @@ export function authRoutes(deps: Deps) {
     if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) c.res.headers.set('Content-Security-Policy', csp);
   });
 
-  /** The language: `?lang=`, the dashboard's cookie, Accept-Language, then the person's own (when known). */
+  /** The language: `?lang=` (remembered, as on the dashboard), the cookie, Accept-Language, then the person's own (when known). */
   const pageContext = (c: Context, personLocale?: string): AuthPageContext => {
-    const locale = requestedLocale({ chosen: c.req.query('lang') ?? getCookie(c, 'um_lang'), acceptLanguage: c.req.header('accept-language') }) ?? (personLocale === 'id' ? 'id' : 'en');
+    const locale = requestedLocale({ chosen: chosenLanguage(c, deps.publicUrl), acceptLanguage: c.req.header('accept-language') }) ?? (personLocale === 'id' ? 'id' : 'en');
     return { locale, t: authMessages(locale), languageSwitched: c.req.query('lang') === locale };
   };
   const page = async (c: Context, view: (ctx: AuthPageContext) => JSX.Element, status: 200 | 202 | 400 | 401 | 403 | 404 | 410 = 200, personLocale?: string) =>

@@ -29,6 +29,15 @@ export type Ctx = Context<DashEnv>;
 export type Notice = PageContext['notice'];
 
 const LANG_COOKIE = 'um_lang';
+
+/** The language the visitor chose: `?lang=` (remembered in a cookie for a year), else the cookie. */
+export function chosenLanguage(c: Context, publicUrl: string): string | undefined {
+  const query = c.req.query('lang');
+  if (query === 'en' || query === 'id') {
+    setCookie(c, LANG_COOKIE, query, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isSecureRequest(c, publicUrl), maxAge: 365 * 86_400 });
+  }
+  return query ?? getCookie(c, LANG_COOKIE);
+}
 const FLASH_COOKIE = 'um_flash';
 export const first = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
 export const list = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : value ? [value] : []);
@@ -71,11 +80,7 @@ export function createKit(deps: Deps) {
    * members' majority (listed only when nothing else decides).
    */
   async function localeOf(c: Context, members: () => Promise<readonly MemberRow[]> | readonly MemberRow[] = () => []): Promise<Locale> {
-    const query = c.req.query('lang');
-    if (query === 'en' || query === 'id') {
-      setCookie(c, LANG_COOKIE, query, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isSecureRequest(c, deps.publicUrl), maxAge: 365 * 86_400 });
-    }
-    const asked = { chosen: query ?? getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('accept-language') };
+    const asked = { chosen: chosenLanguage(c, deps.publicUrl), acceptLanguage: c.req.header('accept-language') };
     return requestedLocale(asked) ?? pickLocale({ ...asked, memberLocales: (await members()).map((m) => m.locale) });
   }
 
