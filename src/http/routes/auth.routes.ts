@@ -37,7 +37,7 @@ import { clientAddressOf, limitByClientAddress } from '../middleware/client-limi
 import { crossOrigin, isSecureRequest, preSessionToken, SESSION_COOKIE, setSessionCookie, signOut, verifyCsrf } from '../middleware/session';
 import { authMessages, LinkPage, LinkSentPage, MessagePage, SetupPage, WorkspacesPage, type AuthPageContext } from '../views/auth-pages';
 import { requestedLocale } from '../views/i18n';
-import { chosenLanguage } from './dashboard/kit';
+import { chosenLanguage } from '../middleware/language';
 
 /** Holds the proof (bound to the session) that this sign-in's provider vouched for a listed domain. */
 const SIGNUP_COOKIE = 'um_signup';

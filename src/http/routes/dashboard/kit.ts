@@ -20,6 +20,7 @@ import { csrfToken, isSecureRequest, SESSION_COOKIE, verifyCsrf, type DashboardS
 import { FLASH_MS, putFlash, takeFlash } from '../../../services/flash';
 import { resolveSession } from '../../../services/sessions';
 import { messages, pickLocale, requestedLocale, type Locale } from '../../views/i18n';
+import { chosenLanguage } from '../../middleware/language';
 import { doneText } from '../../views/texts/done';
 import { ErrorPage, type PageContext } from '../../views/layout';
 
@@ -28,16 +29,6 @@ export type DashEnv = { Variables: { session: DashboardSession; principal: Princ
 export type Ctx = Context<DashEnv>;
 export type Notice = PageContext['notice'];
 
-const LANG_COOKIE = 'um_lang';
-
-/** The language the visitor chose: `?lang=` (remembered in a cookie for a year), else the cookie. */
-export function chosenLanguage(c: Context, publicUrl: string): string | undefined {
-  const query = c.req.query('lang');
-  if (query === 'en' || query === 'id') {
-    setCookie(c, LANG_COOKIE, query, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isSecureRequest(c, publicUrl), maxAge: 365 * 86_400 });
-  }
-  return query ?? getCookie(c, LANG_COOKIE);
-}
 const FLASH_COOKIE = 'um_flash';
 export const first = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
 export const list = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : value ? [value] : []);
