@@ -38,6 +38,7 @@ import { crossOrigin, isSecureRequest, preSessionToken, SESSION_COOKIE, setSessi
 import { authMessages, LinkPage, LinkSentPage, MessagePage, SetupPage, WorkspacesPage, type AuthPageContext } from '../views/auth-pages';
 import { requestedLocale } from '../views/i18n';
 import { chosenLanguage } from '../middleware/language';
+import { errorText } from '../views/texts/errors';
 
 /** Holds the proof (bound to the session) that this sign-in's provider vouched for a listed domain. */
 const SIGNUP_COOKIE = 'um_signup';
@@ -89,7 +90,7 @@ export function authRoutes(deps: Deps) {
     if (!isUnmeetError(error)) throw error;
     if (!wantsHtml(c)) return problem(c, error);
     const ctx = pageContext(c);
-    return c.html(`<!doctype html>${await MessagePage({ ctx, title: ctx.t.errorTitle, message: error.message, code: error.code }).toString()}`, error.status);
+    return c.html(`<!doctype html>${await MessagePage({ ctx, title: ctx.t.errorTitle, message: errorText(ctx.locale, error), code: error.code }).toString()}`, error.status);
   }
 
   /** The signed-in person's session, with or without a workspace yet (these pages serve both). */

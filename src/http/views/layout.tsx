@@ -7,6 +7,7 @@ import type { Child } from 'hono/jsx';
 import { roleAtLeast, type Role } from '../../domain/roles';
 import type { Locale, Messages } from './i18n';
 import { languageTexts } from './texts/language';
+import { errorText } from './texts/errors';
 
 /** What every dashboard page needs to render its frame. */
 export interface PageContext {
@@ -20,7 +21,8 @@ export interface PageContext {
    */
   session?: { csrf: string; workspaceName: string; role?: Role; person?: { name: string; email: string } | undefined; workspaceCount?: number } | undefined;
   /** A one-line outcome of the last action (`?ok=` / `?error=`), already translated or a stable code. */
-  notice?: { kind: 'ok' | 'error'; text: string } | undefined;
+  /** `code`: an error's code, so the page says it in its own language (texts/errors.ts). */
+  notice?: { kind: 'ok' | 'error'; text: string; code?: string } | undefined;
   /** Set when the page was reached through the language switch (`?lang=`): a status says so to screen readers. */
   languageSwitched?: boolean | undefined;
 }
@@ -141,7 +143,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
           ) : null}
           {notice ? (
             <p class={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
-              {notice.text}
+              {notice.code ? errorText(locale, { code: notice.code, message: notice.text }) : notice.text}
             </p>
           ) : null}
           {props.children}

@@ -47,7 +47,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       await connectIcs(deps, c.get('session').workspaceId, first(form.memberId), { url: icsUrlOf(first(form.url)) });
       return c.redirect('/connections?ok=connected', 303);
     } catch (error) {
-      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message, code: error.code }, 422);
       return failure(c, error);
     }
   });
@@ -58,7 +58,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       try {
         return c.redirect(await start(deps, c.get('session').workspaceId, first(c.get('form').memberId)), 303);
       } catch (error) {
-        if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+        if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message, code: error.code }, 422);
         return failure(c, error);
       }
     });
@@ -74,7 +74,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       const flash: Flash = { kind: 'apiKey', key: created.apiKey };
       return kit.redirectWithFlash(c, '/connections', flash);
     } catch (error) {
-      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, error.status === 409 ? 409 : 422);
+      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message, code: error.code }, error.status === 409 ? 409 : 422);
       return failure(c, error);
     }
   });
@@ -84,7 +84,7 @@ export function connectionRoutes(deps: Deps, kit: Kit) {
       await revokeApiKey(deps, c.get('session').workspaceId, c.req.param('id'));
       return c.redirect('/connections?ok=revoked', 303);
     } catch (error) {
-      if (isUnmeetError(error) && error.status === 409) return connectionsPage(c, { kind: 'error', text: error.message }, 409);
+      if (isUnmeetError(error) && error.status === 409) return connectionsPage(c, { kind: 'error', text: error.message, code: error.code }, 409);
       return failure(c, error);
     }
   });

@@ -22,6 +22,7 @@ import { resolveSession } from '../../../services/sessions';
 import { messages, pickLocale, requestedLocale, type Locale } from '../../views/i18n';
 import { chosenLanguage } from '../../middleware/language';
 import { doneText } from '../../views/texts/done';
+import { errorText } from '../../views/texts/errors';
 import { ErrorPage, type PageContext } from '../../views/layout';
 
 export type Form = Record<string, string | string[]>;
@@ -164,7 +165,7 @@ export function createKit(deps: Deps) {
     const status = error.status;
     const session = c.get('session');
     if (status === 404) return errorPage(c, session, 404, (t) => t.notFound);
-    return c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: ctx.t.errorTitle, message: error.message })), status);
+    return c.html(await render(c, session, (ctx) => ErrorPage({ ctx, title: ctx.t.errorTitle, message: errorText(ctx.locale, error) })), status);
   }
 
   /**

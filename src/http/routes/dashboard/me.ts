@@ -102,7 +102,7 @@ export function meRoutes(deps: Deps, kit: Kit) {
       if (!member) return connectionsPage(c, { kind: 'error', text: (await kit.pageContext(c, c.get('session'))).t.meNoMember }, 422);
       return await action(c, member);
     } catch (error) {
-      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message }, 422);
+      if (isUnmeetError(error) && error.status !== 404) return connectionsPage(c, { kind: 'error', text: error.message, code: error.code }, 422);
       return failure(c, error);
     }
   };

@@ -48,7 +48,7 @@ export function peopleRoutes(deps: Deps, kit: Kit) {
     } catch (error) {
       if (!isUnmeetError(error) || error.status === 404) return failure(c, error);
       const status = error.status;
-      return peoplePage(c, { notice: { kind: 'error', text: error.message }, status: status === 403 || status === 409 || status === 429 ? status : 422 });
+      return peoplePage(c, { notice: { kind: 'error', text: error.message, code: error.code }, status: status === 403 || status === 409 || status === 429 ? status : 422 });
     }
   };
 

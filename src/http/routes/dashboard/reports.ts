@@ -157,7 +157,7 @@ export function reportRoutes(deps: Deps, kit: Kit) {
       };
       return kit.redirectWithFlash(c, `/flags${isDate(from) && isDate(to) ? `?from=${from}&to=${to}` : ''}`, flash);
     } catch (error) {
-      if (isUnmeetError(error) && error.status !== 404) return flagsPage(c, { kind: 'error', text: error.message }, 409);
+      if (isUnmeetError(error) && error.status !== 404) return flagsPage(c, { kind: 'error', text: error.message, code: error.code }, 409);
       return failure(c, error);
     }
   });

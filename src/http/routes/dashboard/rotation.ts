@@ -120,7 +120,7 @@ export function rotationRoutes(deps: Deps, kit: Kit) {
       const rotation = await previewRotation(deps, c.get('session').workspaceId, parsed.data);
       return c.redirect(`/rotation/${encodeURIComponent(rotation.id)}`, 303);
     } catch (error) {
-      if (isUnmeetError(error) && error.status === 422) return rotationPage(c, values, undefined, { kind: 'error', text: error.message }, 422);
+      if (isUnmeetError(error) && error.status === 422) return rotationPage(c, values, undefined, { kind: 'error', text: error.message, code: error.code }, 422);
       return failure(c, error);
     }
   });
