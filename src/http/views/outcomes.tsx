@@ -3,22 +3,13 @@
  * member for "apply focus", per message for a queued suggestion. Never a bare "Done." when
  * nothing was written: a skipped member says why.
  */
+import type { ApplyResult } from '../../services/focus-apply';
 import { DateTime } from 'luxon';
 import type { Messages } from './i18n';
 import type { PageContext } from './layout';
 
-/** One member's result of "apply focus", as services/focus.ts returns it. */
-export interface FocusOutcomeMember {
-  memberId: string;
-  status: 'applied' | 'disabled' | 'no_calendar' | 'unsupported';
-  created: number;
-  moved: number;
-  deleted: number;
-  kept: number;
-  failed: number;
-  respected: number;
-  errors: string[];
-}
+/** One member's result of "apply focus" as the flash carries it: the service's result without the address. */
+export type FocusOutcomeMember = Omit<ApplyResult, 'email'>;
 
 export type Flash =
   | { kind: 'focus'; members: FocusOutcomeMember[] }
