@@ -4,8 +4,10 @@
  * queries over several files.
  */
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { CalendarEvent } from '../domain/types';
 import { atomic } from './atomic';
 import type { Db } from './database';
+import { replaceCalendarStatements, type FeedState } from './events.repository';
 import { bumpDataVersion } from './workspaces.repository';
 import { newId } from './ids';
 import { calendars, connections, syncState, type ConnectionStatus, type ProviderName } from './schema';
@@ -64,6 +66,26 @@ export function createConnectionRepository({ db }: { db: Db }) {
       return row!;
     },
 
+    /**
+     * A new feed connection with its one calendar and the feed's events, in one atomic unit: an
+     * import that fails or is cut short leaves nothing behind, not a connection without events.
+     * `connection` carries the outcome already known (status, sync facts, warnings).
+     */
+    async createFeed(
+      workspaceId: string,
+      connection: Omit<typeof connections.$inferInsert, 'workspaceId' | 'id'> & { id: string },
+      calendar: { externalId: string; name: string; timeZone: string | null; isPrimary: boolean },
+      feed: { events: CalendarEvent[]; window: { start: number; end: number }; now: number; state: FeedState },
+    ): Promise<ConnectionRow> {
+      const calendarId = newId('cal');
+      await atomic(db, [
+        db.insert(connections).values({ ...connection, workspaceId }),
+        db.insert(calendars).values({ id: calendarId, workspaceId, connectionId: connection.id, ...calendar }),
+        ...replaceCalendarStatements(db, workspaceId, calendarId, feed.events, feed.window, feed.now, { fresh: true, feed: feed.state }),
+      ]);
+      return (await byId.all({ workspaceId, id: connection.id }))[0]!;
+    },
+
     async setStatus(
       workspaceId: string,
       connectionId: string,
@@ -77,7 +99,7 @@ export function createConnectionRepository({ db }: { db: Db }) {
     },
 
     /** A subscription feed's validators and body hash (ICS refreshes), beside its calendar's sync state. */
-    async setFeedState(workspaceId: string, calendarId: string, feed: { etag: string | null; lastModified: string | null; hash: string | null }): Promise<void> {
+    async setFeedState(workspaceId: string, calendarId: string, feed: FeedState): Promise<void> {
       await db
         .update(syncState)
         .set({ feedEtag: feed.etag, feedLastModified: feed.lastModified, feedHash: feed.hash })

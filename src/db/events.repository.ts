@@ -76,14 +76,61 @@ export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
   ...(r.away && { away: true }),
 });
 
+/** A feed's validators and body hash, kept in the calendar's sync state (ICS subscriptions). */
+export type FeedState = { etag: string | null; lastModified: string | null; hash: string | null };
+type ReplaceOptions = { fresh?: boolean; feed?: FeedState };
+
+/**
+ * The writes that replace everything stored for a calendar with `incoming`, for `atomic`: a
+ * re-import leaves no duplicates and no ghosts, and a failed one leaves the previous rows intact.
+ * It is an upsert on (calendar, external id) that leaves unchanged rows untouched, then a sweep of
+ * the ids the feed no longer lists (passed as one JSON array: D1 binds at most 100 values).
+ * A calendar created in this same unit (`fresh`) holds nothing yet: nothing to sweep. `feed` is
+ * stored with the window, so a feed's hash never describes other rows than the stored ones.
+ */
+export function replaceCalendarStatements(
+  db: Db,
+  workspaceId: string,
+  calendarId: string,
+  incoming: CalendarEvent[],
+  window: { start: number; end: number },
+  now: number,
+  options: ReplaceOptions = {},
+): Statement[] {
+  // Rows are upserted on (calendar, external id), so a feed listing the same instance twice
+  // keeps the last.
+  const rows = incoming.map((e) => toRow(workspaceId, calendarId, e, now));
+  const statements: Statement[] = options.fresh
+    ? []
+    : [
+        db
+          .delete(events)
+          .where(
+            and(
+              eq(events.workspaceId, workspaceId),
+              eq(events.calendarId, calendarId),
+              notInArray(events.externalId, sql`(select value from json_each(${JSON.stringify(incoming.map((e) => e.externalId))}))`),
+            ),
+          ),
+      ];
+  statements.push(...insertMany(db, events, rows, upsertEvents));
+  const feed = options.feed && { feedEtag: options.feed.etag, feedLastModified: options.feed.lastModified, feedHash: options.feed.hash };
+  const state = { windowStart: window.start, windowEnd: window.end, updatedAt: now, ...feed };
+  statements.push(
+    db
+      .insert(syncState)
+      .values({ calendarId, workspaceId, ...state })
+      .onConflictDoUpdate({ target: syncState.calendarId, set: { ...state, pageToken: null } }),
+  );
+  statements.push(bumpDataVersion(db, workspaceId));
+  return statements;
+}
+
 export function createEventRepository({ db }: { db: Db }) {
   return {
     /**
-     * Replaces everything stored for a calendar with `incoming`, in one atomic unit: a re-import
-     * leaves no duplicates and no ghosts, and a failed one leaves the previous rows intact. It is
-     * an upsert on (calendar, external id) that leaves unchanged rows untouched, then a sweep of
-     * the ids the feed no longer lists (passed as one JSON array: D1 binds at most 100 values).
-     * A calendar created in this same request (`fresh`) holds nothing yet: nothing to sweep.
+     * Replaces everything stored for a calendar with `incoming`, in one atomic unit (see
+     * `replaceCalendarStatements`).
      */
     async replaceCalendar(
       workspaceId: string,
@@ -91,36 +138,9 @@ export function createEventRepository({ db }: { db: Db }) {
       incoming: CalendarEvent[],
       window: { start: number; end: number },
       now: number,
-      options: { fresh?: boolean } = {},
+      options: ReplaceOptions = {},
     ): Promise<void> {
-      // Rows are upserted on (calendar, external id), so a feed listing the same instance twice
-      // keeps the last.
-      const rows = incoming.map((e) => toRow(workspaceId, calendarId, e, now));
-      const statements: Statement[] = options.fresh
-        ? []
-        : [
-            db
-              .delete(events)
-              .where(
-                and(
-                  eq(events.workspaceId, workspaceId),
-                  eq(events.calendarId, calendarId),
-                  notInArray(events.externalId, sql`(select value from json_each(${JSON.stringify(incoming.map((e) => e.externalId))}))`),
-                ),
-              ),
-          ];
-      statements.push(...insertMany(db, events, rows, upsertEvents));
-      statements.push(
-        db
-          .insert(syncState)
-          .values({ calendarId, workspaceId, windowStart: window.start, windowEnd: window.end, updatedAt: now })
-          .onConflictDoUpdate({
-            target: syncState.calendarId,
-            set: { windowStart: window.start, windowEnd: window.end, updatedAt: now, pageToken: null },
-          }),
-      );
-      statements.push(bumpDataVersion(db, workspaceId));
-      await atomic(db, statements);
+      await atomic(db, replaceCalendarStatements(db, workspaceId, calendarId, incoming, window, now, options));
     },
 
     /**

@@ -3,11 +3,10 @@
  * result (see services/ics-parse-transfer.ts), its typed arrays transferred rather than copied.
  * A malformed feed answers its UnmeetError's fields, so the import fails as it would in-line.
  */
-import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { isUnmeetError } from '../domain/errors';
 import { parseIcs } from '../providers/ics/ics.mapper';
-import { decodeFeed, hashPrefix, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
+import { decodeFeed, feedHash, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
 import { packParsed, transferables } from '../services/ics-parse-transfer';
 
 const port = parentPort;
@@ -16,8 +15,8 @@ if (!port) throw new Error('ics-parse-thread runs only as a worker thread');
 port.on('message', (job: ParseJob) => {
   let reply: ParseReply;
   try {
-    // Hashed here, not on the request thread: node:crypto reads the string without a copy.
-    const hash = createHash('sha256').update(hashPrefix(job.options)).update(job.text).digest('hex');
+    // Hashed here, not on the request thread.
+    const hash = feedHash(job.text, job.options);
     if (hash === job.unlessHash) {
       port.postMessage({ id: job.id, hash, result: null } satisfies ParseReply);
       return;

@@ -116,32 +116,28 @@ async function connectAdmitted(
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
   const credentials = 'url' in source ? await deps.vault.seal(JSON.stringify({ url: source.url }), id) : null;
+  const note = icsWarningNote(parsed);
+  let connection: ConnectionRow;
   try {
-    await deps.repos.connections.create(workspaceId, { id, memberId, provider: 'ics', label, credentials });
+    connection = await deps.repos.connections.createFeed(
+      workspaceId,
+      {
+        id,
+        memberId,
+        provider: 'ics',
+        label,
+        credentials,
+        status: 'ok',
+        lastSyncAt: now,
+        syncedThroughAt: now,
+        syncWarnings: storedWarnings(parsed, now),
+        ...(note ? { syncNote: note, syncNoteAt: now } : {}),
+      },
+      { externalId: 'ics', name: parsed.name ?? label, timeZone: parsed.timeZone, isPrimary: true },
+      { events: parsed.events, window, now, state: { ...feed.validators, hash } },
+    );
   } catch (error) {
-    // The member was deleted while the feed was fetched: the delete wins.
-    if (!(await deps.repos.members.get(workspaceId, memberId))) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
-    throw error;
-  }
-  try {
-    const calendar = await deps.repos.connections.ensureCalendar(workspaceId, id, {
-      externalId: 'ics',
-      name: parsed.name ?? label,
-      timeZone: parsed.timeZone,
-      isPrimary: true,
-    });
-    await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { fresh: true });
-    await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash });
-    const note = icsWarningNote(parsed);
-    await deps.repos.connections.setStatus(workspaceId, id, 'ok', {
-      lastSyncAt: now,
-      lastError: null,
-      syncedThroughAt: now,
-      syncWarnings: storedWarnings(parsed, now),
-      ...(note ? { syncNote: note, syncNoteAt: now } : {}),
-    });
-  } catch (error) {
-    await deps.repos.connections.remove(workspaceId, id);
+    // The member was deleted while the feed was fetched: the delete wins (nothing was written).
     if (!(await deps.repos.members.get(workspaceId, memberId))) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
     throw error;
   }
@@ -155,7 +151,7 @@ async function connectAdmitted(
       everyMs: deps.ics.refreshMinutes * 60_000,
     });
   }
-  return { ...(await deps.repos.connections.get(workspaceId, id))!, warnings: parsed.warnings, warningCounts: parsed.warningCounts };
+  return { ...connection, warnings: parsed.warnings, warningCounts: parsed.warningCounts };
 }
 
 /**
@@ -238,8 +234,7 @@ async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: numbe
   }
 
   const { parsed, hash } = read;
-  await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now);
-  await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash });
+  await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { feed: { ...feed.validators, hash } });
   // The note and the warnings always describe the latest import: a clean feed clears them.
   const note = icsWarningNote(parsed);
   const stored = { ...facts, syncNote: note, syncNoteAt: note ? now : null, syncWarnings: storedWarnings(parsed, now) };
