@@ -76,8 +76,15 @@ export function candidateDays(r: RecurrenceRule, scope: OrdinalScope, period: Da
       return nthWeekdays(r, period.first, period.last - period.first + 1).map((d) => period.first + d - 1);
     }
   }
-  if (months) return monthDays(year, months, (dim) => Array.from({ length: dim }, (_, i) => i + 1));
-  return Array.from({ length: period.last - period.first + 1 }, (_, i) => period.first + i);
+  if (months) return monthDays(year, months, (dim) => range(1, dim));
+  return range(period.first, period.last);
+}
+
+/** `from` … `to` inclusive. A plain loop: `Array.from` with a callback cost most of a WEEKLY rule's period. */
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n++) out.push(n);
+  return out;
 }
 
 const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
