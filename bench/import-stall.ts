@@ -15,8 +15,8 @@
  * end before the window, deep nesting, duplicate UIDs, and the rest plain events with attendees
  * and descriptions, dated before the window: a great deal to read, a bounded number of rows.
  * `BENCH_FEED=cap` instead sends 4,000 FREQ=DAILY series in the window (the issue's 0.5 MB attack,
- * padded to 10 MiB), which reaches the 100,000-instance cap: the store of those rows happens on
- * the request thread and is reported, not hidden.
+ * padded to 10 MiB), which reaches the 100,000-instance cap: each import stores 100,000 rows,
+ * which the parse thread does through its own connection to the database file.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -79,6 +79,27 @@ function reusePreparedStatements(sqlite: Database.Database, size = 1000): void {
   }) as typeof sqlite.prepare;
 }
 
+/** A connection with the settings every one of ours has (see `openSqlite`). */
+function connect(path: string) {
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  reusePreparedStatements(sqlite);
+  return { sqlite, db: drizzle(sqlite, { schema }) };
+}
+
+/**
+ * A second connection to a database file `openSqlite` opened (and migrated): for a worker thread
+ * that writes beside the request thread (the ICS parse threads). WAL lets the request thread read
+ * meanwhile; its own writes wait for the lock (the busy timeout) as a second process's would.
+ */
+export function openSqliteConnection(path: string): { db: Db; close(): void } {
+  const { sqlite, db } = connect(path);
+  return { db: db as unknown as Db, close: () => sqlite.close() };
+}
+
 /**
  * Opens (creating if needed) the embedded SQLite database and applies pending migrations from
  * `drizzle/`. WAL mode lets readers run beside the writer; the busy timeout makes a second
@@ -90,13 +111,7 @@ export function openSqlite(path: string): SqliteHandle {
   const onDisk = path !== ':memory:' && path !== '';
   if (onDisk) mkdirSync(dirname(resolve(path)), { recursive: true });
   const prepared = onDisk ? prepareDatabaseFile(path) : { created: false, warnings: [] };
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  reusePreparedStatements(sqlite);
-  const db = drizzle(sqlite, { schema });
+  const { sqlite, db } = connect(path);
   migrate(db, { migrationsFolder });
   // SQLite gives the -wal and -shm files (created by the first write) the database's mode;
   // for a database created here, make sure of 0600 whatever the platform does.

@@ -134,7 +134,7 @@ function noticeSentence(p: Phrases, facts: SyncHealthFacts, at: (ms: number) => 
   if (facts.syncNote === 'restart.paging_loop') return p.pagingLoop(when, vendor);
   if (facts.syncNote === 'restart.token_expired') return p.tokenExpired(when, vendor);
   if (facts.syncNote === 'restart.page_token') return p.pageToken(when);
-  // An ICS import's warnings (services/sync.ts icsWarningNote): codes, counts and lines.
+  // An ICS import's warnings (services/feed-write.ts icsWarningNote): codes, counts and lines.
   if (facts.syncNote.startsWith('ics.warnings: ')) return p.icsWarnings(when, facts.syncNote.slice('ics.warnings: '.length));
   return null;
 }

@@ -7,18 +7,26 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
 import { createParsePool, type ParsePoolOptions, type ParseReply, type SpawnParseThread } from '../services/ics-parse-pool';
 
-export interface IcsParseWorkerOptions extends Omit<ParsePoolOptions, 'now'> {
+export interface IcsParseWorkerOptions extends Omit<ParsePoolOptions, 'now' | 'stores'> {
   /** Heap of each thread, MiB (V8's old generation): past it the thread dies, not the server. */
   maxHeapMb: number;
+  /**
+   * The database file: the threads store what they read through their own connection, so a
+   * feed's rows never cross to (or hold) the request thread. Absent or `:memory:` (a private
+   * database no other connection sees): the import stores on the request thread.
+   */
+  dbPath?: string;
 }
 
 /** Defaults beside the settings: a minute per feed, 512 MiB of heap per thread. */
-export const ICS_PARSE_DEFAULTS = { timeoutMs: 60_000, maxHeapMb: 512 };
+export const ICS_PARSE_DEFAULTS = { timeoutMs: 60_000, maxHeapMb: 256 };
 
 export function createIcsParseWorkers(logger: Logger, options: IcsParseWorkerOptions) {
+  const stores = options.dbPath !== undefined && options.dbPath !== ':memory:' && options.dbPath !== '';
   const spawn: SpawnParseThread = ({ reply, died }) => {
     const worker = new Worker(new URL('./ics-parse-bootstrap.mjs', import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
+      workerData: { dbPath: stores ? options.dbPath : undefined },
     });
     worker.unref(); // an idle thread never keeps the process alive
     let dead = false;
@@ -47,5 +55,5 @@ export function createIcsParseWorkers(logger: Logger, options: IcsParseWorkerOpt
       },
     };
   };
-  return createParsePool(spawn, options);
+  return createParsePool(spawn, { ...options, stores });
 }

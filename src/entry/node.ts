@@ -50,7 +50,7 @@ export async function buildNodeDeps(config: Config, logger: Logger): Promise<{ d
   for (const loose of handle.permissionWarnings) logger.warn('database file is readable or writable by other users; chmod 600 it', loose);
   const vault = await createTokenVault(resolveSecret(config, logger), config.previousSecrets);
   // ICS feeds are parsed in worker threads (started on first use), never on the request thread.
-  const parsers = createIcsParseWorkers(logger, { ...ICS_PARSE_DEFAULTS, ...config.icsParse });
+  const parsers = createIcsParseWorkers(logger, { ...ICS_PARSE_DEFAULTS, ...config.icsParse, dbPath: config.dbPath });
   const deps = buildDeps(config, {
     feedParser: parsers.parser,
     db: handle.db,

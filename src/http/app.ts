@@ -20,6 +20,7 @@ import { connectionsRoutes } from './routes/connections.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
 import { digestUnsubscribeRoutes, myDigestRoutes } from './routes/digest.routes';
 import { docsRoutes } from './routes/docs.routes';
+import { BODY_LIMITS } from './routes/shared';
 import { flagsRoutes } from './routes/flags.routes';
 import { focusRoutes } from './routes/focus.routes';
 import { inviteRoutes } from './routes/invite.routes';
@@ -44,8 +45,6 @@ const SECRET_PATH = /^(\/auth\/link\/|\/auth\/setup\/|\/invite\/|\/v1\/mail\/con
 /** The path as logged: a link's token is a credential, so it never reaches the logs. */
 export const loggedPath = (path: string) => path.replace(SECRET_PATH, '$1[redacted]');
 
-/** Request bodies: JSON is small; an ICS upload may be a few years of a busy calendar. */
-export const BODY_LIMITS = { json: 256 * 1024, ics: 10 * 1024 * 1024 };
 
 /**
  * The HTTP API. Everything it touches comes in through `deps`, so the same app serves Node,

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { icsErrors } from '../domain/error-codes/ics';
 import { allErrorCodes } from '../domain/error-codes';
 import { parseIcs, type IcsWindow, type ParseIcsOptions, type ParsedIcs } from '../providers/ics/ics.mapper';
+import type { FeedWrite, StoredFeed } from './feed-write';
 import { unpackParsed, type CompactParsedIcs } from './ics-parse-transfer';
 
 /**
@@ -31,10 +32,22 @@ export interface ReadFeed {
  */
 export type FeedText = string | Uint8Array;
 
+/** A feed read and stored where it was read: `stored` is null when its hash was `unlessHash` (nothing parsed, nothing written). */
+export interface StoredRead {
+  hash: string;
+  stored: StoredFeed | null;
+}
+
 export interface FeedParser {
   /** Takes an import slot for the whole import (fetch, parse, store); call the returned function once when done. */
   admit(): () => void;
   parse(text: FeedText, window: IcsWindow, options: ParseIcsOptions, unlessHash?: string | null): Promise<ReadFeed>;
+  /**
+   * Present when the parser reaches the database itself (Node's threads with a database file):
+   * reads the feed and stores it as `write` says, where it was read, so the parsed rows never
+   * come back. Without it the import stores on its own thread (services/sync.ts).
+   */
+  parseAndStore?(text: FeedText, window: IcsWindow, options: ParseIcsOptions, unlessHash: string | null, write: FeedWrite): Promise<StoredRead>;
 }
 
 /** What precedes the feed in the hashed input: the zone floating times are read in, and a newline. */
@@ -65,11 +78,16 @@ export interface ParseJob {
   window: IcsWindow;
   options: ParseIcsOptions;
   unlessHash: string | null;
+  /** Store what was read, in the thread (only sent to threads that reach the database). */
+  write: FeedWrite | null;
 }
 
-/** A thread's answer: the packed result, or the error it raised (an UnmeetError's fields when it was one). */
+/** What a thread read: the packed result, or (for a job with a write) what it stored. */
+type ParseDone = { id: number; hash: string; result: CompactParsedIcs | null } | { id: number; hash: string; stored: StoredFeed | null };
+
+/** A thread's answer: what it read, or the error it raised (an UnmeetError's fields when it was one). */
 export type ParseReply =
-  | { id: number; hash: string; result: CompactParsedIcs | null }
+  | ParseDone
   | { id: number; error: { message: string; code?: string; status?: number; details?: Record<string, unknown> } };
 
 export interface ParseThread {
@@ -87,15 +105,23 @@ export interface ParsePoolOptions {
   queue: number;
   /** A parse running longer is stopped (its thread replaced) and the import fails with `ics.too_complex`. */
   timeoutMs: number;
+  /** The threads reach the database: imports store there (`parseAndStore`). */
+  stores?: boolean;
   now?: () => number;
 }
 
 /** What Retry-After assumes a parse takes before any has finished, ms. */
 const ASSUMED_PARSE_MS = 2_000;
 
+interface Waiting {
+  job: ParseJob;
+  resolve: (done: ParseDone) => void;
+  reject: (error: Error) => void;
+}
+
 interface Slot {
   thread: ParseThread;
-  job: { job: ParseJob; resolve: (read: ReadFeed) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout>; startedAt: number } | null;
+  job: (Waiting & { timer: ReturnType<typeof setTimeout>; startedAt: number }) | null;
 }
 
 /**
@@ -107,7 +133,7 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
   const now = options.now ?? Date.now;
   const capacity = options.threads + options.queue;
   const slots: Slot[] = [];
-  const waiting: Array<{ job: ParseJob; resolve: (read: ReadFeed) => void; reject: (error: Error) => void }> = [];
+  const waiting: Waiting[] = [];
   let nextId = 1;
   let averageMs = ASSUMED_PARSE_MS;
   let closed = false;
@@ -134,8 +160,8 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
         if (slot.job?.job.id !== reply.id) return;
         const current = settle(slot)!;
         averageMs = 0.8 * averageMs + 0.2 * Math.max(1, now() - current.startedAt);
-        if ('hash' in reply) current.resolve({ hash: reply.hash, parsed: reply.result && unpackParsed(reply.result) });
-        else current.reject(reviveError(reply.error));
+        if ('error' in reply) current.reject(reviveError(reply.error));
+        else current.resolve(reply);
         dispatch();
       },
       died: (reason) => drop(slot, icsErrors.too_complex(`Reading the calendar stopped: ${reason}. Nothing was changed.`, { reason: 'crash' })),
@@ -161,15 +187,25 @@ export function createParsePool(spawn: SpawnParseThread, options: ParsePoolOptio
   const retryAfterSeconds = () => Math.max(1, Math.ceil(((waiting.length + options.threads) / options.threads) * (averageMs / 1000)));
 
   const slotsTaken = importSlots(capacity, retryAfterSeconds);
+  const run = (text: FeedText, window: IcsWindow, parseOptions: ParseIcsOptions, unlessHash: string | null, write: FeedWrite | null) => {
+    if (closed) return Promise.reject(new Error('the ICS parse pool is closed'));
+    return new Promise<ParseDone>((resolve, reject) => {
+      waiting.push({ job: { id: nextId++, text, window, options: parseOptions, unlessHash, write }, resolve, reject });
+      dispatch();
+    });
+  };
   const parser: FeedParser = {
     admit: slotsTaken.admit,
-    parse(text, window, parseOptions, unlessHash) {
-      if (closed) return Promise.reject(new Error('the ICS parse pool is closed'));
-      return new Promise<ReadFeed>((resolve, reject) => {
-        waiting.push({ job: { id: nextId++, text, window, options: parseOptions, unlessHash: unlessHash ?? null }, resolve, reject });
-        dispatch();
-      });
+    async parse(text, window, parseOptions, unlessHash) {
+      const done = await run(text, window, parseOptions, unlessHash ?? null, null);
+      return { hash: done.hash, parsed: 'result' in done && done.result ? unpackParsed(done.result) : null };
     },
+    ...(options.stores && {
+      async parseAndStore(text: FeedText, window: IcsWindow, parseOptions: ParseIcsOptions, unlessHash: string | null, write: FeedWrite) {
+        const done = await run(text, window, parseOptions, unlessHash, write);
+        return { hash: done.hash, stored: 'stored' in done ? done.stored : null };
+      },
+    }),
   };
 
   return {

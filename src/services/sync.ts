@@ -7,9 +7,11 @@ import type { ConnectionRow } from '../db/connections.repository';
 import type { StoredSyncWarnings } from '../db/schema';
 import { phraseIcsWarning } from '../domain/ics-warnings';
 import { fetchIcsFeed, type FeedValidators, type FetchedFeed } from '../providers/ics/ics.fetch';
-import type { IcsWarning, ParsedIcs } from '../providers/ics/ics.mapper';
+import type { IcsWarning, ParseIcsOptions } from '../providers/ics/ics.mapper';
 import type { Deps } from './deps';
-import { inlineFeedParser, type FeedParser, type FeedText } from './ics-parse-pool';
+import { writeFeed, type FeedWrite, type IcsImportWarnings, type StoredFeed } from './feed-write';
+import { inlineFeedParser, type FeedParser, type FeedText, type StoredRead } from './ics-parse-pool';
+
 
 const DAY = 86_400_000;
 /** How much of a calendar is kept: half a year back for audits, half a year ahead for planning. */
@@ -24,42 +26,6 @@ export const syncWindow = (now: number) => ({
 export type IcsSource = { url: string } | { body: FeedText; name?: string | undefined };
 
 export const icsRefreshJobKey = (connectionId: string) => `ics.refresh:${connectionId}`;
-
-/** What an ICS import left out or kept despite a problem (see `IcsWarning` in ics.mapper.ts). */
-export interface IcsImportWarnings {
-  warnings: IcsWarning[];
-  /** Per warning code, including those past the listed ones. */
-  warningCounts: ParsedIcs['warningCounts'];
-}
-
-const NOTE_LINES = 5;
-
-/**
- * The connection's `syncNote` after an import: `ics.warnings: ` and one summary per warning code
- * with its count and first lines, e.g. `instance_cap 3726 (lines 1643, 1649, …)`; null when there
- * was nothing to report. A note rather than a column so that it needs no migration.
- */
-export function icsWarningNote(parsed: IcsImportWarnings): string | null {
-  const parts = Object.entries(parsed.warningCounts).map(([code, count]) => {
-    const lines = parsed.warnings.filter((w) => w.code === code).map((w) => w.line);
-    const shown = lines.slice(0, NOTE_LINES).join(', ');
-    return `${code} ${count} (line${lines.length === 1 ? '' : 's'} ${shown}${count > NOTE_LINES ? ', …' : ''})`;
-  });
-  return parts.length === 0 ? null : `ics.warnings: ${parts.join('; ')}`;
-}
-
-/**
- * What `connections.sync_warnings` keeps of an import's warnings: the counts and the listed ones
- * as facts (code, line, UID, the language-neutral `detail` the reader gives), or null for a clean
- * feed; src/domain/ics-warnings.ts phrases them in the viewer's language. Each import replaces
- * the previous list.
- */
-export function storedWarnings(parsed: IcsImportWarnings, at: number): StoredSyncWarnings | null {
-  const counts = Object.fromEntries(Object.entries(parsed.warningCounts).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
-  if (Object.keys(counts).length === 0) return null;
-  const items = parsed.warnings.map((w) => ({ code: w.code, line: w.line, uid: w.uid, detail: w.detail ?? '' }));
-  return { at, counts, items };
-}
 
 /** The warnings of the stored list in the shape an import answers, for a refresh that found the feed unchanged. */
 const warningsOf = (stored: StoredSyncWarnings | null): IcsImportWarnings => ({
@@ -76,6 +42,18 @@ async function readSource(deps: Deps, source: IcsSource, conditions?: FeedValida
 }
 
 const parserOf = (deps: Deps): FeedParser => deps.feedParser ?? inlineFeedParser;
+
+/**
+ * Reads a feed and stores it as `write` says: inside the parse thread when the parser reaches the
+ * database (the rows never come back), else here. `stored` is null when the feed's hash was
+ * `unlessHash`: nothing was parsed or written.
+ */
+async function readAndStore(deps: Deps, text: FeedText, options: ParseIcsOptions, unlessHash: string | null, write: FeedWrite): Promise<StoredRead> {
+  const parser = parserOf(deps);
+  if (parser.parseAndStore) return parser.parseAndStore(text, write.window, options, unlessHash, write);
+  const { hash, parsed } = await parser.parse(text, write.window, options, unlessHash);
+  return { hash, stored: parsed && (await writeFeed(deps.repos, write, parsed, hash)) };
+}
 
 /**
  * Connects an ICS calendar (an uploaded file or a subscription URL) to a member and imports it.
@@ -110,34 +88,17 @@ async function connectAdmitted(
   const window = syncWindow(now);
   // Without conditions a fetch never answers 304.
   const feed = (await readSource(deps, source)) as Extract<ReadSource, { notModified: false }>;
-  const { hash, parsed } = await parserOf(deps).parse(feed.text, window, { defaultTimeZone: timeZone });
-  if (!parsed) throw new Error('a feed read without unlessHash is always parsed');
-
   const id = newId('con');
   const label = 'url' in source ? new URL(source.url.replace(/^webcal:/i, 'https:')).host : (source.name ?? 'Uploaded calendar');
   const credentials = 'url' in source ? await deps.vault.seal(JSON.stringify({ url: source.url }), id) : null;
-  const note = icsWarningNote(parsed);
-  let connection: ConnectionRow;
+  let stored: StoredFeed;
   try {
-    connection = await deps.repos.connections.createFeed(
-      workspaceId,
-      {
-        id,
-        memberId,
-        provider: 'ics',
-        label,
-        credentials,
-        status: 'ok',
-        lastSyncAt: now,
-        syncedThroughAt: now,
-        syncWarnings: storedWarnings(parsed, now),
-        ...(note ? { syncNote: note, syncNoteAt: now } : {}),
-      },
-      { externalId: 'ics', name: parsed.name ?? label, timeZone: parsed.timeZone, isPrimary: true },
-      { events: parsed.events, window, now, state: { ...feed.validators, hash } },
-    );
+    const write: FeedWrite = { kind: 'create', workspaceId, window, now, validators: feed.validators, connection: { id, memberId, label, credentials }, fallbackName: label };
+    const read = await readAndStore(deps, feed.text, { defaultTimeZone: timeZone }, null, write);
+    if (!read.stored) throw new Error('a feed read without unlessHash is always parsed');
+    stored = read.stored;
   } catch (error) {
-    // The member was deleted while the feed was fetched: the delete wins (nothing was written).
+    // The member was deleted while the feed was read: the delete wins (nothing was written).
     if (!(await deps.repos.members.get(workspaceId, memberId))) throw memberErrors.not_found(`No member ${memberId} in this workspace.`);
     throw error;
   }
@@ -151,7 +112,7 @@ async function connectAdmitted(
       everyMs: deps.ics.refreshMinutes * 60_000,
     });
   }
-  return { ...connection, warnings: parsed.warnings, warningCounts: parsed.warningCounts };
+  return { ...stored.created!, warnings: stored.warnings, warningCounts: stored.warningCounts };
 }
 
 /**
@@ -221,29 +182,18 @@ async function refreshAdmitted(deps: Deps, connection: ConnectionRow, now: numbe
   const conditions = sameWindow && !upload ? { etag: state.feedEtag, lastModified: state.feedLastModified } : undefined;
   const feed = await readSource(deps, source, conditions);
   // Over the same window, a feed with the stored hash is not parsed again (the parser checks the hash first).
-  const read = feed.notModified ? null : await parserOf(deps).parse(feed.text, window, { defaultTimeZone: member?.timeZone }, sameWindow ? state.feedHash : null);
-  const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now };
-
-  if (!read?.parsed) {
-    // Nothing is written that would fail for a connection deleted meanwhile: ask, so the delete wins.
-    if (!(await deps.repos.connections.get(workspaceId, connectionId))) throw new Error('deleted while it synced');
-    await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash: state?.feedHash ?? null });
-    await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', facts);
-    const events = await deps.repos.events.countForCalendar(workspaceId, calendar.id);
-    return { connection: { ...connection, status: 'ok', ...facts }, events, unchanged: true, ...warningsOf(connection.syncWarnings) };
+  const write: FeedWrite = { kind: 'replace', workspaceId, window, now, validators: feed.validators, connectionId, calendarId: calendar.id };
+  const read = feed.notModified ? null : await readAndStore(deps, feed.text, { defaultTimeZone: member?.timeZone }, sameWindow ? state.feedHash : null, write);
+  if (read?.stored) {
+    // The note and the warnings always describe the latest import: a clean feed clears them.
+    const { events, facts, warnings, warningCounts } = read.stored;
+    return { connection: { ...connection, status: 'ok', ...facts }, events, unchanged: false, warnings, warningCounts };
   }
-
-  const { parsed, hash } = read;
-  await deps.repos.events.replaceCalendar(workspaceId, calendar.id, parsed.events, window, now, { feed: { ...feed.validators, hash } });
-  // The note and the warnings always describe the latest import: a clean feed clears them.
-  const note = icsWarningNote(parsed);
-  const stored = { ...facts, syncNote: note, syncNoteAt: note ? now : null, syncWarnings: storedWarnings(parsed, now) };
-  await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', stored);
-  return {
-    connection: { ...connection, status: 'ok', ...stored },
-    events: parsed.events.length,
-    unchanged: false,
-    warnings: parsed.warnings,
-    warningCounts: parsed.warningCounts,
-  };
+  // Nothing is written that would fail for a connection deleted meanwhile: ask, so the delete wins.
+  if (!(await deps.repos.connections.get(workspaceId, connectionId))) throw new Error('deleted while it synced');
+  const facts = { lastSyncAt: now, lastError: null, lastErrorAt: null, syncedThroughAt: now };
+  await deps.repos.connections.setFeedState(workspaceId, calendar.id, { ...feed.validators, hash: state?.feedHash ?? null });
+  await deps.repos.connections.setStatus(workspaceId, connectionId, 'ok', facts);
+  const events = await deps.repos.events.countForCalendar(workspaceId, calendar.id);
+  return { connection: { ...connection, status: 'ok', ...facts }, events, unchanged: true, ...warningsOf(connection.syncWarnings) };
 }

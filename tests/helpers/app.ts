@@ -17,8 +17,9 @@ export interface TestClock {
  * A real app on a private in-memory SQLite migrated from drizzle/, with a settable clock.
  * ICS fetches may only reach 127.0.0.1 (`allowPrivate` lets them, as in local use).
  */
-export async function createTestApp(overrides: Partial<Deps> = {}) {
-  const handle = openSqlite(':memory:');
+/** `dbPath`: a database file instead of a private in-memory database (for what needs a second connection). */
+export async function createTestApp(overrides: Partial<Deps> = {}, dbPath = ':memory:') {
+  const handle = openSqlite(dbPath);
   const clock: TestClock = { now: Date.parse('2026-11-28T12:00:00Z') };
   const deps: Deps = {
     db: handle.db,

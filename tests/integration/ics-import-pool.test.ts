@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,9 +46,21 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function appWithPool(options: Partial<Parameters<typeof createIcsParseWorkers>[1]> = {}) {
-  const pool: Pool = createIcsParseWorkers(silentLogger, { threads: 2, queue: 8, timeoutMs: 60_000, maxHeapMb: 256, ...options });
-  const t = await createTestApp({ feedParser: pool.parser });
+/**
+ * Both ways the pool runs: threads that only parse (an in-memory database, which no other
+ * connection sees: the import stores on the request thread), and threads that also store,
+ * through their own connection to the database file.
+ */
+const MODES = [
+  { mode: 'threads parse, the request thread stores', file: false },
+  { mode: 'threads parse and store', file: true },
+] as const;
+
+async function appWithPool(options: Partial<Parameters<typeof createIcsParseWorkers>[1]> = {}, file = false) {
+  const dbPath = file ? join(mkdtempSync(join(tmpdir(), 'unmeet-pool-')), 'pool.db') : ':memory:';
+  if (file) cleanups.push(() => rmSync(dirname(dbPath), { recursive: true, force: true }));
+  const pool: Pool = createIcsParseWorkers(silentLogger, { threads: 2, queue: 8, timeoutMs: 60_000, maxHeapMb: 256, dbPath, ...options });
+  const t = await createTestApp({ feedParser: pool.parser }, dbPath);
   cleanups.push(() => pool.close(), () => t.close());
   const { apiKey: key, workspace } = await newWorkspace(t.api);
   const member = await t.api('POST', '/v1/members', { key, json: { email: 'ayu@example.com', name: 'Ayu', timeZone: 'UTC' } });
@@ -73,8 +87,11 @@ describe('ICS imports through the parse thread pool', () => {
     }
   });
 
+});
+
+describe.each(MODES)('ICS imports through the parse thread pool ($mode)', ({ file }) => {
   it('when 10 imports hold every slot (2 parsing + 8 queued), then the 11th gets 429 ics.busy with Retry-After, and the 10 then complete', async () => {
-    const s = await appWithPool();
+    const s = await appWithPool({}, file);
     const feed = heldFeed();
     await new Promise<void>((done) => feed.server.listen(0, '127.0.0.1', done));
     cleanups.push(() => new Promise<void>((done) => feed.server.close(() => done())));
@@ -97,7 +114,7 @@ describe('ICS imports through the parse thread pool', () => {
   });
 
   it('when the parse thread dies of its heap cap, then that import fails with ics.too_complex, the stored events are unchanged, and a new thread takes the next import', async () => {
-    const s = await appWithPool({ threads: 1, queue: 0, maxHeapMb: 16 });
+    const s = await appWithPool({ threads: 1, queue: 0, maxHeapMb: 16 }, file);
     const created = await s.upload(`/v1/connections/ics?memberId=${s.memberId}`, small('Before'));
     expect(created.status, created.text).toBe(201);
     const before = storedEvents(s.t);
@@ -118,7 +135,7 @@ describe('ICS imports through the parse thread pool', () => {
 
   it('when a parse outruns its time limit, then the thread is stopped, the import fails with ics.too_complex and nothing is stored', async () => {
     // A 1 ms limit: starting a thread alone takes longer, so the limit is always passed.
-    const s = await appWithPool({ threads: 1, queue: 0, timeoutMs: 1 });
+    const s = await appWithPool({ threads: 1, queue: 0, timeoutMs: 1 }, file);
     const res = await s.upload(`/v1/connections/ics?memberId=${s.memberId}`, small('Too slow'));
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ code: 'ics.too_complex' });
@@ -127,7 +144,7 @@ describe('ICS imports through the parse thread pool', () => {
   });
 
   it('when the thread finds no readable calendar, then the import fails with the parser own code and status, as in-line', async () => {
-    const s = await appWithPool();
+    const s = await appWithPool({}, file);
     const text = 'this is not a calendar\r\n';
     const inline = (() => {
       try {
@@ -141,6 +158,59 @@ describe('ICS imports through the parse thread pool', () => {
     const res = await s.upload(`/v1/connections/ics?memberId=${s.memberId}`, text);
     expect(res.status).toBe((inline as UnmeetError).status);
     expect(res.json.code).toBe((inline as UnmeetError).code);
+    expect(storedEvents(s.t)).toEqual([]);
+  });
+});
+
+describe('ICS imports stored by the parse threads (a database file)', () => {
+  const rowsOf = (t: Awaited<ReturnType<typeof createTestApp>>) =>
+    (t.deps.db as any).$client.prepare('select external_id, series_key, original_start, title, start, "end", all_day, status, transparency, organizer, attendees, away from events order by external_id').all() as unknown[];
+
+  it('when a feed is imported and refreshed, then the thread stores it (the request thread never receives its rows) and rows, warnings and answers equal an in-line import', async () => {
+    const s = await appWithPool({ threads: 1, queue: 1 }, true);
+    let parsedOnRequestThread = 0;
+    const parse = s.pool.parser.parse.bind(s.pool.parser);
+    s.pool.parser.parse = (...args) => ((parsedOnRequestThread += 1), parse(...args));
+    const inline = await createTestApp();
+    cleanups.push(() => inline.close());
+    const { apiKey } = await newWorkspace(inline.api);
+    const inlineMember = await inline.api('POST', '/v1/members', { key: apiKey, json: { email: 'ayu@example.com', name: 'Ayu', timeZone: 'UTC' } });
+    // A feed with warnings too: an RRULE without a value is skipped with its line.
+    const text = readFileSync('examples/ayu.ics', 'utf8').replace('END:VCALENDAR', 'BEGIN:VEVENT\r\nUID:broken@t\r\nDTSTART:20261103T090000Z\r\nRRULE:\r\nEND:VEVENT\r\nEND:VCALENDAR');
+
+    const viaThread = await s.upload(`/v1/connections/ics?memberId=${s.memberId}`, text);
+    const viaInline = await inline.api('POST', `/v1/connections/ics?memberId=${inlineMember.json.id}`, { key: apiKey, body: text, headers: { 'content-type': 'text/calendar' } });
+    expect(viaThread.status, viaThread.text).toBe(201);
+    expect(viaInline.status, viaInline.text).toBe(201);
+    const sameAnswer = (a: any) => ({ status: a.status, label: a.label, warnings: a.warnings, warningCounts: a.warningCounts, syncNote: a.syncNote, lastSyncAt: a.lastSyncAt });
+    expect(sameAnswer(viaThread.json)).toEqual(sameAnswer(viaInline.json));
+    expect(viaThread.json.warningCounts).toMatchObject({ rule_ignored: 1 });
+    expect(rowsOf(s.t).length).toBeGreaterThan(10);
+    expect(rowsOf(s.t)).toEqual(rowsOf(inline));
+
+    const again = await s.upload(`/v1/connections/${viaThread.json.id}/sync`, text);
+    expect(again.status, again.text).toBe(200);
+    expect(again.json).toMatchObject({ unchanged: true, events: rowsOf(s.t).length, warningCounts: { rule_ignored: 1 } });
+    const changed = await s.upload(`/v1/connections/${viaThread.json.id}/sync`, small('Replaced'));
+    expect(changed.json).toMatchObject({ unchanged: false, events: rowsOf(s.t).length, warningCounts: {} });
+    expect(new Set((rowsOf(s.t) as Array<{ title: string }>).map((r) => r.title))).toEqual(new Set(['Replaced']));
+    expect(parsedOnRequestThread).toBe(0);
+  });
+
+  it('when the member is deleted while their feed is fetched, then the import answers 404 and the thread stores nothing of it', async () => {
+    const s = await appWithPool({ threads: 1, queue: 1 }, true);
+    const feed = heldFeed();
+    await new Promise<void>((done) => feed.server.listen(0, '127.0.0.1', done));
+    cleanups.push(() => new Promise<void>((done) => feed.server.close(() => done())));
+    const arrived = new Promise<void>((resolve) => (feed.onArrival = resolve));
+    const pending = s.t.api('POST', '/v1/connections/ics', { key: s.key, json: { memberId: s.memberId, url: `http://127.0.0.1:${(feed.server.address() as AddressInfo).port}/a.ics` } });
+    await arrived;
+    expect((await s.t.api('DELETE', `/v1/members/${s.memberId}`, { key: s.key })).status).toBe(204);
+    feed.release();
+    const res = await pending;
+    expect(res.status, res.text).toBe(404);
+    expect(res.json.code).toBe('member.not_found');
+    expect((s.t.deps.db as any).$client.prepare('select count(*) as n from connections').get().n).toBe(0);
     expect(storedEvents(s.t)).toEqual([]);
   });
 });

@@ -60,6 +60,9 @@ const etagMatches = (header: string | undefined, etags: string[]) =>
     return tag === '*' || etags.includes(tag);
   });
 
+/** Request bodies: JSON is small; an ICS upload may be a few years of a busy calendar. */
+export const BODY_LIMITS = { json: 256 * 1024, ics: 10 * 1024 * 1024 };
+
 /** Whether `Accept-Encoding` admits gzip (listed, or `*`, without `q=0`). */
 export const acceptsGzip = (header: string | undefined) =>
   header !== undefined &&
