@@ -19,6 +19,7 @@ import {
   type KnownName,
   knownNameAt,
   type RawComponent,
+  spellsAt,
   textValue,
   valueOnly,
 } from './ics.property';
@@ -76,11 +77,10 @@ class TreeReader {
     const valueStart = src.charCodeAt(nameEnd) === 58 /* : */ ? nameEnd + 1 : findValueStart(src, nameEnd, end);
     if (valueStart < 0) throw new SkippedLine('line_malformed', clip(src.slice(start, end)));
     if (name === 'BEGIN' || name === 'END') {
-      const compName =
-        end - valueStart === 6 && src.startsWith('VEVENT', valueStart) ? 'VEVENT' : src.slice(valueStart, end).trim().toUpperCase();
+      const compName = end - valueStart === 6 && spellsAt(src, valueStart, 'VEVENT') ? 'VEVENT' : src.slice(valueStart, end).trim().toUpperCase();
       if (compName !== 'VEVENT' && !/^[A-Z0-9-]+$/.test(compName)) throw new SkippedLine('line_malformed', clip(src.slice(start, end)));
-      if (name === 'BEGIN') this.begin(compName, lineNo, src.slice(start, end));
-      else this.end(compName, src.slice(start, end));
+      if (name === 'BEGIN') this.begin(compName, lineNo);
+      else this.end(compName);
       return;
     }
     if (top) this.property(known, name, valueStart, top, personKey);
@@ -100,9 +100,14 @@ class TreeReader {
     return true;
   }
 
-  private begin(compName: string, lineNo: number, text: string): void {
+  /** The current line's text, for a warning (sliced only then: BEGIN and END lines are many). */
+  private currentText(): string {
+    return clip(this.current.src.slice(this.current.start, this.current.end));
+  }
+
+  private begin(compName: string, lineNo: number): void {
     const top = this.stack[this.stack.length - 1];
-    if (!top && compName !== 'VCALENDAR') throw new SkippedLine('line_misplaced', clip(text));
+    if (!top && compName !== 'VCALENDAR') throw new SkippedLine('line_misplaced', this.currentText());
     const inTimezone = this.timezoneDepth > 0 || compName === 'VTIMEZONE';
     const comp: RawComponent = {
       name: compName,
@@ -120,10 +125,10 @@ class TreeReader {
   }
 
   /** END closes its BEGIN; components left open inside it are closed with it (reported). */
-  private end(compName: string, text: string): void {
+  private end(compName: string): void {
     let depth = this.stack.length - 1;
     while (depth >= 0 && (this.stack[depth] as RawComponent).name !== compName) depth--;
-    if (depth < 0) throw new SkippedLine('line_misplaced', clip(text));
+    if (depth < 0) throw new SkippedLine('line_misplaced', this.currentText());
     while (this.stack.length > depth + 1) this.close(true);
     this.close(false);
   }

@@ -322,9 +322,18 @@ export function knownNameAt(src: string, start: number, end: number): KnownName 
     const at = start + known.name.length;
     if (at >= end) continue;
     const c = src.charCodeAt(at);
-    if ((c === 58 /* : */ || c === 59) /* ; */ && src.charCodeAt(at - 1) === known.last && src.startsWith(known.name, start)) return known;
+    if ((c === 58 /* : */ || c === 59) /* ; */ && src.charCodeAt(at - 1) === known.last && spellsAt(src, start, known.name)) return known;
   }
   return null;
+}
+
+/**
+ * Whether `src` holds `word` at `at` (the caller checks that it fits). A loop over the codes:
+ * names are short, and calling `startsWith` on every content line cost more than comparing.
+ */
+export function spellsAt(src: string, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (src.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /**
