@@ -80,7 +80,7 @@ export const configSchema = z.object({
   ),
   UNMEET_ICS_PARSE_THREADS: documented(
     z.coerce.number().int().min(1).max(16).default(1),
-    'worker threads that read ICS feeds (uploads and subscription refreshes) off the request thread, one feed each at a time. Keep it below the number of CPU cores, so requests always have one; each thread reading a 10 MiB feed holds some 100 MiB more',
+    'worker threads that read and store ICS feeds (uploads and subscription refreshes) off the request thread, one feed each at a time. Keep it below the number of CPU cores, so requests always have one; each thread reading a 10 MiB feed holds some 100 MiB more',
     { section: 'calendars', workers: 'no effect: an import is read in its own request' },
   ),
   UNMEET_ICS_PARSE_QUEUE: documented(
