@@ -5,10 +5,8 @@
  * bounded by the parser's instance budget); on Node it is `createParsePool`, a few threads that
  * each parse one feed at a time, so the request thread stays free to answer `/healthz` while a
  * hostile feed is read. The pool knows threads only through `SpawnParseThread`, which the Node
- * entry implements with worker_threads (src/entry/ics-parse-worker.ts): this file runs anywhere
- * node:crypto does (Node, and workerd with `nodejs_compat`).
+ * entry implements with worker_threads (src/entry/ics-parse-worker.ts): this file runs anywhere.
  */
-import { createHash } from 'node:crypto';
 import { icsErrors } from '../domain/error-codes/ics';
 import { allErrorCodes } from '../domain/error-codes';
 import { parseIcs, type IcsWindow, type ParseIcsOptions, type ParsedIcs } from '../providers/ics/ics.mapper';
@@ -51,24 +49,34 @@ export interface FeedParser {
 }
 
 /** What precedes the feed in the hashed input: the zone floating times are read in, and a newline. */
-const hashPrefix = (options: ParseIcsOptions) => `${options.defaultTimeZone ?? ''}\n`;
+export const hashPrefix = (options: ParseIcsOptions) => `${options.defaultTimeZone ?? ''}\n`;
 
 export const decodeFeed = (text: FeedText): string => (typeof text === 'string' ? text : new TextDecoder().decode(text));
 
-/**
- * The feed's hash (see `ReadFeed`). Synchronous node:crypto (workerd has it under
- * `nodejs_compat`): it reads a string without copying it to bytes first, and WebCrypto's
- * asynchronous digest left the import waiting on another thread for about a seventh of its time.
- */
-export const feedHash = (text: FeedText, options: ParseIcsOptions): string =>
-  createHash('sha256').update(hashPrefix(options)).update(text).digest('hex');
+/** The feed's hash (see `ReadFeed`) through WebCrypto, which every runtime has; the parse threads use node:crypto, to the same value. */
+async function sha256Hex(text: FeedText, options: ParseIcsOptions): Promise<string> {
+  const prefix = new TextEncoder().encode(hashPrefix(options));
+  const body = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const input = new Uint8Array(prefix.length + body.length);
+  input.set(prefix);
+  input.set(body, prefix.length);
+  const digest = await crypto.subtle.digest('SHA-256', input);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** Parses in the caller's own request: no slots, no threads (Workers, tests, the CLI). */
 export const inlineFeedParser: FeedParser = {
   admit: () => () => undefined,
   parse: async (text, window, options, unlessHash) => {
-    const hash = feedHash(text, options);
-    return { hash, parsed: hash === unlessHash ? null : parseIcs(decodeFeed(text), window, options) };
+    const hashing = sha256Hex(text, options);
+    if (unlessHash) {
+      const hash = await hashing;
+      return { hash, parsed: hash === unlessHash ? null : parseIcs(decodeFeed(text), window, options) };
+    }
+    // Nothing to compare with: the digest (on another thread, on Node) runs while the feed is read,
+    // rather than the import waiting for it first (about a seventh of a first import's time).
+    const parsed = parseIcs(decodeFeed(text), window, options);
+    return { hash: await hashing, parsed };
   },
 };
 
