@@ -151,7 +151,7 @@ class TreeReader {
     // RRULE values are read by the rule reader from the text alone, which is more forgiving than
     // ical.js's property parser (`BYDAY=MO, TU`, as Exchange CDO writes it).
     let prop =
-      inTimezone ? null : name === 'RRULE' ? valueOnly(name, src.slice(valueStart, end), lineNo) : fastProperty(src, start, end, nameEnd, name, lineNo);
+      inTimezone ? null : name === 'RRULE' ? valueOnly(name, src.slice(valueStart, end), lineNo) : fastProperty(src, start, end, nameEnd, name, lineNo, known?.fast);
     if (!prop) {
       try {
         prop = icalProperty(src.slice(start, end), name, src.slice(valueStart, end), lineNo, top.jcalProps);

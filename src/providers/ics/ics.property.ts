@@ -91,7 +91,7 @@ const ICAL_DESIGN = ICAL.design.icalendar;
  */
 const FAST_TYPES = new Set(['text', 'unknown', 'cal-address', 'uri', 'integer', 'duration', 'date', 'date-time']);
 
-interface PropShape {
+export interface PropShape {
   defaultType: string;
   multi: boolean;
 }
@@ -131,8 +131,15 @@ const rfc6868 = (value: string): string =>
  * backslashes or stray quotes in parameter values, malformed parameters (ical.js then
  * reports the error).
  */
-export function fastProperty(src: string, start: number, end: number, nameEnd: number, name: string, line: number): RawProp | null {
-  const shape = FAST_PROPS.get(name);
+export function fastProperty(
+  src: string,
+  start: number,
+  end: number,
+  nameEnd: number,
+  name: string,
+  line: number,
+  shape: PropShape | null | undefined = FAST_PROPS.get(name),
+): RawProp | null {
   if (!shape) return null;
   let params: Params | null = null;
   let valueType: string | null = null;
@@ -297,6 +304,8 @@ export interface KnownName {
   /** Read inside VEVENT / VCALENDAR. */
   inEvent: boolean;
   inCalendar: boolean;
+  /** Its shape for {@link fastProperty} (looked up once here, not per line). */
+  fast: PropShape | null;
 }
 
 /** The known names by their first character's code. */
@@ -307,6 +316,7 @@ for (const name of [...EVENT_PROPS, ...CALENDAR_PROPS, 'BEGIN', 'END', 'DTSTAMP'
     last: name.charCodeAt(name.length - 1),
     inEvent: EVENT_PROPS.has(name),
     inCalendar: CALENDAR_PROPS.has(name),
+    fast: FAST_PROPS.get(name) ?? null,
   });
 }
 
@@ -322,7 +332,13 @@ export function knownNameAt(src: string, start: number, end: number): KnownName 
     const at = start + known.name.length;
     if (at >= end) continue;
     const c = src.charCodeAt(at);
-    if ((c === 58 /* : */ || c === 59) /* ; */ && src.charCodeAt(at - 1) === known.last && spellsAt(src, start, known.name)) return known;
+    if ((c !== 58 /* : */ && c !== 59) /* ; */ || src.charCodeAt(at - 1) !== known.last) continue;
+    // The first character chose the candidates and the last one is checked: compare the rest.
+    const name = known.name;
+    const last = name.length - 1;
+    let i = 1;
+    while (i < last && src.charCodeAt(start + i) === name.charCodeAt(i)) i++;
+    if (i >= last) return known;
   }
   return null;
 }
