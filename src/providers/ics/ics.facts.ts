@@ -90,20 +90,11 @@ function uniqueAttendees(lines: ReadonlyArray<Attendee | null>): Attendee[] {
   return attendees;
 }
 
-/** The properties the facts come from; the first line of each counts. */
-const FACT_PROPS = new Set([
-  'SUMMARY',
-  'STATUS',
-  'TRANSP',
-  'X-MICROSOFT-CDO-BUSYSTATUS',
-  'DESCRIPTION',
-  'X-ALT-DESC',
-  'X-UNMEET-OWNED',
-  'URL',
-  'LOCATION',
-  'X-GOOGLE-CONFERENCE',
-  'X-MICROSOFT-SKYPETEAMSMEETINGURL',
-]);
+/** What busy or free and out-of-office come to: one shared object per answer, none made per event. */
+const FREE: Pick<Facts, 'transparency' | 'away'> = { transparency: 'transparent', away: undefined };
+const BUSY: Pick<Facts, 'transparency' | 'away'> = { transparency: 'opaque', away: undefined };
+const AWAY: Pick<Facts, 'transparency' | 'away'> = { transparency: 'opaque', away: true };
+const UNSTATED: Pick<Facts, 'transparency' | 'away'> = { transparency: undefined, away: undefined };
 
 /**
  * Busy or free from Outlook's X-MICROSOFT-CDO-BUSYSTATUS when it says (it is what Outlook shows;
@@ -115,17 +106,86 @@ function availability(transp: string | undefined, busy: string | undefined): Pic
   switch (busy) {
     case 'FREE':
     case 'WORKINGELSEWHERE':
-      return { transparency: 'transparent', away: undefined };
+      return FREE;
     case 'OOF':
-      return { transparency: 'opaque', away: true };
+      return AWAY;
     case 'BUSY':
     case 'TENTATIVE':
-      return { transparency: 'opaque', away: undefined };
-    default: {
-      const transparency = transp === 'TRANSPARENT' ? 'transparent' : transp !== undefined || busy !== undefined ? 'opaque' : undefined;
-      return { transparency, away: undefined };
+      return BUSY;
+    default:
+      return transp === 'TRANSPARENT' ? FREE : transp !== undefined || busy !== undefined ? BUSY : UNSTATED;
+  }
+}
+
+/** The first line of each property the facts come from (a switch on the name: this runs for every VEVENT). */
+interface FactLines {
+  summary: RawProp | undefined;
+  status: RawProp | undefined;
+  transp: RawProp | undefined;
+  busy: RawProp | undefined;
+  description: RawProp | undefined;
+  altDescription: RawProp | undefined;
+  owned: RawProp | undefined;
+  url: RawProp | undefined;
+  location: RawProp | undefined;
+  google: RawProp | undefined;
+  teams: RawProp | undefined;
+}
+
+function factLines(comp: RawComponent): FactLines {
+  // Every field set up front: one object shape for all VEVENTs.
+  const lines: FactLines = {
+    summary: undefined,
+    status: undefined,
+    transp: undefined,
+    busy: undefined,
+    description: undefined,
+    altDescription: undefined,
+    owned: undefined,
+    url: undefined,
+    location: undefined,
+    google: undefined,
+    teams: undefined,
+  };
+  for (const prop of comp.props) {
+    switch (prop.name) {
+      case 'SUMMARY':
+        lines.summary ??= prop;
+        break;
+      case 'STATUS':
+        lines.status ??= prop;
+        break;
+      case 'TRANSP':
+        lines.transp ??= prop;
+        break;
+      case 'X-MICROSOFT-CDO-BUSYSTATUS':
+        lines.busy ??= prop;
+        break;
+      case 'DESCRIPTION':
+        lines.description ??= prop;
+        break;
+      case 'X-ALT-DESC':
+        lines.altDescription ??= prop;
+        break;
+      case 'X-UNMEET-OWNED':
+        lines.owned ??= prop;
+        break;
+      case 'URL':
+        lines.url ??= prop;
+        break;
+      case 'LOCATION':
+        lines.location ??= prop;
+        break;
+      case 'X-GOOGLE-CONFERENCE':
+        lines.google ??= prop;
+        break;
+      case 'X-MICROSOFT-SKYPETEAMSMEETINGURL':
+        lines.teams ??= prop;
+        break;
+      default:
     }
   }
+  return lines;
 }
 
 /**
@@ -133,14 +193,12 @@ function availability(transp: string | undefined, busy: string | undefined): Pic
  * VEVENT: every instance of a series shares its master's facts (and attendee list).
  */
 export function readFacts(comp: RawComponent): Facts {
-  const picked: Partial<Record<string, RawProp>> = {};
-  for (const prop of comp.props) if (FACT_PROPS.has(prop.name)) picked[prop.name] ??= prop;
-  const { SUMMARY: summary, DESCRIPTION: descriptionProp, 'X-ALT-DESC': altDescriptionProp } = picked;
-  const statusRaw = upperText(picked.STATUS);
-  const owned = textValue(picked['X-UNMEET-OWNED']);
+  const picked = factLines(comp);
+  const { summary, description: descriptionProp, altDescription: altDescriptionProp, google, teams, url, location } = picked;
+  const statusRaw = upperText(picked.status);
+  const owned = textValue(picked.owned);
   const descriptionText = textValue(descriptionProp);
   const altDescriptionText = textValue(altDescriptionProp);
-  const [google, teams, url, location] = [picked['X-GOOGLE-CONFERENCE'], picked['X-MICROSOFT-SKYPETEAMSMEETINGURL'], picked.URL, picked.LOCATION];
 
   let hasConferencing: boolean | undefined;
   if (google || teams || url || location || descriptionProp || altDescriptionProp) {
@@ -152,12 +210,14 @@ export function readFacts(comp: RawComponent): Facts {
       hasConferencingLink(descriptionText) ||
       hasConferencingLink(altDescriptionText);
   }
+  const { transparency, away } = availability(upperText(picked.transp), upperText(picked.busy));
 
   return {
     title: summary ? (textValue(summary) ?? '') : undefined,
     status:
       statusRaw === 'CANCELLED' ? 'cancelled' : statusRaw === 'TENTATIVE' ? 'tentative' : statusRaw ? 'confirmed' : undefined,
-    ...availability(upperText(picked.TRANSP), upperText(picked['X-MICROSOFT-CDO-BUSYSTATUS'])),
+    transparency,
+    away,
     organizer: comp.organizer || undefined,
     attendees: comp.attendees.length > 0 ? uniqueAttendees(comp.attendees) : undefined,
     description: descriptionProp
