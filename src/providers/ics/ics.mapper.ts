@@ -108,8 +108,63 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
 
   const head = calendars[0] as RawComponent;
   const wrZone = textValue(first(head, 'X-WR-TIMEZONE'))?.trim() || null;
-  events.sort((a, b) => a.start - b.start || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  sortEvents(events);
   return { name: textValue(first(head, 'X-WR-CALNAME')), timeZone: wrZone ? ianaFromTzid(wrZone) : null, events, warnings, warningCounts };
+}
+
+const byStartThenId = (a: CalendarEvent, b: CalendarEvent): number =>
+  a.start - b.start || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0);
+const byId = (a: CalendarEvent, b: CalendarEvent): number => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0);
+
+/**
+ * Sort in place by start, then external id, stably: the order `byStartThenId` gives. Calling a
+ * comparator for every comparison cost a tenth of the parse, so starts are sorted as numbers
+ * instead — `(start - min) * n + index`, exact while it stays a safe integer — and only events
+ * sharing a start are then ordered by id (a stable sort of each such run). Other files (starts
+ * too far apart, or not integers) take the comparator sort.
+ */
+function sortEvents(events: CalendarEvent[]): void {
+  const n = events.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const start = (events[i] as CalendarEvent).start;
+    if (!Number.isInteger(start)) return void events.sort(byStartThenId);
+    if (start < min) min = start;
+    if (start > max) max = start;
+  }
+  if (n < 2) return;
+  if (!((max - min + 1) * n <= Number.MAX_SAFE_INTEGER)) return void events.sort(byStartThenId);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = ((events[i] as CalendarEvent).start - min) * n + i;
+  keys.sort();
+  const unsorted = events.slice();
+  for (let i = 0; i < n; i++) events[i] = unsorted[(keys[i] as number) % n] as CalendarEvent;
+  for (let i = 0; i < n; ) {
+    const start = (events[i] as CalendarEvent).start;
+    let j = i + 1;
+    while (j < n && (events[j] as CalendarEvent).start === start) j++;
+    if (j - i > 1) sortRun(events, i, j);
+    i = j;
+  }
+}
+
+/** Sort `events[from, to)` by id, stably: insertion for the usual few, the built-in stable sort for more. */
+function sortRun(events: CalendarEvent[], from: number, to: number): void {
+  if (to - from > 8) {
+    const run = events.slice(from, to).sort(byId);
+    for (let k = from; k < to; k++) events[k] = run[k - from] as CalendarEvent;
+    return;
+  }
+  for (let k = from + 1; k < to; k++) {
+    const event = events[k] as CalendarEvent;
+    let m = k - 1;
+    while (m >= from && byId(events[m] as CalendarEvent, event) > 0) {
+      events[m + 1] = events[m] as CalendarEvent;
+      m--;
+    }
+    events[m + 1] = event;
+  }
 }
 
 /** VTIMEZONE definitions from every calendar in the file, by TZID (the first definition wins). */
