@@ -170,7 +170,7 @@ async function main() {
   console.log(`  of which storing alone (the events repository on parsed rows): median ${median(storeRatios).toFixed(2)}x the ceiling`);
   console.log(`raw better-sqlite3 insert ceiling: median ${fmt(median(raws))} ms = ${fmt((instances / median(raws)) * 1000)} rows/s`);
   console.log(
-    `ingest ratio (ingest time / ceiling time), median of ${ROUNDS}: first import ${median(ratios.first).toFixed(2)}x wall, ${median(ratios.firstCpu).toFixed(2)}x CPU; re-import ${median(ratios.again).toFixed(2)}x wall, ${median(ratios.againCpu).toFixed(2)}x CPU   (target <= 2x)`,
+    `ingest ratio (ingest time / ceiling time), median of ${ROUNDS}: first import ${median(ratios.first).toFixed(2)}x wall, ${median(ratios.firstCpu).toFixed(2)}x CPU (target <= 1.5x); re-import ${median(ratios.again).toFixed(2)}x wall, ${median(ratios.againCpu).toFixed(2)}x CPU`,
   );
   console.log(`\naudit (domain): ${fmt(instances)} instances in ${fmt(auditMs)} ms = ${fmt((instances / auditMs) * 1000)} event-instances/s   (target >= 200,000)`);
 }

@@ -1,4 +1,4 @@
-import { Column, getTableColumns, sql } from 'drizzle-orm';
+import { Column, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { SQLiteBoolean, SQLiteTextJson, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database';
 
@@ -32,6 +32,30 @@ export async function atomic(db: Db, statements: Statement[]): Promise<void> {
 export async function readTogether<T extends readonly PromiseLike<unknown>[]>(db: Db, queries: [...T]): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
   if (isD1(db)) return (await (db as unknown as { batch: (items: unknown[]) => Promise<unknown> }).batch(queries)) as never;
   return (await Promise.all(queries)) as never;
+}
+
+/** A value as the driver binds it: columns' own encodings (JSON text, 0/1 booleans) are the caller's. */
+export type DriverValue = string | number | null;
+type Reusable = Statement & { prepare(): { run(values: Record<string, unknown>): unknown } };
+
+/**
+ * A small write whose SQL drizzle builds once per database on better-sqlite3, then runs with each
+ * call's values: building a small insert or update costs drizzle about ten times SQLite's run of
+ * it, which a first import paid five times per feed. On D1, whose `db.batch` takes query
+ * builders, it is built per call like any other write. `build` gets each value as SQL (a named
+ * placeholder, or on D1 the bound value) and names every key (no spread). Values are already in
+ * the driver's encoding (JSON as text, booleans as 0/1): drizzle would encode a placeholder's
+ * null as the text "null" in a JSON column.
+ */
+export function reusableWrite<V extends Record<string, DriverValue>>(build: (db: Db, values: { [K in keyof V]: SQL }) => Reusable): (db: Db, values: V) => Statement {
+  const prepared = new WeakMap<object, ReturnType<Reusable['prepare']>>();
+  const placeholders = new Proxy({}, { get: (_, name) => sql`${sql.placeholder(String(name))}` }) as { [K in keyof V]: SQL };
+  return (db, values) => {
+    if (isD1(db)) return build(db, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, sql`${v}`])) as { [K in keyof V]: SQL });
+    let statement = prepared.get(db);
+    if (!statement) prepared.set(db, (statement = build(db, placeholders).prepare()));
+    return { run: () => statement!.run(values) };
+  };
 }
 
 type RawStatement = { run(...params: unknown[]): { changes: number } };

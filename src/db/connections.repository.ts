@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
-import { atomic } from './atomic';
+import { atomic, reusableWrite, type DriverValue } from './atomic';
 import type { Db } from './database';
 import { replaceCalendarStatements, type FeedState } from './events.repository';
 import { bumpDataVersion } from './workspaces.repository';
@@ -14,6 +14,30 @@ import { calendars, connections, syncState, type ConnectionStatus, type Provider
 
 export type ConnectionRow = typeof connections.$inferSelect;
 export type CalendarRow = typeof calendars.$inferSelect;
+
+/** A feed connection as `createFeed` stores it. */
+export type FeedConnection = Pick<ConnectionRow, 'id' | 'memberId' | 'label' | 'credentials' | 'lastSyncAt' | 'syncedThroughAt' | 'syncNote' | 'syncNoteAt' | 'syncWarnings'>;
+
+type Driver<T> = { [K in keyof T]: DriverValue };
+const insertFeedConnection = reusableWrite<Driver<Omit<FeedConnection, 'syncWarnings'>> & { workspaceId: string; syncWarnings: string | null }>((db, v) =>
+  db.insert(connections).values({
+    id: v.id,
+    workspaceId: v.workspaceId,
+    memberId: v.memberId,
+    provider: sql`'ics'`,
+    status: sql`'ok'`,
+    label: v.label,
+    credentials: v.credentials,
+    lastSyncAt: v.lastSyncAt,
+    syncedThroughAt: v.syncedThroughAt,
+    syncNote: v.syncNote,
+    syncNoteAt: v.syncNoteAt,
+    syncWarnings: v.syncWarnings,
+  }),
+);
+const insertFeedCalendar = reusableWrite<{ id: string; workspaceId: string; connectionId: string; externalId: string; name: string; timeZone: string | null }>((db, v) =>
+  db.insert(calendars).values({ id: v.id, workspaceId: v.workspaceId, connectionId: v.connectionId, externalId: v.externalId, name: v.name, timeZone: v.timeZone, isPrimary: sql`1` }),
+);
 
 export function createConnectionRepository({ db }: { db: Db }) {
   const scoped = (workspaceId: string, connectionId: string) =>
@@ -67,20 +91,21 @@ export function createConnectionRepository({ db }: { db: Db }) {
     },
 
     /**
-     * A new feed connection with its one calendar and the feed's events, in one atomic unit: an
-     * import that fails or is cut short leaves nothing behind, not a connection without events.
-     * `connection` carries the outcome already known (status, sync facts, warnings).
+     * A new feed connection (ICS, status ok) with its one calendar and the feed's events, in one
+     * atomic unit: an import that fails or is cut short leaves nothing behind, not a connection
+     * without events. `connection` carries the outcome already known (sync facts, warnings).
      */
     async createFeed(
       workspaceId: string,
-      connection: Omit<typeof connections.$inferInsert, 'workspaceId' | 'id'> & { id: string },
-      calendar: { externalId: string; name: string; timeZone: string | null; isPrimary: boolean },
+      connection: FeedConnection,
+      calendar: { externalId: string; name: string; timeZone: string | null },
       feed: { events: CalendarEvent[]; window: { start: number; end: number }; now: number; state: FeedState },
     ): Promise<ConnectionRow> {
       const calendarId = newId('cal');
+      const { syncWarnings, ...facts } = connection;
       await atomic(db, [
-        db.insert(connections).values({ ...connection, workspaceId }),
-        db.insert(calendars).values({ id: calendarId, workspaceId, connectionId: connection.id, ...calendar }),
+        insertFeedConnection(db, { ...facts, workspaceId, syncWarnings: syncWarnings && JSON.stringify(syncWarnings) }),
+        insertFeedCalendar(db, { id: calendarId, workspaceId, connectionId: connection.id, ...calendar }),
         ...replaceCalendarStatements(db, workspaceId, calendarId, feed.events, feed.window, feed.now, { fresh: true, feed: feed.state }),
       ]);
       return (await byId.all({ workspaceId, id: connection.id }))[0]!;

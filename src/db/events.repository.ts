@@ -6,7 +6,7 @@
 import { and, count, eq, gt, gte, lt, max, notInArray, or, sql } from 'drizzle-orm';
 import type { CalendarEvent } from '../domain/types';
 import type { EventChange } from '../providers/calendar-provider';
-import { atomic, insertMany, type Statement } from './atomic';
+import { atomic, insertMany, reusableWrite, type Statement } from './atomic';
 import type { Db } from './database';
 import { bumpDataVersion } from './workspaces.repository';
 import { calendars, connections, events, syncState } from './schema';
@@ -76,6 +76,24 @@ export const toCalendarEvent = (r: EventRow): CalendarEvent => ({
   ...(r.away && { away: true }),
 });
 
+type WindowState = { calendarId: string; workspaceId: string; windowStart: number; windowEnd: number; updatedAt: number };
+/** A calendar's stored window (a listing from its start again: no page token). */
+const upsertWindow = reusableWrite<WindowState>((db, v) =>
+  db
+    .insert(syncState)
+    .values({ calendarId: v.calendarId, workspaceId: v.workspaceId, windowStart: v.windowStart, windowEnd: v.windowEnd, updatedAt: v.updatedAt })
+    .onConflictDoUpdate({ target: syncState.calendarId, set: { windowStart: v.windowStart, windowEnd: v.windowEnd, updatedAt: v.updatedAt, pageToken: null } }),
+);
+/** The same, with the feed's validators and hash. */
+const upsertFeedState = reusableWrite<WindowState & { feedEtag: string | null; feedLastModified: string | null; feedHash: string | null }>((db, v) => {
+  const set = { windowStart: v.windowStart, windowEnd: v.windowEnd, updatedAt: v.updatedAt, feedEtag: v.feedEtag, feedLastModified: v.feedLastModified, feedHash: v.feedHash };
+  return db
+    .insert(syncState)
+    .values({ calendarId: v.calendarId, workspaceId: v.workspaceId, ...set })
+    .onConflictDoUpdate({ target: syncState.calendarId, set: { ...set, pageToken: null } });
+});
+const bumpVersion = reusableWrite<{ workspaceId: string }>((db, v) => bumpDataVersion(db, v.workspaceId));
+
 /** A feed's validators and body hash, kept in the calendar's sync state (ICS subscriptions). */
 export type FeedState = { etag: string | null; lastModified: string | null; hash: string | null };
 type ReplaceOptions = { fresh?: boolean; feed?: FeedState };
@@ -114,15 +132,10 @@ export function replaceCalendarStatements(
           ),
       ];
   statements.push(...insertMany(db, events, rows, upsertEvents));
-  const feed = options.feed && { feedEtag: options.feed.etag, feedLastModified: options.feed.lastModified, feedHash: options.feed.hash };
-  const state = { windowStart: window.start, windowEnd: window.end, updatedAt: now, ...feed };
-  statements.push(
-    db
-      .insert(syncState)
-      .values({ calendarId, workspaceId, ...state })
-      .onConflictDoUpdate({ target: syncState.calendarId, set: { ...state, pageToken: null } }),
-  );
-  statements.push(bumpDataVersion(db, workspaceId));
+  const state = { calendarId, workspaceId, windowStart: window.start, windowEnd: window.end, updatedAt: now };
+  const { feed } = options;
+  statements.push(feed ? upsertFeedState(db, { ...state, feedEtag: feed.etag, feedLastModified: feed.lastModified, feedHash: feed.hash }) : upsertWindow(db, state));
+  statements.push(bumpVersion(db, { workspaceId }));
   return statements;
 }
 

@@ -3,7 +3,7 @@
  * it is the list of its query methods, each a few lines; splitting it would scatter one table's
  * queries over several files.
  */
-import { and, asc, count, eq, exists, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { KeyRole } from '../domain/roles';
 import { atomic } from './atomic';
@@ -29,7 +29,7 @@ const keyColumns = { id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.labe
  * The statement that marks a workspace's data as changed (events, members, settings): part of
  * the same atomic unit as the change, so a cached audit can never outlive what it was built on.
  */
-export const bumpDataVersion = (db: Db, workspaceId: string) =>
+export const bumpDataVersion = (db: Db, workspaceId: string | SQL) =>
   db
     .update(workspaces)
     .set({ dataVersion: sql`${workspaces.dataVersion} + 1` })

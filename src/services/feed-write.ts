@@ -78,10 +78,11 @@ export async function writeFeed(repos: Pick<Repositories, 'connections' | 'event
   const state = { ...write.validators, hash };
   const summary = { events: parsed.events.length, facts, warnings: parsed.warnings, warningCounts: parsed.warningCounts };
   if (write.kind === 'create') {
+    const { lastSyncAt, syncedThroughAt, syncNote, syncNoteAt, syncWarnings } = facts;
     const created = await repos.connections.createFeed(
       workspaceId,
-      { ...write.connection, provider: 'ics', status: 'ok', ...facts },
-      { externalId: 'ics', name: parsed.name ?? write.fallbackName, timeZone: parsed.timeZone, isPrimary: true },
+      { ...write.connection, lastSyncAt, syncedThroughAt, syncNote, syncNoteAt, syncWarnings },
+      { externalId: 'ics', name: parsed.name ?? write.fallbackName, timeZone: parsed.timeZone },
       { events: parsed.events, window, now, state },
     );
     return { ...summary, created };

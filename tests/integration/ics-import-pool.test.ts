@@ -195,6 +195,13 @@ describe('ICS imports stored by the parse threads (a database file)', () => {
     expect(changed.json).toMatchObject({ unchanged: false, events: rowsOf(s.t).length, warningCounts: {} });
     expect(new Set((rowsOf(s.t) as Array<{ title: string }>).map((r) => r.title))).toEqual(new Set(['Replaced']));
     expect(parsedOnRequestThread).toBe(0);
+
+    // A clean feed's new connection keeps no warnings: SQL NULL, not the JSON text "null".
+    const clean = await s.upload(`/v1/connections/ics?memberId=${s.memberId}`, small('Clean'));
+    const stored = (s.t.deps.db as any).$client
+      .prepare('select typeof(c.sync_warnings) as warnings, c.status, c.provider, k.is_primary from connections c join calendars k on k.connection_id = c.id where c.id = ?')
+      .get(clean.json.id);
+    expect(stored).toEqual({ warnings: 'null', status: 'ok', provider: 'ics', is_primary: 1 });
   });
 
   it('when the member is deleted while their feed is fetched, then the import answers 404 and the thread stores nothing of it', async () => {
