@@ -110,15 +110,18 @@ export interface Timing {
 }
 
 /** The value of an optional DTEND or DURATION, or null (reported) when it cannot be read. */
-function optional<T>(prop: RawProp | undefined, uid: string, ctx: ZoneContext, read: (prop: RawProp) => T): T | null {
+function optional<T>(prop: RawProp | undefined, uid: string, ctx: ZoneContext, read: (prop: RawProp, ctx: ZoneContext) => T): T | null {
   if (!prop) return null;
   try {
-    return read(prop);
+    return read(prop, ctx);
   } catch {
     ctx.warn('property_skipped', prop.line, uid, prop.name);
     return null;
   }
 }
+
+/** A DTEND's time (a function made once, not a closure per event). */
+const readEnd = (prop: RawProp, ctx: ZoneContext): WallTime => wallTime(prop.raw, prop, ctx);
 
 /**
  * An event's start (its DTSTART, else `fallbackStart` — an override's RECURRENCE-ID) and span.
@@ -131,7 +134,7 @@ export function readTiming(comp: RawComponent, uid: string, ctx: ZoneContext, fa
   else if (fallbackStart) start = fallbackStart;
   else throw parseError(comp.line, 'VEVENT without DTSTART');
 
-  const end = optional(first(comp, 'DTEND'), uid, ctx, (prop) => wallTime(prop.raw, prop, ctx));
+  const end = optional(first(comp, 'DTEND'), uid, ctx, readEnd);
   const durationProp = first(comp, 'DURATION');
   const duration = end ? null : optional(durationProp, uid, ctx, parseDuration);
   let span: Span;

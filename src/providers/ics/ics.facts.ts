@@ -70,7 +70,9 @@ export function readAttendee(prop: RawProp): Attendee | null {
 }
 
 /** The attendees with an address, the first line of each address kept. */
-function uniqueAttendees(lines: ReadonlyArray<Attendee | null>): Attendee[] {
+function uniqueAttendees(lines: Array<Attendee | null>): Attendee[] {
+  // Most lists have no empty address and no repeat: such a list is used as it is, not copied.
+  if (lines.length <= SCAN_DEDUPE_LIMIT && allDistinct(lines)) return lines as Attendee[];
   const attendees: Attendee[] = [];
   let seen: Set<string> | null = null;
   for (const attendee of lines) {
@@ -88,6 +90,16 @@ function uniqueAttendees(lines: ReadonlyArray<Attendee | null>): Attendee[] {
     attendees.push(attendee);
   }
   return attendees;
+}
+
+/** No null and no address twice (a scan: the list is short). */
+function allDistinct(lines: ReadonlyArray<Attendee | null>): boolean {
+  for (let i = 0; i < lines.length; i++) {
+    const attendee = lines[i];
+    if (attendee == null) return false;
+    for (let j = 0; j < i; j++) if ((lines[j] as Attendee).email === attendee.email) return false;
+  }
+  return true;
 }
 
 /** What busy or free and out-of-office come to: one shared object per answer, none made per event. */

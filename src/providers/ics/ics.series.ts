@@ -102,7 +102,8 @@ function expandCounted(members: SeriesMembers, ctx: SeriesContext, out: Calendar
 export function assembleCalendar(calendar: RawComponent, ctx: SeriesContext, out: CalendarEvent[]): void {
   const groups = new SeriesGroups(ctx);
   for (const comp of calendar.children) if (comp.name === 'VEVENT') groups.add(comp);
-  for (const [uid, master] of groups.masters) expandCounted({ uid, master, overrides: groups.overrides.get(uid) }, ctx, out);
+  // By value: a master's key is its uid (and iterating entries made an array per master).
+  for (const master of groups.masters.values()) expandCounted({ uid: master.uid, master, overrides: groups.overrides.get(master.uid) }, ctx, out);
   for (const [uid, twin] of groups.twins) expandCounted({ uid, master: twin }, ctx, out);
   for (const [uid, overrides] of groups.overrides) if (!groups.masters.has(uid)) expandCounted({ uid, overrides }, ctx, out);
 }
