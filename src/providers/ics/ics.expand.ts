@@ -212,8 +212,7 @@ class Series {
     const outcome: RuleOutcome = { stoppedBy: null };
     const longest = span.days * DAY + span.ms;
     const bounds = { skipBefore: window.start - longest - 2 * DAY, stopAfter: window.end + 2 * DAY };
-    iterateRule(rule, start, bounds, this.ctx.budget, outcome, (local) => {
-      const utc = start.zone.toUtc(local);
+    iterateRule(rule, start, bounds, this.ctx.budget, outcome, (local, utc) => {
       if (utc >= window.end) return false;
       if (rule.untilUtc !== null && utc > rule.untilUtc) return false;
       this.add(local, utc, start.zone);

@@ -64,7 +64,8 @@ export function readRule(prop: RuleLine, start: RuleStart): Rule {
 }
 
 /**
- * Feed each occurrence of the rule, in order, as local wall-clock ms to `emit` until it returns
+ * Feed each occurrence of the rule, in order, as local wall-clock ms and its instant in the
+ * start's zone (the engine maps it already: the caller need not again) to `emit` until it returns
  * false. Occurrences before `skipBefore` (local ms) are not needed, so rules without COUNT jump
  * ahead over whole periods; nothing after `stopAfter` (local ms) is generated. DTSTART itself
  * is the caller's first instance and counts towards COUNT (RFC 5545 §3.8.5.3).
@@ -75,13 +76,13 @@ export function iterateRule(
   bounds: { skipBefore: number; stopAfter: number },
   budget: FileBudget,
   outcome: RuleOutcome,
-  emit: (local: number) => boolean,
+  emit: (local: number, utc: number) => boolean,
 ): void {
   const result = expandRule(
     rule.rule,
     { local: start.local, isDate: start.isDate },
     { toUtc: (local) => start.zone.toUtc(local), skipBefore: bounds.skipBefore, stopAfter: bounds.stopAfter, budget, dtstartCounts: true },
-    (local) => emit(local),
+    emit,
   );
   outcome.stoppedBy = result.stoppedBy;
 }
