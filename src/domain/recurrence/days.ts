@@ -26,28 +26,38 @@ export function dayMatches(r: RecurrenceRule, scope: OrdinalScope, n: number, y:
     const dim = daysInMonth(y, m);
     if (!r.bymonthday.some((v) => (v > 0 ? v : dim + 1 + v) === d)) return false;
   }
-  let doy = 0;
-  let ylen = 0;
-  if (r.byyearday || (r.byday && scope === 'year')) {
-    doy = n - dayNumber(y, 1, 1) + 1;
-    ylen = daysInYear(y);
+  if (r.byyearday) {
+    const doy = n - dayNumber(y, 1, 1) + 1;
+    const ylen = daysInYear(y);
+    if (!r.byyearday.some((v) => (v > 0 ? v : ylen + 1 + v) === doy)) return false;
   }
-  if (r.byyearday && !r.byyearday.some((v) => (v > 0 ? v : ylen + 1 + v) === doy)) return false;
   if (r.byweekno) {
     const { week, weeks } = weekNumber(n, y, r.wkst);
     if (!r.byweekno.some((v) => (v > 0 ? v : weeks + 1 + v) === week)) return false;
   }
-  if (r.byday) {
-    const wd = weekdayOf(n);
-    const index = scope === 'month' ? d : doy;
-    const length = scope === 'month' ? daysInMonth(y, m) : ylen;
-    const fromStart = Math.floor((index - 1) / 7) + 1;
-    const fromEnd = -(Math.floor((length - index) / 7) + 1);
-    let any = false;
-    for (const e of r.byday) if (e.weekday === wd && (e.ordinal === 0 || e.ordinal === fromStart || e.ordinal === fromEnd)) any = true;
-    if (!any) return false;
+  return r.byday ? weekdayMatches(r.byday, scope, n, y, m, d) : true;
+}
+
+/**
+ * BYDAY: an entry for day `n`'s weekday, plain or with the ordinal of the day within its month or
+ * year. Where the day falls is worked out only for ordinal entries: plain ones (every WEEKLY
+ * rule's) need the weekday alone.
+ */
+function weekdayMatches(byday: NonNullable<RecurrenceRule['byday']>, scope: OrdinalScope, n: number, y: number, m: number, d: number): boolean {
+  const wd = weekdayOf(n);
+  let ordinal = false;
+  for (const e of byday) {
+    if (e.weekday !== wd) continue;
+    if (e.ordinal === 0) return true;
+    ordinal = true;
   }
-  return true;
+  if (!ordinal) return false;
+  const index = scope === 'month' ? d : n - dayNumber(y, 1, 1) + 1;
+  const length = scope === 'month' ? daysInMonth(y, m) : daysInYear(y);
+  const fromStart = Math.floor((index - 1) / 7) + 1;
+  const fromEnd = -(Math.floor((length - index) / 7) + 1);
+  for (const e of byday) if (e.weekday === wd && (e.ordinal === fromStart || e.ordinal === fromEnd)) return true;
+  return false;
 }
 
 /** Whether {@link dayMatches} needs the civil date (else the day number, for weekdays, is enough). */
