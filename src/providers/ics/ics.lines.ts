@@ -19,7 +19,6 @@ import {
   type KnownName,
   knownNameAt,
   type RawComponent,
-  spellsAt,
   textValue,
   valueOnly,
 } from './ics.property';
@@ -180,6 +179,12 @@ class TreeReader {
     if (this.calendars.length === 0) throw parseError(this.firstContentLine || 1, 'expected BEGIN:VCALENDAR');
     return this.calendars;
   }
+}
+
+/** Whether `src` holds `word` at `at` (the caller checks that it fits): a loop over the codes costs less than `startsWith` here. */
+function spellsAt(src: string, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (src.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /** End of the property name starting at `start`, or `end` when the line has no valid name. */

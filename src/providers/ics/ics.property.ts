@@ -131,15 +131,7 @@ const rfc6868 = (value: string): string =>
  * backslashes or stray quotes in parameter values, malformed parameters (ical.js then
  * reports the error).
  */
-export function fastProperty(
-  src: string,
-  start: number,
-  end: number,
-  nameEnd: number,
-  name: string,
-  line: number,
-  shape: PropShape | null | undefined = FAST_PROPS.get(name),
-): RawProp | null {
+export function fastProperty(src: string, start: number, end: number, nameEnd: number, name: string, line: number, shape = FAST_PROPS.get(name)): RawProp | null {
   if (!shape) return null;
   let params: Params | null = null;
   let valueType: string | null = null;
@@ -342,20 +334,6 @@ export function knownNameAt(src: string, start: number, end: number): KnownName 
   }
   return null;
 }
-
-/**
- * Whether `src` holds `word` at `at` (the caller checks that it fits). A loop over the codes:
- * names are short, and calling `startsWith` on every content line cost more than comparing.
- */
-export function spellsAt(src: string, at: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) if (src.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
-  return true;
-}
-
-/**
- * Split the text into unfolded content lines, build the component tree, and parse the
- * properties this mapper reads (the plain shapes by {@link fastProperty}, the rest and all of
- * VTIMEZONE by ical.js). Structural errors name their line.
 
 /** Index of the first character of the value: after the first colon not inside a quoted parameter. */
 export function findValueStart(line: string, from: number, end: number): number {
