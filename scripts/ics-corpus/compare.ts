@@ -76,6 +76,12 @@ export function asInstance(event: CalendarEvent, goldenUids: Set<string>): Insta
   return { uid, recurrenceId: event.originalStart === null ? null : iso(event.originalStart), start: iso(event.start), end: iso(event.end) };
 }
 
+/** A golden instance as unmeet stores it: an end past the window is the window's end (never before the start). */
+function endWithin(instance: Instance, windowEnd: number): Instance {
+  if (Date.parse(instance.end) <= windowEnd) return instance;
+  return { ...instance, end: iso(Math.max(Date.parse(instance.start), windowEnd)) };
+}
+
 const describeInstance = (i: Instance): string => `${i.uid} @ ${i.recurrenceId ?? 'single'} ${i.start}/${i.end}`;
 
 /**
@@ -144,5 +150,5 @@ export function check(entry: ManifestEntry, allowList: AllowEntry[]): Outcome {
     return outcome([`unmeet refused: ${error instanceof Error ? error.message : String(error)}`], entries, expected.length);
   }
   const uids = new Set(expected.map((i) => i.uid));
-  return outcome(differences(expected, events.map((e) => asInstance(e, uids))), entries, expected.length);
+  return outcome(differences(expected.map((i) => endWithin(i, window.end)), events.map((e) => asInstance(e, uids))), entries, expected.length);
 }

@@ -751,4 +751,22 @@ describe('parseIcs bounds the work of every feed and reports what it leaves out'
     expect(parsed.events.map((e) => [e.externalId, e.end])).toEqual([['forever', window.end], ['sound', utc('2026-11-03T10:00:00Z')]]);
     expect(parsed.warnings).toEqual([expect.objectContaining({ code: 'end_clamped', uid: 'forever', line: 7 })]);
   });
+
+  it('when events run past the window (a long DURATION, a multi-day block, an RDATE period), then each ends at the window end, none before its start, without a warning', () => {
+    const last = window.end - 3_600_000;
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const text = calendar(
+      [
+        'BEGIN:VEVENT', 'UID:long', `DTSTART:${stamp(last)}`, 'DURATION:P9999W', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:block', `DTSTART:${stamp(last - 86_400_000)}`, `DTEND:${stamp(last + 5 * 86_400_000)}`, 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:period', 'DTSTART:20261102T090000Z', 'DURATION:PT1H', `RDATE;VALUE=PERIOD:${stamp(last)}/${stamp(last + 7_200_000)}`, 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:inside', 'DTSTART:20261103T090000Z', 'DURATION:PT1H', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const parsed = parseIcs(text, window);
+    const ends = Object.fromEntries(parsed.events.map((e) => [e.externalId, e.end]));
+    expect(ends).toEqual({ long: window.end, block: window.end, [`period::${utc('2026-11-02T09:00:00Z')}`]: utc('2026-11-02T10:00:00Z'), [`period::${last}`]: window.end, inside: utc('2026-11-03T10:00:00Z') });
+    expect(parsed.events.every((e) => e.end >= e.start && e.end <= window.end)).toBe(true);
+    expect(parsed.warnings).toEqual([]);
+  });
 });

@@ -80,7 +80,8 @@ export const MAX_WARNINGS = 100;
 
 /**
  * Parse an iCalendar file and return the events overlapping `window` (UTC ms, `[start, end)`),
- * with recurring series expanded into instances, and what was skipped or repaired. Descriptions
+ * with recurring series expanded into instances and no end past the window's, and what was
+ * skipped or repaired. Descriptions
  * are reduced to facts and dropped.
  *
  * @throws UnmeetError `ics.parse_error` (details `{ line }`) when the text holds no calendar.
@@ -106,6 +107,10 @@ export function parseIcs(text: string, window: IcsWindow, options: ParseIcsOptio
     assembleCalendar(calendar, { zones, floating, warn, window, budget }, events);
   }
 
+  // What is stored describes the window and nothing past it: an event running past its end (a
+  // long DURATION, a multi-day block, an RDATE period) ends there. Only an end no Date can hold
+  // is worth a warning (`end_clamped`, at reading); the rest is the window's edge.
+  for (const event of events) if (event.end > window.end) event.end = Math.max(event.start, window.end);
   const head = calendars[0] as RawComponent;
   const wrZone = textValue(first(head, 'X-WR-TIMEZONE'))?.trim() || null;
   sortEvents(events);
