@@ -6,7 +6,6 @@
  * A malformed feed, or a write that fails, answers its UnmeetError's fields, so the import fails
  * as it would in-line.
  */
-import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createConnectionRepository } from '../db/connections.repository';
 import { createEventRepository } from '../db/events.repository';
@@ -14,7 +13,8 @@ import { openSqliteConnection } from '../db/sqlite';
 import { isUnmeetError } from '../domain/errors';
 import { parseIcs } from '../providers/ics/ics.mapper';
 import { writeFeed } from '../services/feed-write';
-import { decodeFeed, hashPrefix, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
+import { decodeFeed, type ParseJob, type ParseReply } from '../services/ics-parse-pool';
+import { nodeFeedHash } from './ics-parse-hash';
 import { packParsed, transferables } from '../services/ics-parse-transfer';
 
 const port = parentPort;
@@ -33,8 +33,8 @@ const reposHere = () => {
 };
 
 async function answer(job: ParseJob): Promise<void> {
-  // Hashed here, not on the request thread: node:crypto reads the string without a copy.
-  const hash = createHash('sha256').update(hashPrefix(job.options)).update(job.text).digest('hex');
+  // Hashed here, not on the request thread.
+  const hash = nodeFeedHash(job.text, job.options);
   const unchanged = hash === job.unlessHash;
   if (job.write) {
     const stored = unchanged ? null : await writeFeed(reposHere(), job.write, parseIcs(decodeFeed(job.text), job.window, job.options), hash);

@@ -64,21 +64,29 @@ async function sha256Hex(text: FeedText, options: ParseIcsOptions): Promise<stri
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Parses in the caller's own request: no slots, no threads (Workers, tests, the CLI). */
-export const inlineFeedParser: FeedParser = {
-  admit: () => () => undefined,
-  parse: async (text, window, options, unlessHash) => {
-    const hashing = sha256Hex(text, options);
-    if (unlessHash) {
-      const hash = await hashing;
-      return { hash, parsed: hash === unlessHash ? null : parseIcs(decodeFeed(text), window, options) };
-    }
-    // Nothing to compare with: the digest (on another thread, on Node) runs while the feed is read,
-    // rather than the import waiting for it first (about a seventh of a first import's time).
-    const parsed = parseIcs(decodeFeed(text), window, options);
-    return { hash: await hashing, parsed };
-  },
-};
+/** A feed's hash (see `ReadFeed`), as a runtime computes it. */
+export type FeedHasher = (text: FeedText, options: ParseIcsOptions) => string | Promise<string>;
+
+/** Parses in the caller's own request: no slots, no threads. `hash`: WebCrypto's unless given. */
+export function createInlineFeedParser(hash: FeedHasher = sha256Hex): FeedParser {
+  return {
+    admit: () => () => undefined,
+    parse: async (text, window, options, unlessHash) => {
+      const hashing = hash(text, options);
+      if (unlessHash) {
+        const read = await hashing;
+        return { hash: read, parsed: read === unlessHash ? null : parseIcs(decodeFeed(text), window, options) };
+      }
+      // Nothing to compare with: an asynchronous digest (on another thread, on Node) runs while the
+      // feed is read, rather than the import waiting for it first.
+      const parsed = parseIcs(decodeFeed(text), window, options);
+      return { hash: await hashing, parsed };
+    },
+  };
+}
+
+/** The in-line parser of Workers and tests. */
+export const inlineFeedParser = createInlineFeedParser();
 
 export interface ParseJob {
   id: number;
