@@ -47,7 +47,6 @@ export function storedWarnings(parsed: IcsImportWarnings, at: number): StoredSyn
   return { at, counts, items };
 }
 
-
 /** What to store once a feed was read: a new connection with its calendar, or a calendar's replacement. */
 export type FeedWrite = { workspaceId: string; window: IcsWindow; now: number; validators: FeedValidators } & (
   | {

@@ -12,7 +12,6 @@ import type { Deps } from './deps';
 import { writeFeed, type FeedWrite, type IcsImportWarnings, type StoredFeed } from './feed-write';
 import { inlineFeedParser, type FeedParser, type FeedText, type StoredRead } from './ics-parse-pool';
 
-
 const DAY = 86_400_000;
 /** How much of a calendar is kept: half a year back for audits, half a year ahead for planning. */
 export const SYNC_WINDOW_DAYS = { past: 182, future: 182 };
