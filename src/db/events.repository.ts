@@ -139,21 +139,17 @@ export function replaceCalendarStatements(
   return statements;
 }
 
+/** `replaceCalendarStatements`'s arguments after the database. */
+type ReplaceArgs = Parameters<typeof replaceCalendarStatements> extends [Db, ...infer Rest] ? Rest : never;
+
 export function createEventRepository({ db }: { db: Db }) {
   return {
     /**
      * Replaces everything stored for a calendar with `incoming`, in one atomic unit (see
      * `replaceCalendarStatements`).
      */
-    async replaceCalendar(
-      workspaceId: string,
-      calendarId: string,
-      incoming: CalendarEvent[],
-      window: { start: number; end: number },
-      now: number,
-      options: ReplaceOptions = {},
-    ): Promise<void> {
-      await atomic(db, replaceCalendarStatements(db, workspaceId, calendarId, incoming, window, now, options));
+    async replaceCalendar(...args: ReplaceArgs): Promise<void> {
+      await atomic(db, replaceCalendarStatements(db, ...args));
     },
 
     /**
